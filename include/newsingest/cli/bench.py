@@ -1,0 +1,5 @@
+"""`newsingest` sub-commands (bench)."""
+
+import click
+
+commands: list[click.Command] = []

@@ -1,0 +1,5 @@
+"""`newsingest` sub-commands (clean)."""
+
+import click
+
+commands: list[click.Command] = []

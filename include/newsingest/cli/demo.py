@@ -1,0 +1,5 @@
+"""`newsingest` sub-commands (demo)."""
+
+import click
+
+commands: list[click.Command] = []

@@ -1,0 +1,5 @@
+"""`newsingest` sub-commands (enrich)."""
+
+import click
+
+commands: list[click.Command] = []

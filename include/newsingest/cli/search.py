@@ -1,0 +1,5 @@
+"""`newsingest` sub-commands (search)."""
+
+import click
+
+commands: list[click.Command] = []

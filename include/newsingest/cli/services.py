@@ -1,0 +1,5 @@
+"""`newsingest` sub-commands (services)."""
+
+import click
+
+commands: list[click.Command] = []

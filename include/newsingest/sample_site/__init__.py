@@ -1,0 +1,1 @@
+"""newsingest.sample_site"""
