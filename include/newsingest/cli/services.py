@@ -1,5 +1,75 @@
-"""`newsingest` sub-commands (services)."""
+"""`newsingest services`: start, stop and inspect the embedded services."""
+
+from __future__ import annotations
 
 import click
 
-commands: list[click.Command] = []
+from newsingest.config import load_settings
+
+SERVICES = ("opensearch", "site", "airflow")
+
+
+def _selected(names: tuple[str, ...]) -> list[str]:
+    return list(names) if names else list(SERVICES)
+
+
+@click.group()
+def services() -> None:
+    """Start, stop and inspect the embedded OpenSearch node, sample site and Airflow."""
+
+
+@services.command()
+def build() -> None:
+    """Fetch the OpenSearch jars from Maven Central and build the node launcher."""
+    from newsingest.services.opensearch import OpenSearchNode
+
+    node = OpenSearchNode(load_settings())
+    node.build(quiet=False)
+    click.echo(f"OpenSearch node built in {node.target}")
+
+
+@services.command()
+@click.argument("names", nargs=-1, type=click.Choice(SERVICES))
+def start(names: tuple[str, ...]) -> None:
+    """Start services (default: opensearch and site; airflow only when named)."""
+    settings = load_settings()
+    chosen = list(names) if names else ["opensearch", "site"]
+    for name in chosen:
+        click.echo(f"starting {name} ...", nl=False)
+        click.echo(f" {_service(name, settings).start()}")
+
+
+@services.command()
+@click.argument("names", nargs=-1, type=click.Choice(SERVICES))
+def stop(names: tuple[str, ...]) -> None:
+    """Stop services (default: all)."""
+    settings = load_settings()
+    for name in reversed(_selected(names)):
+        stopped = _service(name, settings).stop()
+        click.echo(f"{name}: {'stopped' if stopped else 'not running'}")
+
+
+@services.command()
+def status() -> None:
+    """Show which services are running."""
+    settings = load_settings()
+    for name in SERVICES:
+        svc = _service(name, settings)
+        click.echo(f"{name:<11} {'up    ' + svc.url if svc.is_up() else 'down'}")
+
+
+def _service(name: str, settings):
+    if name == "opensearch":
+        from newsingest.services.opensearch import OpenSearchNode
+
+        return OpenSearchNode(settings)
+    if name == "site":
+        from newsingest.services.site import SampleSiteService
+
+        return SampleSiteService(settings)
+    from newsingest.services.airflow import AirflowStandalone
+
+    return AirflowStandalone(settings)
+
+
+commands: list[click.Command] = [services]

@@ -1,0 +1,107 @@
+"""Date parsing and ranking for published/modified timestamps.
+
+Ranking (best first): JSON-LD ``datePublished`` > ``article:published_time`` and similar meta >
+microdata > ``<time datetime>`` > feed/sitemap hint > date in the URL > date in the visible text.
+Future dates (beyond a small clock-skew allowance) and implausibly old ones are rejected; naive
+timestamps are taken as UTC, the convention of most CMSs that omit the offset.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from dateutil import parser as dateutil_parser
+
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+
+_URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
+_URL_DATE_SLASHED = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?:/|$)")
+_EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
+_TEXT_DATE = re.compile(
+    r"\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+(?:19|20)\d{2}"
+    r"|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+(?:19|20)\d{2}"
+    r"|(?:19|20)\d{2}-\d{2}-\d{2})\b"
+)
+
+
+@dataclass(frozen=True)
+class DateCandidate:
+    """One timestamp found on the page and where it came from."""
+
+    value: datetime
+    provenance: str  # json-ld, meta, microdata, dom, feed, url, text
+    rank: int  # lower is better
+
+
+def parse_date(value: object, *, default_tz=UTC) -> datetime | None:
+    """Parse an ISO 8601 / RFC 2822 / human-readable / epoch timestamp into an aware datetime.
+
+    Returns None for anything that is not a date (never raises).
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        dt = value
+    else:
+        text = str(value).strip()
+        if not text or len(text) > 80:
+            return None
+        dt = None
+        if _EPOCH.match(text):
+            seconds = int(text[:10])
+            try:
+                return datetime.fromtimestamp(seconds, tz=UTC)
+            except (OverflowError, OSError, ValueError):
+                return None
+        candidate = text.replace("Z", "+00:00") if text.endswith("Z") else text
+        try:
+            dt = datetime.fromisoformat(candidate)
+        except ValueError:
+            try:
+                dt = dateutil_parser.parse(text, fuzzy=False)
+            except (ValueError, OverflowError, TypeError, dateutil_parser.ParserError):
+                return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=default_tz)
+    return dt
+
+
+def plausible(dt: datetime | None, *, now: datetime | None = None) -> bool:
+    """False for dates before 1990 or in the future (beyond one day of clock skew)."""
+    if dt is None:
+        return False
+    now = now or datetime.now(UTC)
+    try:
+        return EARLIEST <= dt <= now + FUTURE_SLACK
+    except TypeError:
+        return False
+
+
+def date_from_url(url: str) -> datetime | None:
+    """A publication date embedded in the URL path (``/2024/05/17/``, ``20240517``), as UTC midnight."""
+    path = url.split("?", 1)[0]
+    for pattern in (_URL_DATE_SLASHED, _URL_DATE):
+        m = pattern.search(path)
+        if m:
+            try:
+                return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=UTC)
+            except ValueError:
+                continue
+    return None
+
+
+def date_from_text(text: str) -> datetime | None:
+    """The first English-style calendar date in a short text (a byline or dateline)."""
+    m = _TEXT_DATE.search(text or "")
+    return parse_date(m.group(0)) if m else None
+
+
+def best_date(candidates: list[DateCandidate], *, now: datetime | None = None) -> DateCandidate | None:
+    """The plausible candidate of best rank (first seen wins within a rank)."""
+    good = [c for c in candidates if plausible(c.value, now=now)]
+    if not good:
+        return None
+    return min(good, key=lambda c: c.rank)

@@ -1,0 +1,160 @@
+"""Text helpers for the cleaner: decoding page bytes, pre-stripping markup, whitespace.
+
+Everything here works on plain strings before (or without) a parse tree, so it is cheap and safe
+on hostile input: linear scans with ``str.find``, no backtracking regular expressions over the page.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import charset_normalizer
+
+# Pages larger than this (characters, after stripping scripts and styles) are cut before parsing:
+# article text sits near the top of the markup and a multi-megabyte tail is page furniture or junk.
+MAX_PARSE_CHARS = 3_000_000
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_ZERO_WIDTH = re.compile(r"[\u200c\u200d\u2060\u00ad]")
+_WORDS = re.compile(r"\w+")
+
+# Elements whose content is never article text. Their raw text is removed before parsing, which
+# cuts parse time; JSON-LD script bodies are kept aside for the metadata reader.
+_STRIP_TAGS = ("script", "style", "svg", "noscript", "template", "iframe", "select", "button",
+               "canvas", "object", "math", "nav", "aside", "footer", "textarea")
+_OPEN_TAG = re.compile(r"<(" + "|".join(_STRIP_TAGS) + r")\b([^>]*)>|<!--", re.I)
+_LD_JSON = re.compile(r"""type\s*=\s*["']?application/ld\+json""", re.I)
+
+
+class UndecodableInput(ValueError):
+    """The page bytes are not text (binary content)."""
+
+
+def decode_html(data: bytes | str) -> str:
+    """Decode page bytes to text.
+
+    Order: byte-order mark, strict UTF-8 (valid UTF-8 wins over a wrong ``<meta charset>``),
+    the declared charset, then charset detection; raises UndecodableInput for binary data.
+    """
+    if isinstance(data, str):
+        return data
+    if looks_binary(data):
+        raise UndecodableInput("content looks binary (NUL/control bytes), not HTML")
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    match = _META_CHARSET.search(data[:8192])
+    if match:
+        codec = match.group(1).decode("ascii", "ignore").lower()
+        if codec in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"):
+            codec = "cp1252"  # what browsers actually use for these labels
+        try:
+            return data.decode(codec)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    if best is not None and best.encoding:
+        try:
+            return data.decode(best.encoding, errors="replace")
+        except LookupError:
+            pass
+    return data.decode("cp1252", errors="replace")
+
+
+def looks_binary(data: bytes) -> bool:
+    """True when the first bytes hold NULs or many control characters (images, PDFs, archives)."""
+    head = data[:4096]
+    if not head:
+        return False
+    if head.startswith((b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")):
+        return True
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16 text has NULs by design
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return b"\x00" in head[:1024] or controls > len(head) * 0.1
+
+
+def text_looks_binary(text: str) -> bool:
+    """True when decoded text is mostly replacement or control characters."""
+    head = text[:4096]
+    if not head:
+        return False
+    bad = sum(1 for ch in head if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f"))
+    return bad > len(head) * 0.1
+
+
+@dataclass
+class Prepared:
+    """Markup ready to parse, plus what was lifted out of it."""
+
+    html: str
+    ld_json: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+
+def prestrip(html: str) -> Prepared:
+    """Remove scripts, styles, comments and page chrome (nav/aside/footer) from raw markup.
+
+    A linear scan: each opening tag is matched with ``str.find`` of its closing tag; an unclosed
+    element runs to the end of the page, as browsers treat an unclosed script. JSON-LD blocks are
+    returned separately.
+    """
+    out: list[str] = []
+    ld: list[str] = []
+    pos = 0
+    lower = html.lower()
+    n = len(html)
+    while pos < n:
+        m = _OPEN_TAG.search(html, pos)
+        if m is None:
+            out.append(html[pos:])
+            break
+        out.append(html[pos : m.start()])
+        if m.group(0) == "<!--":
+            end = html.find("-->", m.end())
+            pos = n if end < 0 else end + 3
+            continue
+        tag = m.group(1).lower()
+        close = f"</{tag}"
+        end = lower.find(close, m.end())
+        if tag == "script" and _LD_JSON.search(m.group(2) or ""):
+            ld.append(html[m.end() : end if end >= 0 else n])
+        if end < 0:
+            if tag in ("script", "style", "svg", "template", "textarea"):
+                pos = n
+            else:  # unclosed chrome element: drop only the opening tag
+                pos = m.end()
+            continue
+        gt = html.find(">", end)
+        pos = n if gt < 0 else gt + 1
+        out.append(" ")
+    stripped = "".join(out)
+    truncated = len(stripped) > MAX_PARSE_CHARS
+    if truncated:
+        stripped = stripped[:MAX_PARSE_CHARS]
+    return Prepared(stripped, ld, truncated)
+
+
+def normalize_space(text: str) -> str:
+    """Collapse runs of spaces (incl. NBSP and zero-width) to one space and trim."""
+    if not text:
+        return ""
+    text = _ZERO_WIDTH.sub("", text)
+    return _WS.sub(" ", text.replace("\n", " ")).strip()
+
+
+def clean_text(text: str) -> str:
+    """Normalise Unicode (NFC) and whitespace of a text fragment."""
+    return normalize_space(unicodedata.normalize("NFC", text))
+
+
+def words(text: str) -> list[str]:
+    """Word tokens (``\\w+``), as the benchmark metric counts them."""
+    return _WORDS.findall(text)

@@ -1,0 +1,485 @@
+"""The polite HTTP engine under discovery and fetching.
+
+One :class:`Fetcher` per run: async httpx clients (HTTP/2 where the server offers it), a global and a
+per-host concurrency limit, a per-host token bucket (source rate and robots.txt Crawl-delay), robots.txt,
+retries with exponential backoff and jitter, capped streaming bodies, manual redirects with loop
+detection, and the SSRF guard on every connection. Every exchange is handed to an optional archive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import random
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
+
+import httpcore
+import httpx
+
+from newsingest.crawl.config import CrawlConfig
+from newsingest.crawl.content import BodyTooLarge, Decoder, UnsupportedEncoding, media_type, resolve_charset
+from newsingest.crawl.robots import RobotsPolicy, robots_url
+from newsingest.crawl.ssrf import GuardedBackend, SSRFBlocked
+from newsingest.crawl.throttle import HostState, TokenBucket
+from newsingest.crawl.urls import URLError, canonicalize, host_key
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["page", "document", "robots"]
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
+# Failures that count towards giving a host up for the run.
+HOST_FAILURES = frozenset({"timeout", "connect", "reset", "protocol", "http_5xx", "rate_limited"})
+LOOPBACK_HOSTS = ("127.", "localhost", "[::1]", "::1")
+
+
+@dataclass
+class Exchange:
+    """One HTTP request/response (or failure) as the archive sees it."""
+
+    url: str
+    method: str
+    request_headers: list[tuple[str, str]]
+    when: datetime
+    status: int | None = None
+    reason: str = ""
+    http_version: str = "HTTP/1.1"
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
+    raw_body: bytes = b""
+    ip: str | None = None
+    error_class: str | None = None
+    error: str | None = None
+    attempt: int = 1
+
+
+@dataclass
+class Response:
+    """The outcome of :meth:`Fetcher.get` after retries and redirects."""
+
+    url: str
+    final_url: str
+    status: int | None = None
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""  # Content-Encoding removed
+    content_type: str | None = None
+    encoding: str | None = None
+    error_class: str | None = None
+    error: str | None = None
+    attempts: int = 0
+    throttled: bool = False
+    redirects: list[str] = field(default_factory=list)
+    fetched_at: datetime | None = None
+    elapsed_ms: float = 0.0
+    archive_ref: object | None = None  # what the archive callback returned for the final exchange
+
+    @property
+    def ok(self) -> bool:
+        return self.error_class is None and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    def header(self, name: str) -> str | None:
+        lowered = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lowered), None)
+
+
+class FetchFailure(Exception):
+    """A classified failure of one attempt."""
+
+    def __init__(self, error_class: str, message: str, exchange: Exchange | None = None) -> None:
+        super().__init__(message)
+        self.error_class = error_class
+        self.exchange = exchange
+
+
+ArchiveHook = Callable[[str, Exchange], object]
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+def _classify(exc: BaseException) -> tuple[str, str]:
+    if isinstance(exc, SSRFBlocked):
+        return "ssrf", str(exc)
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+        return "timeout", f"{type(exc).__name__}: {exc}".rstrip(": ")
+    if isinstance(exc, httpx.ConnectError):
+        return "connect", str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return "reset", str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return "bad_url", str(exc)
+    if isinstance(exc, httpx.HTTPError | httpcore.ProtocolError):
+        return "protocol", str(exc) or type(exc).__name__
+    return "error", f"{type(exc).__name__}: {exc}"
+
+
+class Fetcher:
+    """Shared HTTP engine for a run; use as ``async with Fetcher(...) as f``."""
+
+    def __init__(
+        self,
+        config: CrawlConfig,
+        user_agent: str,
+        *,
+        archive: ArchiveHook | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.config = config
+        self.user_agent = user_agent
+        self.archive = archive
+        self._rng = rng or random.Random()
+        self._global = asyncio.Semaphore(config.global_concurrency)
+        self._hosts: dict[str, HostState] = {}
+        self._clients: dict[bool, httpx.AsyncClient] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
+
+    # -- clients -------------------------------------------------------------------------------
+
+    def _client(self, allow_private: bool) -> httpx.AsyncClient:
+        client = self._clients.get(allow_private)
+        if client is not None:
+            return client
+        cfg = self.config
+        limits = httpx.Limits(
+            max_connections=cfg.global_concurrency + 8,
+            max_keepalive_connections=cfg.global_concurrency + 8,
+            keepalive_expiry=30.0,
+        )
+        transport = httpx.AsyncHTTPTransport(http2=cfg.http2, limits=limits, retries=0)
+        if not allow_private:
+            # Same pool settings as httpx builds, with the SSRF-guarding network backend.
+            transport._pool = httpcore.AsyncConnectionPool(
+                ssl_context=ssl.create_default_context(cafile=_certifi_where()),
+                max_connections=limits.max_connections,
+                max_keepalive_connections=limits.max_keepalive_connections,
+                keepalive_expiry=limits.keepalive_expiry,
+                http1=True,
+                http2=cfg.http2,
+                network_backend=GuardedBackend(cfg.ssrf_exempt),
+            )
+        timeout = httpx.Timeout(cfg.read_timeout, connect=cfg.connect_timeout)
+        client = httpx.AsyncClient(
+            transport=transport,
+            timeout=timeout,
+            follow_redirects=False,
+            headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
+        )
+        self._clients[allow_private] = client
+        return client
+
+    def host(self, url: str, rate: float) -> HostState:
+        key = host_key(url)
+        state = self._hosts.get(key)
+        if self.config.relax_politeness_for_loopback and key.startswith(LOOPBACK_HOSTS):
+            rate = float("inf")
+        if state is None:
+            state = HostState(key, asyncio.Semaphore(self.config.host_concurrency), TokenBucket(rate))
+            self._hosts[key] = state
+        elif rate < state.bucket.rate:
+            state.bucket.set_rate(rate)
+        return state
+
+    def host_states(self) -> dict[str, HostState]:
+        return dict(self._hosts)
+
+    # -- robots --------------------------------------------------------------------------------
+
+    async def robots_for(self, url: str, *, rate: float, allow_private: bool, source: str) -> RobotsPolicy:
+        """The cached robots policy of ``url``'s host, fetching robots.txt once per run."""
+        state = self.host(url, rate)
+        if state.robots is not None:
+            return state.robots
+        async with state.robots_lock:
+            if state.robots is None:
+                resp = await self.get(
+                    robots_url(url), kind="robots", rate=rate, allow_private=allow_private, source=source
+                )
+                if resp.error_class and resp.status is None:
+                    policy = RobotsPolicy("unavailable", detail=f"robots.txt {resp.error_class}: {resp.error}")
+                elif resp.error_class == "too_large":
+                    policy = RobotsPolicy.from_response(200, resp.body)
+                else:
+                    policy = RobotsPolicy.from_response(resp.status, resp.body)
+                delay = policy.crawl_delay(self.user_agent)
+                if delay and delay > 0 and state.bucket.rate != float("inf"):
+                    state.bucket.set_rate(min(state.bucket.rate, 1.0 / min(delay, self.config.max_crawl_delay)))
+                state.robots = policy
+        assert state.robots is not None
+        return state.robots
+
+    # -- fetching ------------------------------------------------------------------------------
+
+    async def get(
+        self,
+        url: str,
+        *,
+        kind: Kind = "page",
+        rate: float = 1.0,
+        allow_private: bool = False,
+        source: str = "",
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """GET ``url`` politely: robots, throttling, retries, redirects, caps. Never raises for HTTP trouble."""
+        started = time.monotonic()
+        resp = Response(url=url, final_url=url, fetched_at=datetime.now(UTC))
+        seen: set[str] = set()
+        current = url
+        cfg = self.config
+        for hop in range(cfg.max_redirects + 1):
+            try:
+                seen.add(canonicalize(current))
+            except URLError as exc:
+                return self._fail(resp, "bad_url", str(exc), started)
+            state = self.host(current, rate)
+            if state.failing:
+                return self._fail(resp, "host_failing", f"{state.key} failed repeatedly in this run", started)
+            if kind != "robots" and cfg.obey_robots:
+                policy = await self.robots_for(current, rate=rate, allow_private=allow_private, source=source)
+                if policy.status == "unavailable":
+                    return self._fail(resp, "robots_unavailable", policy.detail, started)
+                if not policy.allowed(current, self.user_agent):
+                    return self._fail(resp, "robots", f"disallowed by robots.txt: {current}", started)
+            ex = await self._with_retries(current, state, kind, allow_private, source, headers or {}, resp)
+            resp.final_url = current
+            if ex is None:  # failure recorded on resp
+                break
+            location = dict((k.lower(), v) for k, v in ex.response_headers).get("location")
+            if ex.status is not None and 300 <= ex.status < 400 and ex.status != 304 and location:
+                target = urljoin(current, location.strip())
+                if urlsplit(target).scheme not in ("http", "https"):
+                    return self._fail(resp, "bad_redirect", f"redirect to unsupported URL {target!r}", started)
+                try:
+                    target_key = canonicalize(target)
+                except URLError as exc:
+                    return self._fail(resp, "bad_redirect", str(exc), started)
+                if target_key in seen:
+                    return self._fail(resp, "redirect_loop", f"redirect loop at {target}", started)
+                resp.redirects.append(current)
+                current = target
+                if hop == cfg.max_redirects:
+                    resp.final_url = current
+                    return self._fail(
+                        resp, "too_many_redirects", f"more than {cfg.max_redirects} redirects", started
+                    )
+                continue
+            break
+        resp.elapsed_ms = (time.monotonic() - started) * 1000
+        return resp
+
+    def _fail(self, resp: Response, error_class: str, message: str, started: float) -> Response:
+        resp.error_class = error_class
+        resp.error = message
+        resp.elapsed_ms = (time.monotonic() - started) * 1000
+        return resp
+
+    async def _with_retries(
+        self,
+        url: str,
+        state: HostState,
+        kind: Kind,
+        allow_private: bool,
+        source: str,
+        headers: dict[str, str],
+        resp: Response,
+    ) -> Exchange | None:
+        """Try ``url`` until it succeeds, fails for good, or the retry budget is spent."""
+        cfg = self.config
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            resp.attempts += 1
+            wait: float | None = None
+            try:
+                ex = await self._attempt(url, state, kind, allow_private, headers, resp)
+            except FetchFailure as failure:
+                ex = failure.exchange
+                resp.error_class, resp.error = failure.error_class, str(failure)
+                retryable = failure.error_class in ("timeout", "connect", "reset", "protocol")
+                if ex is not None:
+                    resp.status = ex.status
+                    resp.headers = ex.response_headers
+            else:
+                resp.status, resp.headers = ex.status, ex.response_headers
+                status = ex.status or 0
+                retryable = status in RETRY_STATUSES
+                if status == 429 or (status == 503 and any(k.lower() == "retry-after" for k, _ in ex.response_headers)):
+                    resp.throttled = True
+                    wait = parse_retry_after(dict((k.lower(), v) for k, v in ex.response_headers).get("retry-after"))
+                if not retryable:
+                    resp.error_class = resp.error = None
+                    if status >= 400:
+                        resp.error_class = "http_4xx" if status < 500 else "http_5xx"
+                        resp.error = f"HTTP {status}"
+                else:
+                    resp.error_class = "rate_limited" if status == 429 else "http_5xx"
+                    resp.error = f"HTTP {status}"
+            ref = self.archive(source, ex) if (self.archive and ex is not None) else None
+            resp.archive_ref = ref
+            if kind != "robots":
+                state.record(
+                    resp.error_class not in HOST_FAILURES if resp.error_class else True, cfg.host_failure_limit
+                )
+            if not retryable:
+                return ex if resp.error_class in (None, "http_4xx", "http_5xx") or ex is not None and (
+                    resp.error_class not in ("too_large", "content_type", "decode", "ssrf")
+                ) and resp.status is not None else None
+            if attempt >= cfg.max_attempts or state.failing:
+                return None
+            backoff = min(cfg.backoff_max, cfg.backoff_base * 2 ** (attempt - 1))
+            delay = backoff / 2 + self._rng.uniform(0, backoff / 2)
+            if wait is not None:
+                if wait > cfg.max_retry_after:
+                    resp.error = f"{resp.error}; Retry-After {wait:.0f}s exceeds the {cfg.max_retry_after:.0f}s cap"
+                    state.pause(wait)
+                    return None
+                delay = max(delay, wait)
+                state.pause(wait)
+            if time.monotonic() - started + delay > cfg.max_retry_time:
+                resp.error = f"{resp.error}; retry budget of {cfg.max_retry_time:.0f}s spent"
+                return None
+            await asyncio.sleep(delay)
+
+    async def _attempt(
+        self,
+        url: str,
+        state: HostState,
+        kind: Kind,
+        allow_private: bool,
+        headers: dict[str, str],
+        resp: Response,
+    ) -> Exchange:
+        """One request: wait for the host's turn, send, stream the body within the caps."""
+        cfg = self.config
+        cap = {"page": cfg.max_body_bytes, "document": cfg.max_document_bytes, "robots": cfg.max_robots_bytes}[kind]
+        allowed_types = {"page": cfg.allowed_content_types, "document": cfg.discovery_content_types}.get(kind)
+        client = self._client(allow_private)
+        pause = state.pause_left()
+        if pause > cfg.max_retry_after:
+            raise FetchFailure("rate_limited", f"{state.key} asked us to wait {pause:.0f}s")
+        async with state.semaphore:
+            if pause := state.pause_left():
+                await asyncio.sleep(pause)
+            await state.bucket.acquire()
+            async with self._global:
+                request = client.build_request("GET", url, headers=headers)
+                ex = Exchange(
+                    url=url,
+                    method="GET",
+                    request_headers=list(request.headers.items()),
+                    when=datetime.now(UTC),
+                )
+                try:
+                    async with asyncio.timeout(cfg.connect_timeout + cfg.read_timeout * 3):
+                        response = await client.send(request, stream=True)
+                        try:
+                            self._read_head(ex, response)
+                            await self._read_body(ex, response, cap, allowed_types, resp)
+                        finally:
+                            await response.aclose()
+                except FetchFailure as failure:
+                    failure.exchange = ex
+                    ex.error_class, ex.error = failure.error_class, str(failure)
+                    raise
+                except Exception as exc:
+                    error_class, message = _classify(exc)
+                    ex.error_class, ex.error = error_class, message
+                    raise FetchFailure(error_class, message, ex) from exc
+        return ex
+
+    @staticmethod
+    def _read_head(ex: Exchange, response: httpx.Response) -> None:
+        ex.status = response.status_code
+        ex.reason = response.reason_phrase
+        ex.http_version = response.http_version
+        ex.response_headers = list(response.headers.multi_items())
+        stream = response.extensions.get("network_stream")
+        if stream is not None:
+            try:
+                addr = stream.get_extra_info("server_addr")
+                ex.ip = str(addr[0]) if addr else None
+            except Exception:  # informational only
+                ex.ip = None
+
+    async def _read_body(
+        self,
+        ex: Exchange,
+        response: httpx.Response,
+        cap: int,
+        allowed_types: tuple[str, ...] | None,
+        resp: Response,
+    ) -> None:
+        status = response.status_code
+        content_type = response.headers.get("content-type")
+        resp.content_type = content_type
+        if 300 <= status < 400 or status == 304:
+            return
+        if 200 <= status < 300 and allowed_types is not None and content_type:
+            if media_type(content_type) not in allowed_types:
+                raise FetchFailure("content_type", f"content type {media_type(content_type)!r} not accepted")
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > cap:
+            raise FetchFailure("too_large", f"Content-Length {declared} exceeds the {cap}-byte cap")
+        try:
+            decoder = Decoder(response.headers.get("content-encoding"), cap)
+        except UnsupportedEncoding as exc:
+            raise FetchFailure("decode", f"unsupported Content-Encoding {exc}") from exc
+        raw = bytearray()
+        body = bytearray()
+        async for chunk in response.aiter_raw():
+            raw += chunk
+            if len(raw) > cap:
+                raise FetchFailure("too_large", f"body exceeds the {cap}-byte cap")
+            try:
+                body += decoder.feed(chunk)
+            except BodyTooLarge as exc:
+                raise FetchFailure("too_large", f"{exc} (decompression)") from exc
+            except Exception as exc:
+                raise FetchFailure("decode", f"corrupt {response.headers.get('content-encoding')} body: {exc}") from exc
+        ex.raw_body = bytes(raw)
+        if 200 <= status < 300 and allowed_types is not None and not content_type and b"\x00" in body[:1024]:
+            raise FetchFailure("content_type", "binary body without a content type")
+        resp.body = bytes(body)
+        if 200 <= status < 300:
+            resp.encoding = resolve_charset(resp.body, content_type)
+
+
+def _certifi_where() -> str | None:
+    try:
+        import certifi
+
+        return certifi.where()
+    except ImportError:  # system trust store
+        return None

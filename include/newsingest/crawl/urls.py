@@ -1,0 +1,110 @@
+"""Canonical URLs and document ids.
+
+``canonicalize`` is idempotent: lower-case scheme and host (IDNA), no default port, no fragment,
+no tracking parameters, sorted query, normalised percent-encoding and dot segments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+
+# Exact names and prefixes of query parameters that only track the click.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "twclid", "ttclid", "igshid", "li_fat_id",
+        "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id", "wickedid",
+        "ocid", "cmpid", "s_cid", "ito", "at_medium", "at_campaign", "smid", "ns_mchannel", "ns_source",
+        "ns_campaign", "ns_linkname", "ns_fee", "ref_src", "ref_url", "ncid", "sr_share", "spm", "__twitter_impression",
+    }
+)  # fmt: skip
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hmb_", "at_custom", "_ga", "_gl")
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Characters left unescaped in paths and queries (RFC 3986 unreserved + sub-delims + ':' '@' '/').
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
+_QUERY_SAFE = ":@!$'()*+,;/?-._~"
+_MULTI_SLASH = re.compile(r"/{2,}")
+
+
+class URLError(ValueError):
+    """A URL that cannot be canonicalised (no scheme or host, unsupported scheme)."""
+
+
+def is_tracking_param(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def _host(hostname: str) -> str:
+    host = hostname.strip(".").lower()
+    if ":" in host:  # IPv6 literal
+        return f"[{host}]"
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+def _path(path: str) -> str:
+    if not path:
+        return "/"
+    path = _MULTI_SLASH.sub("/", unquote(path))
+    trailing = path.endswith("/")
+    normal = posixpath.normpath(path)
+    if normal in (".", "/", "//"):
+        normal = "/"
+    if not normal.startswith("/"):
+        normal = "/" + normal
+    if trailing and not normal.endswith("/"):
+        normal += "/"
+    return quote(normal, safe=_PATH_SAFE)
+
+
+def canonicalize(url: str) -> str:
+    """Return the canonical form of an absolute http(s) URL."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise URLError(f"not a valid URL: {url!r} ({exc})") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        raise URLError(f"not an http(s) URL: {url!r}")
+    if not parts.hostname:
+        raise URLError(f"URL has no host: {url!r}")
+    netloc = _host(parts.hostname)
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        netloc = f"{netloc}:{port}"
+    pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
+    query = urlencode(sorted(pairs), quote_via=quote, safe=_QUERY_SAFE)
+    return urlunsplit((scheme, netloc, _path(parts.path), query, ""))
+
+
+def doc_id(canonical_url: str) -> str:
+    """Stable id of a document: sha256 hex of its canonical URL."""
+    return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()
+
+
+def resolve_canonical(page_url: str, declared: str | None) -> str:
+    """Canonical URL of a fetched page given its rel=canonical/og:url value (may be relative or bad).
+
+    Falls back to the page URL when the declared value is missing, not http(s), or on another scheme.
+    """
+    base = canonicalize(page_url)
+    if not declared or not declared.strip():
+        return base
+    try:
+        return canonicalize(urljoin(page_url, declared.strip()))
+    except URLError:
+        return base
+
+
+def host_key(url: str) -> str:
+    """``host:port`` of a URL (lower-case, default port filled in), the unit of politeness."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    port = parts.port or _DEFAULT_PORTS.get(scheme, 0)
+    return f"{(parts.hostname or '').lower()}:{port}"

@@ -1,0 +1,390 @@
+"""Bulk-load enriched articles through the write alias, idempotently.
+
+How a document gets in (document id = ``doc_id``, the hash of the canonical URL):
+
+1. ``create`` -- a new article is indexed as is, exactly as fast as a plain ``index``;
+2. the ``create`` of an article already in the index answers 409; those are sent again as a scripted
+   upsert (:data:`UPSERT_SCRIPT`) that keeps the earliest ``first_seen``, replaces everything else, ignores
+   a copy crawled before the indexed one (backfills never overwrite fresher data) and does nothing when
+   the document is unchanged (reruns write nothing).
+
+Chunks are bounded by documents and bytes. Items rejected with 429 or 503 are retried with exponential
+backoff (bounded rounds); other per-item failures go to a dead-letter JSON Lines file. The counts are
+reconciled (``received = indexed + failed + skipped``) and the call raises :class:`LoadError` once the
+failure ratio passes ``max_error_ratio`` -- after the dead letters are written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import nullcontext, suppress
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from opensearchpy import OpenSearch
+from opensearchpy.helpers import streaming_bulk
+from pydantic import ValidationError
+
+from newsingest import storage
+from newsingest.load.document import DocumentError, iso, to_document
+from newsingest.load.index import relaxed_refresh, write_alias_for, write_index
+from newsingest.models import EnrichedArticle
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CHUNK_BYTES = 10 * 1024 * 1024
+DEFAULT_CHUNK_DOCS = 1000
+RETRY_STATUSES = frozenset({429, 503})
+
+# Painless, run for articles already indexed. Dates are ISO strings in UTC ('Z'), so they compare as strings.
+UPSERT_SCRIPT = """
+Map doc = params.doc;
+Map old = ctx._source;
+if (old.isEmpty()) { old.putAll(doc); return; }
+def oldFirst = old.first_seen;
+def first = doc.first_seen;
+if (oldFirst != null && (first == null || oldFirst.compareTo(first) < 0)) { first = oldFirst; }
+def oldCrawled = old.last_crawled;
+if (oldCrawled != null && doc.last_crawled != null && oldCrawled.compareTo(doc.last_crawled) > 0) {
+  if (first == oldFirst) { ctx.op = 'noop'; } else { old.first_seen = first; }
+  return;
+}
+Map merged = new HashMap(doc);
+merged.first_seen = first;
+if (merged.equals(old)) { ctx.op = 'noop'; return; }
+old.clear();
+old.putAll(merged);
+""".strip()
+
+
+class LoadError(RuntimeError):
+    """Too many documents failed; ``report`` has the counts and the dead-letter path."""
+
+    def __init__(self, message: str, report: LoadReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class LoadReport:
+    """What one load did. ``received == indexed + failed + skipped`` always holds."""
+
+    index: str = ""
+    received: int = 0
+    created: int = 0  # new documents
+    updated: int = 0  # existing documents replaced (first_seen kept)
+    unchanged: int = 0  # existing documents identical to, or crawled later than, the incoming copy
+    duplicates: int = 0  # the same doc_id again in the input (the first copy is loaded)
+    failed: int = 0  # invalid articles and rejected documents, all in the dead-letter file
+    retried: int = 0  # documents sent again after 429/503
+    requests: int = 0  # bulk requests sent
+    elapsed_s: float = 0.0
+    dead_letter_path: str | None = None
+    errors_by_type: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def indexed(self) -> int:
+        return self.created + self.updated
+
+    @property
+    def skipped(self) -> int:
+        return self.unchanged + self.duplicates
+
+    @property
+    def error_ratio(self) -> float:
+        return self.failed / self.received if self.received else 0.0
+
+    @property
+    def docs_per_s(self) -> float:
+        return self.received / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    def reconciled(self) -> bool:
+        return self.received == self.indexed + self.failed + self.skipped
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(indexed=self.indexed, skipped=self.skipped, error_ratio=round(self.error_ratio, 6))
+        return data
+
+    def summary(self) -> str:
+        return (
+            f"in={self.received} = indexed {self.indexed} (created {self.created}, updated {self.updated})"
+            f" + failed {self.failed} + skipped {self.skipped} (unchanged {self.unchanged},"
+            f" duplicates {self.duplicates}); retried {self.retried}; {self.requests} requests;"
+            f" {self.elapsed_s:.2f}s"
+        )
+
+
+class _CountingClient:
+    """What ``streaming_bulk`` needs of a client, counting the bulk requests."""
+
+    def __init__(self, client: OpenSearch) -> None:
+        self._client = client
+        self.transport = client.transport
+        self.requests = 0
+
+    def bulk(self, *args: Any, **kwargs: Any) -> Any:
+        self.requests += 1
+        return self._client.bulk(*args, **kwargs)
+
+
+@dataclass
+class _Op:
+    doc_id: str
+    source: str  # the serialised document
+    url: str | None
+    attempts: int = 0
+
+
+@dataclass
+class _Run:
+    """State of one :func:`load_articles` call."""
+
+    client: _CountingClient
+    target: str
+    chunk_docs: int
+    chunk_bytes: int
+    max_retries: int
+    initial_backoff: float
+    max_backoff: float
+    report: LoadReport
+    dead: list[dict[str, Any]] = field(default_factory=list)
+
+    # -- bulk plumbing -------------------------------------------------------------------------------
+    def _meta(self, kind: str, op: _Op) -> dict[str, Any]:
+        meta: dict[str, Any] = {"_index": self.target, "_id": op.doc_id}
+        if kind == "update":
+            meta["retry_on_conflict"] = 3
+        return {kind: meta}
+
+    def _body(self, kind: str, op: _Op) -> str:
+        if kind == "create":
+            return op.source
+        return (
+            '{"scripted_upsert":true,"upsert":{},"script":{"lang":"painless","source":'
+            + json.dumps(UPSERT_SCRIPT)
+            + ',"params":{"doc":'
+            + op.source
+            + "}}}"
+        )
+
+    def send(self, kind: str, ops: Iterable[_Op]) -> Iterator[tuple[_Op, dict[str, Any]]]:
+        """Send ``ops`` as ``kind`` (create/update); yield (op, item) for every finished op.
+
+        429/503 rejections are sent again, after a backoff, up to ``max_retries`` rounds.
+        """
+        pending: Iterable[_Op] = ops
+        for round_no in range(self.max_retries + 1):
+            retry: list[_Op] = []
+            for op, item in self._send_once(kind, pending):
+                status = item.get("status")
+                if status in RETRY_STATUSES and round_no < self.max_retries:
+                    op.attempts += 1
+                    retry.append(op)
+                else:
+                    yield op, item
+            if not retry:
+                return
+            self.report.retried += len(retry)
+            delay = min(self.max_backoff, self.initial_backoff * 2**round_no)
+            log.warning("%d documents rejected (429/503); retrying in %.1fs", len(retry), delay)
+            time.sleep(delay)
+            pending = retry
+
+    def _send_once(self, kind: str, ops: Iterable[_Op]) -> Iterator[tuple[_Op, dict[str, Any]]]:
+        inflight: dict[str, _Op] = {}
+
+        def actions() -> Iterator[_Op]:
+            for op in ops:
+                inflight[op.doc_id] = op
+                yield op
+
+        def expand(op: _Op) -> tuple[dict[str, Any], str]:
+            return self._meta(kind, op), self._body(kind, op)
+
+        for _ok, result in streaming_bulk(
+            self.client,
+            actions(),
+            chunk_size=self.chunk_docs,
+            max_chunk_bytes=self.chunk_bytes,
+            expand_action_callback=expand,
+            raise_on_error=False,
+            raise_on_exception=False,
+            max_retries=0,
+            yield_ok=True,
+        ):
+            (_kind, item) = next(iter(result.items()))
+            op = inflight.pop(str(item.get("_id")), None)
+            if op is None:  # cannot happen: every item carries the _id we sent
+                raise RuntimeError(f"bulk answered for an unknown document id {item.get('_id')!r}")
+            yield op, item
+
+    # -- outcomes ------------------------------------------------------------------------------------
+    def fail(self, doc_id: str | None, url: str | None, kind: str, item: dict[str, Any], source: Any) -> None:
+        error = item.get("error")
+        if isinstance(error, Mapping):
+            error_type = str(error.get("type", "error"))
+            reason = str(error.get("reason", ""))
+            caused = error.get("caused_by")
+            if isinstance(caused, Mapping) and caused.get("reason"):
+                reason = f"{reason}: {caused.get('reason')}"
+        else:
+            error_type, reason = (item.get("error_type") or "transport_error"), str(error)
+        self.report.failed += 1
+        self.report.errors_by_type[error_type] = self.report.errors_by_type.get(error_type, 0) + 1
+        if isinstance(source, str):
+            with suppress(ValueError):
+                source = json.loads(source)
+        self.dead.append(
+            {
+                "doc_id": doc_id,
+                "url": url,
+                "op": kind,
+                "status": item.get("status"),
+                "error_type": error_type,
+                "reason": reason,
+                "failed_at": iso(datetime.now(UTC)),
+                "document": source,
+            }
+        )
+
+    def record(self, kind: str, op: _Op, item: dict[str, Any]) -> bool:
+        """Count one finished op; returns True when a ``create`` found the document already there."""
+        status = item.get("status")
+        if isinstance(status, int) and 200 <= status < 300:
+            result = item.get("result")
+            if result == "created":
+                self.report.created += 1
+            elif result == "noop":
+                self.report.unchanged += 1
+            else:
+                self.report.updated += 1
+            return False
+        if kind == "create" and status == 409:
+            return True
+        self.fail(op.doc_id, op.url, kind, item, op.source)
+        return False
+
+
+def _documents(
+    articles: Iterable[EnrichedArticle | Mapping[str, Any]], crawled_at: datetime, run: _Run
+) -> Iterator[_Op]:
+    """Turn articles into ops; invalid articles and repeated ids are counted, not sent."""
+    seen: set[str] = set()
+    for article in articles:
+        run.report.received += 1
+        raw = article
+        try:
+            if not isinstance(article, EnrichedArticle):
+                article = EnrichedArticle.model_validate(article)
+            doc = to_document(article, crawled_at=crawled_at)
+        except (ValidationError, DocumentError) as exc:
+            data = raw.to_json() if isinstance(raw, EnrichedArticle) else dict(raw)
+            error = {"type": "invalid_article", "reason": str(exc).replace("\n", " ")}
+            run.fail(data.get("doc_id") or None, data.get("url"), "validate", {"error": error}, data)
+            continue
+        if doc["doc_id"] in seen:
+            run.report.duplicates += 1
+            continue
+        seen.add(doc["doc_id"])
+        source = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+        yield _Op(doc_id=doc["doc_id"], source=source, url=doc["canonical_url"])
+
+
+def write_dead_letters(path: str, rows: list[dict[str, Any]]) -> None:
+    """Write dead letters as JSON Lines (gzip when ``path`` ends in .gz), atomically; empty file if none."""
+    if path.endswith(".gz"):
+        storage.write_jsonl_gz(path, rows)
+        return
+    data = "".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in rows)
+    storage.write_bytes_atomic(path, data.encode("utf-8"))
+
+
+def load_articles(
+    client: OpenSearch,
+    alias: str,
+    articles: Iterable[EnrichedArticle | Mapping[str, Any]],
+    *,
+    dead_letter_path: str | None,
+    crawled_at: datetime | None = None,
+    write_alias: str | None = None,
+    chunk_docs: int = DEFAULT_CHUNK_DOCS,
+    chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+    max_retries: int = 5,
+    initial_backoff: float = 1.0,
+    max_backoff: float = 30.0,
+    max_error_ratio: float = 0.01,
+    relax_refresh: bool = False,
+    refresh: bool = False,
+) -> LoadReport:
+    """Load ``articles`` into the index behind ``alias``'s write alias (``<alias>-write`` unless given).
+
+    ``articles`` are :class:`EnrichedArticle` records or their JSON form (as stored between stages).
+    ``crawled_at`` (default: now) is the run's crawl time: it becomes ``last_crawled`` and, for new
+    articles, ``first_seen``. ``relax_refresh`` turns refreshing off during the load (large backfills)
+    and always restores it. ``refresh`` makes the documents searchable before returning.
+    Raises :class:`LoadError` when ``failed / received > max_error_ratio`` (dead letters written first).
+    """
+    if chunk_docs < 1 or chunk_bytes < 1024:
+        raise ValueError(f"chunk_docs must be >= 1 and chunk_bytes >= 1024 (got {chunk_docs}, {chunk_bytes})")
+    if not 0 <= max_error_ratio <= 1:
+        raise ValueError(f"max_error_ratio must be within [0, 1], got {max_error_ratio}")
+    target = write_alias or write_alias_for(alias)
+    index = write_index(client, target)
+    if index is None:
+        raise LoadError(
+            f"write alias {target!r} does not exist; run ensure_index(client, {alias!r}) first", LoadReport()
+        )
+    crawled_at = crawled_at or datetime.now(UTC)
+    report = LoadReport(index=index)
+    run = _Run(
+        client=_CountingClient(client),
+        target=target,
+        chunk_docs=chunk_docs,
+        chunk_bytes=chunk_bytes,
+        max_retries=max_retries,
+        initial_backoff=initial_backoff,
+        max_backoff=max_backoff,
+        report=report,
+    )
+    started = time.perf_counter()
+    with relaxed_refresh(client, target) if relax_refresh else nullcontext():
+        existing: list[_Op] = []
+        existing_bytes = 0
+        for op, item in run.send("create", _documents(articles, crawled_at, run)):
+            if run.record("create", op, item):
+                existing.append(op)
+                existing_bytes += len(op.source)
+                if len(existing) >= chunk_docs or existing_bytes >= chunk_bytes:
+                    _upsert(run, existing)
+                    existing, existing_bytes = [], 0
+        if existing:
+            _upsert(run, existing)
+    if refresh and not relax_refresh:
+        client.indices.refresh(index=target)
+    report.elapsed_s = time.perf_counter() - started
+    report.requests = run.client.requests
+    if dead_letter_path is not None:
+        write_dead_letters(dead_letter_path, run.dead)
+        report.dead_letter_path = dead_letter_path
+    elif run.dead:
+        log.error("%d documents failed and no dead-letter path was given", len(run.dead))
+    if not report.reconciled():
+        raise LoadError(f"load counts do not reconcile: {report.summary()}", report)
+    log.info("loaded into %s: %s", index, report.summary())
+    if report.error_ratio > max_error_ratio:
+        raise LoadError(
+            f"{report.failed} of {report.received} documents failed ({report.error_ratio:.1%} > "
+            f"{max_error_ratio:.1%}); dead letters: {dead_letter_path}; errors: {report.errors_by_type}",
+            report,
+        )
+    return report
+
+
+def _upsert(run: _Run, ops: list[_Op]) -> None:
+    for op, item in run.send("update", ops):
+        run.record("update", op, item)

@@ -1,0 +1,150 @@
+"""Map an :class:`EnrichedArticle` to the document stored in the article index.
+
+The document is the index's contract (``data/index_template.json`` maps every field, ``dynamic: strict``):
+every field is always present (``null`` or ``[]`` when unknown) so an upsert replaces stale values.
+Dates are UTC ISO 8601 with milliseconds and a ``Z``, so they also compare correctly as strings
+(the upsert script relies on this).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from newsingest import PIPELINE_VERSION
+from newsingest.load.languages import LANGUAGE_TEXT_FIELDS, language_field_code
+from newsingest.models import EnrichedArticle
+
+LEAD_MAX_CHARS = 600
+
+
+class DocumentError(ValueError):
+    """An article cannot become an index document; the message names the article and the field."""
+
+
+def iso(value: datetime | None) -> str | None:
+    """UTC ISO 8601 with milliseconds and ``Z``; naive datetimes are taken as UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def domain_of(url: str) -> str | None:
+    host = urlsplit(url).hostname
+    if not host:
+        return None
+    host = host.lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def _lead(article: EnrichedArticle) -> str | None:
+    """The first real paragraph (what the reader sees first), else the subtitle."""
+    for paragraph in article.paragraphs:
+        text = paragraph.strip()
+        if len(text) >= 40:
+            return text[:LEAD_MAX_CHARS]
+    if article.body.strip():
+        return article.body.strip().split("\n", 1)[0][:LEAD_MAX_CHARS]
+    return article.subtitle
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for value in values:
+        value = value.strip() if isinstance(value, str) else value
+        if value:
+            seen.setdefault(value, None)
+    return list(seen)
+
+
+def _place(place: dict[str, float], article: EnrichedArticle) -> dict[str, float]:
+    try:
+        lat, lon = float(place["lat"]), float(place["lon"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DocumentError(f"article {article.canonical_url}: places entry {place!r} lacks lat/lon") from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise DocumentError(f"article {article.canonical_url}: places entry {place!r} is out of range")
+    return {"lat": lat, "lon": lon}
+
+
+def text_language(article: EnrichedArticle) -> str | None:
+    """The language the text is in: detected if known, else declared by the page."""
+    return article.detected_language or article.language
+
+
+def to_document(article: EnrichedArticle, *, crawled_at: datetime) -> dict[str, Any]:
+    """The index document for ``article`` first seen/last crawled at ``crawled_at`` (the run's crawl time).
+
+    ``first_seen`` is set to ``crawled_at`` here; the loader keeps the earliest value already indexed.
+    """
+    if not article.canonical_url:
+        raise DocumentError(f"article {article.url}: canonical_url is empty")
+    if not article.doc_id:
+        raise DocumentError(f"article {article.canonical_url}: doc_id is empty")
+    seen = iso(crawled_at)
+    language = text_language(article)
+    doc: dict[str, Any] = {
+        "doc_id": article.doc_id,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "domain": domain_of(article.canonical_url),
+        "source": article.source,
+        "title": article.title,
+        "subtitle": article.subtitle,
+        "lead": _lead(article),
+        "body": article.body,
+        "captions": _unique(article.captions),
+        "authors": _unique(article.authors),
+        "agency": _unique(article.agency),
+        "section": article.section,
+        "tags": _unique(article.tags),
+        "page_type": article.page_type,
+        "access": article.access,
+        "channels": _unique(article.channels),
+        "language": language,
+        "declared_language": article.language,
+        "language_confidence": article.language_confidence,
+        "published": iso(article.published),
+        "modified": iso(article.modified),
+        "first_seen": seen,
+        "last_crawled": seen,
+        "fetched_at": iso(article.fetched_at),
+        "persons": _unique(article.persons),
+        "organisations": _unique(article.organisations),
+        "locations": _unique(article.locations),
+        "countries": _unique([c.upper() for c in article.countries]),
+        "keywords": _unique(article.keywords),
+        "topics": [{"code": t.code, "label": t.label, "score": t.score} for t in article.topics],
+        "entities": [
+            {
+                "name": e.name,
+                "type": e.type,
+                "label": e.label,
+                "salience": e.salience,
+                "count": e.count,
+                "country": e.country,
+                "location": {"lat": e.lat, "lon": e.lon} if e.lat is not None and e.lon is not None else None,
+            }
+            for e in article.entities
+        ],
+        "places": [_place(p, article) for p in article.places],
+        "lead_image": article.lead_image,
+        "word_count": len(article.body.split()),
+        "content_hash": article.content_hash,
+        "minhash_bands": _unique(article.minhash_bands),
+        "minhash_signature": list(getattr(article, "minhash_signature", None) or []),
+        # Without a cluster the article is its own story, so collapsing never merges unrelated articles.
+        "cluster_id": article.cluster_id or article.doc_id,
+        "provenance": dict(article.provenance),
+        "ner_skipped_reason": article.ner_skipped_reason,
+        "pipeline_version": PIPELINE_VERSION,
+        "enrichment_version": article.enrichment_version or None,
+    }
+    code = language_field_code(language)
+    if code is not None:
+        for field in LANGUAGE_TEXT_FIELDS:
+            doc[f"{field}_{code}"] = doc[field]
+    return doc

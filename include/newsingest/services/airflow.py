@@ -1,0 +1,144 @@
+"""Airflow for the embedded setup: environment, database, ``airflow standalone`` as a service.
+
+The project configures Airflow through environment variables only: AIRFLOW_HOME under the
+newsingest home, dags/ and plugins/ from this repository, examples off, SQLite + LocalExecutor,
+SimpleAuthManager with an ``admin`` user whose generated password Airflow writes to a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from newsingest.config import PROJECT_ROOT, Settings
+from newsingest.services.process import Daemon, ServiceError, wait_until
+
+API_PORT = 8080
+
+
+def airflow_home(settings: Settings) -> Path:
+    return Path(os.environ.get("AIRFLOW_HOME") or settings.home / "airflow")
+
+
+def opensearch_conn_uri(url: str) -> str:
+    """The ``opensearch_default`` connection (JSON form) for an OpenSearch URL without credentials."""
+    parts = urlsplit(url)
+    use_ssl = parts.scheme == "https"
+    return json.dumps(
+        {
+            "conn_type": "opensearch",
+            "host": parts.hostname or "127.0.0.1",
+            "port": parts.port or (443 if use_ssl else 9200),
+            "extra": {"use_ssl": use_ssl, "verify_certs": True},
+        }
+    )
+
+
+def airflow_env(settings: Settings, *, api_port: int = API_PORT) -> dict[str, str]:
+    """Environment for every ``airflow`` command and for ``dag.test()`` in tests."""
+    home = airflow_home(settings)
+    env = {
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        "AIRFLOW__CORE__PARALLELISM": "4",
+        "AIRFLOW__CORE__MAX_MAP_LENGTH": "1024",
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "simple_auth_manager_passwords.json.generated"),
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+        "AIRFLOW__API__PORT": str(api_port),
+        "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{api_port}",
+        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
+        "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
+        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
+        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+        "NEWSINGEST_HOME": str(settings.home),
+        "NEWSINGEST_STORAGE_ROOT": settings.storage_root,
+        "NEWSINGEST_SOURCES": str(settings.sources_file),
+        "NEWSINGEST_OPENSEARCH_URL": settings.opensearch_url,
+        "NEWSINGEST_INDEX": settings.index_alias,
+        "NEWSINGEST_SAMPLE_SITE_URL": settings.sample_site_url,
+        "NO_PROXY": "*",
+    }
+    env.setdefault("AIRFLOW_CONN_OPENSEARCH_DEFAULT", opensearch_conn_uri(settings.opensearch_url))
+    # A user's own connection or settings win over the embedded defaults.
+    for key in list(env):
+        if key.startswith(("AIRFLOW__", "AIRFLOW_CONN_")) and key in os.environ:
+            env[key] = os.environ[key]
+    return env
+
+
+def _airflow_bin() -> str:
+    exe = Path(sys.executable).with_name("airflow")
+    return str(exe) if exe.exists() else (shutil.which("airflow") or "airflow")
+
+
+def run_airflow(settings: Settings, *args: str, check: bool = True, capture: bool = False) -> subprocess.CompletedProcess:
+    """Run one ``airflow`` CLI command with the project's environment."""
+    env = {**os.environ, **airflow_env(settings)}
+    proc = subprocess.run([_airflow_bin(), *args], env=env, text=True, capture_output=capture)
+    if check and proc.returncode != 0:
+        tail = ((proc.stdout or "") + (proc.stderr or ""))[-3000:] if capture else ""
+        raise ServiceError(f"`airflow {' '.join(args)}` failed with exit code {proc.returncode}\n{tail}")
+    return proc
+
+
+def migrate(settings: Settings) -> None:
+    """Create or upgrade the Airflow metadata database (idempotent)."""
+    airflow_home(settings).mkdir(parents=True, exist_ok=True)
+    run_airflow(settings, "db", "migrate", capture=True)
+
+
+class AirflowStandalone:
+    """``airflow standalone`` (api-server with UI and REST, scheduler, dag-processor, triggerer)."""
+
+    def __init__(self, settings: Settings, *, api_port: int = API_PORT):
+        self.settings = settings
+        self.api_port = api_port
+        self.daemon = Daemon("airflow", settings.home)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    @property
+    def password_file(self) -> Path:
+        return airflow_home(self.settings) / "simple_auth_manager_passwords.json.generated"
+
+    def admin_password(self) -> str | None:
+        try:
+            return json.loads(self.password_file.read_text()).get("admin")
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def is_up(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.url}/api/v2/monitor/health", timeout=3) as resp:
+                return resp.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def start(self, timeout: float = 240.0) -> str:
+        if self.is_up():
+            return self.url
+        migrate(self.settings)
+        env = {**os.environ, **airflow_env(self.settings, api_port=self.api_port)}
+        self.daemon.start([_airflow_bin(), "standalone"], env=env, cwd=airflow_home(self.settings))
+        if not wait_until(self.is_up, timeout=timeout, interval=2, alive=lambda: self.daemon.pid() is not None):
+            self.daemon.stop(timeout=20)
+            raise ServiceError(f"Airflow did not answer on {self.url} within {timeout:.0f}s; "
+                               f"log: {self.daemon.log_file}\n{self.daemon.log_tail()}")
+        return self.url
+
+    def stop(self) -> bool:
+        return self.daemon.stop(timeout=60)

@@ -1,0 +1,164 @@
+"""The embedded OpenSearch node: build it from Maven Central, start, wait for green, stop.
+
+The node runs the official OpenSearch server and module jars (resolved by ``include/opensearch/pom.xml``)
+on 127.0.0.1, with data under ``<home>/opensearch`` so a second start reuses the data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from newsingest.config import INCLUDE_DIR, Settings
+from newsingest.services.process import Daemon, ServiceError, wait_until
+
+POM_DIR = INCLUDE_DIR / "opensearch"
+MAIN_CLASS = "io.newsingest.opensearch.NewsingestNode"
+MIN_JAVA = 21
+
+
+def opensearch_version() -> str:
+    """The pinned OpenSearch version from the build file (docker-compose uses the same)."""
+    match = re.search(r"<opensearch.version>([^<]+)</opensearch.version>", (POM_DIR / "pom.xml").read_text())
+    if not match:
+        raise ServiceError(f"{POM_DIR / 'pom.xml'}: no <opensearch.version> property")
+    return match.group(1)
+
+
+def _java_major(java: Path) -> int | None:
+    try:
+        out = subprocess.run([str(java), "-version"], capture_output=True, text=True, timeout=30).stderr
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    match = re.search(r'version "(\d+)', out)
+    return int(match.group(1)) if match else None
+
+
+def find_java_home() -> Path:
+    """A JDK of version 21 or newer: NEWSINGEST_JAVA_HOME, JAVA_HOME, then /usr/lib/jvm/*."""
+    candidates: list[Path] = []
+    for var in ("NEWSINGEST_JAVA_HOME", "JAVA_HOME"):
+        if os.environ.get(var):
+            candidates.append(Path(os.environ[var]))
+    jvm = Path("/usr/lib/jvm")
+    if jvm.is_dir():
+        candidates.extend(sorted(jvm.iterdir(), reverse=True))
+    seen: list[str] = []
+    for home in candidates:
+        java = home / "bin" / "java"
+        if not java.exists():
+            continue
+        major = _java_major(java)
+        seen.append(f"{home} ({major})")
+        if major and major >= MIN_JAVA:
+            return home
+    raise ServiceError(
+        f"OpenSearch {opensearch_version()} needs a JDK {MIN_JAVA} or newer; found: "
+        + (", ".join(seen) or "none")
+        + ". Install one (e.g. Temurin 21+) and set NEWSINGEST_JAVA_HOME to it."
+    )
+
+
+class OpenSearchNode:
+    """Build, start and stop the embedded node described by ``settings``."""
+
+    def __init__(self, settings: Settings, *, port: int | None = None, transport_port: int | None = None):
+        self.settings = settings
+        self.port = port or int(settings.opensearch_url.rsplit(":", 1)[-1].split("/")[0])
+        self.transport_port = transport_port or self.port + 100
+        self.base = settings.home / "opensearch"
+        self.daemon = Daemon("opensearch", settings.home)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def target(self) -> Path:
+        return POM_DIR / "target"
+
+    def _stamp(self) -> str:
+        digest = hashlib.sha256((POM_DIR / "pom.xml").read_bytes())
+        for src in sorted((POM_DIR / "src").rglob("*.java")):
+            digest.update(src.read_bytes())
+        return digest.hexdigest()
+
+    def is_built(self) -> bool:
+        stamp = self.target / ".newsingest-stamp"
+        return stamp.exists() and stamp.read_text() == self._stamp() and (self.target / "lib").is_dir()
+
+    def build(self, *, quiet: bool = True) -> None:
+        """Resolve the OpenSearch jars from Maven Central and compile the launcher (skipped when current)."""
+        if self.is_built():
+            return
+        mvn = shutil.which("mvn")
+        if mvn is None:
+            raise ServiceError("Maven (mvn) is needed to fetch the OpenSearch jars; install it (apt-get install maven).")
+        env = {**os.environ, "JAVA_HOME": str(find_java_home())}
+        cmd = [mvn, "-B", "-f", str(POM_DIR / "pom.xml"), f"-Dmaven.repo.local={self.settings.home / 'm2'}", "package"]
+        if quiet:
+            cmd.insert(1, "-q")
+        proc = subprocess.run(cmd, env=env, capture_output=quiet, text=True)
+        if proc.returncode != 0:
+            detail = (proc.stdout or "")[-3000:] + (proc.stderr or "")[-2000:] if quiet else ""
+            raise ServiceError(f"building the OpenSearch node with Maven failed ({' '.join(cmd)}):\n{detail}")
+        (self.target / ".newsingest-stamp").write_text(self._stamp())
+
+    def health(self) -> dict | None:
+        """Cluster health, or None when nothing answers on the port."""
+        try:
+            with urllib.request.urlopen(f"{self.url}/_cluster/health", timeout=2) as resp:
+                return json.load(resp)
+        except (urllib.error.URLError, OSError, ValueError):
+            return None
+
+    def is_up(self) -> bool:
+        return self.health() is not None
+
+    def start(self, *, timeout: float = 180.0, heap: str = "1g", extra_settings: dict[str, str] | None = None) -> str:
+        """Start the node unless one already answers; wait for green. Returns the URL."""
+        if self.is_up():
+            return self.url
+        self.build()
+        java = find_java_home() / "bin" / "java"
+        classpath = f"{self.target / 'newsingest-opensearch-node-1.0.0.jar'}:{self.target / 'lib'}/*"
+        argv = [
+            str(java),
+            f"-Xms{heap}",
+            f"-Xmx{heap}",
+            "-XX:+UseG1GC",
+            "-Djava.awt.headless=true",
+            "-Dlog4j2.formatMsgNoLookups=true",
+            "--add-modules=jdk.incubator.vector",
+            "-cp",
+            classpath,
+            MAIN_CLASS,
+            str(self.base),
+            str(self.port),
+            str(self.transport_port),
+        ]
+        argv += [f"-E{key}={value}" for key, value in (extra_settings or {}).items()]
+        self.base.mkdir(parents=True, exist_ok=True)
+        self.daemon.start(argv, cwd=self.base)
+        ok = wait_until(self._green, timeout=timeout, alive=lambda: self.daemon.pid() is not None)
+        if not ok:
+            self.daemon.stop(timeout=10)
+            raise ServiceError(
+                f"OpenSearch did not reach green health on {self.url} within {timeout:.0f}s; "
+                f"log: {self.daemon.log_file}\n{self.daemon.log_tail()}"
+            )
+        return self.url
+
+    def _green(self) -> bool:
+        health = self.health()
+        return bool(health) and health.get("status") == "green"
+
+    def stop(self, timeout: float = 60.0) -> bool:
+        return self.daemon.stop(timeout=timeout)

@@ -1,0 +1,1 @@
+"""Airflow-side glue for newsingest: the OpenSearch hook and the plugin registration."""
