@@ -1,5 +1,84 @@
-"""`newsingest` sub-commands (demo)."""
+"""`newsingest demo`: the embedded default end to end (README command 1 after setup)."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
 
 import click
 
-commands: list[click.Command] = []
+from newsingest.config import load_settings
+
+
+def _sample_days() -> list[date]:
+    from newsingest.sample_site.catalog import load_catalog
+
+    catalog = load_catalog()
+    span = (catalog.window_end - catalog.window_start).days
+    return [catalog.window_start + timedelta(days=i) for i in range(span + 1)]
+
+
+def _step(message: str) -> float:
+    click.secho(f"==> {message}", bold=True)
+    return time.monotonic()
+
+
+def _done(started: float, detail: str = "") -> None:
+    click.echo(f"    done in {time.monotonic() - started:.1f}s {detail}".rstrip())
+
+
+@click.command()
+@click.option("--query", default="", help="Search to run at the end (default: everything, newest first).")
+@click.option("--day", "days", multiple=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="Only run these days (default: every day of the sample site).")
+def demo(query: str, days: tuple) -> None:
+    """Start OpenSearch and the sample site, run news_ingest for each sample day, then search."""
+    from newsingest.services.airflow import AirflowStandalone, migrate, run_airflow
+    from newsingest.services.opensearch import OpenSearchNode
+    from newsingest.services.site import SampleSiteService
+
+    settings = load_settings()
+    t = _step(f"starting the embedded OpenSearch node on {settings.opensearch_url}")
+    OpenSearchNode(settings).start()
+    _done(t)
+    t = _step(f"starting the sample news site on {settings.sample_site_url}")
+    SampleSiteService(settings).start()
+    _done(t)
+    t = _step("preparing the Airflow metadata database")
+    migrate(settings)
+    _done(t)
+
+    run_days = [d.date() for d in days] or _sample_days()
+    log_dir = settings.home / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    for day in run_days:
+        logical = f"{day.isoformat()}T02:00:00+00:00"
+        t = _step(f"airflow dags test news_ingest {logical}   (ingests articles published on {day})")
+        proc = run_airflow(settings, "dags", "test", "news_ingest", logical, check=False, capture=True)
+        log_file = log_dir / f"demo-news_ingest-{day.isoformat()}.log"
+        log_file.write_text((proc.stdout or "") + (proc.stderr or ""))
+        if proc.returncode != 0:
+            click.echo(((proc.stdout or "") + (proc.stderr or ""))[-4000:])
+            raise click.ClickException(f"the news_ingest run for {day} failed; full log: {log_file}")
+        _done(t, f"(log: {log_file})")
+
+    t = _step(f"searching the '{settings.index_alias}' alias" + (f" for {query!r}" if query else ""))
+    from newsingest.cli.search import print_result
+    from newsingest.load.client import make_client
+    from newsingest.load.search import search
+
+    result = search(make_client(settings.opensearch_url), settings.index_alias, query, size=5, facet_size=5)
+    print_result(result)
+    _done(t)
+
+    airflow = AirflowStandalone(settings)
+    click.echo(
+        "\nNext:\n"
+        f"  search yourself:     .venv/bin/newsingest search \"your words\" --person ... --topic ...\n"
+        f"  open the Airflow UI: .venv/bin/newsingest services start airflow   then {airflow.url}\n"
+        f"                       user admin, password in {airflow.password_file}\n"
+        f"  stop everything:     .venv/bin/newsingest services stop"
+    )
+
+
+commands: list[click.Command] = [demo]

@@ -1,0 +1,5 @@
+"""Placeholder until this room lands its commands."""
+
+import click
+
+commands: list[click.Command] = []

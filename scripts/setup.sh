@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Install what newsingest needs into this checkout; safe to run again (it skips what is current).
+#   bash scripts/setup.sh          runtime: venv from requirements.lock, the OpenSearch node
+#   bash scripts/setup.sh --dev    also the test tools (requirements-dev.lock)
+# Needs: Python 3.11+, a JDK 21+ (for OpenSearch 3), Maven. Everything else comes from PyPI and Maven Central.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+STATE=${NEWSINGEST_HOME:-$ROOT/.newsingest}
+LOCK=requirements.lock
+[ "${1:-}" = "--dev" ] && LOCK=requirements-dev.lock
+
+step() { printf '\n==> %s\n' "$*"; }
+fail() { printf 'setup: %s\n' "$*" >&2; exit 1; }
+
+step "checking prerequisites"
+PY=${NEWSINGEST_PYTHON:-}
+if [ -z "$PY" ]; then
+  for cand in python3.11 python3.12 python3.13 python3; do
+    if command -v "$cand" >/dev/null && "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      PY=$(command -v "$cand"); break
+    fi
+  done
+fi
+[ -n "$PY" ] || fail "Python 3.11 or newer is needed (set NEWSINGEST_PYTHON to its path)"
+command -v mvn >/dev/null || fail "Maven is needed to fetch the OpenSearch jars (Debian/Ubuntu: apt-get install maven)"
+JDK_OK=""
+for j in "${NEWSINGEST_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/*; do
+  [ -n "$j" ] && [ -x "$j/bin/java" ] || continue
+  v=$("$j/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+  if [ -n "$v" ] && [ "$v" -ge 21 ]; then JDK_OK="$j ($v)"; break; fi
+done
+[ -n "$JDK_OK" ] || fail "a JDK 21 or newer is needed for OpenSearch 3 (e.g. Temurin 21); set NEWSINGEST_JAVA_HOME"
+echo "python: $PY ($("$PY" --version 2>&1)); jdk: $JDK_OK; maven: $(mvn -v 2>/dev/null | head -1)"
+
+mkdir -p "$STATE"
+export UV_CACHE_DIR=${UV_CACHE_DIR:-$STATE/cache/uv}
+step "installing uv (pinned, hashed) into $STATE/tools"
+if [ ! -x "$STATE/tools/bin/uv" ]; then
+  "$PY" -m venv "$STATE/tools"
+  "$STATE/tools/bin/pip" install --quiet --no-cache-dir --require-hashes -r requirements-tools.lock
+fi
+UV="$STATE/tools/bin/uv"
+
+step "creating .venv from $LOCK"
+[ -x .venv/bin/python ] || "$UV" venv --quiet --python "$PY" .venv
+VIRTUAL_ENV=$ROOT/.venv "$UV" pip install --quiet --require-hashes -r "$LOCK"
+VIRTUAL_ENV=$ROOT/.venv "$UV" pip install --quiet --no-deps -e .
+
+step "building the embedded OpenSearch node (jars from Maven Central)"
+.venv/bin/newsingest services build
+echo
+echo "setup done: .venv/bin/newsingest is ready"
