@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -43,6 +43,7 @@ class LiveUpdate:
 @dataclass(frozen=True)
 class Publisher:
     id: str
+    source: str  # the source name in include/sources/sample.yaml
     name: str
     layout: str  # broadsheet | tabloid | wire | aggregator
     language: str
@@ -87,7 +88,6 @@ class SampleArticle:
     in_sitemap: bool = True
     in_section: bool = True
     encoding: Encoding = "utf-8"
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def published_utc(self) -> datetime:
@@ -186,6 +186,7 @@ def _publisher(entry: dict[str, Any]) -> Publisher:
     feed, sitemap = _req(entry, "feed", where), _req(entry, "sitemap", where)
     return Publisher(
         id=_req(entry, "id", where),
+        source=_req(entry, "source", where),
         name=_req(entry, "name", where),
         layout=layout,
         language=_req(entry, "language", where),
@@ -211,7 +212,9 @@ def _article(entry: dict[str, Any], publishers: dict[str, Publisher]) -> SampleA
         raise CatalogError(f"{CATALOG_FILE.name}: {where}: kind {kind!r} not one of {sorted(_KINDS)}")
     encoding = entry.get("encoding", "utf-8")
     if encoding not in _ENCODINGS:
-        raise CatalogError(f"{CATALOG_FILE.name}: {where}: encoding {encoding!r} not one of {sorted(_ENCODINGS)}")
+        raise CatalogError(
+            f"{CATALOG_FILE.name}: {where}: encoding {encoding!r} not one of {sorted(_ENCODINGS)}"
+        )
     section = _req(entry, "section", where)
     if section not in pub.sections:
         raise CatalogError(f"{CATALOG_FILE.name}: {where}: section {section!r} not listed for {pub_id!r}")

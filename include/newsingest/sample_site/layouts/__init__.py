@@ -1,0 +1,1 @@
+"""Per-publisher page templates for the sample site."""
