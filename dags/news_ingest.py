@@ -1,36 +1,53 @@
 """news_ingest: the nightly crawl → clean → enrich → load run, one calendar day (UTC) per run.
 
-Thin on purpose: every task calls one stage runner of ``newsingest.pipeline``; XCom carries only
-paths and counts. Nothing heavy is imported at parse time.
+Thin on purpose: every task calls one stage runner of ``newsingest.pipeline`` (or the report module);
+XCom carries only paths and counts. Nothing heavy is imported at parse time.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 
 import pendulum
 from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_current_context, task
 
-# Nightly at NEWSINGEST_SCHEDULE_TIME (HH:MM, UTC); each run ingests the calendar day that ends before it.
-_HOUR, _MINUTE = (int(x) for x in os.environ.get("NEWSINGEST_SCHEDULE_TIME", "02:00").split(":"))
+
+def _schedule_time() -> tuple[int, int]:
+    """NEWSINGEST_SCHEDULE_TIME as (hour, minute); HH:MM in UTC, default 02:00."""
+    raw = os.environ.get("NEWSINGEST_SCHEDULE_TIME", "02:00")
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", raw.strip())
+    if not match:
+        raise ValueError(f"NEWSINGEST_SCHEDULE_TIME must be HH:MM (UTC, 00:00-23:59), got {raw!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+_HOUR, _MINUTE = _schedule_time()
+MAX_ACTIVE_RUNS = int(os.environ.get("NEWSINGEST_MAX_ACTIVE_RUNS", "3"))
 NEWS_INDEX = Asset(
     name="news_index",
     uri=f"opensearch://{os.environ.get('NEWSINGEST_INDEX', 'news')}",
     group="opensearch",
 )
 
-DOC = """
+DOC = f"""
 ### news_ingest
 Crawls the configured news sources for **one calendar day (UTC)**, cleans each page, enriches it
-(entities, topics, keywords, language, clusters) and upserts it into OpenSearch through the write alias.
+(entities, topics, keywords, language, clusters) and upserts it into OpenSearch through the write alias,
+then checks the run's figures (quality gate) and writes the run report.
 
-* Schedule: daily at `NEWSINGEST_SCHEDULE_TIME` (default 02:00 UTC); the run whose data interval starts
-  on day *D* ingests articles published on *D*.
-* Backfill: *Trigger → Backfill* with a date range gives one run per day; reruns never duplicate
-  (documents are keyed by canonical URL and `first_seen` is kept).
-* Params: `sources` (subset of source names, empty = all enabled), `force_refetch` (ignore ETag /
-  Last-Modified), `dry_run` (stop before loading).
+* **Schedule**: daily at `NEWSINGEST_SCHEDULE_TIME` (now {_HOUR:02d}:{_MINUTE:02d} UTC). The data interval
+  is one day, `[D {_HOUR:02d}:{_MINUTE:02d}, D+1 {_HOUR:02d}:{_MINUTE:02d})`; the run **ingests the calendar
+  day D** of its data interval start (articles published on D, 00:00-24:00 UTC), after D is over.
+* **Backfill**: *Trigger → Backfill* with a date range gives one run per day D whose logical date
+  (D {_HOUR:02d}:{_MINUTE:02d}) falls in the range. "Reprocess completed" re-runs days already done: documents
+  are keyed by canonical URL, so nothing is duplicated and `first_seen` is kept. See `docs/backfill.md`.
+* **Params**: `sources` (subset of source names, empty = all enabled), `force_refetch` (ignore ETag /
+  Last-Modified), `dry_run` (crawl, clean and enrich, but do not load).
+* **Politeness**: fetch tasks run in the `crawl` pool; fetches of one source never overlap across runs.
+* **Quality gate**: thresholds from `NEWSINGEST_QUALITY_THRESHOLDS` (default
+  `include/newsingest/data/quality_thresholds.yaml`); the report task logs where the report is.
 """
 
 
@@ -41,10 +58,15 @@ def _settings():
 
 
 def _day_window():
-    """The calendar day of this run's data interval, as [start, end) in UTC."""
+    """The calendar day of this run's data interval start, as [start, end) in UTC, and the run id."""
     ctx = get_current_context()
     start = pendulum.instance(ctx["data_interval_start"]).in_timezone("UTC").start_of("day")
     return start, start.add(days=1), ctx["run_id"]
+
+
+def _present(rows) -> list[dict]:
+    """Stage summaries of the mapped instances that produced one (failed ones produce none)."""
+    return [row for row in (rows or []) if row]
 
 
 @dag(
@@ -52,7 +74,7 @@ def _day_window():
     schedule=CronDataIntervalTimetable(f"{_MINUTE} {_HOUR} * * *", timezone="UTC"),
     start_date=pendulum.datetime(2026, 11, 1, tz="UTC"),
     catchup=False,
-    max_active_runs=3,
+    max_active_runs=MAX_ACTIVE_RUNS,
     max_active_tasks=8,
     dagrun_timeout=timedelta(hours=6),
     tags=["newsingest", "ingest"],
@@ -66,42 +88,84 @@ def _day_window():
         "execution_timeout": timedelta(hours=1),
     },
     params={
-        "sources": Param([], type="array", items={"type": "string"},
-                         description="Source names to run (empty: all enabled sources)."),
-        "force_refetch": Param(False, type="boolean", description="Ignore ETag/Last-Modified and refetch."),
-        "dry_run": Param(False, type="boolean", description="Crawl, clean and enrich, but do not load."),
+        "sources": Param(
+            [],
+            type="array",
+            items={"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
+            uniqueItems=True,
+            title="Sources",
+            description="Source names to run (empty: all enabled sources of the sources file).",
+        ),
+        "force_refetch": Param(
+            False,
+            type="boolean",
+            title="Force re-fetch",
+            description="Ignore ETag/Last-Modified and fetch every page again.",
+        ),
+        "dry_run": Param(
+            False,
+            type="boolean",
+            title="Dry run",
+            description="Crawl, clean and enrich, but do not load into OpenSearch.",
+        ),
     },
 )
 def news_ingest():
-    @task(retries=0, doc_md="Validate the sources file and list the sources this run crawls.")
+    @task(
+        retries=0,
+        execution_timeout=timedelta(minutes=5),
+        doc_md="Validate the sources file and the `sources` param; list the sources this run crawls.",
+    )
     def load_sources() -> list[str]:
         from newsingest.pipeline import load_source_names
 
         params = get_current_context()["params"]
         return load_source_names(_settings(), params.get("sources") or None)
 
-    @task(doc_md="Find the source's article URLs published on the run's day (feeds, sitemaps, sections).")
+    @task(
+        execution_timeout=timedelta(minutes=20),
+        doc_md="Find the source's article URLs published on the run's day (feeds, sitemaps, sections).",
+    )
     def discover(source: str) -> dict:
         from newsingest.pipeline import discover_stage
 
         start, end, run_id = _day_window()
         return discover_stage(_settings(), run_id, source, start, end)
 
-    @task(pool="default_pool", doc_md="Fetch the discovered URLs politely into the WARC archive.")
+    @task(
+        pool="crawl",
+        execution_timeout=timedelta(hours=2),
+        doc_md="Fetch the discovered URLs politely into the WARC archive (`crawl` pool; one run per source "
+        "at a time).",
+    )
     def fetch(discovered: dict) -> dict:
         from newsingest.pipeline import fetch_stage
+        from newsingest_airflow.politeness import source_lock
 
         ctx = get_current_context()
-        return fetch_stage(_settings(), ctx["run_id"], discovered["source"], discovered["path"],
-                           force=bool(ctx["params"].get("force_refetch")))
+        settings = _settings()
+        with source_lock(discovered["source"], settings.home / "locks"):
+            return fetch_stage(
+                settings,
+                ctx["run_id"],
+                discovered["source"],
+                discovered["path"],
+                force=bool(ctx["params"].get("force_refetch")),
+            )
 
-    @task(doc_md="Extract the article from each fetched page (BeautifulSoup cleaner); drop non-articles.")
+    @task(
+        execution_timeout=timedelta(minutes=30),
+        doc_md="Extract the article from each fetched page (BeautifulSoup cleaner); drop non-articles.",
+    )
     def clean(fetched: dict) -> dict:
         from newsingest.pipeline import clean_stage
 
         return clean_stage(_settings(), get_current_context()["run_id"], fetched["source"], fetched["path"])
 
-    @task(doc_md="Entities, topics, keywords, language and story clusters for each article.")
+    @task(
+        execution_timeout=timedelta(hours=1),
+        doc_md="Entities, topics, keywords, language and story clusters for each article.",
+    )
     def enrich(cleaned: dict) -> dict:
         from newsingest.load.search import cluster_candidates
         from newsingest.pipeline import enrich_stage
@@ -109,29 +173,92 @@ def news_ingest():
 
         settings = _settings()
         client = NewsOpenSearchHook().get_client()
-        lookup = (lambda bands: cluster_candidates(client, settings.index_alias, bands))  # noqa: E731
-        return enrich_stage(settings, get_current_context()["run_id"], cleaned["source"], cleaned["path"],
-                            cluster_lookup=lookup)
 
-    @task(outlets=[NEWS_INDEX], doc_md="Upsert the enriched articles into OpenSearch (write alias).")
+        def lookup(bands: list[str]) -> list[dict]:
+            return cluster_candidates(client, settings.index_alias, bands)
+
+        return enrich_stage(
+            settings,
+            get_current_context()["run_id"],
+            cleaned["source"],
+            cleaned["path"],
+            cluster_lookup=lookup,
+        )
+
+    @task(
+        outlets=[NEWS_INDEX],
+        execution_timeout=timedelta(minutes=30),
+        doc_md="Upsert the enriched articles into OpenSearch (write alias); skipped by `dry_run`.",
+    )
     def load(enriched: dict) -> dict:
         from newsingest.pipeline import load_stage
         from newsingest_airflow.hooks import NewsOpenSearchHook
 
         ctx = get_current_context()
         if ctx["params"].get("dry_run"):
-            return {"source": enriched["source"], "skipped": enriched["enriched"], "dry_run": True}
+            return {"source": enriched["source"], "dry_run": True, "indexed": 0, "failed": 0}
         client = NewsOpenSearchHook().get_client()
         return load_stage(_settings(), ctx["run_id"], enriched["source"], enriched["path"], client)
 
-    @task(retries=0, doc_md="Check the run's figures against the thresholds; write the run report.")
-    def quality_gate(discovered: list[dict], fetched: list[dict], cleaned: list[dict], enriched: list[dict],
-                     loaded: list[dict]) -> dict:
-        from newsingest.report import build_report
+    @task(
+        retries=0,
+        trigger_rule="all_done",
+        execution_timeout=timedelta(minutes=15),
+        doc_md="Compute the run's figures per source and check them against the thresholds; fails the run "
+        "naming the source and the figure. Also fails when a source's stages did not all finish.",
+    )
+    def quality_gate(discovered, fetched, cleaned, enriched, loaded) -> dict:
+        from newsingest.report import QualityGateError, assess_run
 
         start, end, run_id = _day_window()
-        return build_report(_settings(), run_id, start, end, discovered=list(discovered), fetched=list(fetched),
-                            cleaned=list(cleaned), enriched=list(enriched), loaded=list(loaded))
+        # Pulled, not passed: a direct edge from the setup task would have to be all_success.
+        sources = get_current_context()["ti"].xcom_pull(task_ids="load_sources") or []
+        stages = {
+            "discover": _present(discovered),
+            "fetch": _present(fetched),
+            "clean": _present(cleaned),
+            "enrich": _present(enriched),
+            "load": _present(loaded),
+        }
+        summary = assess_run(
+            _settings(),
+            run_id,
+            start,
+            end,
+            **{
+                "discovered": stages["discover"],
+                "fetched": stages["fetch"],
+                "cleaned": stages["clean"],
+                "enriched": stages["enrich"],
+                "loaded": stages["load"],
+            },
+        )
+        done = {stage: {row["source"] for row in rows} for stage, rows in stages.items()}
+        unfinished = [
+            f"source {s}: stage {next(st for st in done if s not in done[st])} did not finish"
+            for s in sources
+            if any(s not in names for names in done.values())
+        ]
+        problems = unfinished + ([summary["message"]] if summary["message"] else [])
+        if problems:
+            raise QualityGateError(
+                "quality gate failed: " + "; ".join(p.removeprefix("quality gate failed: ") for p in problems)
+            )
+        return summary
+
+    @task(
+        retries=1,
+        execution_timeout=timedelta(minutes=10),
+        doc_md="Write the run report (Markdown and HTML, in the storage root) and index the figures into "
+        "the runs index; the log links the report. Runs even when the gate fails.",
+    )
+    def report() -> dict:
+        from newsingest.report import publish_report
+        from newsingest_airflow.hooks import NewsOpenSearchHook
+
+        return publish_report(
+            _settings(), get_current_context()["run_id"], client=NewsOpenSearchHook().get_client()
+        )
 
     sources = load_sources()
     discovered = discover.expand(source=sources)
@@ -139,7 +266,9 @@ def news_ingest():
     cleaned = clean.expand(fetched=fetched)
     enriched = enrich.expand(cleaned=cleaned)
     loaded = load.expand(enriched=enriched)
-    quality_gate(discovered, fetched, cleaned, enriched, loaded)
+    gate = quality_gate(discovered, fetched, cleaned, enriched, loaded)
+    # The report is a teardown: it runs whatever the gate decided and does not decide the run's state.
+    gate >> report().as_teardown(setups=sources)
 
 
 news_ingest()

@@ -54,7 +54,9 @@ class FetchResult(Record):
     status: int | None = None  # HTTP status; None when no response came
     ok: bool = False
     not_modified: bool = False
-    error_class: str | None = None  # timeout, connect, reset, http_4xx, http_5xx, too_large, robots, ssrf, ...
+    error_class: str | None = (
+        None  # timeout, connect, reset, http_4xx, http_5xx, too_large, robots, ssrf, ...
+    )
     error: str | None = None
     content_type: str | None = None
     encoding: str | None = None
@@ -63,6 +65,9 @@ class FetchResult(Record):
     fetched_at: datetime | None = None
     warc_path: str | None = None  # archive file holding the response record
     warc_offset: int | None = None
+    attempts: int = 0  # requests made, retries and redirect hops included
+    throttled: bool = False  # the server answered 429, or 503 with Retry-After, at least once
+    redirects: list[str] = Field(default_factory=list)  # URLs redirected from, in order
     channels: list[str] = Field(default_factory=list)
     discovered_published: datetime | None = None
     discovered_title: str | None = None
@@ -138,5 +143,7 @@ class EnrichedArticle(CleanedArticle):
     ner_skipped_reason: str | None = None
     content_hash: str | None = None
     minhash_bands: list[str] = Field(default_factory=list)
+    # MinHash signature (128 values < 2**32) the bands were cut from; confirms near-duplicate candidates.
+    minhash_signature: list[int] = Field(default_factory=list)
     cluster_id: str | None = None
     enrichment_version: str = ""

@@ -153,7 +153,9 @@ def _describe(path: Path, raw: Any, exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def parse_sources(text: str, path: str | Path = "<string>", env: Mapping[str, str] | None = None) -> list[Source]:
+def parse_sources(
+    text: str, path: str | Path = "<string>", env: Mapping[str, str] | None = None
+) -> list[Source]:
     """Validate sources YAML text; ``path`` only labels errors."""
     path = Path(path)
     try:

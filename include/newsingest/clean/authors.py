@@ -97,9 +97,16 @@ _DATEISH = re.compile(
     r"\s+ago)\b.*$",
     re.I,
 )
-_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bog\b|\boch\b|\bi\b)\s*", re.I)
+_SPLIT = re.compile(
+    r"\s*(?:,|;|\||\s/\s|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bog\b|\boch\b|\bi\b)\s*", re.I
+)
 _URLISH = re.compile(r"^(?:https?://|www\.)|\.(?:com|org|net|co\.uk)\b", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
+_CREDIT = re.compile(
+    r"\b(?:getty|istock(?:photo)?|shutterstock|alamy|image|images|photo|photos|picture|"
+    r"pictures|credit|staff photo|file photo|handout)\b",
+    re.I,
+)
 
 
 def agency_name(text: str) -> str | None:
@@ -119,8 +126,10 @@ def _clean_one(name: str) -> str | None:
     name = normalize_space(name).strip(" .,:;-–—|()[]\"'")
     if not name or _URLISH.search(name) or not _LETTER.search(name):
         return None
-    if _ROLE.match(name):
+    if _ROLE.match(name) or _CREDIT.search(name):
         return None
+    if " " not in name and "-" in name and name.islower():
+        return None  # a URL slug ("jane-doe"), not a display name
     if len(name) > 60 or len(name.split()) > 6:
         return None
     return name
@@ -139,6 +148,8 @@ def split_authors(raw: str | list[str]) -> tuple[list[str], list[str]]:
         if not item:
             continue
         text = normalize_space(str(item))
+        if _URLISH.search(text):
+            continue
         text = _PREFIX.sub("", text)
         text = re.sub(r"\s+(?:with|additional reporting by)\s+.*$", "", text, flags=re.I)
         for part in _SPLIT.split(text):

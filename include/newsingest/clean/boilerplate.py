@@ -11,33 +11,206 @@ import re
 from bs4 import Tag
 
 # Element names that are never body text (nav/aside/footer are also pre-stripped from the markup).
-HARD_TAGS = frozenset({
-    "nav", "aside", "footer", "form", "input", "label", "select", "option", "button", "script", "style",
-    "noscript", "template", "iframe", "svg", "canvas", "dialog", "menu", "object", "embed", "video", "audio",
-    "map", "head", "meta", "link", "textarea",
-})
-HARD_ROLES = frozenset({
-    "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog", "menu",
-    "menubar", "toolbar", "tablist", "alert", "status", "form",
-})
+HARD_TAGS = frozenset(
+    {
+        "nav",
+        "aside",
+        "footer",
+        "input",
+        "label",
+        "select",
+        "option",
+        "button",
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "svg",
+        "canvas",
+        "dialog",
+        "menu",
+        "object",
+        "embed",
+        "video",
+        "audio",
+        "map",
+        "head",
+        "meta",
+        "link",
+        "textarea",
+    }
+)
+HARD_ROLES = frozenset(
+    {
+        "navigation",
+        "banner",
+        "contentinfo",
+        "complementary",
+        "search",
+        "dialog",
+        "alertdialog",
+        "menu",
+        "menubar",
+        "toolbar",
+        "tablist",
+        "alert",
+        "status",
+    }
+)
 
-_NEG_EXACT = frozenset("""
-share shares sharing sharebar social socials newsletter newsletters subscribe subscription subscriptions
-signup sign promo promos promotion promoted related relatedposts recommended recommendations recommend
-outbrain taboola ad ads adv advert adverts advertisement advertisements advertising adslot adunit dfp gpt
-sponsor sponsored sponsors cookie cookies consent gdpr cmp comment comments commenting disqus breadcrumb
-breadcrumbs crumbs tags tagcloud taglist keywords byline bylines author authors contributor contributors
-footer sidebar popup modal overlay nav navbar navigation menu submenu toolbar caption captions credit credits
-disclaimer skip print visually sr screen hidden hide invisible mostread trending popular more next prev
-previous pagination pager widget widgets banner masthead header meta timestamp dateline date dates rating
-login register follow donate donation support paywall piano offer offers teaser teasers outbrainwidget
-affiliate shopping commerce embed playlist player podcast carousel slider gallery thumbnails jump toc
-table-of-contents topics topic readmore readnext seealso alsoread bio profile corrections correction
-""".split())
-_NEG_PREFIX = ("advert", "adslot", "adunit", "adcontainer", "adwrap", "ad_", "sponsor", "newsletter",
-               "social", "share", "comment", "related", "recommend", "promo", "cookie", "consent", "outbrain",
-               "taboola", "breadcrumb", "sidebar", "footer", "navbar", "subscri", "popular", "trending",
-               "mostread", "most_read", "readmore", "read_more", "moreon", "moreabout", "byline", "author")
+_NEG_EXACT = frozenset(
+    [
+        "share",
+        "shares",
+        "sharing",
+        "sharebar",
+        "social",
+        "socials",
+        "newsletter",
+        "newsletters",
+        "subscribe",
+        "subscription",
+        "subscriptions",
+        "signup",
+        "promo",
+        "promos",
+        "promotion",
+        "promoted",
+        "related",
+        "relatedposts",
+        "recommended",
+        "recommendations",
+        "recommend",
+        "outbrain",
+        "taboola",
+        "ad",
+        "ads",
+        "adv",
+        "advert",
+        "adverts",
+        "advertisement",
+        "advertisements",
+        "advertising",
+        "adslot",
+        "adunit",
+        "dfp",
+        "gpt",
+        "sponsor",
+        "sponsored",
+        "sponsors",
+        "cookie",
+        "cookies",
+        "consent",
+        "gdpr",
+        "cmp",
+        "comment",
+        "comments",
+        "commenting",
+        "disqus",
+        "breadcrumb",
+        "breadcrumbs",
+        "crumbs",
+        "tags",
+        "tagcloud",
+        "taglist",
+        "keywords",
+        "byline",
+        "bylines",
+        "author",
+        "authors",
+        "contributor",
+        "contributors",
+        "footer",
+        "sidebar",
+        "popup",
+        "modal",
+        "overlay",
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "submenu",
+        "toolbar",
+        "disclaimer",
+        "skip",
+        "mostread",
+        "trending",
+        "popular",
+        "previous",
+        "pagination",
+        "pager",
+        "widget",
+        "widgets",
+        "banner",
+        "masthead",
+        "timestamp",
+        "dateline",
+        "login",
+        "register",
+        "follow",
+        "donate",
+        "donation",
+        "support",
+        "offer",
+        "offers",
+        "teaser",
+        "teasers",
+        "outbrainwidget",
+        "affiliate",
+        "shopping",
+        "commerce",
+        "playlist",
+        "podcast",
+        "carousel",
+        "slider",
+        "gallery",
+        "thumbnails",
+        "toc",
+        "table-of-contents",
+        "readmore",
+        "readnext",
+        "seealso",
+        "alsoread",
+        "corrections",
+        "correction",
+    ]
+)
+_NEG_PREFIX = (
+    "advert",
+    "adslot",
+    "adunit",
+    "adcontainer",
+    "adwrap",
+    "ad_",
+    "sponsor",
+    "newsletter",
+    "social",
+    "share",
+    "comment",
+    "related",
+    "recommend",
+    "promo",
+    "cookie",
+    "consent",
+    "outbrain",
+    "taboola",
+    "breadcrumb",
+    "sidebar",
+    "footer",
+    "navbar",
+    "subscri",
+    "popular",
+    "trending",
+    "mostread",
+    "most_read",
+    "readmore",
+    "read_more",
+    "moreon",
+    "moreabout",
+    "byline",
+    "author",
+)
 _POS = re.compile(
     r"article|body|content|entry|story|post|text|main|prose|richtext|paragraph|blog|news|column|detail",
 )
@@ -45,10 +218,29 @@ _TOKEN_SPLIT = re.compile(r"[\s_\-:./]+")
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
-STANDFIRST_TOKENS = frozenset("""
-standfirst subtitle subheadline subhead subheading dek deck summary lede leadin intro
-description excerpt strapline strap teaser-text abstract kicker-text article-summary
-""".split())
+STANDFIRST_TOKENS = frozenset(
+    [
+        "standfirst",
+        "subtitle",
+        "subheadline",
+        "subhead",
+        "subheading",
+        "dek",
+        "deck",
+        "summary",
+        "lede",
+        "leadin",
+        "intro",
+        "description",
+        "excerpt",
+        "strapline",
+        "strap",
+        "teaser-text",
+        "abstract",
+        "kicker-text",
+        "article-summary",
+    ]
+)
 
 
 def attr_text(tag: Tag) -> str:
@@ -68,6 +260,10 @@ def tokens(text: str) -> list[str]:
     return [t for t in _TOKEN_SPLIT.split(_CAMEL.sub(r"\1 \2", text).lower()) if t]
 
 
+_HIDDEN_CLASSES = frozenset({"hidden", "is-hidden", "d-none", "display-none", "visually-hidden", "sr-only",
+                             "screen-reader-text", "screen-reader-only", "visuallyhidden", "u-hidden"})
+
+
 def is_hard_junk(tag: Tag) -> bool:
     """Elements that never hold article text: forms, hidden elements, navigation roles."""
     if tag.name in HARD_TAGS:
@@ -77,6 +273,11 @@ def is_hard_junk(tag: Tag) -> bool:
         return False
     if "hidden" in attrs:
         return True
+    cls = attrs.get("class")
+    if cls:
+        words = (cls if isinstance(cls, list) else str(cls).split())
+        if any(w in _HIDDEN_CLASSES for w in words):
+            return True
     role = attrs.get("role")
     if role and str(role).lower() in HARD_ROLES:
         return True
@@ -84,11 +285,78 @@ def is_hard_junk(tag: Tag) -> bool:
     return bool(style and _HIDDEN_STYLE.search(str(style)))
 
 
+_STRONG = frozenset(
+    [
+        "share",
+        "sharing",
+        "sharebar",
+        "social",
+        "newsletter",
+        "newsletters",
+        "subscribe",
+        "signup",
+        "promo",
+        "promos",
+        "promotion",
+        "related",
+        "relatedposts",
+        "recommended",
+        "recommendations",
+        "outbrain",
+        "taboola",
+        "ad",
+        "ads",
+        "advert",
+        "adverts",
+        "advertisement",
+        "advertisements",
+        "advertising",
+        "adslot",
+        "adunit",
+        "dfp",
+        "gpt",
+        "sponsor",
+        "sponsored",
+        "cookie",
+        "cookies",
+        "consent",
+        "gdpr",
+        "cmp",
+        "comment",
+        "comments",
+        "commenting",
+        "disqus",
+        "breadcrumb",
+        "breadcrumbs",
+        "mostread",
+        "trending",
+        "popular",
+        "readmore",
+        "readnext",
+        "seealso",
+        "alsoread",
+        "cta",
+    ]
+)
+
+
+_STRONG_PHRASES = re.compile(
+    r"more[-_]?(?:from|stories|news|on|articles)|editors?[-_]?picks?|you[-_]?may[-_]?(?:also[-_]?)?like|"
+    r"read[-_]?next|up[-_]?next|also[-_]?like|must[-_]?reads?|top[-_]?stories|latest[-_]?(?:news|stories)"
+)
+
+
 def negative_weight(text: str) -> int:
-    """How strongly a class/id string marks furniture (0 none, 1 negative, -1 positive only)."""
+    """How strongly a class/id string marks furniture.
+
+    2: strong (share, related, comments, ads), 1: weak (sidebar, author, widget...), -1: positive only
+    (article-body, content), 0: neither.
+    """
     if not text:
         return 0
     toks = tokens(text)
+    if any(t in _STRONG for t in toks) or _STRONG_PHRASES.search(text.lower()):
+        return 2
     neg = any(t in _NEG_EXACT or t.startswith(_NEG_PREFIX) for t in toks)
     if neg:
         return 1
@@ -98,6 +366,27 @@ def negative_weight(text: str) -> int:
 def is_positive(text: str) -> bool:
     """True when a class/id string names article content (``article-body``, ``entry-content``)."""
     return bool(text) and bool(_POS.search(text.lower()))
+
+
+_CAPTION_TOKENS = frozenset(
+    {
+        "caption",
+        "captions",
+        "figcaption",
+        "credit",
+        "credits",
+        "photocredit",
+        "imagecredit",
+        "image-credit",
+        "photo-credit",
+        "copyright",
+    }
+)
+
+
+def is_caption(text: str) -> bool:
+    """True when a class/id string names an image caption or credit."""
+    return bool(text) and any(t in _CAPTION_TOKENS or t.endswith("caption") for t in tokens(text))
 
 
 def is_standfirst(text: str) -> bool:
@@ -112,14 +401,18 @@ def is_standfirst(text: str) -> bool:
 _JUNK_LINE = re.compile(
     r"^(?:advertisement|advertising|anzeige|publicité|publicidad|pubblicità|reklama|annons|mainos|"
     r"sponsored(?: content)?|story continues below(?: advertisement)?|article continues below|"
-    r"continue reading(?: below)?|read more|read next|read also|see also|also read|related(?: articles?| stories)?|"
+    r"continue reading(?: below)?|read more|read next|read also|see also|also read|"
+    r"related(?: articles?| stories)?|"
     r"more on this(?: story)?|recommended|share(?: this)?(?: article| story)?|share on \w+|tweet|email|print|"
     r"copy link|link copied|sign up|subscribe(?: now)?|click here.*|follow us.*|watch|listen|"
     r"(?:listen to|watch) (?:this|the) (?:article|story|video).*|"
     r"(?:\d+ )?comments?|skip (?:to )?(?:content|advert).*|scroll to continue.*|image|video|photo|"
     r"getty images|shutterstock|loading\.*|please wait\.*|close|menu|back to top|top|"
     r"lesen sie auch|mehr zum thema|weiterlesen|lire aussi|à lire aussi|leer más|lee también|leggi anche|"
-    r"learn more|find out more|join the conversation|open in app)[\s:.!…]*$",
+    r"learn more|find out more|join the conversation|open in app|article content|advert|video loading|"
+    r"don'?t miss|must read|most read|trending now|popular now|"
+    r"story saved|invalid email.*|something went wrong.*|this (?:slideshow|video|content) requires javascript|"
+    r"\d+ min(?:ute)?s? read|author of the article|last updated.*|updated.*ago|published.*ago)[\s:.!…]*$",
     re.I,
 )
 _NEWSLETTER_LINE = re.compile(
@@ -127,7 +420,12 @@ _NEWSLETTER_LINE = re.compile(
     r"(?:enable|allow) (?:javascript|cookies)|by (?:clicking|signing up)|terms of (?:use|service)|"
     r"privacy (?:policy|notice)|all rights reserved|©|copyright \d{4}|this (?:article|story) (?:was|is) "
     r"(?:originally )?(?:published|updated)|have a (?:news )?tip|contact us at|send us a tip|"
-    r"we may earn (?:a )?commission|affiliate links?|follow (?:us|@))",
+    r"we may earn (?:a )?commission|affiliate links?|follow (?:us|@)|subscribe to (?:continue|read)|"
+    r"already a (?:subscriber|member)|sign in to (?:continue|read)|to continue reading|"
+    r"(?:this|the) (?:rest of this )?(?:article|story) is (?:for|available to|exclusive to) "
+    r"(?:subscribers|members)|you can find this story in|get email updates|we use your sign-?up|"
+    r"do you have a story|get in touch at|requires javascript|enable javascript|share it with a friend|"
+    r"like this (?:story|article)\?)",
     re.I,
 )
 
@@ -138,4 +436,4 @@ def is_junk_line(text: str) -> bool:
         return False
     if _JUNK_LINE.match(text):
         return True
-    return len(text) < 160 and bool(_NEWSLETTER_LINE.search(text))
+    return len(text) < 300 and bool(_NEWSLETTER_LINE.search(text))

@@ -6,6 +6,7 @@ title, which date) are made in ``extract`` with provenance.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -16,15 +17,40 @@ from bs4 import BeautifulSoup, Tag
 from newsingest.clean.text import clean_text
 
 ARTICLE_TYPES = {
-    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
-    "reviewnewsarticle", "backgroundnewsarticle", "askpublicnewsarticle", "blogposting", "liveblogposting",
-    "scholarlyarticle", "techarticle", "report", "socialmediaposting", "satiricalarticle", "review",
+    "article",
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "reviewnewsarticle",
+    "backgroundnewsarticle",
+    "askpublicnewsarticle",
+    "blogposting",
+    "liveblogposting",
+    "scholarlyarticle",
+    "techarticle",
+    "report",
+    "socialmediaposting",
+    "satiricalarticle",
+    "review",
 }
-PAGE_TYPES = {"webpage", "itempage", "collectionpage", "searchresultspage", "profilepage", "aboutpage",
-              "imagegallery", "mediagallery", "videogallery", "faqpage", "qapage"}
+PAGE_TYPES = {
+    "webpage",
+    "itempage",
+    "collectionpage",
+    "searchresultspage",
+    "profilepage",
+    "aboutpage",
+    "imagegallery",
+    "mediagallery",
+    "videogallery",
+    "faqpage",
+    "qapage",
+}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_LIVE = re.compile(r"live[-_ ]?blog|live[-_](?:updates|coverage|ticker|feed)")
 
 
 @dataclass
@@ -39,6 +65,13 @@ class PageMeta:
     canonical: str | None = None
     html_lang: str | None = None
     title_tag: str | None = None
+    times: list[Tag] = field(default_factory=list)  # <time> elements
+    author_links: list[Tag] = field(default_factory=list)  # rel=author
+    byline_tags: list[Tag] = field(default_factory=list)  # class mentions byline/author
+    figures: int = 0
+    article_tags: int = 0
+    paywall_marker: bool = False
+    live_marker: bool = False
 
     def first_meta(self, *names: str) -> tuple[str, str] | None:
         """The first non-empty meta content among ``names``, with the name it came from."""
@@ -108,9 +141,9 @@ def _pick_article(nodes: list[dict[str, Any]]) -> dict[str, Any] | None:
         score = 0
         if types & ARTICLE_TYPES:
             score = 3
-        elif types & {"webpage", "itempage"} and ("headline" in node or "datePublished" in node):
-            score = 1
-        elif types & {"videoobject", "imagegallery", "mediagallery"} and "headline" in node:
+        elif (types & {"webpage", "itempage"} and ("headline" in node or "datePublished" in node)) or (
+            types & {"videoobject", "imagegallery", "mediagallery"} and "headline" in node
+        ):
             score = 1
         if not score:
             continue
@@ -121,38 +154,60 @@ def _pick_article(nodes: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def read_metadata(soup: BeautifulSoup, ld_blocks: list[str]) -> PageMeta:
-    """Collect JSON-LD nodes, meta tags, microdata item properties, canonical link and language."""
+    """Collect JSON-LD nodes, meta tags, microdata, canonical link, language and DOM hints in one pass."""
     meta = PageMeta()
     meta.ld_nodes = parse_ld_json(ld_blocks)
     for node in meta.ld_nodes:
         meta.ld_types |= _types(node)
     meta.ld_article = _pick_article(meta.ld_nodes)
 
-    for tag in soup.find_all("meta"):
-        content = tag.get("content")
-        if content is None:
+    for tag in soup.find_all(True):
+        name = tag.name
+        attrs = tag.attrs
+        if name == "meta":
+            content = attrs.get("content")
+            key = attrs.get("property") or attrs.get("name") or attrs.get("http-equiv")
+            if content is not None and key:
+                meta.meta.setdefault(str(key).strip().lower(), []).append(str(content))
+            elif content is not None and attrs.get("itemprop"):
+                for p in str(attrs["itemprop"]).lower().split():
+                    meta.microdata.setdefault(p, []).append(tag)
             continue
-        key = tag.get("property") or tag.get("name") or tag.get("itemprop") or tag.get("http-equiv")
-        if not key:
+        if not attrs and name not in ("time", "figure", "title", "article"):
             continue
-        meta.meta.setdefault(str(key).strip().lower(), []).append(str(content))
-    for tag in soup.find_all(attrs={"itemprop": True}):
-        if tag.name == "meta" and tag.get("itemprop"):
+        if name == "link":
+            rel = str(attrs.get("rel") or "").lower().split()
+            if "canonical" in rel and meta.canonical is None and attrs.get("href"):
+                meta.canonical = str(attrs["href"]).strip()
             continue
-        for prop in str(tag["itemprop"]).lower().split():
-            meta.microdata.setdefault(prop, []).append(tag)
-    for tag in soup.find_all("link", href=True):
-        rel = str(tag.get("rel") or "").lower()
-        if "canonical" in rel.split() and meta.canonical is None:
-            meta.canonical = str(tag["href"]).strip()
-    html = soup.find("html")
-    if isinstance(html, Tag):
-        lang = html.get("lang") or html.get("xml:lang")
-        if lang:
-            meta.html_lang = str(lang).strip()
-    title = soup.find("title")
-    if isinstance(title, Tag):
-        meta.title_tag = clean_text(title.get_text(" "))
+        if name == "html":
+            lang = attrs.get("lang") or attrs.get("xml:lang")
+            if lang:
+                meta.html_lang = str(lang).strip()
+        elif name == "title" and meta.title_tag is None:
+            meta.title_tag = clean_text(tag.get_text(" "))
+        elif name == "time":
+            meta.times.append(tag)
+        elif name == "figure":
+            meta.figures += 1
+        elif name == "article":
+            meta.article_tags += 1
+        prop = attrs.get("itemprop")
+        if prop:
+            for p in str(prop).lower().split():
+                meta.microdata.setdefault(p, []).append(tag)
+        rel = attrs.get("rel")
+        if rel and "author" in str(rel).lower().split():
+            meta.author_links.append(tag)
+        cls = attrs.get("class")
+        if cls:
+            low = str(cls).lower()
+            if "byline" in low or "author" in low:
+                meta.byline_tags.append(tag)
+            if "paywall" in low or "subscriber-only" in low or "premium-content" in low:
+                meta.paywall_marker = True
+            if _LIVE.search(low):
+                meta.live_marker = True
     return meta
 
 
@@ -167,7 +222,7 @@ def ld_text(value: Any) -> str | None:
     if isinstance(value, dict):
         return ld_text(value.get("name") or value.get("@value") or value.get("url") or value.get("@id"))
     if isinstance(value, str | int | float):
-        text = clean_text(str(value))
+        text = clean_text(html.unescape(str(value)))
         return text or None
     return None
 
@@ -184,9 +239,9 @@ def ld_names(value: Any) -> list[str]:
             if not name and (item.get("givenName") or item.get("familyName")):
                 name = f"{item.get('givenName', '')} {item.get('familyName', '')}"
             if isinstance(name, str) and clean_text(name):
-                out.append(clean_text(name))
+                out.append(clean_text(html.unescape(name)))
         elif isinstance(item, str) and clean_text(item):
-            out.append(clean_text(item))
+            out.append(clean_text(html.unescape(item)))
     return out
 
 

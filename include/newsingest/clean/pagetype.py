@@ -63,7 +63,9 @@ def ld_access(meta: PageMeta) -> bool | None:
     node = meta.ld_article or {}
     value = node.get("isAccessibleForFree")
     if value is None:
-        for part in node.get("hasPart") or [] if isinstance(node.get("hasPart"), list) else []:
+        parts = node.get("hasPart")
+        parts = [parts] if isinstance(parts, dict) else parts if isinstance(parts, list) else []
+        for part in parts:
             if isinstance(part, dict) and "isAccessibleForFree" in part:
                 value = part["isAccessibleForFree"]
                 break
@@ -113,8 +115,11 @@ def classify(meta: PageMeta, s: PageSignals, *, min_chars: int) -> tuple[str, st
         return "video", access, "json-ld" if main_type else "opengraph"
     if s.figures >= 6 and s.body_chars < s.figures * 250 and not short:
         return "gallery", access, "dom"
-    if not s.article_markers and (
-        short or (s.headline_links >= 8 and s.page_link_chars > s.page_text_chars * 0.4)
+    link_heavy = s.page_link_chars > s.page_text_chars * 0.4
+    if (
+        not s.article_markers
+        and link_heavy
+        and (s.headline_links >= 8 or (short and s.page_text_chars > 500))
     ):
         return "index", access, "detected"
     if og_type in ("website",) and not meta.ld_article and s.headline_links >= 8:

@@ -18,12 +18,48 @@ from bs4 import NavigableString, Tag
 from newsingest.clean import boilerplate
 from newsingest.clean.text import normalize_space
 
-BLOCK_TAGS = frozenset({
-    "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4",
-    "h5", "h6", "blockquote", "pre", "table", "tr", "td", "th", "tbody", "thead", "tfoot", "figure",
-    "figcaption", "header", "footer", "address", "center", "body", "html", "details", "summary", "fieldset",
-    "caption", "hgroup", "picture",
-})
+BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "table",
+        "tr",
+        "tbody",
+        "thead",
+        "tfoot",
+        "figure",
+        "figcaption",
+        "header",
+        "footer",
+        "address",
+        "center",
+        "body",
+        "html",
+        "details",
+        "summary",
+        "fieldset",
+        "caption",
+        "hgroup",
+        "picture",
+    }
+)
 HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _BR_SPLIT = re.compile(r"\s*\n\s*\n\s*")
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av|af|written by|reporting by|text:)\s+\S", re.I)
@@ -33,8 +69,15 @@ _DATELINE_ONLY = re.compile(
     r"(?:[, ]+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}|GMT[+-]?\d*|UTC[+-]?\d*)?)?\.?$",
     re.I,
 )
+_TIME_ONLY = re.compile(
+    r"^(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,5})?(?:\s*[^\W\d][\w'’ -]{0,40}[^\W\d])?|\d+\s+(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\s+ago)$",
+    re.I,
+)
+_STAMP = re.compile(r"^(?=.*\b(?:19|20)\d{2}\b)(?=.*\b\d{1,2}[:h]\d{2}\b)[^.!?]{0,70}$")
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’)\]。！？]$")
 _COMMAS = re.compile(r"[,،、，]")
+_WORD = re.compile(r"\w+")
+_COMMENTS = re.compile(r"comment|disqus|discussion|replies|respon[sd]")
 
 
 @dataclass(slots=True)
@@ -45,7 +88,8 @@ class Block:
     parts: list[str]
     link_chars: int = 0
     kind: str = "text"  # text, heading, title, caption
-    neg_root: Tag | None = None
+    neg_roots: tuple[Tag, ...] = ()
+    neg: bool = False
     standfirst: bool = False
     text: str = ""
     pieces: list[str] = field(default_factory=list)
@@ -60,12 +104,15 @@ class BodyResult:
     captions: list[str]
     standfirst: str | None
     container: Tag | None
-    blocks: int
+    page_text: list[str] = field(default_factory=list)  # every block's text, in page order
+    page_chars: int = 0
+    page_link_chars: int = 0
+    headline_links: int = 0  # headings that are mostly a link (teaser lists)
 
 
 @lru_cache(maxsize=4096)
-def _classify_attrs(text: str) -> tuple[int, bool]:
-    return boilerplate.negative_weight(text), boilerplate.is_standfirst(text)
+def _classify_attrs(text: str) -> tuple[int, bool, bool]:
+    return boilerplate.negative_weight(text), boilerplate.is_standfirst(text), boilerplate.is_caption(text)
 
 
 # Per-tag walk state: (owner, in_link, neg_root, caption, heading, standfirst)
@@ -74,7 +121,7 @@ _State = tuple
 
 def build_blocks(root: Tag) -> list[Block]:
     """Linearise the tree under ``root`` into text blocks (one pass, iterative, skips furniture)."""
-    states: dict[int, _State | None] = {id(root): (root, False, None, False, None, False)}
+    states: dict[int, _State | None] = {id(root): (root, False, (), False, None, False)}
     blocks: list[Block] = []
     cur: Block | None = None
     for node in root.descendants:
@@ -90,7 +137,7 @@ def build_blocks(root: Tag) -> list[Block]:
                     continue
                 cur = Block(owner, [])
                 blocks.append(cur)
-                cur.neg_root = st[2]
+                cur.neg_roots = st[2]
                 cur.standfirst = st[5]
                 if st[3]:
                     cur.kind = "caption"
@@ -113,6 +160,8 @@ def build_blocks(root: Tag) -> list[Block]:
             if cur is not None and cur.owner is parent_state[0]:
                 cur.parts.append("\n")
             continue
+        if name in ("td", "th", "li") and cur is not None and cur.owner is parent_state[0]:
+            cur.parts.append(" ")
         if boilerplate.is_hard_junk(node):
             states[id(node)] = None
             continue
@@ -120,13 +169,15 @@ def build_blocks(root: Tag) -> list[Block]:
         if node.attrs:
             at = boilerplate.attr_text(node)
             if at:
-                weight, is_sf = _classify_attrs(at)
-                if weight == 1 and neg is None and name not in ("body", "html", "main"):
-                    neg = node
+                weight, is_sf, is_cap = _classify_attrs(at)
+                if is_cap:
+                    cap = True
+                if weight >= 1 and name not in ("body", "html", "main"):
+                    neg = (*neg, node)
                 if is_sf and not sf:
                     sf = True
             if node.get("itemprop") == "articleBody":
-                neg = None
+                neg = ()
         if name in BLOCK_TAGS:
             owner = node
             if cur is not None and cur.owner is not node:
@@ -153,8 +204,8 @@ def _class_weight(tag: Tag) -> int:
     at = boilerplate.attr_text(tag)
     weight = 0
     if at:
-        neg, _ = _classify_attrs(at)
-        if neg == 1:
+        neg = _classify_attrs(at)[0]
+        if neg >= 1:
             weight -= 25
         if boilerplate.is_positive(at):
             weight += 25
@@ -165,42 +216,147 @@ def _class_weight(tag: Tag) -> int:
     return weight
 
 
-def choose_container(blocks: list[Block], root: Tag) -> tuple[list[Tag], dict[int, int]]:
+def _matches_guide(text: str, guide: frozenset[str]) -> bool:
+    toks = _WORD.findall(text.lower())
+    return bool(toks) and sum(t in guide for t in toks) >= 0.6 * len(toks)
+
+
+def choose_container(
+    blocks: list[Block], root: Tag, guide: frozenset[str] | None = None
+) -> tuple[list[Tag], dict[int, int]]:
     """Pick the main-content element(s): best-scored candidate plus qualifying siblings.
 
+    ``guide``: words of the publisher's own article text (JSON-LD ``articleBody``); when given, only
+    blocks made of those words vote, which keeps fact boxes and teasers from winning.
     Returns the chosen elements and the total text length under every scored ancestor.
     """
-    scores: dict[int, float] = {}
-    tags: dict[int, Tag] = {}
     total: dict[int, int] = {}
     links: dict[int, int] = {}
+    long: dict[int, int] = {}
     stop = root.parent
+    page_long = 0
     for b in blocks:
         n = len(b.text)
-        ld = b.link_chars / n if n else 1.0
-        b.good = b.kind == "text" and b.neg_root is None and n >= 25 and ld < 0.34
-        points = 1 + len(_COMMAS.findall(b.text)) + min(n // 100, 3) if b.good else 0
+        is_long = b.kind == "text" and n >= 80 and b.link_chars < n * 0.3
+        if is_long:
+            page_long += n
         anc: Tag | None = b.owner
-        level = 0
         while anc is not None and anc is not stop:
             k = id(anc)
             total[k] = total.get(k, 0) + n
             links[k] = links.get(k, 0) + b.link_chars
-            if points and 1 <= level <= 5:
-                tags[k] = anc
-                scores[k] = scores.get(k, 0.0) + points / (1 if level == 1 else 2 if level == 2 else level * 3)
+            if is_long:
+                long[k] = long.get(k, 0) + n
             anc = anc.parent
-            level += 1
+
+    def score_pass(use_neg: bool) -> tuple[dict[int, float], dict[int, float], dict[int, Tag]]:
+        scores: dict[int, float] = {}
+        tags: dict[int, Tag] = {}
+        for b in blocks:
+            n = len(b.text)
+            ld = b.link_chars / n if n else 1.0
+            b.good = b.kind == "text" and not (use_neg and b.neg) and n >= 25 and ld < 0.34
+            if b.good and guide is not None:
+                b.good = _matches_guide(b.text, guide)
+            if not b.good:
+                continue
+            points = 1 + len(_COMMAS.findall(b.text)) + min(n // 100, 3)
+            anc = b.owner.parent
+            level = 1
+            while anc is not None and anc is not stop and level <= 5:
+                k = id(anc)
+                tags[k] = anc
+                scores[k] = scores.get(k, 0.0) + points / (
+                    1 if level == 1 else 2 if level == 2 else level * 3
+                )
+                anc = anc.parent
+                level += 1
+        final: dict[int, float] = {}
+        for k, s in scores.items():
+            ld = links.get(k, 0) / max(total.get(k, 1), 1)
+            final[k] = (s + _class_weight(tags[k])) * (1 - ld)
+        return scores, final, tags
+
+    # First pass ignores furniture flags: a furniture-looking wrapper (class "sidebar-grid",
+    # "paywall-article", id "__next") that encloses the best candidate is a layout wrapper, not furniture.
+    scores, final, tags = score_pass(False)
     if not scores:
         return [], total
-    final: dict[int, float] = {}
-    for k, s in scores.items():
-        tag = tags[k]
-        ld = links.get(k, 0) / max(total.get(k, 1), 1)
-        final[k] = (s + _class_weight(tag)) * (1 - ld)
+    top0 = tags[max(final, key=final.__getitem__)]
+    exempt: set[int] = set()
+    exempt_attrs: set[str] = set()
+    node: Tag | None = top0
+    while node is not None and node is not stop:
+        exempt.add(id(node))
+        exempt_attrs.add(boilerplate.attr_text(node))
+        node = node.parent
+    exempt_attrs.discard("")
+    top_long = long.get(id(top0), 0)
+    verdicts: dict[int, bool] = {}
+    # Weak hints are judged per style: chunks of one article share a wrapper class.
+    roots: dict[int, Tag] = {id(r): r for b in blocks for r in b.neg_roots}
+    group_long: dict[str, int] = {}
+    for k, r in roots.items():
+        at = boilerplate.attr_text(r)
+        group_long[at] = group_long.get(at, 0) + long.get(k, 0)
+
+    def effective(r: Tag) -> bool:
+        k = id(r)
+        if k not in verdicts:
+            at = boilerplate.attr_text(r)
+            if k in exempt or at in exempt_attrs:
+                verdicts[k] = False
+            elif _classify_attrs(at)[0] == 2:
+                # share/related/comments/ads: furniture unless it holds most of the story (a box left
+                # unclosed by broken markup swallows the rest of the article).
+                verdicts[k] = _COMMENTS.search(at.lower()) is not None or long.get(k, 0) < 0.5 * top_long
+            else:  # weak hint (sidebar, author, widget): furniture unless it holds much of the text
+                verdicts[k] = group_long.get(at, 0) < 0.25 * top_long
+        return verdicts[k]
+
+    for b in blocks:
+        if b.neg_roots:
+            b.neg = any(effective(r) for r in b.neg_roots)
+    scores, final, tags = score_pass(True)
+    if not scores:
+        return [], total
+    good_owners = {id(b.owner) for b in blocks if b.good}
     top_key = max(final, key=final.__getitem__)
     top = tags[top_key]
     top_score = final[top_key]
+    # A dense box (fact box, quote panel) can outscore the story around it: climb to an ancestor when
+    # it holds, close to itself (paragraphs at most two levels down), at least half as much clean running
+    # text again outside the winner. Teaser lists sit deeper (cards) and do not count.
+    top_good = 0
+    near: dict[int, int] = {}
+    for b in blocks:
+        if not (b.good and len(b.text) >= 80):
+            continue
+        anc = b.owner
+        inside_top = False
+        depth = 0
+        while anc is not None and anc is not stop:
+            if anc is top:
+                inside_top = True
+                break
+            anc = anc.parent
+        if inside_top:
+            top_good += len(b.text)
+            continue
+        anc = b.owner.parent
+        while anc is not None and anc is not stop and depth < 2:
+            near[id(anc)] = near.get(id(anc), 0) + len(b.text)
+            anc = anc.parent
+            depth += 1
+    node = top.parent
+    for _ in range(3):
+        if node is None or node is stop:
+            break
+        k = id(node)
+        if near.get(k, 0) >= 0.5 * top_good and links.get(k, 0) < 0.2 * max(total.get(k, 1), 1):
+            top, top_score = node, final.get(k, top_score)
+            break
+        node = node.parent
     chosen = [top]
     parent = top.parent
     if parent is not None and parent is not stop:
@@ -218,9 +374,28 @@ def choose_container(blocks: list[Block], root: Tag) -> tuple[list[Tag], dict[in
                 chosen.append(sib)
                 continue
             ld = links.get(k, 0) / sib_total
-            if sib.name in ("p", "h2", "h3", "blockquote", "ul", "ol") or k in scores:
-                if (sib_total > 80 and ld < 0.25) or (0 < sib_total <= 80 and ld == 0 and sib.name == "p"):
-                    chosen.append(sib)
+            textual = sib.name in ("p", "h2", "h3", "blockquote", "ul", "ol") or k in scores or k in good_owners
+            if textual and (
+                (sib_total > 80 and ld < 0.25) or (sib_total <= 80 and ld == 0 and sib.name == "p")
+            ):
+                chosen.append(sib)
+    # Articles split into several same-styled chunks (separated by figures or ads) at different depths:
+    # take every scored element styled exactly like the winner.
+    top_cls = top.get("class")
+    if top_cls:
+        ancestors = set()
+        node = top.parent
+        while node is not None:
+            ancestors.add(id(node))
+            node = node.parent
+        chosen_ids = {id(t) for t in chosen}
+        for k, tag in tags.items():
+            if k in chosen_ids or k in ancestors or tag.name != top.name or tag.get("class") != top_cls:
+                continue
+            clean = final.get(k, 0) > 0 and links.get(k, 0) < 0.3 * max(total.get(k, 1), 1)
+            if clean and not _inside(tag, chosen_ids, stop):
+                chosen.append(tag)
+                chosen_ids.add(k)
     return chosen, total
 
 
@@ -233,24 +408,51 @@ def _inside(tag: Tag, chosen_ids: set[int], stop: Tag | None) -> bool:
     return False
 
 
-def extract_body(root: Tag, *, title: str | None = None, authors: list[str] | None = None) -> BodyResult:
+def extract_body(
+    root: Tag,
+    *,
+    title: str | None = None,
+    authors: list[str] | None = None,
+    guide_text: str | None = None,
+) -> BodyResult:
     """Paragraphs and captions of the main content under ``root`` (usually ``<body>``)."""
     blocks = build_blocks(root)
-    chosen, total = choose_container(blocks, root)
+    guide = frozenset(_WORD.findall(guide_text.lower())) if guide_text and len(guide_text) >= 400 else None
+    chosen, _ = choose_container(blocks, root, guide)
+    if guide is not None and not chosen:
+        chosen, _ = choose_container(blocks, root)
     standfirst: str | None = None
+    page = BodyResult([], [], None, None)
+    page.page_text = [b.text for b in blocks]
+    page.page_chars = sum(len(t) for t in page.page_text)
+    page.page_link_chars = sum(b.link_chars for b in blocks)
+    page.headline_links = sum(1 for b in blocks if b.kind == "heading" and b.link_chars > len(b.text) * 0.6)
     if not chosen:
-        return BodyResult([], [], None, None, len(blocks))
+        return page
     chosen_ids = {id(t) for t in chosen}
-    sel_total = sum(total.get(k, 0) for k in chosen_ids) or 1
     stop = root.parent
     title_norm = (title or "").strip().lower()
     author_norm = {a.lower() for a in (authors or [])}
     paragraphs: list[str] = []
+    kinds: list[str] = []
     captions: list[str] = []
     seen: set[str] = set()
     first_inside: int | None = None
+    inside_flags = [_inside(b.owner, chosen_ids, stop) for b in blocks]
+    inside_idx = [i for i, flag in enumerate(inside_flags) if flag]
+    # Captions count from the headline (lead image) to the end of the main content.
+    cap_start = inside_idx[0] if inside_idx else 0
+    for i in range(cap_start - 1, -1, -1):
+        if blocks[i].kind == "title":
+            cap_start = i
+            break
+    cap_end = inside_idx[-1] if inside_idx else -1
     for i, b in enumerate(blocks):
-        inside = _inside(b.owner, chosen_ids, stop)
+        inside = inside_flags[i]
+        if not inside and b.kind == "caption" and cap_start <= i <= cap_end and not b.neg:
+            if b.text not in captions:
+                captions.append(b.text)
+            continue
         if not inside:
             if (
                 standfirst is None
@@ -270,26 +472,40 @@ def extract_body(root: Tag, *, title: str | None = None, authors: list[str] | No
             continue
         if b.kind == "title":
             continue
-        if b.neg_root is not None and total.get(id(b.neg_root), 0) < sel_total * 0.5:
+        if b.neg:
             continue
         n = len(b.text)
         ld = b.link_chars / n
         if ld > 0.5 or (b.owner.name == "li" and ld > 0.3):
             continue
         if b.standfirst and standfirst is None and not paragraphs and 30 <= n <= 800:
-            standfirst = b.text
-            continue
+            standfirst = b.text  # a lead paragraph inside the story: the subtitle, and kept in the body
         for piece in b.pieces:
             low = piece.lower()
-            if boilerplate.is_junk_line(piece) or low in seen:
+            if boilerplate.is_junk_line(piece) or (len(low) >= 100 and low in seen):
                 continue
-            if n < 150 and (_BYLINE.match(piece) or _DATELINE_ONLY.match(piece) or low in author_norm):
+            bare = piece.strip("/|·•-–— ")
+            if n < 150 and (
+                _BYLINE.match(bare)
+                or _DATELINE_ONLY.match(bare)
+                or _TIME_ONLY.match(bare)
+                or _STAMP.match(bare)
+                or low in author_norm
+            ):
                 continue
             if low == title_norm:
                 continue
             seen.add(low)
-            paragraphs.append(piece if b.kind != "heading" else piece.rstrip())
-    # Drop trailing headings and short link-free teasers at the end ("More on this story").
-    while paragraphs and len(paragraphs[-1]) < 80 and not _SENTENCE_END.search(paragraphs[-1]):
+            paragraphs.append(piece)
+            kinds.append(b.kind)
+    # Drop trailing headings ("More on this story", "Related").
+    while kinds and kinds[-1] == "heading":
         paragraphs.pop()
-    return BodyResult(paragraphs, captions, standfirst, chosen[0], len(blocks))
+        kinds.pop()
+    page.paragraphs, page.captions, page.standfirst, page.container = (
+        paragraphs,
+        captions,
+        standfirst,
+        chosen[0],
+    )
+    return page

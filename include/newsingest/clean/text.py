@@ -23,8 +23,23 @@ _WORDS = re.compile(r"\w+")
 
 # Elements whose content is never article text. Their raw text is removed before parsing, which
 # cuts parse time; JSON-LD script bodies are kept aside for the metadata reader.
-_STRIP_TAGS = ("script", "style", "svg", "noscript", "template", "iframe", "select", "button",
-               "canvas", "object", "math", "nav", "aside", "footer", "textarea")
+_STRIP_TAGS = (
+    "script",
+    "style",
+    "svg",
+    "noscript",
+    "template",
+    "iframe",
+    "select",
+    "button",
+    "canvas",
+    "object",
+    "math",
+    "nav",
+    "aside",
+    "footer",
+    "textarea",
+)
 _OPEN_TAG = re.compile(r"<(" + "|".join(_STRIP_TAGS) + r")\b([^>]*)>|<!--", re.I)
 _LD_JSON = re.compile(r"""type\s*=\s*["']?application/ld\+json""", re.I)
 
@@ -127,10 +142,8 @@ def prestrip(html: str) -> Prepared:
         if tag == "script" and _LD_JSON.search(m.group(2) or ""):
             ld.append(html[m.end() : end if end >= 0 else n])
         if end < 0:
-            if tag in ("script", "style", "svg", "template", "textarea"):
-                pos = n
-            else:  # unclosed chrome element: drop only the opening tag
-                pos = m.end()
+            # An unclosed script/style runs to the end; unclosed chrome drops only its opening tag.
+            pos = n if tag in ("script", "style", "svg", "template", "textarea") else m.end()
             continue
         gt = html.find(">", end)
         pos = n if gt < 0 else gt + 1

@@ -11,11 +11,11 @@ from newsingest.config import load_settings
 
 
 def _sample_days() -> list[date]:
-    from newsingest.sample_site.catalog import load_catalog
+    from newsingest.sample_site.catalog import catalog
 
-    catalog = load_catalog()
-    span = (catalog.window_end - catalog.window_start).days
-    return [catalog.window_start + timedelta(days=i) for i in range(span + 1)]
+    sample = catalog()
+    span = (sample.window_end - sample.window_start).days
+    return [sample.window_start + timedelta(days=i) for i in range(span + 1)]
 
 
 def _step(message: str) -> float:
@@ -33,6 +33,7 @@ def _done(started: float, detail: str = "") -> None:
               help="Only run these days (default: every day of the sample site).")
 def demo(query: str, days: tuple) -> None:
     """Start OpenSearch and the sample site, run news_ingest for each sample day, then search."""
+    from newsingest.schedule import manual_logical_date
     from newsingest.services.airflow import AirflowStandalone, migrate, run_airflow
     from newsingest.services.opensearch import OpenSearchNode
     from newsingest.services.site import SampleSiteService
@@ -52,7 +53,7 @@ def demo(query: str, days: tuple) -> None:
     log_dir = settings.home / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     for day in run_days:
-        logical = f"{day.isoformat()}T02:00:00+00:00"
+        logical = manual_logical_date(day).isoformat()
         t = _step(f"airflow dags test news_ingest {logical}   (ingests articles published on {day})")
         proc = run_airflow(settings, "dags", "test", "news_ingest", logical, check=False, capture=True)
         log_file = log_dir / f"demo-news_ingest-{day.isoformat()}.log"

@@ -1,5 +1,181 @@
-"""`newsingest` sub-commands (search)."""
+"""`newsingest search`: search the article index from the shell; `newsingest rank-eval`: measure relevance."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import TYPE_CHECKING, Any
 
 import click
 
-commands: list[click.Command] = []
+if TYPE_CHECKING:
+    from opensearchpy import OpenSearch
+
+    from newsingest.load.search import SearchResult
+
+_EM = re.compile(r"</?em>")
+_SPACE = re.compile(r"\s+")
+
+
+def _connection_options(func):
+    """--url/--index/credentials, shared by the commands here (credentials only from the environment)."""
+    func = click.option(
+        "--index", "alias", envvar="NEWSINGEST_INDEX", default="news", show_default=True, help="Read alias."
+    )(func)
+    func = click.option(
+        "--url",
+        envvar="NEWSINGEST_OPENSEARCH_URL",
+        default="http://127.0.0.1:9200",
+        show_default=True,
+        help="OpenSearch URL (user/password from NEWSINGEST_OPENSEARCH_USERNAME/_PASSWORD).",
+    )(func)
+    return func
+
+
+def _client(url: str) -> OpenSearch:
+    from newsingest.load.client import make_client
+
+    username = os.environ.get("NEWSINGEST_OPENSEARCH_USERNAME") or None
+    password = os.environ.get("NEWSINGEST_OPENSEARCH_PASSWORD") or None
+    try:
+        return make_client(
+            url,
+            username=username,
+            password=password,
+            ca_certs=os.environ.get("NEWSINGEST_OPENSEARCH_CA_CERTS") or None,
+            verify_certs=os.environ.get("NEWSINGEST_OPENSEARCH_VERIFY_CERTS", "true").lower() != "false",
+            max_retries=1,
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _snippet(text: str) -> str:
+    """Highlight markers become bold (click drops the styling when not writing to a terminal)."""
+    parts = _EM.split(_SPACE.sub(" ", text).strip())
+    return "".join(click.style(p, bold=True) if i % 2 else p for i, p in enumerate(parts))
+
+
+def print_result(result: SearchResult, *, color: bool | None = None) -> None:
+    """Plain-text rendering of a :class:`SearchResult` (used by `search` and `demo`)."""
+    what = f"for {result.query!r}" if result.query else "(newest first)"
+    total = f"{result.total}{'' if result.total_exact else '+'}"
+    stories = f"{result.stories} stor{'y' if result.stories == 1 else 'ies'}"
+    click.echo(f"{total} articles in {stories} {what} ({result.took_ms} ms)")
+    for n, hit in enumerate(result.hits, 1):
+        extra = f"  [+{hit.copies - 1} more cop{'y' if hit.copies == 2 else 'ies'}]" if hit.copies > 1 else ""
+        click.echo()
+        click.secho(f"{n:2d}. {hit.title or '(untitled)'}", bold=True, color=color, nl=False)
+        click.echo(extra)
+        meta = " · ".join(x for x in (hit.source, (hit.published or "")[:10], hit.language) if x)
+        click.echo(f"    {meta}")
+        click.echo(f"    {hit.url}")
+        fragments = (
+            hit.highlights.get("body") or hit.highlights.get("lead") or ([hit.lead] if hit.lead else [])
+        )
+        for fragment in [f for f in fragments if f][:2]:
+            click.echo(f"    … {_snippet(fragment)} …", color=color)
+        for copy in hit.other_copies[:3]:
+            click.echo(f"      also: {copy.get('source')}: {copy.get('title')}")
+    if any(result.facets.values()):
+        click.echo()
+        click.secho("Facets", bold=True, color=color)
+        for name, values in result.facets.items():
+            if values:
+                click.echo(f"  {name}: " + ", ".join(f"{v.value} ({v.count})" for v in values))
+
+
+@click.command("search")
+@click.argument("query", required=False, default="")
+@click.option("--person", "persons", multiple=True, help="Only articles naming this person (repeatable).")
+@click.option("--org", "organisations", multiple=True, help="Organisation filter (repeatable).")
+@click.option("--location", "locations", multiple=True, help="Place filter (repeatable).")
+@click.option("--country", "countries", multiple=True, help="ISO country code, e.g. GB (repeatable).")
+@click.option("--topic", "topics", multiple=True, help="IPTC topic label or code (repeatable).")
+@click.option("--source", "sources", multiple=True, help="Source name from the sources file (repeatable).")
+@click.option("--language", "languages", multiple=True, help="Language code, e.g. en (repeatable).")
+@click.option("--since", help="Published on/after (YYYY-MM-DD or ISO timestamp).")
+@click.option("--until", help="Published before (exclusive).")
+@click.option("--recency", is_flag=True, help="Favour recent articles (Gaussian decay on published).")
+@click.option("--recency-scale", default="7d", show_default=True, help="Age at which the boost halves.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option(
+    "-n", "--size", type=click.IntRange(0, 1000), default=10, show_default=True, help="Hits to show."
+)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--facets", "facet_size", type=click.IntRange(0, 1000), default=5, show_default=True,
+              help="Top values per facet (0: none).")  # fmt: skip
+@click.option("--no-collapse", is_flag=True, help="Show every copy of a story.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@_connection_options
+def search_command(
+    query: str,
+    url: str,
+    alias: str,
+    page: int,
+    no_collapse: bool,
+    as_json: bool,
+    **options: Any,
+) -> None:
+    """Search the article index (relevance ranked, one hit per story, with facets)."""
+    from opensearchpy.exceptions import ConnectionError as OSConnectionError
+    from opensearchpy.exceptions import NotFoundError, RequestError
+
+    from newsingest.load.search import search
+
+    client = _client(url)
+    try:
+        result = search(
+            client,
+            alias,
+            query,
+            offset=(page - 1) * options["size"],
+            collapse=not no_collapse,
+            **options,
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    except OSConnectionError as exc:
+        raise click.ClickException(f"cannot reach OpenSearch at {url}: {exc.info or exc}") from exc
+    except NotFoundError as exc:
+        raise click.ClickException(
+            f"index alias {alias!r} does not exist at {url}; load articles first (newsingest demo or the DAG)"
+        ) from exc
+    except RequestError as exc:
+        raise click.ClickException(f"OpenSearch rejected the search: {exc.error}: {exc.info}") from exc
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print_result(result)
+
+
+@click.command("rank-eval")
+@click.argument("judgements", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--k", type=click.IntRange(min=1), default=None, help="Cut-off (default: the file's k, else 10)."
+)
+@click.option("--json", "as_json", is_flag=True)
+@_connection_options
+def rank_eval_command(judgements: str, k: int | None, as_json: bool, url: str, alias: str) -> None:
+    """nDCG@k of `newsingest search` over a judgements file (OpenSearch _rank_eval)."""
+    from newsingest.load.rank_eval import JudgementsError, run_rank_eval
+
+    try:
+        result = run_rank_eval(_client(url), alias, judgements, k=k)
+    except JudgementsError as exc:
+        raise click.BadParameter(str(exc), param_hint="JUDGEMENTS") from exc
+    if as_json:
+        click.echo(json.dumps(result.__dict__, indent=2))
+        return
+    click.echo(f"{result.metric}: {result.score:.3f} over {len(result.per_query)} queries")
+    for qid, score in sorted(result.per_query.items(), key=lambda kv: kv[1]):
+        unrated = len(result.unrated_hits.get(qid, []))
+        click.echo(
+            f"  {score:.3f}  {qid}" + (f"  ({unrated} unrated hits in the top {result.k})" if unrated else "")
+        )
+    if result.missing:
+        click.echo(f"rated documents not in the index: {', '.join(result.missing)}")
+
+
+commands: list[click.Command] = [search_command, rank_eval_command]

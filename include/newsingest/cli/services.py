@@ -19,12 +19,15 @@ def services() -> None:
 
 
 @services.command()
-def build() -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Show Maven's output.")
+def build(verbose: bool) -> None:
     """Fetch the OpenSearch jars from Maven Central and build the node launcher."""
-    from newsingest.services.opensearch import OpenSearchNode
+    from newsingest.services.opensearch import OpenSearchNode, opensearch_version
 
     node = OpenSearchNode(load_settings())
-    node.build(quiet=False)
+    if not node.is_built():
+        click.echo(f"resolving OpenSearch {opensearch_version()} jars from Maven Central (about 70 MB) ...")
+    node.build(quiet=not verbose)
     click.echo(f"OpenSearch node built in {node.target}")
 
 

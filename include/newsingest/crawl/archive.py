@@ -42,7 +42,11 @@ class ArchiveError(RuntimeError):
 
 def warc_path(storage_root: str, run_id: str, source: str, batch: str) -> str:
     return storage.join(
-        storage_root, "warc", storage.safe_part(run_id), storage.safe_part(source), f"{storage.safe_part(batch)}.warc.gz"
+        storage_root,
+        "warc",
+        storage.safe_part(run_id),
+        storage.safe_part(source),
+        f"{storage.safe_part(batch)}.warc.gz",
     )
 
 
@@ -114,12 +118,18 @@ class WarcFile:
         if truncated:
             warc_headers["WARC-Truncated"] = truncated
         response = self._writer.create_warc_record(
-            url, "response", payload=io.BytesIO(body), http_headers=resp_headers, warc_headers_dict=warc_headers
+            url,
+            "response",
+            payload=io.BytesIO(body),
+            http_headers=resp_headers,
+            warc_headers_dict=warc_headers,
         )
         offset = self._write(response)
         path = url.split("://", 1)[-1]
         path = "/" + path.split("/", 1)[1] if "/" in path else "/"
-        req_headers = StatusAndHeaders(f"{method} {path} {http_version}", request_headers, is_http_request=True)
+        req_headers = StatusAndHeaders(
+            f"{method} {path} {http_version}", request_headers, is_http_request=True
+        )
         request = self._writer.create_warc_record(
             url,
             "request",

@@ -24,7 +24,14 @@ import httpcore
 import httpx
 
 from newsingest.crawl.config import CrawlConfig
-from newsingest.crawl.content import BodyTooLarge, Decoder, UnsupportedEncoding, media_type, resolve_charset
+from newsingest.crawl.content import (
+    BodyTooLarge,
+    Decoder,
+    UnsupportedEncoding,
+    media_type,
+    resolve_charset,
+    sniff_binary,
+)
 from newsingest.crawl.robots import RobotsPolicy, robots_url
 from newsingest.crawl.ssrf import GuardedBackend, SSRFBlocked
 from newsingest.crawl.throttle import HostState, TokenBucket
@@ -152,7 +159,9 @@ class Fetcher:
         self._rng = rng or random.Random()
         self._global = asyncio.Semaphore(config.global_concurrency)
         self._hosts: dict[str, HostState] = {}
-        self._clients: dict[bool, httpx.AsyncClient] = {}
+        self._clients: list[httpx.AsyncClient] = []
+        self._ssl: ssl.SSLContext | None = None
+        self._guard = GuardedBackend(config.ssrf_exempt)
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -161,43 +170,43 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        for client in self._clients.values():
+        for client in self._clients:
             await client.aclose()
         self._clients.clear()
 
     # -- clients -------------------------------------------------------------------------------
 
-    def _client(self, allow_private: bool) -> httpx.AsyncClient:
-        client = self._clients.get(allow_private)
-        if client is not None:
-            return client
+    def _new_client(self, allow_private: bool) -> httpx.AsyncClient:
+        """A one-connection client ("lane"). Lanes are pooled per host, so each keeps its connection
+        alive across requests without a shared pool scanning every connection on every request."""
         cfg = self.config
-        limits = httpx.Limits(
-            max_connections=cfg.global_concurrency + 8,
-            max_keepalive_connections=cfg.global_concurrency + 8,
-            keepalive_expiry=30.0,
-        )
-        transport = httpx.AsyncHTTPTransport(http2=cfg.http2, limits=limits, retries=0)
+        if self._ssl is None:
+            self._ssl = ssl.create_default_context(cafile=_certifi_where())
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=30.0)
+        transport = httpx.AsyncHTTPTransport(http2=cfg.http2, limits=limits, retries=0, verify=self._ssl)
         if not allow_private:
             # Same pool settings as httpx builds, with the SSRF-guarding network backend.
             transport._pool = httpcore.AsyncConnectionPool(
-                ssl_context=ssl.create_default_context(cafile=_certifi_where()),
-                max_connections=limits.max_connections,
-                max_keepalive_connections=limits.max_keepalive_connections,
+                ssl_context=self._ssl,
+                max_connections=1,
+                max_keepalive_connections=1,
                 keepalive_expiry=limits.keepalive_expiry,
                 http1=True,
                 http2=cfg.http2,
-                network_backend=GuardedBackend(cfg.ssrf_exempt),
+                network_backend=self._guard,
             )
-        timeout = httpx.Timeout(cfg.read_timeout, connect=cfg.connect_timeout)
         client = httpx.AsyncClient(
             transport=transport,
-            timeout=timeout,
+            timeout=httpx.Timeout(cfg.read_timeout, connect=cfg.connect_timeout),
             follow_redirects=False,
             headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
         )
-        self._clients[allow_private] = client
+        self._clients.append(client)
         return client
+
+    def _take_lane(self, state: HostState, allow_private: bool) -> httpx.AsyncClient:
+        lanes = state.lanes.setdefault(allow_private, [])
+        return lanes.pop() if lanes else self._new_client(allow_private)
 
     def host(self, url: str, rate: float) -> HostState:
         key = host_key(url)
@@ -226,15 +235,21 @@ class Fetcher:
                 resp = await self.get(
                     robots_url(url), kind="robots", rate=rate, allow_private=allow_private, source=source
                 )
+                if resp.error_class == "ssrf":  # not cached: another source may allow the host
+                    return RobotsPolicy("unavailable", detail=resp.error or "", error_class="ssrf")
                 if resp.error_class and resp.status is None:
-                    policy = RobotsPolicy("unavailable", detail=f"robots.txt {resp.error_class}: {resp.error}")
+                    policy = RobotsPolicy(
+                        "unavailable", detail=f"robots.txt {resp.error_class}: {resp.error}"
+                    )
                 elif resp.error_class == "too_large":
                     policy = RobotsPolicy.from_response(200, resp.body)
                 else:
                     policy = RobotsPolicy.from_response(resp.status, resp.body)
                 delay = policy.crawl_delay(self.user_agent)
                 if delay and delay > 0 and state.bucket.rate != float("inf"):
-                    state.bucket.set_rate(min(state.bucket.rate, 1.0 / min(delay, self.config.max_crawl_delay)))
+                    state.bucket.set_rate(
+                        min(state.bucket.rate, 1.0 / min(delay, self.config.max_crawl_delay))
+                    )
                 state.robots = policy
         assert state.robots is not None
         return state.robots
@@ -251,13 +266,14 @@ class Fetcher:
         source: str = "",
         headers: dict[str, str] | None = None,
     ) -> Response:
-        """GET ``url`` politely: robots, throttling, retries, redirects, caps. Never raises for HTTP trouble."""
+        """GET ``url`` politely (robots, throttling, retries, redirects, caps); failures are on the result."""
         started = time.monotonic()
         resp = Response(url=url, final_url=url, fetched_at=datetime.now(UTC))
         seen: set[str] = set()
         current = url
         cfg = self.config
         for hop in range(cfg.max_redirects + 1):
+            resp.final_url = current
             try:
                 seen.add(canonicalize(current))
             except URLError as exc:
@@ -268,18 +284,20 @@ class Fetcher:
             if kind != "robots" and cfg.obey_robots:
                 policy = await self.robots_for(current, rate=rate, allow_private=allow_private, source=source)
                 if policy.status == "unavailable":
-                    return self._fail(resp, "robots_unavailable", policy.detail, started)
+                    error_class = policy.error_class or "robots_unavailable"
+                    return self._fail(resp, error_class, policy.detail, started)
                 if not policy.allowed(current, self.user_agent):
                     return self._fail(resp, "robots", f"disallowed by robots.txt: {current}", started)
             ex = await self._with_retries(current, state, kind, allow_private, source, headers or {}, resp)
-            resp.final_url = current
             if ex is None:  # failure recorded on resp
                 break
-            location = dict((k.lower(), v) for k, v in ex.response_headers).get("location")
+            location = _header(ex.response_headers, "location")
             if ex.status is not None and 300 <= ex.status < 400 and ex.status != 304 and location:
                 target = urljoin(current, location.strip())
                 if urlsplit(target).scheme not in ("http", "https"):
-                    return self._fail(resp, "bad_redirect", f"redirect to unsupported URL {target!r}", started)
+                    return self._fail(
+                        resp, "bad_redirect", f"redirect to unsupported URL {target!r}", started
+                    )
                 try:
                     target_key = canonicalize(target)
                 except URLError as exc:
@@ -322,54 +340,52 @@ class Fetcher:
             attempt += 1
             resp.attempts += 1
             wait: float | None = None
+            failed = False
+            resp.body, resp.encoding = b"", None
             try:
-                ex = await self._attempt(url, state, kind, allow_private, headers, resp)
+                ex: Exchange | None = await self._attempt(url, state, kind, allow_private, headers, resp)
             except FetchFailure as failure:
+                failed = True
                 ex = failure.exchange
                 resp.error_class, resp.error = failure.error_class, str(failure)
+                resp.status = ex.status if ex is not None else None
+                resp.headers = ex.response_headers if ex is not None else []
                 retryable = failure.error_class in ("timeout", "connect", "reset", "protocol")
-                if ex is not None:
-                    resp.status = ex.status
-                    resp.headers = ex.response_headers
             else:
-                resp.status, resp.headers = ex.status, ex.response_headers
+                assert ex is not None
                 status = ex.status or 0
+                resp.status, resp.headers = status, ex.response_headers
                 retryable = status in RETRY_STATUSES
-                if status == 429 or (status == 503 and any(k.lower() == "retry-after" for k, _ in ex.response_headers)):
-                    resp.throttled = True
-                    wait = parse_retry_after(dict((k.lower(), v) for k, v in ex.response_headers).get("retry-after"))
-                if not retryable:
-                    resp.error_class = resp.error = None
-                    if status >= 400:
-                        resp.error_class = "http_4xx" if status < 500 else "http_5xx"
-                        resp.error = f"HTTP {status}"
-                else:
-                    resp.error_class = "rate_limited" if status == 429 else "http_5xx"
+                resp.error_class = resp.error = None
+                if status >= 400:
+                    resp.error_class = "http_4xx" if status < 500 else "http_5xx"
                     resp.error = f"HTTP {status}"
-            ref = self.archive(source, ex) if (self.archive and ex is not None) else None
-            resp.archive_ref = ref
+                if status == 429:
+                    resp.error_class = "rate_limited"
+                retry_after = _header(ex.response_headers, "retry-after")
+                if status == 429 or (status == 503 and retry_after):
+                    resp.throttled = True
+                    wait = parse_retry_after(retry_after)
+            resp.archive_ref = self.archive(source, ex) if (self.archive and ex is not None) else None
             if kind != "robots":
-                state.record(
-                    resp.error_class not in HOST_FAILURES if resp.error_class else True, cfg.host_failure_limit
-                )
-            if not retryable:
-                return ex if resp.error_class in (None, "http_4xx", "http_5xx") or ex is not None and (
-                    resp.error_class not in ("too_large", "content_type", "decode", "ssrf")
-                ) and resp.status is not None else None
-            if attempt >= cfg.max_attempts or state.failing:
-                return None
+                state.record(resp.error_class not in HOST_FAILURES, cfg.host_failure_limit)
+            final = None if failed else ex
+            if not retryable or attempt >= cfg.max_attempts or state.failing:
+                return final
             backoff = min(cfg.backoff_max, cfg.backoff_base * 2 ** (attempt - 1))
             delay = backoff / 2 + self._rng.uniform(0, backoff / 2)
             if wait is not None:
                 if wait > cfg.max_retry_after:
-                    resp.error = f"{resp.error}; Retry-After {wait:.0f}s exceeds the {cfg.max_retry_after:.0f}s cap"
+                    resp.error = (
+                        f"{resp.error}; Retry-After {wait:.0f}s exceeds the {cfg.max_retry_after:.0f}s cap"
+                    )
                     state.pause(wait)
-                    return None
+                    return final
                 delay = max(delay, wait)
                 state.pause(wait)
             if time.monotonic() - started + delay > cfg.max_retry_time:
                 resp.error = f"{resp.error}; retry budget of {cfg.max_retry_time:.0f}s spent"
-                return None
+                return final
             await asyncio.sleep(delay)
 
     async def _attempt(
@@ -383,9 +399,12 @@ class Fetcher:
     ) -> Exchange:
         """One request: wait for the host's turn, send, stream the body within the caps."""
         cfg = self.config
-        cap = {"page": cfg.max_body_bytes, "document": cfg.max_document_bytes, "robots": cfg.max_robots_bytes}[kind]
+        cap = {
+            "page": cfg.max_body_bytes,
+            "document": cfg.max_document_bytes,
+            "robots": cfg.max_robots_bytes,
+        }[kind]
         allowed_types = {"page": cfg.allowed_content_types, "document": cfg.discovery_content_types}.get(kind)
-        client = self._client(allow_private)
         pause = state.pause_left()
         if pause > cfg.max_retry_after:
             raise FetchFailure("rate_limited", f"{state.key} asked us to wait {pause:.0f}s")
@@ -394,29 +413,43 @@ class Fetcher:
                 await asyncio.sleep(pause)
             await state.bucket.acquire()
             async with self._global:
-                request = client.build_request("GET", url, headers=headers)
-                ex = Exchange(
-                    url=url,
-                    method="GET",
-                    request_headers=list(request.headers.items()),
-                    when=datetime.now(UTC),
-                )
+                client = self._take_lane(state, allow_private)
                 try:
-                    async with asyncio.timeout(cfg.connect_timeout + cfg.read_timeout * 3):
-                        response = await client.send(request, stream=True)
-                        try:
-                            self._read_head(ex, response)
-                            await self._read_body(ex, response, cap, allowed_types, resp)
-                        finally:
-                            await response.aclose()
-                except FetchFailure as failure:
-                    failure.exchange = ex
-                    ex.error_class, ex.error = failure.error_class, str(failure)
-                    raise
-                except Exception as exc:
-                    error_class, message = _classify(exc)
-                    ex.error_class, ex.error = error_class, message
-                    raise FetchFailure(error_class, message, ex) from exc
+                    return await self._send(client, url, headers, cfg, cap, allowed_types, resp, kind)
+                finally:
+                    state.lanes[allow_private].append(client)
+
+    async def _send(
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        headers: dict[str, str],
+        cfg: CrawlConfig,
+        cap: int,
+        allowed_types: tuple[str, ...] | None,
+        resp: Response,
+        kind: Kind,
+    ) -> Exchange:
+        request = client.build_request("GET", url, headers=headers)
+        ex = Exchange(
+            url=url, method="GET", request_headers=list(request.headers.items()), when=datetime.now(UTC)
+        )
+        try:
+            async with asyncio.timeout(cfg.connect_timeout + cfg.read_timeout * 3):
+                response = await client.send(request, stream=True)
+                try:
+                    self._read_head(ex, response)
+                    await self._read_body(ex, response, cap, allowed_types, resp, kind)
+                finally:
+                    await response.aclose()
+        except FetchFailure as failure:
+            failure.exchange = ex
+            ex.error_class, ex.error = failure.error_class, str(failure)
+            raise
+        except Exception as exc:
+            error_class, message = _classify(exc)
+            ex.error_class, ex.error = error_class, message
+            raise FetchFailure(error_class, message, ex) from exc
         return ex
 
     @staticmethod
@@ -440,15 +473,20 @@ class Fetcher:
         cap: int,
         allowed_types: tuple[str, ...] | None,
         resp: Response,
+        kind: Kind,
     ) -> None:
         status = response.status_code
         content_type = response.headers.get("content-type")
         resp.content_type = content_type
         if 300 <= status < 400 or status == 304:
             return
-        if 200 <= status < 300 and allowed_types is not None and content_type:
-            if media_type(content_type) not in allowed_types:
-                raise FetchFailure("content_type", f"content type {media_type(content_type)!r} not accepted")
+        if (
+            200 <= status < 300
+            and allowed_types is not None
+            and content_type
+            and media_type(content_type) not in allowed_types
+        ):
+            raise FetchFailure("content_type", f"content type {media_type(content_type)!r} not accepted")
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > cap:
             raise FetchFailure("too_large", f"Content-Length {declared} exceeds the {cap}-byte cap")
@@ -467,13 +505,22 @@ class Fetcher:
             except BodyTooLarge as exc:
                 raise FetchFailure("too_large", f"{exc} (decompression)") from exc
             except Exception as exc:
-                raise FetchFailure("decode", f"corrupt {response.headers.get('content-encoding')} body: {exc}") from exc
+                raise FetchFailure(
+                    "decode", f"corrupt {response.headers.get('content-encoding')} body: {exc}"
+                ) from exc
         ex.raw_body = bytes(raw)
-        if 200 <= status < 300 and allowed_types is not None and not content_type and b"\x00" in body[:1024]:
-            raise FetchFailure("content_type", "binary body without a content type")
+        if 200 <= status < 300 and allowed_types is not None:
+            binary = sniff_binary(body)
+            if binary and not (binary == "gzip data" and kind == "document"):  # sitemap.xml.gz
+                label = media_type(content_type) or "no content type"
+                raise FetchFailure("content_type", f"body is {binary} ({label})")
         resp.body = bytes(body)
         if 200 <= status < 300:
             resp.encoding = resolve_charset(resp.body, content_type)
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str | None:
+    return next((v for k, v in headers if k.lower() == name), None)
 
 
 def _certifi_where() -> str | None:

@@ -50,7 +50,7 @@ class CrawlConfig:
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> CrawlConfig:
-        """Defaults overridden by ``NEWSINGEST_CRAWL_<FIELD>`` variables (e.g. NEWSINGEST_CRAWL_MAX_ATTEMPTS)."""
+        """Defaults overridden by ``NEWSINGEST_CRAWL_<FIELD>`` variables (e.g. ``..._MAX_ATTEMPTS``)."""
         env = dict(os.environ if env is None else env)
         changes: dict[str, object] = {}
         for f in fields(cls):

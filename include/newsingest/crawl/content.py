@@ -153,17 +153,83 @@ def resolve_charset(body: bytes, content_type: str | None) -> str:
         except (UnicodeDecodeError, LookupError):
             continue
         return codec
-    best = from_bytes(body[:65536]).best() if len(body) >= 32 else None
-    codec = _normalise(best.encoding) if best else None
-    if not codec or codec.startswith(("utf_16", "utf_32", "utf-16", "utf-32")):
+    return detect_charset(body)
+
+
+# Web frequency order, used to break ties between equally plausible detections.
+_PREFERRED = (
+    "cp1252",
+    "cp1251",
+    "shift_jis",
+    "gb18030",
+    "euc_jp",
+    "big5",
+    "euc_kr",
+    "cp1250",
+    "iso8859-15",
+    "cp1256",
+    "cp1253",
+    "cp1254",
+    "cp1255",
+    "cp874",
+    "cp1257",
+    "cp1258",
+    "koi8_r",
+    "iso8859-2",
+)
+
+
+def detect_charset(body: bytes) -> str:
+    """Guess the charset of undeclared or mislabelled bytes with charset-normalizer.
+
+    Short snippets of Western text decode almost equally well in several code pages (coherence is
+    noisy on little text); near-ties on chaos go to the codec most common on the web (windows-1252
+    first), as browsers do for unlabelled pages.
+    """
+    if len(body) < 32:
         return "cp1252"
-    return codec
+    matches = [m for m in from_bytes(body[:65536]) if not m.encoding.startswith(("utf_16", "utf_32"))]
+    if not matches:
+        return "cp1252"
+    best = matches[0]
+    least_chaos = min(m.chaos for m in matches)
+    ties = [m for m in matches if m.chaos <= least_chaos + 0.005]
+    codecs_found = {_normalise(m.encoding): m for m in ties}
+    for name in _PREFERRED:
+        if _normalise(name) in codecs_found:
+            return _normalise(name) or "cp1252"
+    return _normalise(best.encoding) or "cp1252"
 
 
 def decode_text(body: bytes, encoding: str | None) -> str:
     """Decode with ``encoding`` (from :func:`resolve_charset`), replacing undecodable bytes."""
     text = body.decode(encoding or "utf-8", errors="replace")
     return text.removeprefix("\ufeff")
+
+
+_MAGIC = (
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"RIFF", "RIFF media"),
+    (b"ID3", "MP3 audio"),
+)
+
+
+def sniff_binary(body: bytes) -> str | None:
+    """What binary format ``body`` looks like, or None if it may be text."""
+    head = body[:1024]
+    for magic, label in _MAGIC:
+        if head.startswith(magic):
+            return label
+    if head[4:8] == b"ftyp":
+        return "MP4 video"
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "binary data"
+    return None
 
 
 def media_type(content_type: str | None) -> str:

@@ -21,7 +21,7 @@ def robots_url(url: str) -> str:
 
 
 def agent_token(user_agent: str) -> str:
-    """The product token robots.txt groups are matched against (``newsingest/0.1 (...)`` -> ``newsingest``)."""
+    """The robots.txt product token: ``newsingest/0.1 (...)`` -> ``newsingest``."""
     return user_agent.split("/", 1)[0].split(" ", 1)[0].strip() or "*"
 
 
@@ -32,6 +32,7 @@ class RobotsPolicy:
     status: RobotsStatus
     parser: Protego | None = None
     detail: str = ""
+    error_class: str | None = None  # why the policy is unavailable, when not the robots file itself
 
     @classmethod
     def from_response(cls, status: int | None, body: bytes, detail: str = "") -> RobotsPolicy:

@@ -67,10 +67,10 @@ def forbidden_reason(address: str | IPAddress) -> str | None:
         return "unique-local"
     for attr, label in (
         ("is_loopback", "loopback"),
-        ("is_link_local", "link-local"),
-        ("is_private", "private"),
-        ("is_multicast", "multicast"),
         ("is_unspecified", "unspecified"),
+        ("is_link_local", "link-local"),
+        ("is_multicast", "multicast"),
+        ("is_private", "private"),
         ("is_reserved", "reserved"),
     ):
         if getattr(ip, attr):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsingest.crawl.robots import RobotsPolicy
 
@@ -56,6 +57,9 @@ class HostState:
     paused_until: float = 0.0
     consecutive_failures: int = 0
     failing: bool = False
+    lanes: dict[bool, list[Any]] = field(
+        default_factory=dict
+    )  # idle one-connection clients, by allow_private
 
     def pause(self, seconds: float) -> None:
         self.paused_until = max(self.paused_until, time.monotonic() + seconds)

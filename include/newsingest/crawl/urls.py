@@ -6,6 +6,7 @@ no tracking parameters, sorted query, normalised percent-encoding and dot segmen
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 import re
@@ -17,7 +18,8 @@ TRACKING_PARAMS = frozenset(
         "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "twclid", "ttclid", "igshid", "li_fat_id",
         "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id", "wickedid",
         "ocid", "cmpid", "s_cid", "ito", "at_medium", "at_campaign", "smid", "ns_mchannel", "ns_source",
-        "ns_campaign", "ns_linkname", "ns_fee", "ref_src", "ref_url", "ncid", "sr_share", "spm", "__twitter_impression",
+        "ns_campaign", "ns_linkname", "ns_fee", "ref_src", "ref_url", "ncid", "sr_share", "spm",
+        "__twitter_impression",
     }
 )  # fmt: skip
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hmb_", "at_custom", "_ga", "_gl")
@@ -63,6 +65,7 @@ def _path(path: str) -> str:
     return quote(normal, safe=_PATH_SAFE)
 
 
+@functools.lru_cache(maxsize=65536)
 def canonicalize(url: str) -> str:
     """Return the canonical form of an absolute http(s) URL."""
     try:

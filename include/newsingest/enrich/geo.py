@@ -37,17 +37,56 @@ def fold(text: str) -> str:
 
 
 _CONTINENTS = {
-    "Africa": "AF", "Asia": "AS", "Europe": "EU", "North America": "NA", "South America": "SA",
-    "Oceania": "OC", "Antarctica": "AN",
+    "Africa": "AF",
+    "Asia": "AS",
+    "Europe": "EU",
+    "North America": "NA",
+    "South America": "SA",
+    "Oceania": "OC",
+    "Antarctica": "AN",
 }
 # Regions that are places but not in one country (kept as locations without a country).
 _REGIONS = (
-    "Middle East", "Latin America", "Central America", "Caribbean", "Balkans", "Scandinavia", "Sahel",
-    "Mediterranean", "Gulf", "Persian Gulf", "Arctic", "Pacific", "Atlantic", "Indian Ocean", "Black Sea",
-    "Baltic", "Baltics", "Caucasus", "Central Asia", "Southeast Asia", "South Asia", "East Asia", "West Africa",
-    "East Africa", "North Africa", "Sub-Saharan Africa", "Western Europe", "Eastern Europe", "Central Europe",
-    "Horn of Africa", "Asia-Pacific", "Red Sea", "South China Sea", "Himalayas", "Amazon rainforest",
-    "Kashmir", "Kurdistan", "Donbas", "Siberia", "Patagonia",
+    "Middle East",
+    "Latin America",
+    "Central America",
+    "Caribbean",
+    "Balkans",
+    "Scandinavia",
+    "Sahel",
+    "Mediterranean",
+    "Gulf",
+    "Persian Gulf",
+    "Arctic",
+    "Pacific",
+    "Atlantic",
+    "Indian Ocean",
+    "Black Sea",
+    "Baltic",
+    "Baltics",
+    "Caucasus",
+    "Central Asia",
+    "Southeast Asia",
+    "South Asia",
+    "East Asia",
+    "West Africa",
+    "East Africa",
+    "North Africa",
+    "Sub-Saharan Africa",
+    "Western Europe",
+    "Eastern Europe",
+    "Central Europe",
+    "Horn of Africa",
+    "Asia-Pacific",
+    "Red Sea",
+    "South China Sea",
+    "Himalayas",
+    "Amazon rainforest",
+    "Kashmir",
+    "Kurdistan",
+    "Donbas",
+    "Siberia",
+    "Patagonia",
 )
 
 
@@ -64,6 +103,8 @@ class Gazetteer:
         self._cities: dict[str, list[Place]] = {}  # folded city name -> candidates, largest first
         self._city_primary: set[str] = set()  # folded names that are a city's primary name
         self._demonyms: dict[str, str | None] = {}
+        self._capital_names: dict[str, str | None] = {}
+        self._alternatives: dict[str, list[Place]] = {}  # names of two places (Georgia)
 
     # -- building -----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -90,6 +131,7 @@ class Gazetteer:
                     best = largest_in_state.get(key)
                     if best is None or city["population"] > best["population"]:
                         largest_in_state[key] = city
+            self._capital_names = {cc: info.get("capital") for cc, info in countries.items()}
             capital_coords = {cc: (c["latitude"], c["longitude"]) for cc, c in capital_best.items()}
             aliases = json.loads((DATA_DIR / "entity_aliases.json").read_text(encoding="utf-8"))["entries"]
             names_override = {e["country"]: e["name"] for e in aliases if e.get("kind") == "country"}
@@ -109,8 +151,14 @@ class Gazetteer:
                     if value:
                         self._by_name.setdefault(fold(value), place)
             for city in sorted(cities.values(), key=lambda c: -c["population"]):
-                place = Place(city["name"], "city", city["countrycode"], city["latitude"], city["longitude"],
-                              int(city["population"]))
+                place = Place(
+                    city["name"],
+                    "city",
+                    city["countrycode"],
+                    city["latitude"],
+                    city["longitude"],
+                    int(city["population"]),
+                )
                 keys = {fold(city["name"])}
                 self._city_primary.add(fold(city["name"]))
                 for alt in city.get("alternatenames", []):
@@ -128,7 +176,9 @@ class Gazetteer:
                 else:
                     city = (self._cities.get(fold(entry["name"])) or [None])[0]
                     place = Place(
-                        entry["name"], "city" if entry.get("kind") == "city" else "region", iso,
+                        entry["name"],
+                        "city" if entry.get("kind") == "city" else "region",
+                        iso,
                         city.lat if city else (base.lat if base else None),
                         city.lon if city else (base.lon if base else None),
                     )
@@ -137,7 +187,12 @@ class Gazetteer:
             for code, state in gc.get_us_states().items():
                 big = largest_in_state.get(("US", code))
                 lat, lon = (big["latitude"], big["longitude"]) if big else (None, None)
-                self._by_name.setdefault(fold(state["name"]), Place(state["name"], "admin1", "US", lat, lon))
+                place = Place(state["name"], "admin1", "US", lat, lon)
+                key = fold(state["name"])
+                if key in self._by_name:
+                    self._alternatives[key] = [self._by_name[key], place]
+                else:
+                    self._by_name[key] = place
             for name in _CONTINENTS:
                 self._by_name.setdefault(fold(name), Place(name, "continent", None, None, None))
             for name in _REGIONS:
@@ -166,6 +221,9 @@ class Gazetteer:
             return None
         place = self._by_name.get(key)
         if place is not None:
+            for alt in self._alternatives.get(key, ()):
+                if alt.country in prefer_countries and place.country not in prefer_countries:
+                    return alt
             return place
         candidates = self._cities.get(key)
         if not candidates:
@@ -186,6 +244,24 @@ class Gazetteer:
             return False
         return any(c.population >= min_city_population for c in self._cities.get(key, ()))
 
+    def scan_names(self) -> list[str]:
+        """Unambiguous country names and large capitals worth finding in text even if NER missed them."""
+        self._build()
+        names: set[str] = set()
+        for key, place in self._by_name.items():
+            if place.kind == "country":
+                names.add(key)
+        for iso in self._countries:
+            capital = self._capital_names.get(iso)
+            if capital and any(c.population >= 1_000_000 for c in self._cities.get(fold(capital), ())):
+                names.add(fold(capital))
+        return sorted(n for n in names if len(n) >= 4 and n not in AMBIGUOUS_PLACE_NAMES)
+
+    def is_ambiguous(self, name: str) -> bool:
+        """True for names of two different places of the gazetteer's own tables (Georgia)."""
+        self._build()
+        return fold(name) in self._alternatives
+
     def demonym(self, name: str) -> tuple[bool, str | None]:
         """(is a demonym/nationality word, its country ISO code or None)."""
         self._build()
@@ -193,6 +269,28 @@ class Gazetteer:
         if key in self._demonyms:
             return True, self._demonyms[key]
         return False, None
+
+
+# Place names that are also common given names, words or team names: never matched in free text.
+AMBIGUOUS_PLACE_NAMES = {
+    "chad",
+    "jordan",
+    "georgia",
+    "turkey",
+    "niger",
+    "guinea",
+    "jersey",
+    "man",
+    "washington",
+    "victoria",
+    "america",
+    "monaco",
+    "reunion",
+    "lima",
+    "santiago",
+    "kingston",
+    "valletta",
+}
 
 
 @cache

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import nullcontext, suppress
@@ -59,6 +61,12 @@ if (merged.equals(old)) { ctx.op = 'noop'; return; }
 old.clear();
 old.putAll(merged);
 """.strip()
+
+_UPDATE_PREFIX = (
+    '{"scripted_upsert":true,"upsert":{},"script":{"lang":"painless","source":'
+    + json.dumps(UPSERT_SCRIPT)
+    + ',"params":{"doc":'
+)
 
 
 class LoadError(RuntimeError):
@@ -110,6 +118,8 @@ class LoadReport:
         data.update(indexed=self.indexed, skipped=self.skipped, error_ratio=round(self.error_ratio, 6))
         return data
 
+    to_dict = to_json
+
     def summary(self) -> str:
         return (
             f"in={self.received} = indexed {self.indexed} (created {self.created}, updated {self.updated})"
@@ -153,6 +163,7 @@ class _Run:
     max_backoff: float
     report: LoadReport
     dead: list[dict[str, Any]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     # -- bulk plumbing -------------------------------------------------------------------------------
     def _meta(self, kind: str, op: _Op) -> dict[str, Any]:
@@ -164,36 +175,47 @@ class _Run:
     def _body(self, kind: str, op: _Op) -> str:
         if kind == "create":
             return op.source
-        return (
-            '{"scripted_upsert":true,"upsert":{},"script":{"lang":"painless","source":'
-            + json.dumps(UPSERT_SCRIPT)
-            + ',"params":{"doc":'
-            + op.source
-            + "}}}"
-        )
+        return _UPDATE_PREFIX + op.source + "}}}"
 
     def send(self, kind: str, ops: Iterable[_Op]) -> Iterator[tuple[_Op, dict[str, Any]]]:
-        """Send ``ops`` as ``kind`` (create/update); yield (op, item) for every finished op.
+        """Send ``ops`` as ``kind`` (create/update) chunk by chunk; yield (op, item) for every finished op.
 
-        429/503 rejections are sent again, after a backoff, up to ``max_retries`` rounds.
+        Items of a chunk rejected with 429/503 are sent again after an exponential backoff, up to
+        ``max_retries`` times, before the next chunk goes out (backpressure).
         """
-        pending: Iterable[_Op] = ops
-        for round_no in range(self.max_retries + 1):
-            retry: list[_Op] = []
-            for op, item in self._send_once(kind, pending):
-                status = item.get("status")
-                if status in RETRY_STATUSES and round_no < self.max_retries:
-                    op.attempts += 1
-                    retry.append(op)
-                else:
-                    yield op, item
-            if not retry:
-                return
-            self.report.retried += len(retry)
-            delay = min(self.max_backoff, self.initial_backoff * 2**round_no)
-            log.warning("%d documents rejected (429/503); retrying in %.1fs", len(retry), delay)
-            time.sleep(delay)
-            pending = retry
+        for chunk in self._chunks(kind, ops):
+            pending = chunk
+            for round_no in range(self.max_retries + 1):
+                retry: list[_Op] = []
+                for op, item in self._send_once(kind, pending):
+                    if item.get("status") in RETRY_STATUSES and round_no < self.max_retries:
+                        op.attempts += 1
+                        retry.append(op)
+                    else:
+                        yield op, item
+                if not retry:
+                    break
+                self.report.retried += len(retry)
+                delay = min(self.max_backoff, self.initial_backoff * 2**round_no)
+                log.warning("%d documents rejected (429/503); retrying in %.1fs", len(retry), delay)
+                time.sleep(delay)
+                pending = retry
+
+    def _chunks(self, kind: str, ops: Iterable[_Op]) -> Iterator[list[_Op]]:
+        """Cut ``ops`` into requests of at most ``chunk_docs`` documents and about ``chunk_bytes``
+        (``streaming_bulk`` enforces the exact byte bound)."""
+        overhead = 100 + (len(_UPDATE_PREFIX) + 100 if kind == "update" else 0)
+        chunk: list[_Op] = []
+        size = 0
+        for op in ops:
+            cost = len(op.source) + overhead
+            if chunk and (len(chunk) >= self.chunk_docs or size + cost > self.chunk_bytes):
+                yield chunk
+                chunk, size = [], 0
+            chunk.append(op)
+            size += cost
+        if chunk:
+            yield chunk
 
     def _send_once(self, kind: str, ops: Iterable[_Op]) -> Iterator[tuple[_Op, dict[str, Any]]]:
         inflight: dict[str, _Op] = {}
@@ -234,23 +256,24 @@ class _Run:
                 reason = f"{reason}: {caused.get('reason')}"
         else:
             error_type, reason = (item.get("error_type") or "transport_error"), str(error)
-        self.report.failed += 1
-        self.report.errors_by_type[error_type] = self.report.errors_by_type.get(error_type, 0) + 1
         if isinstance(source, str):
             with suppress(ValueError):
                 source = json.loads(source)
-        self.dead.append(
-            {
-                "doc_id": doc_id,
-                "url": url,
-                "op": kind,
-                "status": item.get("status"),
-                "error_type": error_type,
-                "reason": reason,
-                "failed_at": iso(datetime.now(UTC)),
-                "document": source,
-            }
-        )
+        with self.lock:  # called from the preparing thread too
+            self.report.failed += 1
+            self.report.errors_by_type[error_type] = self.report.errors_by_type.get(error_type, 0) + 1
+            self.dead.append(
+                {
+                    "doc_id": doc_id,
+                    "url": url,
+                    "op": kind,
+                    "status": item.get("status"),
+                    "error_type": error_type,
+                    "reason": reason,
+                    "failed_at": iso(datetime.now(UTC)),
+                    "document": source,
+                }
+            )
 
     def record(self, kind: str, op: _Op, item: dict[str, Any]) -> bool:
         """Count one finished op; returns True when a ``create`` found the document already there."""
@@ -295,6 +318,48 @@ def _documents(
         yield _Op(doc_id=doc["doc_id"], source=source, url=doc["canonical_url"])
 
 
+_DONE = object()
+
+
+def _prefetch(items: Iterator[_Op], size: int) -> Iterator[_Op]:
+    """Run ``items`` in a thread, ``size`` ahead, so converting and serialising documents overlaps the
+    bulk request in flight (the GIL is free while the main thread waits on the socket)."""
+    buffer: queue.Queue[Any] = queue.Queue(maxsize=size)
+    stop = threading.Event()
+
+    def put(value: Any) -> bool:
+        while not stop.is_set():
+            try:
+                buffer.put(value, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(_DONE)
+        except BaseException as exc:  # handed to the consumer, re-raised there
+            put(exc)
+
+    worker = threading.Thread(target=produce, name="newsingest-load-prepare", daemon=True)
+    worker.start()
+    try:
+        while True:
+            value = buffer.get()
+            if value is _DONE:
+                return
+            if isinstance(value, BaseException):
+                raise value
+            yield value
+    finally:
+        stop.set()
+        worker.join()
+
+
 def write_dead_letters(path: str, rows: list[dict[str, Any]]) -> None:
     """Write dead letters as JSON Lines (gzip when ``path`` ends in .gz), atomically; empty file if none."""
     if path.endswith(".gz"):
@@ -317,7 +382,7 @@ def load_articles(
     max_retries: int = 5,
     initial_backoff: float = 1.0,
     max_backoff: float = 30.0,
-    max_error_ratio: float = 0.01,
+    max_error_ratio: float = 0.05,
     relax_refresh: bool = False,
     refresh: bool = False,
 ) -> LoadReport:
@@ -355,7 +420,8 @@ def load_articles(
     with relaxed_refresh(client, target) if relax_refresh else nullcontext():
         existing: list[_Op] = []
         existing_bytes = 0
-        for op, item in run.send("create", _documents(articles, crawled_at, run)):
+        prepared = _prefetch(_documents(articles, crawled_at, run), 2 * chunk_docs)
+        for op, item in run.send("create", prepared):
             if run.record("create", op, item):
                 existing.append(op)
                 existing_bytes += len(op.source)

@@ -76,15 +76,17 @@ def text_language(article: EnrichedArticle) -> str | None:
 
 
 def to_document(article: EnrichedArticle, *, crawled_at: datetime) -> dict[str, Any]:
-    """The index document for ``article`` first seen/last crawled at ``crawled_at`` (the run's crawl time).
+    """The index document for ``article``.
 
-    ``first_seen`` is set to ``crawled_at`` here; the loader keeps the earliest value already indexed.
+    ``last_crawled`` (and ``first_seen``, which the loader lowers to the earliest value already indexed) is
+    the article's own fetch time when known, else ``crawled_at`` (the run's crawl time). Using the fetch
+    time makes a retried or repeated load of the same run files a no-op.
     """
     if not article.canonical_url:
         raise DocumentError(f"article {article.url}: canonical_url is empty")
     if not article.doc_id:
         raise DocumentError(f"article {article.canonical_url}: doc_id is empty")
-    seen = iso(crawled_at)
+    seen = iso(article.fetched_at or crawled_at)
     language = text_language(article)
     doc: dict[str, Any] = {
         "doc_id": article.doc_id,

@@ -214,7 +214,7 @@ def ensure_index(
             current = write_index(client, write_alias)
             if current is None:
                 raise
-    return IndexInfo(
+    info = IndexInfo(
         alias=alias,
         write_alias=write_alias,
         index=current,
@@ -222,6 +222,15 @@ def ensure_index(
         schema_version=index_schema_version(client, current),
         template_schema_version=wanted,
     )
+    if info.needs_reindex:
+        log.warning(
+            "index %s has mapping version %d, the template has %d: run reindex_to_new_version(client, %r)",
+            current,
+            info.schema_version,
+            wanted,
+            alias,
+        )
+    return info
 
 
 def drop_alias_and_indices(client: OpenSearch, alias: str) -> None:

@@ -172,6 +172,7 @@ def build_query(
     *,
     recency: bool = False,
     recency_scale: str = "7d",
+    recency_origin: str = "now",
     since: str | date | datetime | None = None,
     until: str | date | datetime | None = None,
     **filters: Any,
@@ -202,7 +203,7 @@ def build_query(
             "function_score": {
                 "query": clause,
                 "functions": [
-                    {"gauss": {"published": {"origin": "now", "scale": recency_scale, "decay": 0.5}}}
+                    {"gauss": {"published": {"origin": recency_origin, "scale": recency_scale, "decay": 0.5}}}
                 ],
                 "boost_mode": "multiply",
             }
@@ -221,6 +222,7 @@ def build_request(
     sort: str = "relevance",
     recency: bool = False,
     recency_scale: str = "7d",
+    recency_origin: str = "now",
     since: str | date | datetime | None = None,
     until: str | date | datetime | None = None,
     **filters: Any,
@@ -232,7 +234,13 @@ def build_request(
         raise ValueError(f"sort must be 'relevance' or 'date', got {sort!r}")
     body: dict[str, Any] = {
         "query": build_query(
-            query, recency=recency, recency_scale=recency_scale, since=since, until=until, **filters
+            query,
+            recency=recency,
+            recency_scale=recency_scale,
+            recency_origin=recency_origin,
+            since=since,
+            until=until,
+            **filters,
         ),
         "size": size,
         "from": offset,
@@ -309,6 +317,7 @@ def search(
     until: str | date | datetime | None = None,
     recency: bool = False,
     recency_scale: str = "7d",
+    recency_origin: str = "now",
     size: int = 10,
     offset: int = 0,
     facet_size: int = 10,
@@ -327,6 +336,7 @@ def search(
         sort=sort,
         recency=recency,
         recency_scale=recency_scale,
+        recency_origin=recency_origin,
         since=since,
         until=until,
         persons=persons,

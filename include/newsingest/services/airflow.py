@@ -21,6 +21,22 @@ from newsingest.config import PROJECT_ROOT, Settings
 from newsingest.services.process import Daemon, ServiceError, wait_until
 
 API_PORT = 8080
+CRAWL_POOL = "crawl"
+CRAWL_POOL_DESCRIPTION = (
+    "newsingest fetch tasks: caps concurrent crawling across all runs (per-host limits apply inside)"
+)
+
+
+def crawl_pool_slots() -> int:
+    """Slots of the ``crawl`` pool: NEWSINGEST_CRAWL_POOL_SLOTS (default 2)."""
+    raw = os.environ.get("NEWSINGEST_CRAWL_POOL_SLOTS", "2")
+    try:
+        slots = int(raw)
+    except ValueError:
+        raise ServiceError(f"NEWSINGEST_CRAWL_POOL_SLOTS must be a whole number, got {raw!r}") from None
+    if slots < 1:
+        raise ServiceError(f"NEWSINGEST_CRAWL_POOL_SLOTS must be at least 1, got {slots}")
+    return slots
 
 
 def airflow_home(settings: Settings) -> Path:
@@ -54,7 +70,9 @@ def airflow_env(settings: Settings, *, api_port: int = API_PORT) -> dict[str, st
         "AIRFLOW__CORE__MAX_MAP_LENGTH": "1024",
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "simple_auth_manager_passwords.json.generated"),
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(
+            home / "simple_auth_manager_passwords.json.generated"
+        ),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
         "AIRFLOW__API__PORT": str(api_port),
         "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{api_port}",
@@ -69,11 +87,14 @@ def airflow_env(settings: Settings, *, api_port: int = API_PORT) -> dict[str, st
         "NEWSINGEST_INDEX": settings.index_alias,
         "NEWSINGEST_SAMPLE_SITE_URL": settings.sample_site_url,
         "NO_PROXY": "*",
+        # `airflow standalone` starts its components as `airflow ...` found on PATH: use this venv's.
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", os.defpath)]),
     }
     env.setdefault("AIRFLOW_CONN_OPENSEARCH_DEFAULT", opensearch_conn_uri(settings.opensearch_url))
-    # A user's own connection or settings win over the embedded defaults.
+    # A user's own connection or settings win over the embedded defaults (an explicit port wins over both).
+    explicit = {"AIRFLOW__API__PORT", "AIRFLOW__API__BASE_URL"} if api_port != API_PORT else set()
     for key in list(env):
-        if key.startswith(("AIRFLOW__", "AIRFLOW_CONN_")) and key in os.environ:
+        if key.startswith(("AIRFLOW__", "AIRFLOW_CONN_")) and key in os.environ and key not in explicit:
             env[key] = os.environ[key]
     return env
 
@@ -83,7 +104,9 @@ def _airflow_bin() -> str:
     return str(exe) if exe.exists() else (shutil.which("airflow") or "airflow")
 
 
-def run_airflow(settings: Settings, *args: str, check: bool = True, capture: bool = False) -> subprocess.CompletedProcess:
+def run_airflow(
+    settings: Settings, *args: str, check: bool = True, capture: bool = False
+) -> subprocess.CompletedProcess:
     """Run one ``airflow`` CLI command with the project's environment."""
     env = {**os.environ, **airflow_env(settings)}
     proc = subprocess.run([_airflow_bin(), *args], env=env, text=True, capture_output=capture)
@@ -94,17 +117,26 @@ def run_airflow(settings: Settings, *args: str, check: bool = True, capture: boo
 
 
 def migrate(settings: Settings) -> None:
-    """Create or upgrade the Airflow metadata database (idempotent)."""
+    """Create or upgrade the Airflow metadata database and create the pools (idempotent)."""
     airflow_home(settings).mkdir(parents=True, exist_ok=True)
     run_airflow(settings, "db", "migrate", capture=True)
+    ensure_pools(settings)
+
+
+def ensure_pools(settings: Settings) -> None:
+    """Create or resize the ``crawl`` pool the fetch tasks run in."""
+    run_airflow(
+        settings, "pools", "set", CRAWL_POOL, str(crawl_pool_slots()), CRAWL_POOL_DESCRIPTION, capture=True
+    )
 
 
 class AirflowStandalone:
     """``airflow standalone`` (api-server with UI and REST, scheduler, dag-processor, triggerer)."""
 
-    def __init__(self, settings: Settings, *, api_port: int = API_PORT):
+    def __init__(self, settings: Settings, *, api_port: int = API_PORT, env: dict[str, str] | None = None):
         self.settings = settings
         self.api_port = api_port
+        self.extra_env = dict(env or {})
         self.daemon = Daemon("airflow", settings.home)
 
     @property
@@ -132,13 +164,25 @@ class AirflowStandalone:
         if self.is_up():
             return self.url
         migrate(self.settings)
-        env = {**os.environ, **airflow_env(self.settings, api_port=self.api_port)}
+        env = {**os.environ, **airflow_env(self.settings, api_port=self.api_port), **self.extra_env}
         self.daemon.start([_airflow_bin(), "standalone"], env=env, cwd=airflow_home(self.settings))
-        if not wait_until(self.is_up, timeout=timeout, interval=2, alive=lambda: self.daemon.pid() is not None):
+        if not wait_until(
+            self.is_up, timeout=timeout, interval=2, alive=lambda: self.daemon.pid() is not None
+        ):
             self.daemon.stop(timeout=20)
-            raise ServiceError(f"Airflow did not answer on {self.url} within {timeout:.0f}s; "
-                               f"log: {self.daemon.log_file}\n{self.daemon.log_tail()}")
+            raise ServiceError(
+                f"Airflow did not answer on {self.url} within {timeout:.0f}s; "
+                f"log: {self.daemon.log_file}\n{self.daemon.log_tail()}"
+            )
         return self.url
+
+    def describe(self) -> str:
+        """Where to go and how to log in, for the ``services start airflow`` output."""
+        where = f"password file {self.password_file}"
+        return (
+            f"Airflow UI and REST API: {self.url} (user admin; the password is in {where}, "
+            f"written on first start; log: {self.daemon.log_file})"
+        )
 
     def stop(self) -> bool:
         return self.daemon.stop(timeout=60)

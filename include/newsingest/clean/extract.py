@@ -1,0 +1,607 @@
+"""The cleaner's entry points: ``extract`` (page -> CleanedArticle) and ``clean_page`` (drops non-articles).
+
+Pipeline per page: decode bytes -> pre-strip scripts/styles/chrome -> BeautifulSoup (lxml) ->
+metadata (JSON-LD, OpenGraph, meta, microdata) -> main text by content scoring -> fields with
+provenance -> page type and access. Never raises on bad input: see ``clean_page``.
+"""
+
+from __future__ import annotations
+
+import html as html_mod
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Tag
+
+from newsingest.clean import dates as dates_mod
+from newsingest.clean.authors import agency_name, split_authors
+from newsingest.clean.metadata import PageMeta, ld_names, ld_text, read_metadata
+from newsingest.clean.pagetype import NON_ARTICLE, PageSignals, classify
+from newsingest.clean.scoring import BodyResult, extract_body
+from newsingest.clean.text import (
+    UndecodableInput,
+    clean_text,
+    decode_html,
+    prestrip,
+    text_looks_binary,
+)
+from newsingest.models import CleanedArticle, DroppedPage
+
+MIN_BODY_CHARS = 250
+
+# Optional per-source post-processing hooks (not used by the core; for publishers that need help).
+SourceOverride = Callable[[CleanedArticle, BeautifulSoup], CleanedArticle]
+_OVERRIDES: dict[str, SourceOverride] = {}
+
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|·|•|::|»|/|:)\s+|:\s+")
+_LANG = re.compile(r"^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$")
+
+
+def register_override(source: str, hook: SourceOverride) -> None:
+    """Register a post-processing hook for one source (called with the article and the parse tree)."""
+    _OVERRIDES[source] = hook
+
+
+def canonicalize_url(url: str) -> str:
+    """Canonical form of a URL: the crawl room's ``canonicalize`` when available, else a local fallback."""
+    try:
+        from newsingest.crawl.urls import canonicalize  # type: ignore[import-not-found]
+    except ImportError:
+        return _fallback_canonicalize(url)
+    try:
+        return canonicalize(url)
+    except Exception:
+        return _fallback_canonicalize(url)
+
+
+_TRACKING = re.compile(
+    r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ito|at_\w+|__twitter_impression)$", re.I
+)
+
+
+def _fallback_canonicalize(url: str) -> str:
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port if parts.port not in (None, 80 if scheme == "http" else 443) else None
+    netloc = f"{host}:{port}" if port else host
+    query = "&".join(q for q in parts.query.split("&") if q and not _TRACKING.match(q.split("=", 1)[0]))
+    path = parts.path or "/"
+    return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
+
+
+# --------------------------------------------------------------------------- field pickers
+
+
+def _site_names(meta: PageMeta, url: str) -> list[str]:
+    names = meta.all_meta("og:site_name", "application-name", "twitter:site", "apple-mobile-web-app-title")
+    for node in meta.ld_nodes:
+        if {"organization", "newsmediaorganization", "website"} & _node_types(node):
+            name = ld_text(node.get("name"))
+            if name:
+                names.append(name)
+    pub = (meta.ld_article or {}).get("publisher")
+    if pub:
+        name = ld_text(pub)
+        if name:
+            names.append(name)
+    host = (urlsplit(url).hostname or "").lower()
+    labels = [x for x in host.split(".") if x not in ("www", "com", "co", "uk", "org", "net", "news", "m")]
+    names.extend(labels)
+    return [n.lstrip("@") for n in names if n]
+
+
+def _node_types(node: dict[str, Any]) -> set[str]:
+    value = node.get("@type")
+    if isinstance(value, str):
+        return {value.lower()}
+    return {str(v).lower() for v in value} if isinstance(value, list) else set()
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^\w]", "", text.lower())
+
+
+def strip_site_suffix(title: str, site_names: list[str]) -> str:
+    """Remove a leading/trailing site name segment ("Headline | The Site", "Site - Headline")."""
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    squashed = [_squash(n) for n in site_names if n and len(_squash(n)) >= 2]
+
+    def is_site(segment: str) -> bool:
+        seg = _squash(segment)
+        return bool(seg) and any(seg == n or (len(n) >= 4 and (n in seg or seg in n)) for n in squashed)
+
+    seps = _TITLE_SEPARATORS.findall(title)
+    if is_site(parts[-1]):
+        cut = title.rfind(seps[-1])
+        return title[:cut].strip() or title
+    if is_site(parts[0]):
+        cut = title.find(seps[0]) + len(seps[0])
+        return title[cut:].strip() or title
+    return title
+
+
+def _pick_title(meta: PageMeta, soup: BeautifulSoup, url: str, hint: str | None) -> tuple[str | None, str]:
+    sites = _site_names(meta, url)
+    node = meta.ld_article or {}
+    candidates: list[tuple[str | None, str]] = [
+        (ld_text(node.get("headline")), "json-ld"),
+        ((meta.first_meta("og:title") or (None, None))[1], "opengraph"),
+        (
+            (meta.first_meta("twitter:title", "title", "dc.title", "sailthru.title") or (None, None))[1],
+            "meta",
+        ),
+    ]
+    micro = meta.microdata.get("headline")
+    if micro:
+        candidates.append((clean_text(micro[0].get_text(" ")), "microdata"))
+    h1 = soup.find("h1")
+    if isinstance(h1, Tag):
+        candidates.append((clean_text(h1.get_text(" ")), "dom"))
+    if not any(value for value, _ in candidates):
+        # No headline in metadata nor an <h1> (aggregators, old CMSs): <title> is often just the site
+        # name there, so a headline-styled element comes first.
+        headline = _headline_element(soup)
+        if headline:
+            candidates.append((headline, "dom"))
+    candidates.append((meta.title_tag, "dom"))
+    candidates.append((clean_text(hint) if hint else None, "feed"))
+    for value, prov in candidates:
+        if value and 3 <= len(value) <= 400:
+            return strip_site_suffix(html_mod.unescape(value), sites), prov
+    return None, "dom"
+
+
+_HEADLINE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|headline|heading)(?:$|[\s_-])", re.I)
+
+
+def _headline_element(soup: BeautifulSoup) -> str | None:
+    """Text of the first element styled as a title/headline (``item-title``, ``entry-headline``)."""
+    body = soup.body if isinstance(soup.body, Tag) else soup
+    for tag in body.find_all(class_=_HEADLINE_CLASS, limit=5):
+        text = clean_text(tag.get_text(" "))
+        if 10 <= len(text) <= 300:
+            return text
+    return None
+
+
+def _pick_authors(meta: PageMeta) -> tuple[list[str], list[str], str | None]:
+    node = meta.ld_article or {}
+    raw = ld_names(node.get("author")) or ld_names(node.get("creator"))
+    if raw:
+        people, agencies = split_authors(raw)
+        if people or agencies:
+            return people, agencies, "json-ld"
+    for key in (
+        "author",
+        "article:author",
+        "parsely-author",
+        "sailthru.author",
+        "dc.creator",
+        "dcterms.creator",
+        "byl",
+        "cxenseparse:author",
+    ):
+        names = [n for n in meta.all_meta(key) if not n.startswith(("http://", "https://", "www."))]
+        if names:
+            people, agencies = split_authors(names)
+            if people or agencies:
+                return people, agencies, "meta"
+    micro = meta.microdata.get("author") or meta.microdata.get("creator")
+    if micro:
+        names = []
+        for tag in micro[:10]:
+            inner = tag.find(attrs={"itemprop": "name"})
+            target = inner if isinstance(inner, Tag) else tag
+            text = target.get("content") if target.name == "meta" else target.get_text(" ")
+            if text:
+                names.append(clean_text(str(text)))
+        people, agencies = split_authors(names)
+        if people or agencies:
+            return people, agencies, "microdata"
+    for tags in (meta.author_links, meta.byline_tags):
+        texts = []
+        for tag in tags[:6]:
+            text = clean_text(tag.get_text(" "))
+            if 2 < len(text) < 120:
+                texts.append(text)
+        if texts:
+            people, agencies = split_authors(texts)
+            if people or agencies:
+                return people[:6], agencies, "dom"
+    return [], [], None
+
+
+def _date_candidates(
+    meta: PageMeta, url: str, kind: str, hint: datetime | None, body_head: str
+) -> list[dates_mod.DateCandidate]:
+    node = meta.ld_article or {}
+    out: list[dates_mod.DateCandidate] = []
+    parse = dates_mod.parse_date
+
+    def add(value: Any, prov: str, rank: int) -> None:
+        dt = parse(value)
+        if dt is not None:
+            out.append(dates_mod.DateCandidate(dt, prov, rank))
+
+    if kind == "published":
+        add(ld_text(node.get("datePublished")), "json-ld", 0)
+        add(ld_text(node.get("dateCreated")), "json-ld", 1)
+        for name in (
+            "article:published_time",
+            "og:article:published_time",
+            "published_time",
+            "article.published",
+            "datepublished",
+            "publishdate",
+            "publish-date",
+            "pubdate",
+            "date",
+            "dc.date",
+            "dc.date.issued",
+            "dcterms.created",
+            "dcterms.issued",
+            "sailthru.date",
+            "parsely-pub-date",
+            "cxenseparse:recs:publishtime",
+            "article_date_original",
+            "original-publish-date",
+            "dc.date.created",
+            "og:published_time",
+            "release_date",
+        ):
+            for value in meta.meta.get(name, ())[:1]:
+                add(value, "meta", 2)
+        for tag in meta.microdata.get("datepublished", [])[:2]:
+            add(tag.get("datetime") or tag.get("content") or tag.get_text(" "), "microdata", 3)
+    else:
+        add(ld_text(node.get("dateModified")), "json-ld", 0)
+        for name in (
+            "article:modified_time",
+            "og:updated_time",
+            "modified_time",
+            "dcterms.modified",
+            "last-modified",
+            "lastmod",
+            "datemodified",
+        ):
+            for value in meta.meta.get(name, ())[:1]:
+                add(value, "meta", 2)
+        for tag in meta.microdata.get("datemodified", [])[:2]:
+            add(tag.get("datetime") or tag.get("content") or tag.get_text(" "), "microdata", 3)
+        return out
+    for tag in meta.times[:5]:
+        value = tag.get("datetime")
+        if value:
+            add(value, "dom", 4)
+    if hint is not None:
+        add(hint, "feed", 5)
+    url_date = dates_mod.date_from_url(url)
+    if url_date is not None:
+        out.append(dates_mod.DateCandidate(url_date, "url", 6))
+    text_date = dates_mod.date_from_text(body_head)
+    if text_date is not None:
+        out.append(dates_mod.DateCandidate(text_date, "text", 7))
+    return out
+
+
+def _pick_language(meta: PageMeta) -> tuple[str | None, str | None]:
+    for value, prov in (
+        (meta.html_lang, "dom"),
+        ((meta.first_meta("content-language", "language", "dc.language") or (None, None))[1], "meta"),
+        ((meta.first_meta("og:locale") or (None, None))[1], "opengraph"),
+        (ld_text((meta.ld_article or {}).get("inLanguage")), "json-ld"),
+    ):
+        if value:
+            value = value.split(",")[0].strip()
+            if _LANG.match(value):
+                return value.replace("_", "-").split("-")[0].lower(), prov
+    return None, None
+
+
+def _pick_section(meta: PageMeta, url: str) -> tuple[str | None, str | None]:
+    value = ld_text((meta.ld_article or {}).get("articleSection"))
+    if value:
+        return value, "json-ld"
+    found = meta.first_meta("article:section", "section", "parsely-section", "category", "sailthru.section")
+    if found:
+        return found[1], "meta" if found[0] != "article:section" else "opengraph"
+    path = [p for p in urlsplit(url).path.split("/") if p]
+    if (
+        len(path) >= 2
+        and re.fullmatch(r"[a-z][a-z-]{2,24}", path[0])
+        and path[0] not in ("article", "news", "story", "amp")
+    ):
+        return path[0], "url"
+    return None, None
+
+
+def _pick_tags(meta: PageMeta) -> tuple[list[str], str | None]:
+    value = (meta.ld_article or {}).get("keywords")
+    items: list[str] = []
+    if isinstance(value, str):
+        items = [x for x in re.split(r"[,;]", value)]
+    elif isinstance(value, list):
+        items = [x for x in value if isinstance(x, str)]
+    items = [clean_text(x) for x in items if clean_text(x)]
+    if items:
+        return _dedupe(items)[:50], "json-ld"
+    tags = meta.all_meta("article:tag")
+    if tags:
+        return _dedupe(tags)[:50], "opengraph"
+    found = meta.first_meta("news_keywords", "keywords", "parsely-tags", "sailthru.tags")
+    if found:
+        return _dedupe([clean_text(x) for x in re.split(r"[,;]", found[1]) if clean_text(x)])[:50], "meta"
+    return [], None
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item.lower() not in seen:
+            seen.add(item.lower())
+            out.append(item)
+    return out
+
+
+def _pick_image(meta: PageMeta, url: str) -> tuple[str | None, str | None]:
+    found = meta.first_meta("og:image", "og:image:url", "og:image:secure_url")
+    if found:
+        return urljoin(url, found[1]), "opengraph"
+    image = (meta.ld_article or {}).get("image")
+    value = ld_text(image.get("url") if isinstance(image, dict) else image)
+    if value:
+        return urljoin(url, value), "json-ld"
+    found = meta.first_meta("twitter:image", "twitter:image:src", "thumbnail")
+    if found:
+        return urljoin(url, found[1]), "meta"
+    return None, None
+
+
+def _pick_subtitle(meta: PageMeta, body: BodyResult, page_text: str) -> tuple[str | None, str | None]:
+    if body.standfirst:
+        return body.standfirst, "dom"
+    micro = meta.microdata.get("description") or meta.microdata.get("alternativeheadline")
+    if micro and micro[0].name != "meta":
+        text = clean_text(micro[0].get_text(" "))
+        if 20 <= len(text) <= 800:
+            return text, "microdata"
+    for value, prov in (
+        (ld_text((meta.ld_article or {}).get("description")), "json-ld"),
+        ((meta.first_meta("og:description") or (None, None))[1], "opengraph"),
+        ((meta.first_meta("description") or (None, None))[1], "meta"),
+    ):
+        # A description counts as the subtitle only when the page shows it (a visible standfirst).
+        if value and len(value) >= 20 and value.rstrip(".… ") in page_text:
+            first = body.paragraphs[0] if body.paragraphs else ""
+            if value.rstrip(".… ") not in first:
+                return value, prov
+    return None, None
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def _analyse(
+    html: str | bytes,
+    url: str,
+    *,
+    published_hint: datetime | None,
+    title_hint: str | None,
+    source: str | None,
+    min_chars: int,
+) -> tuple[CleanedArticle, str | None]:
+    """Extract an article and return it with the reason to drop it (None when it is a keeper)."""
+    empty = CleanedArticle(
+        url=url, canonical_url=canonicalize_url(url), source=source, page_type="unknown", access="unknown"
+    )
+    try:
+        text = decode_html(html)
+    except UndecodableInput:
+        return empty, "binary"
+    if not text or not text.strip():
+        return empty, "empty"
+    if text_looks_binary(text):
+        return empty, "binary"
+    prepared = prestrip(text)
+    soup = BeautifulSoup(prepared.html, "lxml", multi_valued_attributes=None)
+    meta = read_metadata(soup, prepared.ld_json)
+    prov: dict[str, str] = {}
+
+    title, prov["title"] = _pick_title(meta, soup, url, title_hint)
+    people, agencies, author_prov = _pick_authors(meta)
+    if author_prov:
+        prov["authors"] = author_prov
+
+    root = soup.body if isinstance(soup.body, Tag) else soup
+    ld_raw = (meta.ld_article or {}).get("articleBody")
+    ld_body = html_mod.unescape(ld_raw) if isinstance(ld_raw, str) else ""
+    body = extract_body(root, title=title, authors=people, guide_text=ld_body or None)
+    paragraphs = body.paragraphs
+    body_prov = "dom"
+    dom_chars = sum(len(p) for p in paragraphs)
+    if len(clean_text(ld_body)) > max(400, dom_chars * 3):
+        paragraphs = [p for p in (clean_text(x) for x in re.split(r"\n", ld_body)) if p]
+        body_prov = "json-ld"
+    prov["body"] = body_prov
+
+    # Agencies named in a dateline ("LONDON (Reuters) -") when no byline credits one.
+    if not agencies and paragraphs:
+        m = re.match(r"^[^()]{0,60}\(([A-Za-z .]{2,30})\)\s*[-—–]", paragraphs[0])
+        if m and agency_name(m.group(1)):
+            agencies = [agency_name(m.group(1))]  # type: ignore[list-item]
+            prov.setdefault("agency", "text")
+    if agencies:
+        prov.setdefault("agency", author_prov or "text")
+
+    page_text = " ".join(b for b in body.page_text)
+    subtitle, sub_prov = _pick_subtitle(meta, body, page_text)
+    if sub_prov:
+        prov["subtitle"] = sub_prov
+
+    published_c = dates_mod.best_date(
+        _date_candidates(meta, url, "published", published_hint, " ".join(body.page_text[:40])[:3000])
+    )
+    modified_c = dates_mod.best_date(_date_candidates(meta, url, "modified", None, ""))
+    if published_c:
+        prov["published"] = published_c.provenance
+    if modified_c:
+        prov["modified"] = modified_c.provenance
+
+    canonical = None
+    for value, cprov in (
+        (meta.canonical, "dom"),
+        ((meta.first_meta("og:url") or (None, None))[1], "opengraph"),
+    ):
+        if value:
+            absolute = urljoin(url, value)
+            if urlsplit(absolute).scheme in ("http", "https") and (
+                urlsplit(absolute).path not in ("", "/") or urlsplit(url).path in ("", "/")
+            ):
+                canonical, prov["canonical_url"] = absolute, cprov
+                break
+    if canonical is None:
+        canonical, prov["canonical_url"] = url, "url"
+
+    language, lang_prov = _pick_language(meta)
+    if lang_prov:
+        prov["language"] = lang_prov
+    section, sec_prov = _pick_section(meta, url)
+    if sec_prov:
+        prov["section"] = sec_prov
+    tags, tag_prov = _pick_tags(meta)
+    if tag_prov:
+        prov["tags"] = tag_prov
+    image, img_prov = _pick_image(meta, url)
+    if img_prov:
+        prov["lead_image"] = img_prov
+
+    body_text = "\n\n".join(paragraphs)
+    og_type = (meta.first_meta("og:type") or ("", ""))[1].lower()
+    signals = PageSignals(
+        title=title or meta.title_tag or "",
+        body_chars=len(body_text),
+        body_paragraphs=len(paragraphs),
+        page_text_chars=body.page_chars,
+        page_link_chars=body.page_link_chars,
+        figures=meta.figures,
+        headline_links=body.headline_links,
+        page_text_sample=page_text[:6000],
+        paywall_marker=meta.paywall_marker,
+        live_marker=meta.live_marker,
+        article_markers=bool(meta.ld_article) or og_type == "article" or "articlebody" in meta.microdata,
+        url=url,
+    )
+    page_type, access, type_prov = classify(meta, signals, min_chars=min_chars)
+    prov["page_type"] = type_prov
+    prov["access"] = type_prov if access != "free" else "detected"
+
+    article = CleanedArticle(
+        url=url,
+        canonical_url=canonicalize_url(canonical),
+        source=source,
+        title=title,
+        subtitle=subtitle,
+        body=body_text,
+        paragraphs=paragraphs,
+        captions=body.captions,
+        lead_image=image,
+        authors=people,
+        agency=agencies,
+        published=published_c.value if published_c else None,
+        modified=modified_c.value if modified_c else None,
+        language=language,
+        section=section,
+        tags=tags,
+        page_type=page_type,  # type: ignore[arg-type]
+        access=access,  # type: ignore[arg-type]
+        provenance=prov,
+    )
+    hook = _OVERRIDES.get(source or "")
+    if hook is not None:
+        article = hook(article, soup)
+    if article.page_type in NON_ARTICLE:
+        return article, f"page_type:{article.page_type}"
+    kept_chars = len(article.body)
+    if article.page_type == "gallery":  # a gallery's text is mostly its captions
+        kept_chars += sum(len(c) for c in article.captions)
+    if kept_chars < min_chars:
+        return article, "too_short"
+    return article, None
+
+
+def extract(
+    html: str | bytes,
+    url: str,
+    *,
+    published_hint: datetime | None = None,
+    title_hint: str | None = None,
+    source: str | None = None,
+) -> CleanedArticle:
+    """Extract the article fields of one page (whatever its page type) with per-field provenance."""
+    article, _ = _analyse(
+        html,
+        url,
+        published_hint=published_hint,
+        title_hint=title_hint,
+        source=source,
+        min_chars=MIN_BODY_CHARS,
+    )
+    return article
+
+
+def clean_page(
+    html: str | bytes,
+    url: str,
+    *,
+    published_hint: datetime | None = None,
+    title_hint: str | None = None,
+    source: str | None = None,
+    min_chars: int = MIN_BODY_CHARS,
+) -> CleanedArticle | DroppedPage:
+    """Extract one page; non-articles, unreadable input and too-short bodies become a DroppedPage.
+
+    Never raises for page content: unexpected internal errors are reported as ``extract_error``.
+    """
+    try:
+        article, reason = _analyse(
+            html,
+            url,
+            published_hint=published_hint,
+            title_hint=title_hint,
+            source=source,
+            min_chars=min_chars,
+        )
+    except RecursionError:
+        return DroppedPage(
+            url=url,
+            source=source,
+            stage="clean",
+            reason="too_deep",
+            detail="markup nesting too deep to parse",
+        )
+    except Exception as exc:
+        return DroppedPage(
+            url=url,
+            source=source,
+            stage="clean",
+            reason="extract_error",
+            detail=f"{type(exc).__name__}: {exc}"[:500],
+        )
+    if reason is None:
+        return article
+    detail = None
+    if reason == "too_short":
+        detail = f"body has {len(article.body)} characters (minimum {min_chars})"
+    elif reason.startswith("page_type:"):
+        detail = f"title: {article.title!r}" if article.title else None
+    return DroppedPage(url=url, source=source, stage="clean", reason=reason, detail=detail)

@@ -1,0 +1,211 @@
+"""The fetch stage: discovered URLs in, one :class:`FetchResult` per URL out, every exchange archived.
+
+``fetch_urls`` is synchronous for callers (Airflow tasks, the CLI) and runs an asyncio crawl inside.
+URLs are grouped by host; each host gets ``host_concurrency`` workers, all hosts run at once under the
+global limit. Conditional GETs use the validators remembered from earlier runs unless ``force``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from newsingest.config import Settings
+from newsingest.crawl.aio import run_sync
+from newsingest.crawl.archive import WarcSink
+from newsingest.crawl.client import Exchange, Fetcher, Response
+from newsingest.crawl.config import CrawlConfig
+from newsingest.crawl.state import ValidatorStore
+from newsingest.crawl.urls import URLError, canonicalize, host_key
+from newsingest.models import DiscoveredURL, FetchResult
+from newsingest.sources import Source
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def merge_urls(urls: Iterable[DiscoveredURL]) -> list[DiscoveredURL]:
+    """One entry per (source, canonical URL), channels merged, first date and title kept."""
+    merged: dict[tuple[str, str], DiscoveredURL] = {}
+    for item in urls:
+        try:
+            key = (item.source, canonicalize(item.url))
+        except URLError:
+            key = (item.source, item.url)
+        found = merged.get(key)
+        if found is None:
+            merged[key] = item.model_copy(deep=True)
+            continue
+        found.channels = sorted(set(found.channels) | set(item.channels))
+        found.published = found.published or item.published
+        found.lastmod = found.lastmod or item.lastmod
+        found.title = found.title or item.title
+        found.keywords = list(dict.fromkeys([*found.keywords, *item.keywords]))
+    return list(merged.values())
+
+
+def _to_result(item: DiscoveredURL, resp: Response) -> FetchResult:
+    ref = resp.archive_ref if isinstance(resp.archive_ref, tuple) else (None, None)
+    return FetchResult(
+        url=item.url,
+        source=item.source,
+        final_url=resp.final_url,
+        status=resp.status,
+        ok=resp.ok,
+        not_modified=resp.not_modified,
+        error_class=resp.error_class,
+        error=resp.error,
+        content_type=resp.content_type,
+        encoding=resp.encoding if resp.ok else None,
+        bytes=len(resp.body),
+        elapsed_ms=round(resp.elapsed_ms, 1),
+        fetched_at=resp.fetched_at,
+        warc_path=ref[0],
+        warc_offset=ref[1],
+        attempts=resp.attempts,
+        throttled=resp.throttled,
+        redirects=resp.redirects,
+        channels=item.channels,
+        discovered_published=item.published,
+        discovered_title=item.title,
+    )
+
+
+def archive_hook(sink: WarcSink) -> Callable[[str, Exchange], tuple[str, int]]:
+    """The fetcher's archive callback writing into ``sink``; returns (warc path, record offset)."""
+
+    def hook(source: str, ex: Exchange) -> tuple[str, int]:
+        warc = sink.file_for(source or "_unknown")
+        if ex.status is not None:
+            offset = warc.write_exchange(
+                url=ex.url,
+                method=ex.method,
+                request_headers=ex.request_headers,
+                status=ex.status,
+                reason=ex.reason,
+                http_version=ex.http_version,
+                response_headers=ex.response_headers,
+                body=ex.raw_body,
+                when=ex.when,
+                ip=ex.ip,
+                truncated="length" if ex.error_class == "too_large" else None,
+            )
+        else:
+            info = {"error_class": ex.error_class, "error": ex.error, "attempt": ex.attempt}
+            offset = warc.write_error(url=ex.url, when=ex.when, info=info)
+        return warc.path, offset
+
+    return hook
+
+
+async def afetch_urls(
+    urls: Sequence[DiscoveredURL],
+    sources: Sequence[Source] | Mapping[str, Source],
+    *,
+    run_id: str,
+    settings: Settings,
+    force: bool = False,
+    config: CrawlConfig | None = None,
+    batch: str | None = None,
+) -> list[FetchResult]:
+    """Async core of :func:`fetch_urls`."""
+    config = config or CrawlConfig.from_env()
+    by_name = dict(sources) if isinstance(sources, Mapping) else {s.name: s for s in sources}
+    items = merge_urls(urls)
+    results: list[FetchResult | None] = [None] * len(items)
+    batch = batch or f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    sink = WarcSink(settings.storage_root, run_id, batch, config.warc_max_bytes)
+    validators: dict[str, ValidatorStore] = {}
+    queues: dict[str, deque[int]] = {}
+    for index, item in enumerate(items):
+        source = by_name.get(item.source)
+        if source is None:
+            results[index] = _error_result(
+                item, "unknown_source", f"source {item.source!r} is not configured"
+            )
+            continue
+        if item.source not in validators:
+            validators[item.source] = ValidatorStore(settings.storage_root, item.source)
+        queues.setdefault(host_key(item.url), deque()).append(index)
+
+    async def worker(fetcher: Fetcher, queue: deque[int]) -> None:
+        while queue:
+            index = queue.popleft()
+            item = items[index]
+            source = by_name[item.source]
+            store = validators[item.source]
+            try:
+                key = canonicalize(item.url)
+            except URLError as exc:
+                results[index] = _error_result(item, "bad_url", str(exc))
+                continue
+            headers = {} if force else store.headers_for(key)
+            resp = await fetcher.get(
+                item.url,
+                kind="page",
+                rate=source.rate_limit,
+                allow_private=source.allow_private,
+                source=source.name,
+                headers=headers,
+            )
+            if resp.ok:
+                store.remember(key, resp.header("etag"), resp.header("last-modified"))
+            results[index] = _to_result(item, resp)
+
+    try:
+        async with Fetcher(config, settings.user_agent, archive=archive_hook(sink)) as fetcher:
+            tasks = [
+                worker(fetcher, queue)
+                for queue in queues.values()
+                for _ in range(min(config.host_concurrency, len(queue)))
+            ]
+            await asyncio.gather(*tasks)
+    except BaseException:
+        sink.abort()
+        raise
+    sink.close()
+    for store in validators.values():
+        store.save()
+    done = [r for r in results if r is not None]
+    log.info("fetched %d URLs (%d ok) into %s", len(done), sum(r.ok for r in done), sink.closed_paths)
+    return done
+
+
+def _error_result(item: DiscoveredURL, error_class: str, message: str) -> FetchResult:
+    return FetchResult(
+        url=item.url,
+        source=item.source,
+        error_class=error_class,
+        error=message,
+        fetched_at=datetime.now(UTC),
+        channels=item.channels,
+        discovered_published=item.published,
+        discovered_title=item.title,
+    )
+
+
+def fetch_urls(
+    urls: Sequence[DiscoveredURL],
+    sources: Sequence[Source] | Mapping[str, Source],
+    *,
+    run_id: str,
+    settings: Settings,
+    force: bool = False,
+    config: CrawlConfig | None = None,
+    batch: str | None = None,
+) -> list[FetchResult]:
+    """Fetch every URL politely; returns one result per (source, canonical URL), in input order.
+
+    Responses and failures are archived under ``<storage_root>/warc/<run_id>/<source>/<batch>.warc.gz``.
+    ``force`` skips conditional GET headers (a full refetch); validators are still updated.
+    """
+    return run_sync(
+        lambda: afetch_urls(
+            urls, sources, run_id=run_id, settings=settings, force=force, config=config, batch=batch
+        )
+    )

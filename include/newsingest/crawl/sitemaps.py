@@ -1,0 +1,117 @@
+"""Sitemaps, sitemap indexes and Google News sitemaps to discovered URLs and child sitemaps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+from urllib.parse import urljoin
+
+from newsingest.crawl.dates import parse_date
+from newsingest.crawl.xmlsafe import XMLInvalid, local, namespace, parse_xml
+from newsingest.models import DiscoveredURL
+
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+
+
+class SitemapError(ValueError):
+    """The document is neither a sitemap nor a sitemap index."""
+
+
+@dataclass
+class ChildSitemap:
+    url: str
+    lastmod: datetime | None = None
+
+
+@dataclass
+class Sitemap:
+    kind: Literal["urlset", "index", "text"]
+    urls: list[DiscoveredURL] = field(default_factory=list)
+    children: list[ChildSitemap] = field(default_factory=list)
+
+
+def _text(element: object, name: str) -> str | None:
+    for child in element:  # type: ignore[attr-defined]
+        if local(child.tag) == name:
+            return (child.text or "").strip() or None
+    return None
+
+
+def _news(url_el: object) -> tuple[datetime | None, str | None, list[str], str | None] | None:
+    for child in url_el:  # type: ignore[attr-defined]
+        if local(child.tag) == "news" and namespace(child.tag) in (NEWS_NS, ""):
+            published = parse_date(_text(child, "publication_date"))
+            title = _text(child, "title")
+            raw_keywords = _text(child, "keywords") or ""
+            keywords = [k.strip() for k in raw_keywords.split(",") if k.strip()]
+            language = None
+            for pub in child:
+                if local(pub.tag) == "publication":
+                    language = _text(pub, "language")
+            return published, title, keywords, language
+    return None
+
+
+def _parse_text(data: bytes, source: str, base: str) -> Sitemap:
+    urls = []
+    for line in data.decode("utf-8", errors="replace").splitlines():
+        line = line.strip()
+        if line.startswith(("http://", "https://")) and " " not in line:
+            urls.append(DiscoveredURL(url=line, source=source, channels=["sitemap"]))
+    if not urls:
+        raise SitemapError("neither XML nor a text sitemap")
+    return Sitemap("text", urls=urls)
+
+
+def parse_sitemap(data: bytes, *, source: str, sitemap_url: str) -> Sitemap:
+    """Parse one sitemap document (already gunzipped).
+
+    Entries of a Google News sitemap carry channel ``news-sitemap`` with its publication date, title
+    and keywords; plain sitemap entries carry channel ``sitemap`` and their ``lastmod``.
+    """
+    stripped = data.lstrip()
+    if not stripped.startswith(b"<"):
+        return _parse_text(data, source, sitemap_url)
+    try:
+        root = parse_xml(data)
+    except XMLInvalid as exc:
+        raise SitemapError(f"not well-formed XML ({exc})") from exc
+    kind = local(root.tag)
+    if kind == "sitemapindex":
+        children = []
+        for el in root:
+            if local(el.tag) != "sitemap":
+                continue
+            loc = _text(el, "loc")
+            if loc:
+                children.append(ChildSitemap(urljoin(sitemap_url, loc), parse_date(_text(el, "lastmod"))))
+        return Sitemap("index", children=children)
+    if kind != "urlset":
+        raise SitemapError(f"root element is <{kind}>, expected <urlset> or <sitemapindex>")
+    urls = []
+    for el in root:
+        if local(el.tag) != "url":
+            continue
+        loc = _text(el, "loc")
+        if not loc:
+            continue
+        loc = urljoin(sitemap_url, loc)
+        lastmod = parse_date(_text(el, "lastmod"))
+        news = _news(el)
+        if news is not None:
+            published, title, keywords, _language = news
+            urls.append(
+                DiscoveredURL(
+                    url=loc,
+                    source=source,
+                    channels=["news-sitemap"],
+                    published=published,
+                    lastmod=lastmod,
+                    title=title,
+                    keywords=keywords,
+                )
+            )
+        else:
+            urls.append(DiscoveredURL(url=loc, source=source, channels=["sitemap"], lastmod=lastmod))
+    return Sitemap("urlset", urls=urls)

@@ -1,0 +1,112 @@
+"""Crawl state kept between runs under ``<storage_root>/state/``, written atomically.
+
+- HTTP validators (ETag, Last-Modified) per canonical URL, per source, for conditional GETs.
+- Discovery documents (feeds, sitemaps) bodies, so a 304 can be re-parsed for any window.
+- Undated discovered URLs already handed out, so later runs do not ingest them again.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+import fsspec
+
+from newsingest import storage
+
+UNDATED_RETENTION = timedelta(days=180)
+
+
+def state_path(root: str, *parts: str) -> str:
+    return storage.join(root, "state", *(storage.safe_part(p) for p in parts))
+
+
+class ValidatorStore:
+    """ETag / Last-Modified per URL for one source (``state/http/<source>.jsonl.gz``)."""
+
+    def __init__(self, root: str, source: str) -> None:
+        self.path = state_path(root, "http", f"{source}.jsonl.gz")
+        self._data: dict[str, dict[str, str]] = {}
+        self._dirty = False
+        if storage.exists(self.path):
+            for row in storage.read_jsonl_gz(self.path):
+                self._data[row["url"]] = {k: v for k, v in row.items() if k != "url"}
+
+    def headers_for(self, url: str) -> dict[str, str]:
+        """Conditional request headers for ``url`` (empty if nothing is known)."""
+        known = self._data.get(url, {})
+        headers = {}
+        if known.get("etag"):
+            headers["If-None-Match"] = known["etag"]
+        if known.get("last_modified"):
+            headers["If-Modified-Since"] = known["last_modified"]
+        return headers
+
+    def remember(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        if not (etag or last_modified):
+            if self._data.pop(url, None) is not None:
+                self._dirty = True
+            return
+        entry = {k: v for k, v in (("etag", etag), ("last_modified", last_modified)) if v}
+        if self._data.get(url) != entry:
+            self._data[url] = entry
+            self._dirty = True
+
+    def save(self) -> None:
+        if self._dirty:
+            storage.write_jsonl_gz(self.path, ({"url": u, **v} for u, v in sorted(self._data.items())))
+            self._dirty = False
+
+
+class DocumentCache:
+    """Last good body of each discovery document (``state/docs/<source>/<sha1>.gz``)."""
+
+    def __init__(self, root: str, source: str) -> None:
+        self.root = root
+        self.source = source
+
+    def _path(self, url: str) -> str:
+        digest = hashlib.sha1(url.encode("utf-8")).hexdigest()
+        return state_path(self.root, "docs", self.source, f"{digest}.gz")
+
+    def load(self, url: str) -> bytes | None:
+        path = self._path(url)
+        if not storage.exists(path):
+            return None
+        with fsspec.open(path, "rb", compression="gzip") as fh:
+            return fh.read()
+
+    def store(self, url: str, body: bytes) -> None:
+        storage.write_bytes_atomic(self._path(url), gzip.compress(body, mtime=0))
+
+
+class UndatedLedger:
+    """Undated URLs already discovered for a source (``state/undated/<source>.jsonl.gz``)."""
+
+    def __init__(self, root: str, source: str, *, now: datetime | None = None) -> None:
+        self.path = state_path(root, "undated", f"{source}.jsonl.gz")
+        self._now = now or datetime.now(UTC)
+        self._seen: dict[str, str] = {}
+        self._dirty = False
+        if storage.exists(self.path):
+            cutoff = self._now - UNDATED_RETENTION
+            for row in storage.read_jsonl_gz(self.path):
+                if datetime.fromisoformat(row["first_seen"]) >= cutoff:
+                    self._seen[row["url"]] = row["first_seen"]
+                else:
+                    self._dirty = True
+
+    def __contains__(self, url: str) -> bool:
+        return url in self._seen
+
+    def add(self, url: str) -> None:
+        if url not in self._seen:
+            self._seen[url] = self._now.isoformat()
+            self._dirty = True
+
+    def save(self) -> None:
+        if self._dirty:
+            rows = ({"url": u, "first_seen": t} for u, t in sorted(self._seen.items()))
+            storage.write_jsonl_gz(self.path, rows)
+            self._dirty = False

@@ -1,0 +1,87 @@
+"""Keyphrases with YAKE, deduplicated against the document's entity names."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable
+
+from newsingest.enrich.geo import fold
+
+# Languages YAKE ships stopword lists for (ISO 639-1); others fall back to its language-neutral list.
+YAKE_LANGUAGES = {
+    "ar", "bg", "br", "cz", "da", "de", "el", "en", "es", "et", "fa", "fi", "fr", "hi", "hr", "hu", "hy",
+    "id", "it", "ja", "lt", "lv", "nl", "no", "pl", "pt", "ro", "ru", "sk", "sl", "sv", "tr", "uk", "zh",
+}  # fmt: skip
+MAX_CHARS = 1500
+# YAKE trigrams are mostly fragments across names ("met Chinese leader"); bigrams read better.
+NGRAM = 2
+
+_SHOUTED = re.compile(r"\b[A-Z]{2,}\b\W+\b[A-Z]{2,}\b|\b[A-Z]{6,}\b")
+_FILLER = frozenset(
+    re.findall(
+        r"\w+",
+        "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
+        "july august september october november december year years week weeks month months day days "
+        "today yesterday time times said says told people thing things lot high low top black white new old",
+    )
+)
+_lock = threading.Lock()
+_extractors: dict[tuple[str, int], object] = {}
+
+
+def _extractor(lang: str, top: int):
+    key = (lang, top)
+    with _lock:
+        if key not in _extractors:
+            import yake
+
+            _extractors[key] = yake.KeywordExtractor(lan=lang, n=NGRAM, dedupLim=0.9, top=top * 4)
+        return _extractors[key]
+
+
+def extract_keywords(
+    text: str,
+    *,
+    language: str | None = "en",
+    entity_names: Iterable[str] = (),
+    person_names: Iterable[str] = (),
+    top: int = 10,
+) -> list[str]:
+    """Top keyphrases (best first), without phrases that are (part of) an entity name, mostly names,
+    or contain a person's name (keyphrases name concepts; people are in the person facet)."""
+    sample = (text or "")[:MAX_CHARS]
+    if not sample.strip():
+        return []
+    lang = language if language in YAKE_LANGUAGES else ("cz" if language == "cs" else "noLang")
+    names = {fold(n) for n in entity_names if n}
+    name_tokens = [set(n.split()) for n in names]
+    all_name_tokens = {t for n in name_tokens for t in n}
+    person_tokens = {t for n in person_names for t in fold(n).split() if len(t) > 2}
+    out: list[str] = []
+    seen: set[str] = set()
+    used: Counter[str] = Counter()
+    for phrase, _score in _extractor(lang, top).extract_keywords(sample):
+        key = fold(phrase)
+        if not key or key in names or not any(ch.isalpha() for ch in key):
+            continue
+        toks = set(key.split())
+        if any(toks <= nt for nt in name_tokens):
+            continue  # "Putin" when "Vladimir Putin" is an entity
+        if len(toks) > 1 and sum(1 for t in toks if t in all_name_tokens) * 2 > len(toks):
+            continue  # "Roma Jayne told": mostly a name
+        if toks & person_tokens:
+            continue  # "Foreign Minister Sergei"
+        if _SHOUTED.search(phrase):
+            continue  # datelines and shouted labels ("MEXICO CITY", "CROSSE")
+        if any(key in s or s in key for s in seen):
+            continue  # "West End" after "West End performance"
+        if toks <= _FILLER or any(used[t] >= 2 for t in toks):
+            continue  # "Tuesday"; a third "OBR ..." phrase
+        used.update(toks)
+        seen.add(key)
+        out.append(phrase)
+        if len(out) >= top:
+            break
+    return out

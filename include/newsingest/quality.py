@@ -1,0 +1,371 @@
+"""Run figures per source and the quality gate that checks them against configured thresholds.
+
+The figures come from the stage summaries (what the tasks passed through XCom: paths and counts) and
+from the stage output files those summaries point to (fill rates, duplicates, dates). The thresholds
+live in a YAML file (``data/quality_thresholds.yaml`` unless ``NEWSINGEST_QUALITY_THRESHOLDS`` names
+another), with ``NEWSINGEST_GATE_<FIGURE>_<BOUND>`` overriding single bounds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from newsingest import storage
+from newsingest.config import DATA_DIR
+
+DEFAULT_THRESHOLDS_FILE = DATA_DIR / "quality_thresholds.yaml"
+BOUNDS = ("fail_below", "fail_above", "warn_below", "warn_above")
+MIN_BODY_CHARS = 200  # a body shorter than this does not count as filled
+COUNTS = (
+    "discovered",
+    "attempted",
+    "fetched",
+    "not_modified",
+    "fetch_errors_total",
+    "blocked_by_robots",
+    "cleaned",
+    "dropped_total",
+    "dropped_page_type",
+    "dropped_too_short",
+    "dropped_language",
+    "dropped_other",
+    "enriched",
+    "indexed",
+    "failed",
+    "unchanged",
+    "duplicates",
+)
+# Figures the gate can check, with the count that must be > 0 for the figure to mean anything.
+FIGURES: dict[str, str | None] = {
+    "fetch_error_ratio": "attempted",
+    "load_failure_ratio": "load_attempted",
+    "clean_yield": "fetched",
+    "title_fill": "articles",
+    "date_fill": "articles",
+    "authors_fill": "articles",
+    "body_fill": "articles",
+    "language_fill": "articles",
+    "dates_in_interval": "dated_articles",
+    "duplicate_ratio": "articles",
+    **{name: None for name in COUNTS},
+}
+
+
+class QualityGateError(RuntimeError):
+    """The run's figures broke a threshold; the message names the source and the figure."""
+
+
+class ThresholdsError(ValueError):
+    """The thresholds file or an override is malformed; the message names the file and entry."""
+
+
+# --------------------------------------------------------------------------- thresholds
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Bounds per figure, with per-source overrides."""
+
+    defaults: dict[str, dict[str, float]]
+    sources: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    origin: str = "built-in"
+
+    def for_source(self, source: str) -> dict[str, dict[str, float]]:
+        merged = {name: dict(bounds) for name, bounds in self.defaults.items()}
+        for name, bounds in self.sources.get(source, {}).items():
+            merged.setdefault(name, {}).update(bounds)
+        return merged
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Thresholds:
+        """Read the thresholds file, then apply ``NEWSINGEST_GATE_<FIGURE>_<BOUND>`` overrides."""
+        environ = os.environ if environ is None else environ
+        path = Path(path or environ.get("NEWSINGEST_QUALITY_THRESHOLDS") or DEFAULT_THRESHOLDS_FILE)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except OSError as exc:
+            raise ThresholdsError(f"cannot read quality thresholds {path}: {exc.strerror or exc}") from exc
+        except yaml.YAMLError as exc:
+            raise ThresholdsError(f"{path}: not valid YAML: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ThresholdsError(f"{path}: expected a mapping with 'defaults' and 'sources'")
+        defaults = _parse_block(data.get("defaults") or {}, f"{path}: defaults")
+        sources_raw = data.get("sources") or {}
+        if not isinstance(sources_raw, dict):
+            raise ThresholdsError(f"{path}: 'sources' must map source names to figures")
+        sources = {
+            name: _parse_block(block or {}, f"{path}: sources.{name}") for name, block in sources_raw.items()
+        }
+        for key, raw in environ.items():
+            if not key.startswith("NEWSINGEST_GATE_"):
+                continue
+            rest = key.removeprefix("NEWSINGEST_GATE_").lower()
+            bound = next((b for b in BOUNDS if rest.endswith("_" + b)), None)
+            figure = rest[: -len(bound) - 1] if bound else ""
+            if figure not in FIGURES:
+                raise ThresholdsError(
+                    f"{key}: unknown figure or bound; figures: {', '.join(FIGURES)}; "
+                    f"bounds: {', '.join(BOUNDS)}"
+                )
+            defaults.setdefault(figure, {})[bound] = _number(raw, key)
+        return cls(defaults=defaults, sources=sources, origin=str(path))
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool):
+        raise ThresholdsError(f"{where}: expected a number, got {value!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ThresholdsError(f"{where}: expected a number, got {value!r}") from None
+
+
+def _parse_block(block: Any, where: str) -> dict[str, dict[str, float]]:
+    if not isinstance(block, dict):
+        raise ThresholdsError(f"{where}: expected a mapping of figure -> bounds")
+    parsed: dict[str, dict[str, float]] = {}
+    for figure, bounds in block.items():
+        if figure not in FIGURES:
+            raise ThresholdsError(f"{where}: unknown figure {figure!r}; known: {', '.join(FIGURES)}")
+        if not isinstance(bounds, dict):
+            raise ThresholdsError(f"{where}.{figure}: expected bounds like {{fail_below: 0.5}}")
+        unknown = set(bounds) - set(BOUNDS)
+        if unknown:
+            raise ThresholdsError(
+                f"{where}.{figure}: unknown bound(s) {sorted(unknown)}; known: {', '.join(BOUNDS)}"
+            )
+        parsed[figure] = {b: _number(v, f"{where}.{figure}.{b}") for b, v in bounds.items()}
+    return parsed
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _drop_group(reason: str) -> str:
+    """Group a clean-stage drop reason: page_type, too_short, language, fetch or other."""
+    head = re.split(r"[:/]", reason, maxsplit=1)[0].lower()
+    if head in ("page_type", "pagetype") or reason in ("consent", "gallery", "liveblog", "index", "paywall"):
+        return "page_type"
+    if "short" in head or "empty" in head:
+        return "too_short"
+    if "lang" in head:
+        return "language"
+    if head == "fetch":
+        return "fetch"
+    return "other"
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _aware(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def article_figures(rows: Iterable[Mapping[str, Any]], start: datetime, end: datetime) -> dict[str, Any]:
+    """Fill rates, duplicate ratio and in-interval date share over cleaned or enriched article rows."""
+    n = with_title = with_date = with_authors = with_body = with_language = in_interval = 0
+    body_lengths: list[int] = []
+    hashes: Counter[str] = Counter()
+    for row in rows:
+        n += 1
+        body = row.get("body") or ""
+        with_title += bool((row.get("title") or "").strip())
+        with_authors += bool(row.get("authors"))
+        with_body += len(body) >= MIN_BODY_CHARS
+        with_language += bool(row.get("detected_language") or row.get("language"))
+        body_lengths.append(len(body))
+        published = _aware(row.get("published"))
+        if published is not None:
+            with_date += 1
+            in_interval += start <= published < end
+        digest = row.get("content_hash") or hashlib.sha1(" ".join(body.split()).lower().encode()).hexdigest()
+        hashes[digest] += 1
+    duplicates = sum(count - 1 for count in hashes.values())
+    return {
+        "articles": n,
+        "dated_articles": with_date,
+        "title_fill": _ratio(with_title, n),
+        "date_fill": _ratio(with_date, n),
+        "authors_fill": _ratio(with_authors, n),
+        "body_fill": _ratio(with_body, n),
+        "language_fill": _ratio(with_language, n),
+        "body_chars_median": int(statistics.median(body_lengths)) if body_lengths else None,
+        "duplicate_ratio": _ratio(duplicates, n),
+        "dates_in_interval": _ratio(in_interval, with_date),
+    }
+
+
+def _by_source(rows: Iterable[Mapping[str, Any] | None]) -> dict[str, Mapping[str, Any]]:
+    return {row["source"]: row for row in rows if row and row.get("source")}
+
+
+def _read_rows(path: str | None) -> list[dict[str, Any]]:
+    if not path or not storage.exists(path):
+        return []
+    return list(storage.read_jsonl_gz(path))
+
+
+def source_figures(
+    source: str,
+    start: datetime,
+    end: datetime,
+    *,
+    discovered: Mapping[str, Any],
+    fetched: Mapping[str, Any],
+    cleaned: Mapping[str, Any],
+    enriched: Mapping[str, Any],
+    loaded: Mapping[str, Any],
+) -> dict[str, Any]:
+    """All figures of one source from its stage summaries and output files."""
+    errors = Counter({k: int(v) for k, v in (fetched.get("errors") or {}).items()})
+    dropped = Counter({k: int(v) for k, v in (cleaned.get("dropped") or {}).items()})
+    groups: Counter[str] = Counter()
+    for reason, count in dropped.items():
+        groups[_drop_group(reason)] += count
+    rows = _read_rows(enriched.get("path")) or _read_rows(cleaned.get("path"))
+    indexed = int(loaded.get("indexed", loaded.get("created", 0) + loaded.get("updated", 0)) or 0)
+    failed = int(loaded.get("failed", 0) or 0)
+    attempted = int(fetched.get("attempted", 0) or 0)
+    fetched_n = int(fetched.get("fetched", 0) or 0)
+    figures: dict[str, Any] = {
+        "source": source,
+        "discovered": int(discovered.get("discovered", 0) or 0),
+        "attempted": attempted,
+        "fetched": fetched_n,
+        "not_modified": int(fetched.get("not_modified", 0) or 0),
+        "fetch_errors": dict(errors),
+        "fetch_errors_total": sum(errors.values()),
+        "blocked_by_robots": errors.get("robots", 0),
+        "cleaned": int(cleaned.get("cleaned", 0) or 0),
+        "dropped": dict(dropped),
+        "dropped_total": sum(groups[g] for g in groups if g != "fetch"),
+        "dropped_page_type": groups["page_type"],
+        "dropped_too_short": groups["too_short"],
+        "dropped_language": groups["language"],
+        "dropped_other": groups["other"],
+        "enriched": int(enriched.get("enriched", 0) or 0),
+        "indexed": indexed,
+        "failed": failed,
+        "unchanged": int(loaded.get("unchanged", 0) or 0),
+        "duplicates": int(loaded.get("duplicates", 0) or 0),
+        "dry_run": bool(loaded.get("dry_run", False)),
+        "load_attempted": indexed + failed,
+        "fetch_error_ratio": _ratio(sum(errors.values()), attempted),
+        "load_failure_ratio": _ratio(failed, indexed + failed),
+        "clean_yield": _ratio(int(cleaned.get("cleaned", 0) or 0), fetched_n),
+    }
+    figures.update(article_figures(rows, start, end))
+    return figures
+
+
+def run_figures(
+    start: datetime, end: datetime, *, discovered, fetched, cleaned, enriched, loaded
+) -> dict[str, dict]:
+    """Figures per source (sorted by name) from the lists of stage summaries of one run."""
+    stages = [_by_source(rows or []) for rows in (discovered, fetched, cleaned, enriched, loaded)]
+    names = sorted(set().union(*stages))
+    return {
+        name: source_figures(
+            name,
+            start,
+            end,
+            discovered=stages[0].get(name, {}),
+            fetched=stages[1].get(name, {}),
+            cleaned=stages[2].get(name, {}),
+            enriched=stages[3].get(name, {}),
+            loaded=stages[4].get(name, {}),
+        )
+        for name in names
+    }
+
+
+def totals(figures: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
+    """The counts summed over sources."""
+    summed: Counter[str] = Counter()
+    for fig in figures.values():
+        summed.update({name: int(fig.get(name) or 0) for name in COUNTS})
+    return dict(summed)
+
+
+# --------------------------------------------------------------------------- gate
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken bound: ``level`` is ``fail`` or ``warn``."""
+
+    level: str
+    source: str
+    figure: str
+    value: float
+    bound: str
+    limit: float
+
+    @property
+    def message(self) -> str:
+        op = "<" if self.bound.endswith("below") else ">"
+        shown = (
+            f"{self.value:.2f}"
+            if isinstance(self.value, float) and not self.value.is_integer()
+            else f"{self.value:g}"
+        )
+        return f"source {self.source}: {self.figure} {shown} {op} {self.limit:g} ({self.bound})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "source": self.source,
+            "figure": self.figure,
+            "value": self.value,
+            "bound": self.bound,
+            "limit": self.limit,
+            "message": self.message,
+        }
+
+
+def evaluate(figures: Mapping[str, Mapping[str, Any]], thresholds: Thresholds) -> list[Finding]:
+    """Every broken bound, failures first; figures whose denominator is zero are not checked."""
+    findings: list[Finding] = []
+    for source, fig in figures.items():
+        for figure, bounds in thresholds.for_source(source).items():
+            denominator = FIGURES.get(figure)
+            if denominator and not fig.get(denominator):
+                continue
+            value = fig.get(figure)
+            if value is None:
+                continue
+            for level in ("fail", "warn"):
+                low, high = bounds.get(f"{level}_below"), bounds.get(f"{level}_above")
+                if low is not None and value < low:
+                    findings.append(Finding(level, source, figure, value, f"{level}_below", low))
+                    break
+                if high is not None and value > high:
+                    findings.append(Finding(level, source, figure, value, f"{level}_above", high))
+                    break
+    findings.sort(key=lambda f: (f.level != "fail", f.source, f.figure))
+    return findings
+
+
+def gate_message(findings: Iterable[Finding]) -> str | None:
+    """The failure message (None when nothing failed)."""
+    failures = [f.message for f in findings if f.level == "fail"]
+    return ("quality gate failed: " + "; ".join(failures)) if failures else None

@@ -1,0 +1,206 @@
+"""Discovery windows, channels, sitemap indexes, undated items and conditional GETs over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from newsingest.config import INCLUDE_DIR
+from newsingest.crawl.discover import discover, discover_report, item_date
+from newsingest.sources import Source, load_sources
+
+DAY = datetime(2026, 11, 3, tzinfo=UTC)
+
+
+def _rss(*items: tuple[str, str | None]) -> str:
+    body = "".join(
+        f"<item><title>{link}</title><link>{link}</link>{f'<pubDate>{date}</pubDate>' if date else ''}</item>"
+        for link, date in items
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{body}</channel></rss>'
+
+
+def _urlset(*entries: str, news: bool = False) -> str:
+    ns = ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"' if news else ""
+    return f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{ns}>{"".join(entries)}</urlset>'
+
+
+@pytest.fixture()
+def publisher(static_server):
+    """A small publisher on the static server: feed, sitemap index (two months + news), a section page."""
+    base = static_server.url
+    static_server.add(
+        "/feed.xml",
+        _rss(
+            (f"{base}/a/in-window", "Tue, 03 Nov 2026 09:00:00 GMT"),
+            (f"{base}/a/day-before", "Mon, 02 Nov 2026 23:59:59 GMT"),
+            (f"{base}/a/at-end", "Wed, 04 Nov 2026 00:00:00 GMT"),
+            (f"{base}/a/undated-in-feed", None),
+        ),
+        "application/rss+xml",
+        headers={"ETag": '"feed-v1"'},
+    )
+    static_server.add(
+        "/sitemap.xml",
+        f"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <sitemap><loc>{base}/sitemaps/2026-01.xml</loc><lastmod>2026-01-31T23:00:00Z</lastmod></sitemap>
+      <sitemap><loc>{base}/sitemaps/2026-11.xml</loc><lastmod>2026-11-04T00:00:00Z</lastmod></sitemap>
+      <sitemap><loc>{base}/sitemaps/news.xml</loc></sitemap></sitemapindex>""",
+    )
+    static_server.add(
+        "/sitemaps/2026-01.xml",
+        _urlset(f"<url><loc>{base}/a/old-story</loc><lastmod>2026-01-15</lastmod></url>"),
+    )
+    static_server.add(
+        "/sitemaps/2026-11.xml",
+        _urlset(
+            f"<url><loc>{base}/a/in-window?utm_source=sitemap</loc><lastmod>2026-11-03T12:00:00Z</lastmod></url>",
+            f"<url><loc>{base}/a/sitemap-only</loc><lastmod>2026-11-03T18:00:00Z</lastmod></url>",
+        ),
+    )
+    static_server.add(
+        "/sitemaps/news.xml",
+        _urlset(
+            f"""<url><loc>{base}/a/news-only</loc><news:news><news:publication><news:name>P</news:name>
+        <news:language>en</news:language></news:publication>
+        <news:publication_date>2026-11-03T07:00:00Z</news:publication_date><news:title>News only</news:title>
+        <news:keywords>a, b</news:keywords></news:news></url>""",
+            news=True,
+        ),
+    )
+    static_server.add(
+        "/world/",
+        """<html><body><a href="/a/in-window">x</a> <a href="/a/section-undated">y</a>
+        <a href="/2026/11/03/dated-by-url">z</a> <a href="/about">no</a></body></html>""",
+        "text/html",
+    )
+    return Source(
+        name="pub",
+        homepage=base + "/",
+        feeds=[base + "/feed.xml"],
+        sitemaps=[base + "/sitemap.xml"],
+        sections=[{"url": base + "/world/", "pattern": r"/(a|2026)/"}],
+        allow_private=True,
+        rate_limit=200.0,
+    )
+
+
+def _paths(items) -> set[str]:
+    return {i.url.split("/", 3)[3].split("?")[0] for i in items}
+
+
+def test_window_channels_and_undated(publisher, static_server, crawl_settings, fast_config) -> None:
+    report = discover_report(
+        publisher, DAY, DAY + timedelta(days=1), settings=crawl_settings, config=fast_config
+    )
+    found = {
+        p: i
+        for i, p in zip(report.urls, [i.url.split("/", 3)[3].split("?")[0] for i in report.urls], strict=True)
+    }
+    assert set(found) == {
+        "a/in-window",
+        "a/sitemap-only",
+        "a/news-only",
+        "2026/11/03/dated-by-url",
+        "a/undated-in-feed",
+        "a/section-undated",
+    }
+    # One URL found by three channels, merged (the sitemap's tracking parameter canonicalised away).
+    assert found["a/in-window"].channels == ["feed", "section", "sitemap"]
+    assert found["a/in-window"].published == datetime(2026, 11, 3, 9, tzinfo=UTC)
+    news = found["a/news-only"]
+    assert news.channels == ["news-sitemap"] and news.title == "News only" and news.keywords == ["a", "b"]
+    assert found["a/sitemap-only"].published is None and item_date(found["a/sitemap-only"]) is not None
+    assert report.dropped_out_of_window == 2  # day-before and at-end ([start, end) excludes end)
+    # The January sitemap's lastmod is before the window: not fetched at all.
+    assert report.skipped_sitemaps == 1 and "/sitemaps/2026-01.xml" not in static_server.hits
+    # Undated items are handed out once, then remembered.
+    again = discover(publisher, DAY, DAY + timedelta(days=1), settings=crawl_settings, config=fast_config)
+    assert _paths(again) == set(found) - {"a/undated-in-feed", "a/section-undated"}
+
+
+def test_backfill_reads_the_old_sitemap(publisher, static_server, crawl_settings, fast_config) -> None:
+    start = datetime(2026, 1, 15, tzinfo=UTC)
+    items = discover(
+        publisher,
+        start,
+        start + timedelta(days=1),
+        settings=crawl_settings,
+        config=fast_config,
+        keep_undated=False,
+    )
+    assert _paths(items) == {"a/old-story"}
+    assert items[0].channels == ["sitemap"]
+
+
+def test_feed_not_modified_is_reparsed_from_cache(
+    publisher, static_server, crawl_settings, fast_config
+) -> None:
+    window = (DAY, DAY + timedelta(days=1))
+    first = discover_report(
+        publisher, *window, settings=crawl_settings, config=fast_config, keep_undated=False
+    )
+    second = discover_report(
+        publisher, *window, settings=crawl_settings, config=fast_config, keep_undated=False
+    )
+    feed_outcome = next(d for d in second.documents if d.url.endswith("/feed.xml"))
+    assert feed_outcome.status == 304 and feed_outcome.not_modified and feed_outcome.items == 4
+    assert _paths(first.urls) == _paths(second.urls)
+
+
+def test_hostile_documents_are_reported_not_fatal(static_server, crawl_settings, fast_config) -> None:
+    base = static_server.url
+    static_server.add(
+        "/bomb.xml",
+        b"""<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">
+        <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>
+        <rss version="2.0"><channel><item><title>&c;</title><link>http://x/</link></item></channel></rss>""",
+    )
+    static_server.add(
+        "/xxe.xml",
+        b"""<?xml version="1.0"?><!DOCTYPE u [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+        <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>&x;</loc></url></urlset>""",
+    )
+    static_server.add("/garbage.xml", os.urandom(200_000), "application/xml")
+    static_server.add("/private/feed.xml", "<rss/>")
+    source = Source(
+        name="hostile",
+        homepage=base + "/",
+        feeds=[base + "/bomb.xml", base + "/private/feed.xml"],
+        sitemaps=[base + "/xxe.xml", base + "/garbage.xml", base + "/missing.xml"],
+        allow_private=True,
+        rate_limit=200.0,
+    )
+    started = time.monotonic()
+    report = discover_report(
+        source, DAY, DAY + timedelta(days=1), settings=crawl_settings, config=fast_config
+    )
+    assert time.monotonic() - started < 10
+    outcomes = {d.url.rsplit("/", 1)[1] if "private" not in d.url else "private": d for d in report.documents}
+    assert outcomes["bomb.xml"].error_class == "xml_refused"
+    assert outcomes["xxe.xml"].error_class == "xml_refused"
+    assert outcomes["garbage.xml"].error_class in ("parse", "content_type")
+    assert outcomes["missing.xml"].error_class == "http_4xx"
+    assert outcomes["private"].error_class == "robots"  # robots.txt applies to feeds too
+    assert report.urls == []
+
+
+def test_sample_site_sources(sample_site, crawl_settings, fast_config, monkeypatch) -> None:
+    monkeypatch.setenv("NEWSINGEST_SAMPLE_SITE_URL", sample_site.url)
+    sources = load_sources(INCLUDE_DIR / "sources" / "sample.yaml", enabled_only=True)
+    wide = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+    ledger = next(s for s in sources if s.name == "daily-ledger")
+    everything = discover(ledger, *wide, settings=crawl_settings, config=fast_config, keep_undated=False)
+    channels = {c for i in everything for c in i.channels}
+    assert {"feed", "sitemap", "news-sitemap", "section"} <= channels
+    dated = sorted(item_date(i) for i in everything if item_date(i))
+    assert dated, "the sample site dates its articles"
+    # A one-day window keeps exactly the items dated that day.
+    day = dated[len(dated) // 2].replace(hour=0, minute=0, second=0, microsecond=0)
+    window = discover(
+        ledger, day, day + timedelta(days=1), settings=crawl_settings, config=fast_config, keep_undated=False
+    )
+    expected = {i.url for i in everything if item_date(i) and day <= item_date(i) < day + timedelta(days=1)}
+    assert {i.url for i in window} == expected and 0 < len(expected) < len(everything)

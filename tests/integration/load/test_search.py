@@ -1,0 +1,173 @@
+"""Search, facets, collapse, cluster candidates and the rank_eval floor over the fixture articles."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from newsingest.cli import main
+from newsingest.load.bulk import load_articles
+from newsingest.load.index import drop_alias_and_indices, ensure_index
+from newsingest.load.rank_eval import load_judgements, run_rank_eval
+from newsingest.load.search import cluster_candidates, search
+from newsingest.models import EnrichedArticle
+from opensearchpy import OpenSearch
+
+pytestmark = pytest.mark.opensearch
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CRAWLED = datetime(2026, 12, 1, tzinfo=UTC)
+
+# nDCG@10 floor over fixtures/judgements.json. Naive single-field BM25 (a `match` on `body`) scores 0.948
+# on this set and the title-only match 0.983 (measured on OpenSearch 3.8); our query scored 0.993.
+# 0.95 demands that each query's main article stays in the top two on average and catches a ranking
+# that falls back to naive body matching (or loses the per-language fields for the German/French queries).
+NDCG_FLOOR = 0.95
+
+
+@pytest.fixture(scope="module")
+def loaded(opensearch: OpenSearch, fixture_articles: list[EnrichedArticle]) -> Iterator[str]:
+    alias = f"t_load_search_{uuid.uuid4().hex[:8]}"
+    ensure_index(opensearch, alias)
+    articles = [
+        a.model_copy(update={"minhash_bands": [f"b{i % 3}", f"u{i}"]}) for i, a in enumerate(fixture_articles)
+    ]
+    report = load_articles(
+        opensearch,
+        alias,
+        articles,
+        dead_letter_path=None,
+        crawled_at=datetime(2026, 12, 1, tzinfo=UTC),
+        refresh=True,
+    )
+    assert report.created == len(articles)
+    yield alias
+    drop_alias_and_indices(opensearch, alias)
+
+
+def by_title(result) -> list[str]:
+    return [h.title for h in result.hits]
+
+
+def test_relevance_collapse_and_highlights(opensearch: OpenSearch, loaded: str) -> None:
+    result = search(opensearch, loaded, "ECB interest rates")
+    top = result.hits[0]
+    assert top.title.startswith("ECB raises interest rates")
+    assert top.copies == 2 and len(top.other_copies) == 1  # the Harbour Times copy is collapsed into it
+    assert result.total == len(result.hits) + 1 and result.stories == len(result.hits)
+    assert "<em>interest</em>" in top.highlights["title"][0]
+    assert not any("Lifts deposit rate" in (t or "") for t in by_title(result)[1:])
+
+
+def test_filters_are_case_and_accent_insensitive(
+    opensearch: OpenSearch, loaded: str, fixture_articles: list[EnrichedArticle]
+) -> None:
+    gb = search(opensearch, loaded, "", countries=["gb"], collapse=False, size=50)
+    assert gb.total == sum("GB" in a.countries for a in fixture_articles) > 0
+    assert all("GB" in h.source_doc["countries"] for h in gb.hits)
+    sanchez = search(opensearch, loaded, "", persons="pedro sanchez")
+    assert by_title(sanchez) == ["Wildfires force thousands from homes as heatwave grips Spain"]
+    both = search(opensearch, loaded, "", countries=["GB"], topics=["sport"], collapse=False)
+    assert sorted(by_title(both)) == sorted(
+        a.title for a in fixture_articles if "GB" in a.countries and any(t.label == "sport" for t in a.topics)
+    )
+    by_code = search(opensearch, loaded, "", topics="medtop:15000000", collapse=False)
+    assert by_code.total == both.total + sum(
+        "GB" not in a.countries and any(t.code == "medtop:15000000" for t in a.topics)
+        for a in fixture_articles
+    )
+    window = search(opensearch, loaded, "", since="2026-08-01", until="2026-09-01", collapse=False, size=50)
+    expected = [
+        a
+        for a in fixture_articles
+        if a.published and "2026-08-01" <= a.published.isoformat()[:10] < "2026-09-01"
+    ]
+    assert window.total == len(expected) > 0
+    assert by_title(window) == [a.title for a in sorted(expected, key=lambda a: a.published, reverse=True)]
+
+
+def test_facets_count_display_values(
+    opensearch: OpenSearch, loaded: str, fixture_articles: list[EnrichedArticle]
+) -> None:
+    result = search(opensearch, loaded, "", collapse=False, facet_size=50)
+    expect_sources = Counter(a.source for a in fixture_articles)
+    assert {f.value: f.count for f in result.facets["sources"]} == expect_sources
+    expect_countries = Counter(c for a in fixture_articles for c in set(a.countries))
+    assert {f.value: f.count for f in result.facets["countries"]} == expect_countries
+    persons = {f.value: f.count for f in result.facets["persons"]}
+    assert persons["Christine Lagarde"] == 2 and "Pedro Sánchez" in persons  # display case and accents kept
+    topics = {f.value for f in result.facets["topics"]}
+    assert topics == {t.label for a in fixture_articles for t in a.topics}
+    assert {f.value for f in result.facets["languages"]} == {"en", "de", "fr"}
+
+
+def test_language_specific_fields_match_inflected_forms(opensearch: OpenSearch, loaded: str) -> None:
+    assert by_title(search(opensearch, loaded, "Koalitionsgespräch"))[:1] == [
+        "Nach der Bundestagswahl: Union und SPD beginnen Koalitionsgespräche"
+    ]
+    assert "SNCF" in by_title(search(opensearch, loaded, "greve", languages=["fr"]))[0]
+
+
+def test_recency_prefers_newer_articles(opensearch: OpenSearch, loaded: str) -> None:
+    plain = search(opensearch, loaded, "prices", collapse=False)
+    recent = search(
+        opensearch,
+        loaded,
+        "prices",
+        collapse=False,
+        recency=True,
+        recency_scale="30d",
+        recency_origin="2026-12-01",
+    )
+    assert {h.doc_id for h in plain.hits} == {h.doc_id for h in recent.hits} and len(plain.hits) >= 4
+    assert [h.doc_id for h in plain.hits] != [h.doc_id for h in recent.hits]
+    days = [h.published[:10] for h in recent.hits]
+    assert days[0] == max(days) and days[-1] == min(days)
+
+
+def test_cluster_candidates(
+    opensearch: OpenSearch, loaded: str, fixture_articles: list[EnrichedArticle]
+) -> None:
+    found = cluster_candidates(opensearch, loaded, ["u0", "u1", "nope"])
+    assert {c["doc_id"] for c in found} == {fixture_articles[0].doc_id, fixture_articles[1].doc_id}
+    first = next(c for c in found if c["doc_id"] == fixture_articles[0].doc_id)
+    assert first["cluster_id"] == "c-ecb" and first["minhash_bands"] == ["b0", "u0"]
+    assert first["content_hash"] == fixture_articles[0].content_hash and first["minhash_signature"] == []
+    assert len(cluster_candidates(opensearch, loaded, ["b1"])) == sum(
+        1 for i in range(len(fixture_articles)) if i % 3 == 1
+    )
+    assert cluster_candidates(opensearch, loaded, []) == []
+    assert cluster_candidates(opensearch, "t_load_missing_alias", ["u0"]) == []
+
+
+def test_rank_eval_floor(opensearch: OpenSearch, loaded: str) -> None:
+    judgements = load_judgements(FIXTURES / "judgements.json")
+    ours = run_rank_eval(opensearch, loaded, judgements)
+    naive = run_rank_eval(opensearch, loaded, judgements, query_builder=lambda q, **_: {"match": {"body": q}})
+    assert ours.missing == []
+    assert ours.metric == "nDCG@10" and set(ours.per_query) == {q.id for q in judgements.queries}
+    assert ours.score >= NDCG_FLOOR, ours.per_query
+    assert ours.score > naive.score, (ours.per_query, naive.per_query)
+
+
+def test_search_command_text_and_json(opensearch: OpenSearch, loaded: str, opensearch_url: str) -> None:
+    runner = CliRunner()
+    base = ["search", "--url", opensearch_url, "--index", loaded]
+    text = runner.invoke(main, [*base, "heatwave", "--country", "es", "-n", "3"])
+    assert text.exit_code == 0, text.output
+    assert "2 articles in 1 story for 'heatwave'" in text.output
+    assert "[+1 more copy]" in text.output and "countries: ES (2)" in text.output
+    as_json = runner.invoke(main, [*base, "measles", "--json", "--facets", "0"])
+    data = json.loads(as_json.output)
+    assert data["hits"][0]["title"] == "WHO warns of measles surge as vaccination rates drop"
+    assert data["facets"] == {}
+    missing = runner.invoke(main, ["search", "--url", opensearch_url, "--index", "t_load_absent", "x"])
+    assert missing.exit_code == 1 and "index alias 't_load_absent' does not exist" in missing.output
+    bad = runner.invoke(main, [*base, "x", "--since", "last week"])
+    assert bad.exit_code == 2 and "since='last week' is not an ISO date" in bad.output

@@ -1,0 +1,121 @@
+"""`newsingest clean` and `newsingest bench clean` through click, on fixture pages."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from newsingest.cli.bench_clean import clean as bench_clean
+from newsingest.cli.clean import clean as clean_cmd
+
+PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "pages"
+
+
+def test_clean_human_output_lists_fields_with_provenance():
+    result = CliRunner().invoke(
+        clean_cmd,
+        [str(PAGES / "broadsheet_article.html"), "--url", "https://www.northernledger.example/news/a"],
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "title:         Harbour council approves flood barrier after decade of delays  [json-ld]"
+        in result.output
+    )
+    assert "published:     2024-03-12 10:30:00+01:00  [json-ld]" in result.output
+    assert "Councillors in Harbourside voted on Tuesday" in result.output
+
+
+def test_clean_json_is_one_object():
+    result = CliRunner().invoke(
+        clean_cmd,
+        [str(PAGES / "wire_story.html"), "--json", "--url", "https://wire.example/2024/05/15/quake"],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["kind"] == "article"
+    assert data["agency"] == ["Associated Press"]
+    assert data["provenance"]["published"] == "url"
+
+
+def test_clean_json_for_dropped_page():
+    result = CliRunner().invoke(clean_cmd, [str(PAGES / "consent_wall.html"), "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data == {**data, "kind": "dropped", "reason": "page_type:consent", "stage": "clean"}
+
+
+def test_clean_jsonl_reads_stdin_and_reports_bad_lines():
+    lines = [
+        json.dumps(
+            {"url": "https://wire.example/2024/05/15/q", "html": (PAGES / "wire_story.html").read_text()}
+        ),
+        "not json",
+        json.dumps({"url": "https://e.example/404", "html": (PAGES / "error_404.html").read_text()}),
+    ]
+    result = CliRunner().invoke(clean_cmd, ["--jsonl"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    out = [json.loads(x) for x in result.output.splitlines()]
+    assert [o["kind"] for o in out] == ["article", "dropped", "dropped"]
+    assert out[1]["reason"] == "bad_input" and "line 2" in out[1]["detail"]
+    assert out[2]["reason"] == "page_type:error"
+
+
+def test_clean_usage_errors(tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(clean_cmd, []).exit_code == 2
+    missing = runner.invoke(clean_cmd, [str(tmp_path / "nope.html")])
+    assert missing.exit_code == 2 and "nope.html" in missing.output
+
+
+def _tiny_corpus(tmp_path):
+    root = tmp_path / "corpus"
+    root.mkdir()
+    rows = []
+    for name, title in (
+        ("broadsheet_article", "Harbour council approves flood barrier after decade of delays"),
+        ("tabloid_microdata", "Lottery winner gives away entire jackpot to neighbours"),
+    ):
+        html = (PAGES / f"{name}.html").read_text(encoding="utf-8")
+        with gzip.open(root / f"{name}.html.gz", "wt", encoding="utf-8") as fh:
+            fh.write(html)
+        rows.append(
+            {
+                "id": name,
+                "file": f"{name}.html.gz",
+                "url": f"https://x.example/{name}",
+                "title": title,
+                "authors": None,
+                "published": None,
+                "body": "Councillors in Harbourside voted on Tuesday",
+            }
+        )
+    (root / "ground-truth.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return root
+
+
+def test_bench_clean_ours_only(tmp_path):
+    corpus = _tiny_corpus(tmp_path)
+    per_page = tmp_path / "pp.jsonl"
+    result = CliRunner().invoke(bench_clean, [str(corpus), "--no-anchor", "--per-page", str(per_page)])
+    assert result.exit_code == 0, result.output
+    assert "body F1" in result.output and "title exact" in result.output and "pages/s" in result.output
+    title_line = next(line for line in result.output.splitlines() if line.startswith("title exact"))
+    assert title_line.split()[-1] == "1.000"
+    assert len(per_page.read_text().splitlines()) == 2
+
+
+def test_bench_clean_side_by_side_with_trafilatura(tmp_path):
+    pytest.importorskip("trafilatura")
+    result = CliRunner().invoke(bench_clean, [str(_tiny_corpus(tmp_path))])
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.output.splitlines() if line.startswith("metric"))
+    assert header.split() == ["metric", "newsingest", "trafilatura", "ratio"]
+
+
+def test_bench_clean_rejects_non_corpus(tmp_path):
+    result = CliRunner().invoke(bench_clean, [str(tmp_path), "--no-anchor"])
+    assert result.exit_code != 0
+    assert "not a corpus directory" in result.output

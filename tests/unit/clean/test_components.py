@@ -1,0 +1,124 @@
+"""Building blocks: decoding, pre-stripping, authors, dates, titles, JSON-LD."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from newsingest.clean.authors import split_authors
+from newsingest.clean.dates import DateCandidate, best_date, date_from_url, parse_date
+from newsingest.clean.extract import canonicalize_url, strip_site_suffix
+from newsingest.clean.metadata import parse_ld_json
+from newsingest.clean.text import UndecodableInput, decode_html, prestrip
+
+
+@pytest.mark.parametrize(
+    ("raw", "people", "agencies"),
+    [
+        ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"], []),
+        ("By Jane Doe, Senior Political Correspondent", ["Jane Doe"], []),
+        ("Jane Doe for The Guardian", ["Jane Doe"], []),
+        ("By Jane Doe | Updated March 3, 2024 10:15 am", ["Jane Doe"], []),
+        ("Jane Doe Email the author", ["Jane Doe"], []),
+        ("Associated Press", [], ["Associated Press"]),
+        ("By Maya Gebeily and Reuters", ["Maya Gebeily"], ["Reuters"]),
+        ("AFP", [], ["AFP"]),
+        ("Von Lena Hoffmann und Jörg Weber", ["Lena Hoffmann", "Jörg Weber"], []),
+        (["Jane Doe", "jane doe", "https://site.example/authors/jane"], ["Jane Doe"], []),
+        ("(Image: Getty Images/iStockphoto)", [], []),
+        ("jane-doe", [], []),
+        ("dpa", [], ["dpa"]),
+    ],
+)
+def test_split_authors(raw, people, agencies):
+    assert split_authors(raw) == (people, agencies)
+
+
+def test_parse_date_forms():
+    assert parse_date("2024-03-12T10:30:00+01:00") == datetime(2024, 3, 12, 9, 30, tzinfo=UTC)
+    assert parse_date("2024-03-12T10:30:00Z").tzinfo is not None
+    naive = parse_date("2024-03-12 10:30")
+    assert naive is not None and naive.tzinfo is UTC
+    assert parse_date("Tue, 12 Mar 2024 10:30:00 GMT") == datetime(2024, 3, 12, 10, 30, tzinfo=UTC)
+    assert parse_date("1710239400") == datetime(2024, 3, 12, 10, 30, tzinfo=UTC)
+    for junk in ("", "yesterday-ish", "2024-02-30", None, "x" * 200):
+        assert parse_date(junk) is None
+
+
+def test_date_from_url():
+    assert date_from_url("https://x.example/2024/05/17/story") == datetime(2024, 5, 17, tzinfo=UTC)
+    assert date_from_url("https://x.example/news/20240517-story") == datetime(2024, 5, 17, tzinfo=UTC)
+    assert date_from_url("https://x.example/news/story-12345") is None
+
+
+def test_best_date_ranks_and_rejects_future_and_ancient():
+    now = datetime(2024, 6, 1, tzinfo=UTC)
+    ld = DateCandidate(datetime(2024, 5, 1, tzinfo=UTC), "json-ld", 0)
+    meta = DateCandidate(datetime(2024, 5, 2, tzinfo=UTC), "meta", 2)
+    future = DateCandidate(datetime(2024, 7, 1, tzinfo=UTC), "json-ld", 0)
+    ancient = DateCandidate(datetime(1970, 1, 1, tzinfo=UTC), "json-ld", 0)
+    assert best_date([meta, ld], now=now) is ld
+    assert best_date([future, ancient, meta], now=now) is meta
+    assert best_date([future], now=now) is None
+
+
+def test_decode_html():
+    assert decode_html("already text") == "already text"
+    assert decode_html("Grüße".encode()) == "Grüße"
+    latin = '<meta charset="windows-1252"><p>café “quoted”</p>'.encode("cp1252")
+    assert "café “quoted”" in decode_html(latin)
+    with pytest.raises(UndecodableInput):
+        decode_html(b"%PDF-1.7\n" + bytes(200))
+
+
+def test_prestrip_removes_scripts_and_keeps_json_ld():
+    html = (
+        '<head><script type="application/ld+json">{"@type":"NewsArticle"}</script>'
+        "<script>alert('<p>x</p>')</script><style>p{}</style></head>"
+        "<body><!-- comment <p>hidden</p> --><nav>menu</nav><p>kept</p></body>"
+    )
+    prepared = prestrip(html)
+    assert prepared.ld_json == ['{"@type":"NewsArticle"}']
+    assert "alert" not in prepared.html and "hidden" not in prepared.html and "menu" not in prepared.html
+    assert "<p>kept</p>" in prepared.html
+
+
+def test_parse_ld_json_tolerates_broken_blocks_and_flattens_graph():
+    nodes = parse_ld_json(
+        [
+            "{not json",
+            '{"@graph": [{"@type": "WebSite", "name": "S"}, {"@type": ["NewsArticle"], "headline": "H",}]}',
+            "",
+        ]
+    )
+    assert [n.get("headline") for n in nodes if n.get("headline")] == ["H"]
+
+
+@pytest.mark.parametrize(
+    ("title", "sites", "expected"),
+    [
+        ("Flood barrier approved | The Northern Ledger", ["The Northern Ledger"], "Flood barrier approved"),
+        ("Flood barrier approved - BBC News", ["BBC News"], "Flood barrier approved"),
+        ("Northern Ledger: Flood barrier approved", ["northernledger"], "Flood barrier approved"),
+        ("BUDGET 3.0 | Sars gets R4bn", ["TimesLIVE"], "BUDGET 3.0 | Sars gets R4bn"),
+        (
+            "Tony Blair: Why there has to be compromise",
+            ["Evening Standard"],
+            "Tony Blair: Why there has to be compromise",
+        ),
+    ],
+)
+def test_strip_site_suffix(title, sites, expected):
+    assert strip_site_suffix(title, sites) == expected
+
+
+def test_canonicalize_url_fallback_drops_tracking_and_fragment():
+    url = canonicalize_url("HTTPS://WWW.Example.COM:443/a/b?utm_source=x&id=3#frag")
+    assert url.startswith("https://www.example.com/a/b")
+    assert "utm_source" not in url and "#frag" not in url and "id=3" in url
+
+
+def test_naive_offsets_and_aware_offsets_compare_correctly():
+    aware = parse_date("2024-03-12T23:30:00-05:00")
+    assert aware.utcoffset() == timedelta(hours=-5)
+    assert aware == datetime(2024, 3, 13, 4, 30, tzinfo=UTC)

@@ -1,0 +1,212 @@
+"""Field-level extraction on hand-written publisher layouts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from newsingest.clean.extract import clean_page, extract
+from newsingest.models import CleanedArticle, DroppedPage
+
+LEDGER_URL = "https://www.northernledger.example/news/2024/03/12/harbour-flood-barrier?utm_source=x"
+
+
+@pytest.fixture
+def broadsheet(page) -> CleanedArticle:
+    return extract(page("broadsheet_article"), LEDGER_URL)
+
+
+def test_broadsheet_title_and_subtitle(broadsheet):
+    assert broadsheet.title == "Harbour council approves flood barrier after decade of delays"
+    assert broadsheet.provenance["title"] == "json-ld"
+    assert broadsheet.subtitle == "The £40m scheme will protect 3,000 homes on the estuary, councillors say."
+    assert broadsheet.provenance["subtitle"] == "dom"
+
+
+def test_broadsheet_body_keeps_paragraphs_and_drops_furniture(broadsheet):
+    body = broadsheet.body
+    assert body.startswith("Councillors in Harbourside voted on Tuesday")
+    assert body.endswith("new developments along the waterfront.")
+    assert "Years of delay" in broadsheet.paragraphs  # subheading kept as its own paragraph
+    assert broadsheet.body == "\n\n".join(broadsheet.paragraphs)
+    assert len(broadsheet.paragraphs) == 7
+    for furniture in (
+        "Advertisement",
+        "Sign up",
+        "Related stories",
+        "Storm surge floods",
+        "Share on",
+        "We use cookies",
+        "Most read",
+        "All rights reserved",
+        "Read more",
+        "Comments (12)",
+        "Finally! We have waited",
+        "local government reporter",
+        "Skip to content",
+        "By Priya",
+    ):
+        assert furniture not in body, furniture
+
+
+def test_broadsheet_captions_separated_from_body(broadsheet):
+    assert any(c.startswith("The estuary at high tide last winter.") for c in broadsheet.captions)
+    assert "Photograph: Jane Smith" not in broadsheet.body
+    assert "high tide last winter" not in broadsheet.body
+
+
+def test_broadsheet_people_and_roles(broadsheet):
+    assert broadsheet.authors == ["Priya Natarajan", "Tom O'Hare"]
+    assert broadsheet.agency == []
+    assert broadsheet.provenance["authors"] == "json-ld"
+
+
+def test_broadsheet_dates_keep_offset_and_ignore_script_dates(broadsheet):
+    assert broadsheet.published == datetime(2024, 3, 12, 10, 30, tzinfo=timezone(timedelta(hours=1)))
+    assert broadsheet.published.utcoffset() == timedelta(hours=1)
+    assert broadsheet.modified == datetime(2024, 3, 12, 14, 5, tzinfo=UTC)
+    assert broadsheet.provenance["published"] == "json-ld"
+    assert broadsheet.published.year == 2024  # the 2031 date inside <script> is never used
+
+
+def test_broadsheet_metadata_fields(broadsheet):
+    assert (
+        broadsheet.canonical_url == "https://www.northernledger.example/news/2024/03/12/harbour-flood-barrier"
+    )
+    assert broadsheet.provenance["canonical_url"] == "dom"
+    assert broadsheet.language == "en"
+    assert broadsheet.section == "Local news"
+    assert broadsheet.tags == ["Flooding", "Harbourside Council", "Climate"]
+    assert broadsheet.lead_image == "https://cdn.northernledger.example/img/barrier.jpg"
+    assert broadsheet.provenance["lead_image"] == "opengraph"
+    assert (broadsheet.page_type, broadsheet.access) == ("article", "free")
+
+
+def test_tabloid_microdata_meta_and_title_suffix(page):
+    article = extract(page("tabloid_microdata"), "https://bugle.example/news/lottery-winner")
+    assert article.title == "Lottery winner gives away entire jackpot to neighbours"
+    assert article.authors == ["Jane Roe"]  # "By" and "Chief Reporter" stripped
+    assert article.published == datetime(2023, 11, 5, 18, 20, tzinfo=timezone(timedelta(hours=-5)))
+    assert article.provenance["published"] == "microdata"
+    assert article.modified is not None and article.provenance["modified"] == "microdata"
+    assert article.tags == ["lottery", "jackpot", "charity"]
+    assert len(article.paragraphs) == 4
+    assert "WIN a luxury holiday" not in article.body
+    assert "Celebrity spotted" not in article.body
+    assert "Terms of use" not in article.body
+
+
+def test_wire_story_agency_and_url_date(page):
+    article = extract(page("wire_story"), "https://wire.example/2024/05/15/quake-shakes-coast")
+    assert article.authors == []
+    assert article.agency == ["Associated Press"]
+    assert article.published == datetime(2024, 5, 15, tzinfo=UTC)
+    assert article.provenance["published"] == "url"
+    assert article.body.startswith("LIMA, Peru (AP) — A magnitude 5.8 earthquake")
+    assert "By THE ASSOCIATED PRESS" not in article.body
+
+
+def test_published_hint_from_feed_used_when_page_has_no_date(page):
+    hint = datetime(2024, 5, 14, 22, 0, tzinfo=UTC)
+    article = extract(page("wire_story"), "https://wire.example/quake-shakes-coast", published_hint=hint)
+    assert article.published == hint
+    assert article.provenance["published"] == "feed"
+
+
+def test_future_published_hint_is_rejected(page):
+    future = datetime.now(UTC) + timedelta(days=30)
+    article = extract(page("wire_story"), "https://wire.example/quake-shakes-coast", published_hint=future)
+    assert article.published is None
+
+
+def test_seed_like_aggregator_page(page):
+    article = extract(page("aggregator_seed"), "https://aggregator.example/item/12345")
+    assert (
+        article.title == "Syrian FM meets Putin and Lavrov, in first Russia visit since fall of Assad regime"
+    )
+    assert article.body.startswith("Syria’s top diplomat met with Russian officials on Thursday")
+    assert article.body.endswith("mass killing of Druze by government forces.")
+    for noise in ("Sponsor", "QWIKET", "THE AMERICA ONE NEWS", "Remer,MN", "back", "topic", "NextImg"):
+        assert noise not in article.body, noise
+    assert len(article.captions) == 2
+    assert article.captions[1].endswith("(AP Photo/Leo Correa)")
+    assert "AP Photo" not in article.body
+
+
+def test_non_english_page(page):
+    article = extract(page("nonenglish_de"), "https://rundschau.example/lokales/radwege")
+    assert article.language == "de"
+    assert article.title == "Stadtrat beschließt neues Radwegenetz"
+    assert article.authors == ["Lena Hoffmann", "Jörg Weber"]  # "Von" and "und" handled
+    assert article.published == datetime(2024, 9, 18, 14, 45, tzinfo=timezone(timedelta(hours=2)))
+    assert len(article.paragraphs) == 3
+    assert "Anzeige" not in article.body
+    assert "Lesen Sie auch" not in article.body
+
+
+def test_broken_encoding_declared_latin1(page):
+    raw = page("broken_encoding_latin1")
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    article = extract(raw, "https://village.example/cafe")
+    assert article.title == "Le café du village rouvre après deux ans de travaux"
+    assert "« C’est le cœur du village qui bat de nouveau »" in article.body
+    assert "\ufffd" not in article.body
+    assert article.language == "fr"
+
+
+def test_utf8_bytes_win_over_wrong_meta_charset():
+    html = (
+        '<html><head><meta charset="iso-8859-1"><title>Zürich öffnet Bäder</title></head><body>'
+        "<article><p>"
+        + "Die Stadt Zürich öffnet ihre Freibäder früher als geplant, sagte die Stadträtin. " * 6
+        + "</p></article></body></html>"
+    ).encode("utf-8")
+    article = extract(html, "https://zh.example/baeder")
+    assert article.title == "Zürich öffnet Bäder"
+    assert "Zürich öffnet ihre Freibäder früher" in article.body
+
+
+def test_clean_page_returns_article_for_keepers(page):
+    result = clean_page(page("broadsheet_article"), LEDGER_URL, source="northern-ledger")
+    assert isinstance(result, CleanedArticle)
+    assert result.source == "northern-ledger"
+
+
+def test_too_short_body_is_dropped_with_reason():
+    html = (
+        "<html><head><title>Brief</title></head><body><article><p>Only one line.</p></article></body></html>"
+    )
+    result = clean_page(html, "https://x.example/brief")
+    assert isinstance(result, DroppedPage)
+    assert result.reason == "too_short"
+    assert result.stage == "clean"
+    assert "minimum" in (result.detail or "")
+
+
+def test_json_ld_article_body_used_when_dom_is_thin():
+    text = "The full story text lives only in structured data on this page, as some sites do. " * 12
+    html = (
+        '<html><head><script type="application/ld+json">{"@type":"NewsArticle","headline":"Only in JSON",'
+        f'"articleBody":"{text.strip()}","datePublished":"2024-01-02T03:04:05Z"}}</script></head>'
+        "<body><div><p>Teaser line only.</p></div></body></html>"
+    )
+    article = extract(html, "https://x.example/json")
+    assert article.provenance["body"] == "json-ld"
+    assert article.body.startswith("The full story text lives only in structured data")
+
+
+def test_override_hook_is_per_source(page):
+    from newsingest.clean import extract as extract_mod
+
+    def shout(article, soup):
+        return article.model_copy(update={"title": (article.title or "").upper()})
+
+    extract_mod.register_override("shouty", shout)
+    try:
+        shouted = extract(page("wire_story"), "https://wire.example/q", source="shouty")
+        plain = extract(page("wire_story"), "https://wire.example/q", source="other")
+    finally:
+        extract_mod._OVERRIDES.pop("shouty", None)
+    assert shouted.title == "QUAKE SHAKES COASTAL TOWNS, NO DAMAGE REPORTED"
+    assert plain.title == "Quake shakes coastal towns, no damage reported"

@@ -1,0 +1,66 @@
+"""Page types and access: consent, challenge, error, index, paywall, live blog, gallery."""
+
+from __future__ import annotations
+
+import pytest
+from newsingest.clean.extract import clean_page, extract
+from newsingest.models import CleanedArticle, DroppedPage
+
+
+@pytest.mark.parametrize(
+    ("name", "page_type"),
+    [
+        ("consent_wall", "consent"),
+        ("challenge", "challenge"),
+        ("error_404", "error"),
+        ("index_page", "index"),
+        ("paywall_teaser", "paywall"),
+    ],
+)
+def test_non_articles_are_dropped_with_page_type_reason(page, name, page_type):
+    url = f"https://news.example/{name}"
+    assert extract(page(name), url).page_type == page_type
+    result = clean_page(page(name), url)
+    assert isinstance(result, DroppedPage)
+    assert result.reason == f"page_type:{page_type}"
+
+
+def test_paywall_teaser_access_and_prompt_removed(page):
+    article = extract(page("paywall_teaser"), "https://fw.example/bonds")
+    assert article.access == "teaser"
+    assert article.provenance["access"] == "json-ld"
+    assert "Subscribe to continue" not in article.body
+
+
+def test_paywalled_flag_with_full_text_is_kept_as_paywalled_article(page):
+    html = (
+        page("broadsheet_article")
+        .decode("utf-8")
+        .replace('"isAccessibleForFree": true', '"isAccessibleForFree": false')
+    )
+    article = extract(html, "https://www.northernledger.example/news/x")
+    assert (article.page_type, article.access) == ("article", "paywalled")
+    assert isinstance(clean_page(html, "https://www.northernledger.example/news/x"), CleanedArticle)
+
+
+def test_liveblog_is_kept_and_typed(page):
+    result = clean_page(page("liveblog"), "https://metro.example/live/election")
+    assert isinstance(result, CleanedArticle)
+    assert result.page_type == "liveblog"
+    assert result.provenance["page_type"] == "json-ld"
+    assert result.title == "Election night live: results as they come in"  # " | Metro Daily" stripped
+    assert "01:10" not in result.paragraphs  # bare update times are not paragraphs
+    assert "First seat declared" in result.paragraphs
+
+
+def test_gallery_is_typed_and_keeps_captions(page):
+    result = clean_page(page("gallery"), "https://news.example/pictures/wildlife")
+    assert isinstance(result, CleanedArticle)
+    assert result.page_type == "gallery"
+    assert len(result.captions) == 4
+    assert result.authors == ["Ana Gomez"]
+
+
+def test_article_with_cookie_banner_is_still_an_article(page):
+    article = extract(page("broadsheet_article"), "https://www.northernledger.example/news/x")
+    assert article.page_type == "article"

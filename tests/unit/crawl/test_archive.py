@@ -1,0 +1,119 @@
+"""WARC writing and reading back, including damaged archives."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from newsingest.crawl.archive import (
+    ArchiveError,
+    ArchiveProblem,
+    WarcFile,
+    WarcSink,
+    iter_archive,
+    read_response,
+    warc_path,
+)
+from newsingest.models import FetchResult
+
+WHEN = datetime(2026, 11, 5, 12, 0, tzinfo=UTC)
+
+
+def _write(path: str, n: int = 3) -> list[int]:
+    warc = WarcFile(path)
+    offsets = []
+    for i in range(n):
+        body = gzip.compress(f"<html><p>page {i} café</p></html>".encode())
+        offsets.append(
+            warc.write_exchange(
+                url=f"https://ex.com/{i}",
+                method="GET",
+                request_headers=[("User-Agent", "newsingest/0.1")],
+                status=200,
+                reason="OK",
+                http_version="HTTP/1.1",
+                response_headers=[
+                    ("Content-Type", "text/html"),
+                    ("Content-Encoding", "gzip"),
+                    ("Transfer-Encoding", "chunked"),
+                ],
+                body=body,
+                when=WHEN,
+            )
+        )
+    warc.write_error(url="https://ex.com/err", when=WHEN, info={"error_class": "timeout"})
+    warc.close()
+    return offsets
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    path = warc_path(str(tmp_path), "run 1", "src", "b1")
+    assert path.endswith("/warc/run_1/src/b1.warc.gz")
+    offsets = _write(path)
+    assert not list(tmp_path.rglob("*.tmp-*"))  # published by rename
+    result = FetchResult(
+        url="https://ex.com/1", source="src", warc_path=path, warc_offset=offsets[1], encoding="utf-8"
+    )
+    resp = read_response(result)
+    assert resp.status == 200 and resp.text == "<html><p>page 1 café</p></html>"
+    assert resp.header("content-type") == "text/html"
+    assert (
+        resp.header("transfer-encoding") is None and resp.header("x-crawler-transfer-encoding") == "chunked"
+    )
+    records = list(iter_archive(path))
+    assert [r.rec_type for r in records] == ["warcinfo"] + ["response", "request"] * 3 + ["metadata"]
+    assert json.loads(records[-1].payload) == {"error_class": "timeout"}
+
+
+def test_read_response_errors_are_clear(tmp_path: Path) -> None:
+    path = warc_path(str(tmp_path), "r", "s", "b")
+    _write(path, 1)
+    with pytest.raises(ArchiveError, match="no archived response"):
+        read_response(FetchResult(url="u", source="s"))
+    with pytest.raises(ArchiveError, match="expected a response record"):
+        read_response(FetchResult(url="u", source="s", warc_path=path, warc_offset=0))
+    with pytest.raises(ArchiveError, match="corrupt or truncated"):
+        read_response(FetchResult(url="u", source="s", warc_path=path, warc_offset=7))
+    with pytest.raises(ArchiveError, match="not found"):
+        read_response(FetchResult(url="u", source="s", warc_path=path + ".nope", warc_offset=0))
+
+
+def test_iter_archive_skips_corrupt_and_truncated_records(tmp_path: Path) -> None:
+    path = str(tmp_path / "a.warc.gz")
+    offsets = _write(path, 4)
+    data = bytearray(Path(path).read_bytes())
+    # Damage the deflate stream of the second response record, and cut the file inside the last record.
+    middle = offsets[1] + 40
+    data[middle : middle + 30] = b"\xff" * 30
+    cut = len(data) - 20
+    Path(path).write_bytes(bytes(data[:cut]))
+    problems: list[ArchiveProblem] = []
+    records = list(iter_archive(path, on_problem=problems.append))
+    responses = [r.url for r in records if r.rec_type == "response"]
+    assert responses == ["https://ex.com/0", "https://ex.com/2", "https://ex.com/3"]
+    assert problems[0].offset == offsets[1]
+    assert any("truncated" in p.reason for p in problems)
+    assert all(r.rec_type != "metadata" for r in records)  # the cut-off last record
+
+
+def test_iter_archive_resyncs_after_garbage(tmp_path: Path) -> None:
+    path = str(tmp_path / "g.warc.gz")
+    _write(path, 2)
+    Path(path).write_bytes(b"garbage at the start" + Path(path).read_bytes())
+    problems: list[ArchiveProblem] = []
+    records = list(iter_archive(path, on_problem=problems.append))
+    assert len(records) == 6 and problems and problems[0].offset == 0
+
+
+def test_sink_rolls_over_and_publishes(tmp_path: Path) -> None:
+    sink = WarcSink(str(tmp_path), "r", "batch", max_bytes=1)
+    first = sink.file_for("s")
+    first.write_error(url="https://ex.com/", when=WHEN, info={})
+    second = sink.file_for("s")
+    assert second is not first and second.path.endswith("batch-0001.warc.gz")
+    sink.close()
+    assert sorted(Path(p).name for p in sink.closed_paths) == ["batch-0001.warc.gz", "batch.warc.gz"]
+    assert all(Path(p).exists() for p in sink.closed_paths)

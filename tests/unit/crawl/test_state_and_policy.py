@@ -1,0 +1,113 @@
+"""Crawl state files, robots policy, token bucket, health summary and config overrides."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from newsingest.crawl.client import parse_retry_after
+from newsingest.crawl.config import CrawlConfig
+from newsingest.crawl.health import summarize
+from newsingest.crawl.robots import RobotsPolicy, agent_token
+from newsingest.crawl.state import DocumentCache, UndatedLedger, ValidatorStore
+from newsingest.crawl.throttle import TokenBucket
+from newsingest.models import FetchResult
+
+UA = "newsingest/0.1 (+https://github.com/newsingest/newsingest)"
+
+
+def test_validators_persist_between_runs(tmp_path: Path) -> None:
+    store = ValidatorStore(str(tmp_path), "src")
+    store.remember("https://ex.com/a", '"v1"', "Tue, 03 Nov 2026 10:00:00 GMT")
+    store.remember("https://ex.com/b", None, None)
+    store.save()
+    again = ValidatorStore(str(tmp_path), "src")
+    assert again.headers_for("https://ex.com/a") == {
+        "If-None-Match": '"v1"',
+        "If-Modified-Since": "Tue, 03 Nov 2026 10:00:00 GMT",
+    }
+    assert again.headers_for("https://ex.com/b") == {}
+    assert not list(tmp_path.rglob("*.tmp-*"))
+
+
+def test_undated_ledger_remembers_and_expires(tmp_path: Path) -> None:
+    now = datetime(2026, 11, 5, tzinfo=UTC)
+    ledger = UndatedLedger(str(tmp_path), "src", now=now)
+    ledger.add("https://ex.com/a")
+    ledger.save()
+    assert "https://ex.com/a" in UndatedLedger(str(tmp_path), "src", now=now + timedelta(days=30))
+    assert "https://ex.com/a" not in UndatedLedger(str(tmp_path), "src", now=now + timedelta(days=400))
+
+
+def test_document_cache(tmp_path: Path) -> None:
+    cache = DocumentCache(str(tmp_path), "src")
+    assert cache.load("https://ex.com/feed") is None
+    cache.store("https://ex.com/feed", b"<rss/>")
+    assert cache.load("https://ex.com/feed") == b"<rss/>"
+
+
+def test_robots_policy() -> None:
+    text = (
+        b"User-agent: *\nDisallow: /private/\nCrawl-delay: 2\n\nUser-agent: newsingest\nDisallow: /*.pdf$\n"
+    )
+    policy = RobotsPolicy.from_response(200, text)
+    assert agent_token(UA) == "newsingest"
+    assert policy.allowed("https://ex.com/private/x", UA)  # our own group replaces the * group
+    assert not policy.allowed("https://ex.com/files/report.pdf", UA)
+    assert not policy.allowed("https://ex.com/private/x", "OtherBot/1.0")
+    assert policy.crawl_delay("OtherBot/1.0") == 2.0
+    assert RobotsPolicy.from_response(404, b"").allowed("https://ex.com/anything", UA)
+    assert RobotsPolicy.from_response(503, b"").status == "unavailable"
+    assert not RobotsPolicy.from_response(None, b"").allowed("https://ex.com/", UA)
+
+
+def test_token_bucket_spaces_calls() -> None:
+    async def run() -> float:
+        bucket = TokenBucket(rate=20.0)
+        started = time.monotonic()
+        for _ in range(5):
+            await bucket.acquire()
+        return time.monotonic() - started
+
+    assert 0.18 <= asyncio.run(run()) < 0.5  # first token free, then 4 x 50 ms
+
+
+def test_retry_after_parsing() -> None:
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == pytest.approx(10.0)
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def test_health_summary() -> None:
+    rows = [
+        FetchResult(url="a", source="s", ok=True, status=200, attempts=1, bytes=10),
+        FetchResult(url="b", source="s", not_modified=True, status=304, attempts=1),
+        FetchResult(url="c", source="s", error_class="robots"),
+        FetchResult(url="d", source="s", ok=True, status=200, attempts=3, throttled=True),
+        FetchResult(url="e", source="s", error_class="http_4xx", status=404, attempts=1),
+        FetchResult(url="x", source="t", error_class="timeout", attempts=4),
+        FetchResult(url="y", source="t", error_class="timeout", attempts=4),
+        FetchResult(url="z", source="t", error_class="connect", attempts=4),
+    ]
+    s, t = summarize(rows)
+    assert (s.fetched, s.not_modified, s.blocked_by_robots, s.rate_limited, s.retried) == (2, 1, 1, 1, 1)
+    assert s.errors_by_class == {"http_4xx": 1, "robots": 1} and not s.failing
+    assert t.failing and "3 of 3" in (t.reason or "") and "timeout" in (t.reason or "")
+
+
+def test_config_from_env() -> None:
+    cfg = CrawlConfig.from_env(
+        {
+            "NEWSINGEST_CRAWL_MAX_ATTEMPTS": "2",
+            "NEWSINGEST_CRAWL_OBEY_ROBOTS": "false",
+            "NEWSINGEST_CRAWL_SSRF_EXEMPT": "127.0.0.1:8765, localhost:8765",
+            "NEWSINGEST_CRAWL_READ_TIMEOUT": "1.5",
+        }
+    )
+    assert (cfg.max_attempts, cfg.obey_robots, cfg.read_timeout) == (2, False, 1.5)
+    assert cfg.ssrf_exempt == ("127.0.0.1:8765", "localhost:8765")
+    with pytest.raises(ValueError, match="NEWSINGEST_CRAWL_MAX_ATTEMPTS='many'"):
+        CrawlConfig.from_env({"NEWSINGEST_CRAWL_MAX_ATTEMPTS": "many"})

@@ -1,0 +1,169 @@
+"""Entity normalisation on hand-built mention lists (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+from newsingest.enrich.entities import Mention
+from newsingest.enrich.normalize import acronym, clean_surface, is_junk, split_mention
+
+
+def mentions(text: str, spans: list[tuple[str, str]]) -> list[Mention]:
+    """Mentions for each (surface, label), located at successive occurrences in ``text``."""
+    out, pos = [], {}
+    for surface, label in spans:
+        start = text.index(surface, pos.get(surface, 0))
+        pos[surface] = start + 1
+        out.append(Mention(surface, label, start, start + len(surface)))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean", "person"),
+    [
+        ("President Vladimir Putin", "Vladimir Putin", True),
+        ("Foreign Minister Asaad al-Shaibani", "Asaad al-Shaibani", True),
+        ("Mr. Smith", "Smith", True),
+        ("Putin's", "Putin", False),
+        ("the European Union", "European Union", False),
+        ("“Biden”", "Biden", False),
+        ("U.S.", "U.S.", False),
+        ("Microsoft Corp.", "Microsoft Corp", False),
+    ],
+)
+def test_clean_surface(raw, clean, person):
+    assert clean_surface(raw) == (clean, person)
+
+
+@pytest.mark.parametrize("text", ["12", "A", "he", "It", "Getty Images", "Monday", "2024", "iphone-ish"])
+def test_junk(text):
+    assert is_junk(text)
+
+
+@pytest.mark.parametrize("text", ["IT", "Apple", "Ho Chi Minh City", "U.N."])
+def test_not_junk(text):
+    assert not is_junk(text)
+
+
+def test_split_mention_at_scores_dashes_and_brackets():
+    assert [p.strip() for _, p in split_mention("Lithuania - Danius Gleveckas")] == [
+        "Lithuania",
+        "Danius Gleveckas",
+    ]
+    assert [p.strip() for _, p in split_mention("Scott Draper ( Australia")] == ["Scott Draper", "Australia"]
+    assert [p.strip() for _, p in split_mention("Atlanta 5 Pittsburgh 1")] == ["Atlanta", "Pittsburgh"]
+    assert [p.strip() for _, p in split_mention("Boeing 747", numbers=False)] == ["Boeing 747"]
+
+
+def test_acronym():
+    assert acronym("International Monetary Fund") == "IMF"
+    assert acronym("Organisation for Economic Co-operation and Development") == "OECD"
+
+
+def test_short_forms_merge_into_full_name_and_titles_strip(normalizer):
+    text = (
+        "Syrian Foreign Minister Asaad al-Shaibani met Vladimir Putin in Moscow. "
+        "Shaibani said the talks went well. Putin agreed. Mr Shaibani then left for Damascus."
+    )
+    ms = mentions(
+        text,
+        [
+            ("Syrian", "NORP"), ("Foreign Minister Asaad al-Shaibani", "PERSON"),
+            ("Vladimir Putin", "PERSON"), ("Moscow", "GPE"), ("Shaibani", "ORG"), ("Putin", "PERSON"),
+            ("Mr Shaibani", "PERSON"),
+            ("Damascus", "GPE"),
+        ],
+    )  # fmt: skip
+    ents = {e.name: e for e in normalizer.normalize(ms, text_length=len(text), title_end=0, lead_end=80)}
+    assert ents["Asaad al-Shaibani"].type == "person"
+    assert ents["Asaad al-Shaibani"].count == 3
+    assert ents["Vladimir Putin"].count == 2
+    assert "Shaibani" not in ents and "Putin" not in ents
+    assert ents["Syrian"].type == "other"
+    assert ents["Moscow"].country == "RU" and ents["Damascus"].country == "SY"
+    assert ents["Moscow"].lat == pytest.approx(55.75, abs=0.1)
+
+
+def test_ambiguous_last_name_is_not_merged(normalizer):
+    text = "Bill Clinton and Hillary Clinton spoke. Clinton said no."
+    ms = mentions(text, [("Bill Clinton", "PERSON"), ("Hillary Clinton", "PERSON"), ("Clinton", "PERSON")])
+    names = {e.name for e in normalizer.normalize(ms, text_length=len(text))}
+    assert names == {"Bill Clinton", "Hillary Clinton", "Clinton"}
+
+
+def test_aliases_give_one_canonical_form(normalizer):
+    text = "The U.S. and Britain met the EU. US officials and UK ministers flew to the United States."
+    ms = mentions(
+        text,
+        [
+            ("U.S.", "GPE"),
+            ("Britain", "GPE"),
+            ("EU", "ORG"),
+            ("US", "GPE"),
+            ("UK", "GPE"),
+            ("United States", "GPE"),
+        ],
+    )
+    ents = {e.name: e for e in normalizer.normalize(ms, text_length=len(text))}
+    assert set(ents) == {"United States", "United Kingdom", "European Union"}
+    assert ents["United States"].count == 3 and ents["United States"].country == "US"
+    assert ents["United Kingdom"].country == "GB"
+    assert ents["European Union"].type == "organisation"
+
+
+def test_acronym_merges_into_expansion(normalizer):
+    text = (
+        "The Organisation for Economic Co-operation and Development "
+        "(OECD) said growth slowed. The OECD added."
+    )
+    ms = mentions(
+        text,
+        [
+            ("The Organisation for Economic Co-operation and Development", "ORG"),
+            ("OECD", "ORG"),
+            ("OECD", "ORG"),
+        ],
+    )
+    ents = normalizer.normalize(ms, text_length=len(text))
+    assert [(e.name, e.count) for e in ents] == [
+        ("Organisation for Economic Co-operation and Development", 3)
+    ]
+
+
+def test_type_conflicts_fixed_by_gazetteer_and_majority(normalizer):
+    text = "Germany beat France. Germany were better. Jane Doe of Germany scored. Paris reacted. Doe smiled."
+    ms = mentions(
+        text,
+        [
+            ("Germany", "ORG"), ("France", "GPE"), ("Germany", "PERSON"), ("Jane Doe", "PERSON"),
+            ("Germany", "GPE"), ("Paris", "PERSON"), ("Doe", "ORG"),
+        ],
+    )  # fmt: skip
+    ents = {e.name: e for e in normalizer.normalize(ms, text_length=len(text))}
+    assert ents["Germany"].type == "location" and ents["Germany"].count == 3
+    assert ents["Paris"].type == "location"
+    assert ents["Jane Doe"].type == "person" and ents["Jane Doe"].count == 2
+
+
+def test_junk_and_numeric_labels_dropped(normalizer):
+    text = "He met them on Monday at 5pm; 2024 was big. It said 40%."
+    ms = mentions(
+        text, [("He", "PERSON"), ("Monday", "DATE"), ("2024", "DATE"), ("It", "ORG"), ("40%", "PERCENT")]
+    )
+    assert normalizer.normalize(ms, text_length=len(text)) == []
+
+
+def test_salience_prefers_frequent_early_title_entities(normalizer):
+    text = "Apple sues Samsung\n\nApple filed suit. Apple said more. Late in the story, Nokia was named."
+    ms = mentions(
+        text, [("Apple", "ORG"), ("Samsung", "ORG"), ("Apple", "ORG"), ("Apple", "ORG"), ("Nokia", "ORG")]
+    )
+    ents = normalizer.normalize(ms, text_length=len(text), title_end=18, lead_end=40)
+    assert [e.name for e in ents] == ["Apple", "Samsung", "Nokia"]
+    assert 0 < ents[-1].salience < ents[0].salience <= 1
+
+
+def test_gazetteer_recall_and_datelines(normalizer):
+    text = "BELGRADE 1996-08-22\nTalks with Hungary resumed, officials in Budapest said."
+    ents = {e.name: e for e in normalizer.normalize([], text_length=len(text), text=text)}
+    assert {"Belgrade", "Hungary", "Budapest"} <= set(ents)
+    assert ents["Belgrade"].country == "RS"
