@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 UV="${UV:-.newsingest/tools/bin/uv}"
 [ -x "$UV" ] || UV=uv
-for req in requirements requirements-dev requirements-bench requirements-tools; do
+for req in requirements requirements-deploy requirements-dev requirements-bench requirements-tools; do
   [ -f "$req.txt" ] || continue
   "$UV" pip compile "$req.txt" --python-version 3.11 --generate-hashes --quiet \
     --no-header --emit-index-url --output-file "$req.lock"

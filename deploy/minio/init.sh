@@ -20,7 +20,11 @@ cat > /tmp/newsingest-policy.json <<POLICY
 POLICY
 mc admin policy create local newsingest-archive /tmp/newsingest-policy.json   # creates or replaces
 mc admin user add local "$NEWSINGEST_S3_ACCESS_KEY" "$NEWSINGEST_S3_SECRET_KEY"
-if ! mc admin user info local "$NEWSINGEST_S3_ACCESS_KEY" | grep -q newsingest-archive; then
-  mc admin policy attach local newsingest-archive --user "$NEWSINGEST_S3_ACCESS_KEY"
+# attach fails when the policy is attached already (a rerun): accept only that case (no grep in the image)
+if ! out=$(mc admin policy attach local newsingest-archive --user "$NEWSINGEST_S3_ACCESS_KEY" 2>&1); then
+  case "$out" in
+    *already*) echo "policy already attached" ;;
+    *) echo "$out" >&2; exit 1 ;;
+  esac
 fi
 echo "minio-init: bucket $NEWSINGEST_S3_BUCKET ready for user $NEWSINGEST_S3_ACCESS_KEY"

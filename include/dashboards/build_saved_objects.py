@@ -183,7 +183,10 @@ def tsvb(id_: str, title: str, index: str, time_field: str, series: list[dict[st
         "default_timefield": time_field,
         "isModelInvalid": False,
     }
-    return visualization(id_, title, "metrics", [], params, pattern_id=None, description=description)
+    vis = visualization(id_, title, "metrics", [], params, pattern_id=None, description=description)
+    # as Dashboards' own 7.10.0 migration leaves TSVB objects: no search source
+    vis["attributes"]["kibanaSavedObjectMeta"] = {"searchSourceJSON": "{}"}
+    return vis
 
 
 def _series(id_: str, label: str, metric: dict[str, Any], *, chart: str, stacked: str, fmt: str) -> dict:

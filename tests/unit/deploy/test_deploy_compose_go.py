@@ -25,9 +25,13 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def composecheck(tmp_path_factory) -> str:
-    out = tmp_path_factory.mktemp("composecheck") / "composecheck"
+    work = tmp_path_factory.mktemp("composecheck")
+    env = dict(os.environ)
+    if not env.get("HOME"):  # go keeps its module and build caches under $HOME by default
+        env.update(GOCACHE=str(work / "gocache"), GOMODCACHE=str(work / "gomod"), GOPATH=str(work / "gopath"))
+    out = work / "composecheck"
     proc = subprocess.run(
-        [GO, "build", "-o", str(out), "."], cwd=TOOL, capture_output=True, text=True, timeout=900
+        [GO, "build", "-o", str(out), "."], cwd=TOOL, env=env, capture_output=True, text=True, timeout=900
     )
     assert proc.returncode == 0, proc.stderr
     return str(out)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,17 @@ def test_dockerignore_keeps_secrets_and_bulk_out(path):
 def test_dockerfile_runs_as_the_airflow_user():
     users = [a for w, a in _instructions() if w == "USER"]
     assert users and users[-1] == "airflow"
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")
+@pytest.mark.parametrize(
+    ("script", "shell"),
+    [
+        ("deploy/minio/init.sh", "sh"),
+        ("deploy/opensearch/node-entrypoint.sh", "bash"),
+        ("deploy/airflow/init.sh", "bash"),
+    ],
+)
+def test_shell_scripts_pass_shellcheck(script, shell):
+    proc = subprocess.run(["shellcheck", "-s", shell, str(REPO / script)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout

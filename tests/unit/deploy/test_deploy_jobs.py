@@ -177,6 +177,7 @@ def test_helm_values_keep_secrets_out():
     assert "metadataConnection" not in HELM["data"] and HELM["data"]["metadataSecretName"]
     for entry in HELM["secret"]:
         assert set(entry) == {"envName", "secretName", "secretKey"}, entry
+    assert HELM["webserver"]["defaultUser"]["enabled"] is False, "the chart's default user is admin/admin"
     names = {e["name"] for e in HELM["env"]}
     assert not any("PASSWORD" in n or "SECRET" in n for n in names)
 

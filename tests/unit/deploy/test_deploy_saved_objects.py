@@ -174,3 +174,24 @@ def test_fields_are_served_by_real_indices_from_the_templates(opensearch_url, ob
         assert failures == []
     finally:
         client.indices.delete(index=",".join(names.values()), ignore_unavailable=True)
+
+
+# Latest saved-object migration per type in OpenSearch Dashboards (src/plugins/*/server/saved_objects/
+# *_migrations.ts). An object stamped with a newer version is refused on import ("belongs to a more recent
+# version"); an older one is migrated on import.
+OSD_LATEST_MIGRATION = {
+    "index-pattern": "7.6.0",
+    "search": "7.9.3",
+    "visualization": "7.10.0",
+    "dashboard": "7.9.3",
+}
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in text.split("."))
+
+
+def test_migration_versions_are_known_to_dashboards(objects):
+    for obj in objects:
+        stamped = obj["migrationVersion"][obj["type"]]
+        assert _version(stamped) <= _version(OSD_LATEST_MIGRATION[obj["type"]]), obj["id"]

@@ -1,0 +1,85 @@
+"""The compose storage-root settings against a local S3 server: run files and WARC archives on s3://.
+
+Uses exactly the environment that docker-compose.yaml gives the Airflow containers
+(NEWSINGEST_STORAGE_ROOT=s3://..., FSSPEC_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID/SECRET), pointed at moto's
+S3 server on 127.0.0.1 instead of MinIO. s3fs and moto are not in the dev lock (s3fs is image-only:
+requirements-deploy.txt), so this module is skipped unless both are installed.
+"""
+
+from __future__ import annotations
+
+import socket
+from datetime import UTC, datetime
+
+import pytest
+from compose_support import filled_env, interpolate_tree, load_compose
+
+pytest.importorskip("s3fs", reason="s3fs is a deploy-only dependency (requirements-deploy.txt)")
+moto_server = pytest.importorskip("moto.server", reason="moto[server] is needed for a local S3 endpoint")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def s3_env(monkeypatch):
+    import boto3
+    import fsspec
+
+    port = _free_port()
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    compose_env = interpolate_tree(load_compose(), filled_env())["services"]["airflow-worker"]["environment"]
+    endpoint = f"http://127.0.0.1:{port}"
+    for key in (
+        "NEWSINGEST_STORAGE_ROOT",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_DEFAULT_REGION",
+    ):
+        monkeypatch.setenv(key, compose_env[key])
+    assert compose_env["FSSPEC_S3_ENDPOINT_URL"] == "http://minio:9000"
+    monkeypatch.setenv("FSSPEC_S3_ENDPOINT_URL", endpoint)  # moto here, MinIO in compose
+    monkeypatch.setitem(fsspec.config.conf, "s3", {"endpoint_url": endpoint})  # env is read at import
+    bucket = compose_env["NEWSINGEST_STORAGE_ROOT"].removeprefix("s3://").split("/")[0]
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket=bucket)
+    fsspec.filesystem("s3").invalidate_cache()
+    yield compose_env["NEWSINGEST_STORAGE_ROOT"]
+    server.stop()
+
+
+def test_run_files_round_trip_on_the_s3_storage_root(s3_env):
+    from newsingest import storage
+    from newsingest.config import load_settings
+
+    root = load_settings().storage_root
+    assert root == s3_env and root.startswith("s3://")
+    path = storage.stage_path(root, "manual__2026-11-27", "clean", "daily-ledger", "batch-1")
+    assert storage.write_jsonl_gz(path, [{"doc_id": "a"}, {"doc_id": "b"}]) == 2
+    assert list(storage.read_jsonl_gz(path)) == [{"doc_id": "a"}, {"doc_id": "b"}]
+    assert storage.list_files(storage.join(root, "runs")) == [path]  # no temporary object left behind
+
+
+def test_warc_archive_is_published_and_read_back_from_s3(s3_env):
+    from newsingest.config import load_settings
+    from newsingest.crawl import archive
+
+    path = archive.warc_path(load_settings().storage_root, "manual__2026-11-27", "daily-ledger", "b1")
+    warc = archive.WarcFile(path)
+    warc.write_exchange(
+        url="http://example.org/a",
+        method="GET",
+        request_headers=[("User-Agent", "t")],
+        status=200,
+        reason="OK",
+        http_version="HTTP/1.1",
+        response_headers=[("Content-Type", "text/html; charset=utf-8")],
+        body=b"<html><body>hello</body></html>",
+        when=datetime.now(UTC),
+    )
+    warc.close()
+    urls = [getattr(r, "url", None) for r in archive.iter_archive(path)]
+    assert "http://example.org/a" in urls
