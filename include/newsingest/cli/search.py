@@ -159,12 +159,16 @@ def search_command(
 @_connection_options
 def rank_eval_command(judgements: str, k: int | None, as_json: bool, url: str, alias: str) -> None:
     """nDCG@k of `newsingest search` over a judgements file (OpenSearch _rank_eval)."""
+    from opensearchpy.exceptions import NotFoundError
+
     from newsingest.load.rank_eval import JudgementsError, run_rank_eval
 
     try:
         result = run_rank_eval(_client(url), alias, judgements, k=k)
     except JudgementsError as exc:
         raise click.BadParameter(str(exc), param_hint="JUDGEMENTS") from exc
+    except NotFoundError as exc:
+        raise click.ClickException(f"index alias {alias!r} does not exist at {url}") from exc
     if as_json:
         click.echo(json.dumps(result.__dict__, indent=2))
         return
@@ -174,8 +178,10 @@ def rank_eval_command(judgements: str, k: int | None, as_json: bool, url: str, a
         click.echo(
             f"  {score:.3f}  {qid}" + (f"  ({unrated} unrated hits in the top {result.k})" if unrated else "")
         )
+    if result.skipped_queries:
+        click.echo(f"skipped (no rated document indexed): {', '.join(result.skipped_queries)}")
     if result.missing:
-        click.echo(f"rated documents not in the index: {', '.join(result.missing)}")
+        click.echo(f"rated documents not in the index: {len(result.missing)}")
 
 
 commands: list[click.Command] = [search_command, rank_eval_command]

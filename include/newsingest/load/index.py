@@ -247,12 +247,20 @@ def relaxed_refresh(client: OpenSearch, target: str, interval: str = "-1") -> It
 
     The previous value is always put back (an index that had no explicit value gets the default back),
     also when the block raises, and the indices are refreshed once. Yields the physical index names.
+    Meant for one writer (a backfill): if the interval is already ``interval`` when called (another
+    loader relaxed it and has not finished), the index default is restored rather than ``interval``.
     """
     current = client.indices.get_settings(index=target, name="index.refresh_interval")
     before = {
         index: data.get("settings", {}).get("index", {}).get("refresh_interval")
         for index, data in current.items()
     }
+    for index, value in before.items():
+        if value == interval:
+            log.warning(
+                "refresh_interval on %s is already %s; will restore the default afterwards", index, value
+            )
+            before[index] = None
     indices = sorted(before)
     for index in indices:
         client.indices.put_settings(index=index, body={"index": {"refresh_interval": interval}})

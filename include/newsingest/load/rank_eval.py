@@ -1,7 +1,7 @@
 """Measure search relevance with OpenSearch's ``_rank_eval`` API (nDCG@k over judged documents).
 
-A judgements file (JSON or YAML) lists queries and graded ratings (0-3) of documents named by ``doc_id``
-or by URL (canonical or fetched)::
+A judgements file (JSON or YAML) lists queries and graded ratings (0-3) of documents named by ``doc_id``,
+by URL (canonical or fetched), or by URL ``path`` (matches any host, e.g. the sample site on any port)::
 
     {"k": 10,
      "queries": [{"id": "ecb", "query": "ECB interest rates", "filters": {"countries": ["DE"]},
@@ -37,6 +37,11 @@ class Rating:
     rating: int
     doc_id: str | None = None
     url: str | None = None
+    path: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.doc_id or self.url or self.path or ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class RankEvalResult:
     per_query: dict[str, float]
     unrated_hits: dict[str, list[str]]  # query id -> doc ids in the top k nobody rated
     missing: list[str]  # rated documents not found in the index
+    skipped_queries: list[str] = field(default_factory=list)  # none of their rated documents is indexed
 
 
 def parse_judgements(data: Any, origin: str = "<judgements>") -> Judgements:
@@ -87,9 +93,11 @@ def parse_judgements(data: Any, origin: str = "<judgements>") -> Judgements:
         for m, r in enumerate(raw.get("ratings") or []):
             if not isinstance(r, dict) or not isinstance(r.get("rating"), int) or r["rating"] < 0:
                 raise JudgementsError(f"{where} ({qid}): ratings[{m}] needs an integer 'rating' >= 0")
-            if not (r.get("doc_id") or r.get("url")):
-                raise JudgementsError(f"{where} ({qid}): ratings[{m}] needs 'doc_id' or 'url'")
-            ratings.append(Rating(rating=r["rating"], doc_id=r.get("doc_id"), url=r.get("url")))
+            if not (r.get("doc_id") or r.get("url") or r.get("path")):
+                raise JudgementsError(f"{where} ({qid}): ratings[{m}] needs 'doc_id', 'url' or 'path'")
+            ratings.append(
+                Rating(rating=r["rating"], doc_id=r.get("doc_id"), url=r.get("url"), path=r.get("path"))
+            )
         if not ratings:
             raise JudgementsError(f"{where} ({qid}): no ratings")
         queries.append(JudgedQuery(id=qid, query=text, ratings=tuple(ratings), filters=filters))
@@ -114,18 +122,22 @@ def load_judgements(path: str | Path) -> Judgements:
 def _resolve(
     client: OpenSearch, alias: str, judgements: Judgements
 ) -> tuple[dict[str, tuple[str, str]], list]:
-    """Map every rated doc_id/url to (physical index, _id)."""
-    ids = sorted({r.doc_id for q in judgements.queries for r in q.ratings if r.doc_id})
-    urls = sorted({r.url for q in judgements.queries for r in q.ratings if r.url})
+    """Map every rated doc_id/url/path to (physical index, _id)."""
+    ratings = [r for q in judgements.queries for r in q.ratings]
+    ids = sorted({r.doc_id for r in ratings if r.doc_id})
+    urls = sorted({r.url for r in ratings if r.url})
+    paths = sorted({r.path for r in ratings if r.path and not (r.doc_id or r.url)})
     should: list[dict[str, Any]] = []
     if ids:
         should.append({"ids": {"values": ids}})
     if urls:
         should += [{"terms": {"canonical_url": urls}}, {"terms": {"url": urls}}]
+    for path in paths:
+        should += [{"wildcard": {f: {"value": f"*{path}"}}} for f in ("canonical_url", "url")]
     response = client.search(
         index=alias,
         body={
-            "size": len(ids) + 2 * len(urls),
+            "size": len(ids) + 2 * len(urls) + 4 * len(paths),
             "query": {"bool": {"should": should}},
             "_source": ["canonical_url", "url"],
         },
@@ -134,10 +146,13 @@ def _resolve(
     for hit in response["hits"]["hits"]:
         ref = (hit["_index"], hit["_id"])
         found[hit["_id"]] = ref
-        for key in ("canonical_url", "url"):
-            if hit["_source"].get(key):
-                found[hit["_source"][key]] = ref
-    missing = [key for key in (*ids, *urls) if key not in found]
+        for value in (hit["_source"].get("canonical_url"), hit["_source"].get("url")):
+            if value:
+                found[value] = ref
+                for path in paths:
+                    if value.endswith(path):
+                        found.setdefault(path, ref)
+    missing = [key for key in (*ids, *urls, *paths) if key not in found]
     return found, missing
 
 
@@ -149,21 +164,29 @@ def run_rank_eval(
     k: int | None = None,
     query_builder: QueryBuilder = build_query,
 ) -> RankEvalResult:
-    """nDCG@k of ``query_builder`` (default: the search command's query) over the judged queries."""
+    """nDCG@k of ``query_builder`` (default: the search command's query) over the judged queries.
+
+    Queries none of whose rated documents are in the index are left out (``skipped_queries``).
+    """
     if not isinstance(judgements, Judgements):
         judgements = load_judgements(judgements)
     k = k or judgements.k
     found, missing = _resolve(client, alias, judgements)
-    requests = []
+    requests, skipped = [], []
     for q in judgements.queries:
         ratings = []
         for r in q.ratings:
-            ref = found.get(r.doc_id or "") or found.get(r.url or "")
+            ref = found.get(r.key)
             if ref:
                 ratings.append({"_index": ref[0], "_id": ref[1], "rating": r.rating})
+        if not ratings:
+            skipped.append(q.id)
+            continue
         requests.append(
             {"id": q.id, "request": {"query": query_builder(q.query, **q.filters)}, "ratings": ratings}
         )
+    if not requests:
+        raise JudgementsError(f"none of the judged documents is in {alias!r}; nothing to evaluate")
     body = {"requests": requests, "metric": {"dcg": {"k": k, "normalize": True}}}
     response = client.rank_eval(index=alias, body=body)
     if response.get("failures"):
@@ -180,4 +203,5 @@ def run_rank_eval(
             if d.get("unrated_docs")
         },
         missing=missing,
+        skipped_queries=skipped,
     )

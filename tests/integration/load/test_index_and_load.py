@@ -174,6 +174,11 @@ def test_refresh_interval_is_restored_after_a_failed_load(
     assert refresh_interval(opensearch, info.index) is None
     assert count(opensearch, alias) == len(fixture_articles) == report.received
 
+    # Already relaxed (a loader that has not finished): the default is restored, never "-1" for good.
+    opensearch.indices.put_settings(index=info.index, body={"index": {"refresh_interval": "-1"}})
+    load_articles(opensearch, alias, fixture_articles[:2], dead_letter_path=None, relax_refresh=True)
+    assert refresh_interval(opensearch, info.index) is None
+
 
 def test_reindex_swaps_aliases_atomically_and_keeps_old_until_dropped(
     opensearch: OpenSearch, alias: str, fixture_articles: list[EnrichedArticle]

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from newsingest.cli import main
+from newsingest.cli.search import search_command
 from newsingest.load.bulk import load_articles
 from newsingest.load.index import drop_alias_and_indices, ensure_index
-from newsingest.load.rank_eval import load_judgements, run_rank_eval
+from newsingest.load.rank_eval import load_judgements, parse_judgements, run_rank_eval
 from newsingest.load.search import cluster_candidates, search
 from newsingest.models import EnrichedArticle
 from opensearchpy import OpenSearch
@@ -150,7 +150,7 @@ def test_rank_eval_floor(opensearch: OpenSearch, loaded: str) -> None:
     judgements = load_judgements(FIXTURES / "judgements.json")
     ours = run_rank_eval(opensearch, loaded, judgements)
     naive = run_rank_eval(opensearch, loaded, judgements, query_builder=lambda q, **_: {"match": {"body": q}})
-    assert ours.missing == []
+    assert ours.missing == [] and ours.skipped_queries == []
     assert ours.metric == "nDCG@10" and set(ours.per_query) == {q.id for q in judgements.queries}
     assert ours.score >= NDCG_FLOOR, ours.per_query
     assert ours.score > naive.score, (ours.per_query, naive.per_query)
@@ -158,16 +158,32 @@ def test_rank_eval_floor(opensearch: OpenSearch, loaded: str) -> None:
 
 def test_search_command_text_and_json(opensearch: OpenSearch, loaded: str, opensearch_url: str) -> None:
     runner = CliRunner()
-    base = ["search", "--url", opensearch_url, "--index", loaded]
-    text = runner.invoke(main, [*base, "heatwave", "--country", "es", "-n", "3"])
+    base = ["--url", opensearch_url, "--index", loaded]
+    text = runner.invoke(search_command, [*base, "heatwave", "--country", "es", "-n", "3"])
     assert text.exit_code == 0, text.output
     assert "2 articles in 1 story for 'heatwave'" in text.output
     assert "[+1 more copy]" in text.output and "countries: ES (2)" in text.output
-    as_json = runner.invoke(main, [*base, "measles", "--json", "--facets", "0"])
+    as_json = runner.invoke(search_command, [*base, "measles", "--json", "--facets", "0"])
     data = json.loads(as_json.output)
     assert data["hits"][0]["title"] == "WHO warns of measles surge as vaccination rates drop"
     assert data["facets"] == {}
-    missing = runner.invoke(main, ["search", "--url", opensearch_url, "--index", "t_load_absent", "x"])
+    missing = runner.invoke(search_command, ["--url", opensearch_url, "--index", "t_load_absent", "x"])
     assert missing.exit_code == 1 and "index alias 't_load_absent' does not exist" in missing.output
-    bad = runner.invoke(main, [*base, "x", "--since", "last week"])
+    bad = runner.invoke(search_command, [*base, "x", "--since", "last week"])
     assert bad.exit_code == 2 and "since='last week' is not an ISO date" in bad.output
+
+
+def test_rank_eval_skips_queries_without_indexed_judgements(opensearch: OpenSearch, loaded: str) -> None:
+    data = {
+        "queries": [
+            {
+                "id": "known",
+                "query": "measles",
+                "ratings": [{"path": "/04/02/who-measles-warning", "rating": 3}],
+            },
+            {"id": "absent", "query": "x", "ratings": [{"url": "https://nowhere.example/a", "rating": 3}]},
+        ]
+    }
+    result = run_rank_eval(opensearch, loaded, parse_judgements(data))
+    assert result.skipped_queries == ["absent"] and result.missing == ["https://nowhere.example/a"]
+    assert set(result.per_query) == {"known"} and result.score == 1.0
