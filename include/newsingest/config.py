@@ -32,11 +32,24 @@ class Settings:
     sample_site_host: str = "127.0.0.1"
     sample_site_port: int = 8765
     user_agent: str = "newsingest/0.1 (+https://github.com/newsingest/newsingest)"
+    index_shards: int | None = None  # None: the template's default
+    index_replicas: int | None = None
+    index_refresh_interval: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def sample_site_url(self) -> str:
         return f"http://{self.sample_site_host}:{self.sample_site_port}"
+
+
+def _opt_int(name: str) -> int | None:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name}={raw!r}: expected a whole number") from exc
 
 
 def load_settings() -> Settings:
@@ -52,4 +65,7 @@ def load_settings() -> Settings:
         user_agent=_env(
             "NEWSINGEST_USER_AGENT", "newsingest/0.1 (+https://github.com/newsingest/newsingest)"
         ),
+        index_shards=_opt_int("NEWSINGEST_INDEX_SHARDS"),
+        index_replicas=_opt_int("NEWSINGEST_INDEX_REPLICAS"),
+        index_refresh_interval=os.environ.get("NEWSINGEST_INDEX_REFRESH_INTERVAL") or None,
     )

@@ -1,6 +1,6 @@
 """The record types that flow between stages, in one place.
 
-discover -> DiscoveredURL -> fetch -> FetchResult -> clean -> CleanedArticle -> enrich -> EnrichedArticle -> load
+discover → DiscoveredURL → fetch → FetchResult → clean → CleanedArticle → enrich → EnrichedArticle → load
 
 Every record serialises to one JSON object (``to_json``/``from_json``) so stages can store
 them as gzip JSON Lines between tasks. Datetimes are timezone-aware and stored as ISO 8601.
@@ -52,7 +52,7 @@ class FetchResult(Record):
     source: str
     final_url: str | None = None
     status: int | None = None  # HTTP status; None when no response came
-    ok: bool = False
+    ok: bool = False  # the fetch succeeded: 2xx, or 304 (then not_modified is set and there is no body)
     not_modified: bool = False
     error_class: str | None = (
         None  # timeout, connect, reset, http_4xx, http_5xx, too_large, robots, ssrf, ...

@@ -54,7 +54,9 @@ def _source(settings: Settings, name: str):
     raise ValueError(f"{settings.sources_file}: no source named {name!r}")
 
 
-def discover_stage(settings: Settings, run_id: str, source: str, start: datetime, end: datetime) -> dict[str, Any]:
+def discover_stage(
+    settings: Settings, run_id: str, source: str, start: datetime, end: datetime
+) -> dict[str, Any]:
     """Discover candidate URLs of ``source`` published in [start, end)."""
     from newsingest.crawl.discover import discover
 
@@ -66,12 +68,16 @@ def discover_stage(settings: Settings, run_id: str, source: str, start: datetime
     return {"source": source, "path": path, "discovered": count, "channels": dict(channels)}
 
 
-def fetch_stage(settings: Settings, run_id: str, source: str, discover_path: str, *, force: bool = False) -> dict[str, Any]:
+def fetch_stage(
+    settings: Settings, run_id: str, source: str, discover_path: str, *, force: bool = False
+) -> dict[str, Any]:
     """Fetch the discovered URLs into the WARC archive; write one FetchResult per URL."""
     from newsingest.crawl.fetch import fetch_urls
 
     urls = [DiscoveredURL.from_json(r) for r in storage.read_jsonl_gz(discover_path)]
-    results = fetch_urls(urls, {source: _source(settings, source)}, run_id=run_id, settings=settings, force=force)
+    results = fetch_urls(
+        urls, {source: _source(settings, source)}, run_id=run_id, settings=settings, force=force
+    )
     path = _out(settings, run_id, "fetch", source)
     storage.write_jsonl_gz(path, (r.to_json() for r in results))
     errors = Counter(r.error_class for r in results if r.error_class)
@@ -99,14 +105,24 @@ def clean_stage(settings: Settings, run_id: str, source: str, fetch_path: str) -
         if not result.ok or result.not_modified:
             if not result.ok:
                 reason = f"fetch:{result.error_class or 'error'}"
-                dropped.append(DroppedPage(url=result.url, source=source, stage="fetch", reason=reason,
-                                           detail=result.error))
+                dropped.append(
+                    DroppedPage(
+                        url=result.url, source=source, stage="fetch", reason=reason, detail=result.error
+                    )
+                )
             continue
         try:
             response = read_response(result)
         except Exception as exc:  # a corrupt archive record loses this page only
-            dropped.append(DroppedPage(url=result.url, source=source, stage="clean", reason="archive_unreadable",
-                                       detail=str(exc)[:500]))
+            dropped.append(
+                DroppedPage(
+                    url=result.url,
+                    source=source,
+                    stage="clean",
+                    reason="archive_unreadable",
+                    detail=str(exc)[:500],
+                )
+            )
             continue
         outcome = clean_page(
             response.text,
@@ -128,8 +144,13 @@ def clean_stage(settings: Settings, run_id: str, source: str, fetch_path: str) -
     storage.write_jsonl_gz(dropped_path, (d.to_json() for d in dropped))
     reasons = Counter(d.reason for d in dropped)
     log.info("clean %s: %d articles, dropped %s", source, len(articles), dict(reasons))
-    return {"source": source, "path": path, "dropped_path": dropped_path, "cleaned": len(articles),
-            "dropped": dict(reasons)}
+    return {
+        "source": source,
+        "path": path,
+        "dropped_path": dropped_path,
+        "cleaned": len(articles),
+        "dropped": dict(reasons),
+    }
 
 
 def enrich_stage(
@@ -156,10 +177,21 @@ def load_stage(settings: Settings, run_id: str, source: str, enrich_path: str, c
     from newsingest.load.bulk import load_articles
     from newsingest.load.index import ensure_index
 
-    ensure_index(client, alias=settings.index_alias)
+    ensure_index(
+        client,
+        alias=settings.index_alias,
+        shards=settings.index_shards,
+        replicas=settings.index_replicas,
+        refresh_interval=settings.index_refresh_interval,
+    )
     articles = (EnrichedArticle.from_json(r) for r in storage.read_jsonl_gz(enrich_path))
-    dead_letter = storage.join(settings.storage_root, "runs", storage.safe_part(run_id), "dead-letter",
-                               f"{storage.safe_part(source)}.jsonl.gz")
+    dead_letter = storage.join(
+        settings.storage_root,
+        "runs",
+        storage.safe_part(run_id),
+        "dead-letter",
+        f"{storage.safe_part(source)}.jsonl.gz",
+    )
     report = load_articles(client, settings.index_alias, articles, dead_letter_path=dead_letter)
     summary = {"source": source, **_as_dict(report)}
     log.info("load %s: %s", source, summary)

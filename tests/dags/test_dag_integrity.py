@@ -12,8 +12,20 @@ import pytest
 DAGS_DIR = Path(__file__).resolve().parents[2] / "dags"
 DAG_FILES = sorted(p for p in DAGS_DIR.glob("*.py") if not p.name.startswith("_"))
 # Modules that must never load while Airflow parses a DAG file (model loading, parsers, clients).
-HEAVY = ("spacy", "bs4", "lxml", "opensearchpy", "lingua", "yake", "datasketch", "warcio",
-         "newsingest.enrich", "newsingest.clean", "newsingest.crawl", "newsingest.load")
+HEAVY = (
+    "spacy",
+    "bs4",
+    "lxml",
+    "opensearchpy",
+    "lingua",
+    "yake",
+    "datasketch",
+    "warcio",
+    "newsingest.enrich",
+    "newsingest.clean",
+    "newsingest.crawl",
+    "newsingest.load",
+)
 
 
 @pytest.fixture(scope="module")

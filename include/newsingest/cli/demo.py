@@ -30,8 +30,13 @@ def _done(started: float) -> None:
 
 @click.command()
 @click.option("--query", default="", help="Search to run at the end (default: everything, newest first).")
-@click.option("--day", "days", multiple=True, type=click.DateTime(["%Y-%m-%d"]),
-              help="Only run these days (default: every day of the sample site).")
+@click.option(
+    "--day",
+    "days",
+    multiple=True,
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Only run these days (default: every day of the sample site).",
+)
 def demo(query: str, days: tuple) -> None:
     """Start OpenSearch and the sample site, run news_ingest for each sample day, then search."""
     from newsingest.services.airflow import AirflowStandalone, migrate
@@ -68,14 +73,24 @@ def demo(query: str, days: tuple) -> None:
     from newsingest.load.client import make_client
     from newsingest.load.search import search
 
-    result = search(make_client(settings.opensearch_url), settings.index_alias, query, size=5, facet_size=5)
+    client = make_client(settings.opensearch_url)
+    result = search(client, settings.index_alias, query, size=5, facet_size=5)
     print_result(result)
     _done(t)
+
+    from newsingest.config import DATA_DIR
+    from newsingest.load.rank_eval import run_rank_eval
+
+    judged = run_rank_eval(client, settings.index_alias, DATA_DIR / "sample_judgements.json")
+    click.echo(
+        f"\nRelevance check (OpenSearch _rank_eval, {len(judged.per_query)} judged queries): "
+        f"{judged.metric}@{judged.k} = {judged.score:.3f}"
+    )
 
     airflow = AirflowStandalone(settings)
     click.echo(
         "\nNext:\n"
-        "  search yourself:     .venv/bin/newsingest search \"your words\" --person ... --topic ...\n"
+        '  search yourself:     .venv/bin/newsingest search "your words" --person ... --topic ...\n'
         f"  open the Airflow UI: .venv/bin/newsingest services start airflow   then {airflow.url}\n"
         f"                       user admin, password in {airflow.password_file}\n"
         "  stop everything:     .venv/bin/newsingest services stop"

@@ -57,9 +57,15 @@ def opensearch_conn_uri(url: str) -> str:
     )
 
 
-def airflow_env(settings: Settings, *, api_port: int = API_PORT) -> dict[str, str]:
-    """Environment for every ``airflow`` command and for ``dag.test()`` in tests."""
-    home = airflow_home(settings)
+def airflow_env(settings: Settings, *, api_port: int = API_PORT, home: Path | None = None) -> dict[str, str]:
+    """Environment for every ``airflow`` command and for ``dag.test()`` in tests.
+
+    ``home`` (default: ``airflow_home(settings)``) and an ``api_port`` other than 8080 are explicit and win
+    over the caller's environment; other ``AIRFLOW__*`` variables already set in the environment win over
+    the embedded defaults.
+    """
+    home_given = home is not None
+    home = home or airflow_home(settings)
     env = {
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
@@ -74,6 +80,7 @@ def airflow_env(settings: Settings, *, api_port: int = API_PORT) -> dict[str, st
             home / "simple_auth_manager_passwords.json.generated"
         ),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+        "AIRFLOW__API__HOST": "127.0.0.1",
         "AIRFLOW__API__PORT": str(api_port),
         "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{api_port}",
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
@@ -93,6 +100,8 @@ def airflow_env(settings: Settings, *, api_port: int = API_PORT) -> dict[str, st
     env.setdefault("AIRFLOW_CONN_OPENSEARCH_DEFAULT", opensearch_conn_uri(settings.opensearch_url))
     # A user's own connection or settings win over the embedded defaults (an explicit port wins over both).
     explicit = {"AIRFLOW__API__PORT", "AIRFLOW__API__BASE_URL"} if api_port != API_PORT else set()
+    if home_given:
+        explicit |= {key for key, value in env.items() if key.startswith("AIRFLOW__") and str(home) in value}
     for key in list(env):
         if key.startswith(("AIRFLOW__", "AIRFLOW_CONN_")) and key in os.environ and key not in explicit:
             env[key] = os.environ[key]
@@ -133,8 +142,16 @@ def ensure_pools(settings: Settings) -> None:
 class AirflowStandalone:
     """``airflow standalone`` (api-server with UI and REST, scheduler, dag-processor, triggerer)."""
 
-    def __init__(self, settings: Settings, *, api_port: int = API_PORT, env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        api_port: int = API_PORT,
+        env: dict[str, str] | None = None,
+        home: Path | None = None,
+    ):
         self.settings = settings
+        self.home = home or airflow_home(settings)
         self.api_port = api_port
         self.extra_env = dict(env or {})
         self.daemon = Daemon("airflow", settings.home)
@@ -145,7 +162,7 @@ class AirflowStandalone:
 
     @property
     def password_file(self) -> Path:
-        return airflow_home(self.settings) / "simple_auth_manager_passwords.json.generated"
+        return self.home / "simple_auth_manager_passwords.json.generated"
 
     def admin_password(self) -> str | None:
         try:
@@ -160,12 +177,19 @@ class AirflowStandalone:
         except (urllib.error.URLError, OSError):
             return False
 
-    def start(self, timeout: float = 240.0) -> str:
+    def start(self, timeout: float = 420.0) -> str:
+        """Start ``airflow standalone`` (it migrates the database itself) and create the pools."""
         if self.is_up():
+            self.ensure_pools()
             return self.url
-        migrate(self.settings)
-        env = {**os.environ, **airflow_env(self.settings, api_port=self.api_port), **self.extra_env}
-        self.daemon.start([_airflow_bin(), "standalone"], env=env, cwd=airflow_home(self.settings))
+        home = self.home
+        home.mkdir(parents=True, exist_ok=True)
+        env = {
+            **os.environ,
+            **airflow_env(self.settings, api_port=self.api_port, home=home),
+            **self.extra_env,
+        }
+        self.daemon.start([_airflow_bin(), "standalone"], env=env, cwd=home)
         if not wait_until(
             self.is_up, timeout=timeout, interval=2, alive=lambda: self.daemon.pid() is not None
         ):
@@ -174,7 +198,22 @@ class AirflowStandalone:
                 f"Airflow did not answer on {self.url} within {timeout:.0f}s; "
                 f"log: {self.daemon.log_file}\n{self.daemon.log_tail()}"
             )
+        self.ensure_pools()
         return self.url
+
+    def api(self):
+        """A REST client logged in as the SimpleAuthManager admin (``AirflowAPI``)."""
+        from newsingest.services.airflow_api import AirflowAPI
+
+        password = self.admin_password()
+        if password is None:
+            raise ServiceError(f"no admin password in {self.password_file}; has Airflow started once?")
+        return AirflowAPI(self.url, "admin", password)
+
+    def ensure_pools(self) -> None:
+        """Create or resize the ``crawl`` pool through the REST API."""
+        with self.api() as api:
+            api.ensure_pool(CRAWL_POOL, crawl_pool_slots(), CRAWL_POOL_DESCRIPTION)
 
     def describe(self) -> str:
         """Where to go and how to log in, for the ``services start airflow`` output."""

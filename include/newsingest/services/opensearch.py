@@ -100,9 +100,18 @@ class OpenSearchNode:
             return
         mvn = shutil.which("mvn")
         if mvn is None:
-            raise ServiceError("Maven (mvn) is needed to fetch the OpenSearch jars; install it (apt-get install maven).")
+            raise ServiceError(
+                "Maven (mvn) is needed to fetch the OpenSearch jars; install it (apt-get install maven)."
+            )
         env = {**os.environ, "JAVA_HOME": str(find_java_home())}
-        cmd = [mvn, "-B", "-f", str(POM_DIR / "pom.xml"), f"-Dmaven.repo.local={self.settings.home / 'm2'}", "package"]
+        cmd = [
+            mvn,
+            "-B",
+            "-f",
+            str(POM_DIR / "pom.xml"),
+            f"-Dmaven.repo.local={self.settings.home / 'm2'}",
+            "package",
+        ]
         if quiet:
             cmd.insert(1, "-q")
         proc = subprocess.run(cmd, env=env, capture_output=quiet, text=True)
@@ -122,7 +131,9 @@ class OpenSearchNode:
     def is_up(self) -> bool:
         return self.health() is not None
 
-    def start(self, *, timeout: float = 180.0, heap: str = "1g", extra_settings: dict[str, str] | None = None) -> str:
+    def start(
+        self, *, timeout: float = 180.0, heap: str = "1g", extra_settings: dict[str, str] | None = None
+    ) -> str:
         """Start the node unless one already answers; wait for green. Returns the URL."""
         if self.is_up():
             return self.url

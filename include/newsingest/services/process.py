@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -48,7 +49,9 @@ class Daemon:
             return None
         return pid
 
-    def start(self, argv: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path | None = None) -> int:
+    def start(
+        self, argv: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path | None = None
+    ) -> int:
         """Start ``argv`` detached from this process group, logging to the log file."""
         self.pid_file.parent.mkdir(parents=True, exist_ok=True)
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -91,7 +94,9 @@ class Daemon:
             return "(no log yet)"
 
 
-def wait_until(check: Callable[[], bool], *, timeout: float, interval: float = 0.5, alive: Callable[[], bool]) -> bool:
+def wait_until(
+    check: Callable[[], bool], *, timeout: float, interval: float = 0.5, alive: Callable[[], bool]
+) -> bool:
     """Poll ``check`` until it is true, the time is up, or ``alive`` says the process died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -107,17 +112,13 @@ def _signal_group(pid: int, sig: signal.Signals) -> None:
     try:
         os.killpg(pid, sig)
     except (ProcessLookupError, PermissionError):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, sig)
-        except ProcessLookupError:
-            pass
 
 
 def _reap(pid: int) -> None:
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 def _is_zombie(pid: int) -> bool:

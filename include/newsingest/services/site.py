@@ -29,13 +29,24 @@ class SampleSiteService:
     def start(self, timeout: float = 30.0) -> str:
         if self.is_up():
             return self.url
-        argv = [sys.executable, "-m", "newsingest.cli", "site", "serve",
-                "--host", self.settings.sample_site_host, "--port", str(self.settings.sample_site_port)]
+        argv = [
+            sys.executable,
+            "-m",
+            "newsingest.cli",
+            "site",
+            "serve",
+            "--host",
+            self.settings.sample_site_host,
+            "--port",
+            str(self.settings.sample_site_port),
+        ]
         self.daemon.start(argv)
         if not wait_until(self.is_up, timeout=timeout, alive=lambda: self.daemon.pid() is not None):
             self.daemon.stop(timeout=5)
-            raise ServiceError(f"the sample site did not answer on {self.url}; log: {self.daemon.log_file}\n"
-                               f"{self.daemon.log_tail()}")
+            raise ServiceError(
+                f"the sample site did not answer on {self.url}; log: {self.daemon.log_file}\n"
+                f"{self.daemon.log_tail()}"
+            )
         return self.url
 
     def stop(self) -> bool:

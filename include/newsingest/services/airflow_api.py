@@ -1,0 +1,184 @@
+"""A small client for Airflow 3's REST API (``/api/v2``): token, pools, DAG pause, backfills, runs.
+
+Used by ``AirflowStandalone`` (to create the ``crawl`` pool) and by the end-to-end tests; it is what an
+operator would script with curl (see ``docs/backfill.md``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+TERMINAL = {"success", "failed"}
+
+
+class AirflowAPIError(RuntimeError):
+    """The API answered with an error; the message has the method, path, status and Airflow's detail."""
+
+
+class AirflowAPI:
+    """Authenticated calls to one Airflow API server (any auth manager serving ``/auth/token``)."""
+
+    def __init__(self, base_url: str, username: str, password: str, *, timeout: float = 30.0):
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout)
+        self._credentials = (username, password)
+        self._token: str | None = None
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> AirflowAPI:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def token(self) -> str:
+        """A JWT access token from ``POST /auth/token`` (cached; renewed on 401)."""
+        if self._token is None:
+            username, password = self._credentials
+            resp = self._http.post("/auth/token", json={"username": username, "password": password})
+            if resp.status_code not in (200, 201):
+                raise AirflowAPIError(f"POST /auth/token: HTTP {resp.status_code}: {resp.text[:300]}")
+            self._token = resp.json()["access_token"]
+        return self._token
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        for attempt in (1, 2):
+            resp = self._http.request(
+                method, f"/api/v2{path}", headers={"Authorization": f"Bearer {self.token()}"}, **kwargs
+            )
+            if resp.status_code == 401 and attempt == 1:
+                self._token = None
+                continue
+            break
+        if resp.status_code >= 400:
+            raise AirflowAPIError(f"{method} /api/v2{path}: HTTP {resp.status_code}: {resp.text[:1000]}")
+        return resp.json() if resp.content else None
+
+    # ------------------------------------------------------------------ resources
+
+    def ensure_pool(self, name: str, slots: int, description: str = "") -> dict:
+        """Create the pool, or set its slots and description when it exists."""
+        body = {"name": name, "slots": slots, "description": description, "include_deferred": False}
+        try:
+            return self.request("POST", "/pools", json=body)
+        except AirflowAPIError as exc:
+            if "HTTP 409" not in str(exc):
+                raise
+        return self.request("PATCH", f"/pools/{name}", json=body)
+
+    def set_paused(self, dag_id: str, paused: bool) -> dict:
+        return self.request("PATCH", f"/dags/{dag_id}", json={"is_paused": paused})
+
+    def wait_for_dag(self, dag_id: str, timeout: float = 180.0) -> dict:
+        """Wait until the DAG processor has parsed ``dag_id``; raises with the import errors if not."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return self.request("GET", f"/dags/{dag_id}")
+            except AirflowAPIError as exc:
+                if "HTTP 404" not in str(exc):
+                    raise
+            if time.monotonic() > deadline:
+                errors = self.request("GET", "/importErrors").get("import_errors", [])
+                raise AirflowAPIError(
+                    f"DAG {dag_id} not parsed within {timeout:.0f}s; import errors: {errors}"
+                )
+            time.sleep(2)
+
+    def create_backfill(
+        self,
+        dag_id: str,
+        from_date: datetime,
+        to_date: datetime,
+        *,
+        reprocess_behavior: str = "none",
+        max_active_runs: int = 2,
+        dag_run_conf: dict | None = None,
+        run_backwards: bool = False,
+    ) -> dict:
+        """``POST /api/v2/backfills``; reprocess_behavior is ``none``, ``failed`` or ``completed``."""
+        return self.request(
+            "POST",
+            "/backfills",
+            json={
+                "dag_id": dag_id,
+                "from_date": from_date.isoformat(),
+                "to_date": to_date.isoformat(),
+                "run_backwards": run_backwards,
+                "dag_run_conf": dag_run_conf or {},
+                "reprocess_behavior": reprocess_behavior,
+                "max_active_runs": max_active_runs,
+            },
+        )
+
+    def backfill(self, backfill_id: int) -> dict:
+        return self.request("GET", f"/backfills/{backfill_id}")
+
+    def dag_runs(self, dag_id: str, **filters: Any) -> list[dict]:
+        params = {"limit": 100, **filters}
+        return self.request("GET", f"/dags/{dag_id}/dagRuns", params=params)["dag_runs"]
+
+    def dag_run(self, dag_id: str, run_id: str) -> dict:
+        return self.request("GET", f"/dags/{dag_id}/dagRuns/{run_id}")
+
+    def trigger(
+        self, dag_id: str, logical_date: datetime, conf: dict | None = None, run_id: str | None = None
+    ) -> dict:
+        body: dict[str, Any] = {"logical_date": logical_date.isoformat(), "conf": conf or {}}
+        if run_id:
+            body["dag_run_id"] = run_id
+        return self.request("POST", f"/dags/{dag_id}/dagRuns", json=body)
+
+    def task_instances(self, dag_id: str, run_id: str) -> list[dict]:
+        return self.request("GET", f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances", params={"limit": 500})[
+            "task_instances"
+        ]
+
+    def task_log(
+        self, dag_id: str, run_id: str, task_id: str, try_number: int = 1, map_index: int = -1
+    ) -> str:
+        """The task's log as text (the structured log's events joined)."""
+        data = self.request(
+            "GET",
+            f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}",
+            params={"map_index": map_index, "full_content": True},
+            headers={"Accept": "application/json"},
+        )
+        content = data.get("content", "") if isinstance(data, dict) else data
+        if isinstance(content, list):
+            return "\n".join(
+                str(item.get("event", item)) if isinstance(item, dict) else str(item) for item in content
+            )
+        return str(content)
+
+    def wait_for_runs(
+        self, dag_id: str, run_ids: Iterable[str], *, timeout: float = 900.0, poll: float = 5.0
+    ) -> dict[str, dict]:
+        """Wait until every run is success or failed; returns the runs by id. Raises on timeout."""
+        wanted = set(run_ids)
+        deadline = time.monotonic() + timeout
+        while True:
+            runs = {r["dag_run_id"]: r for r in self.dag_runs(dag_id) if r["dag_run_id"] in wanted}
+            if len(runs) == len(wanted) and all(r["state"] in TERMINAL for r in runs.values()):
+                return runs
+            if time.monotonic() > deadline:
+                states = {rid: runs.get(rid, {}).get("state", "missing") for rid in sorted(wanted)}
+                raise AirflowAPIError(f"runs of {dag_id} not finished within {timeout:.0f}s: {states}")
+            time.sleep(poll)
+
+    def runs_between(self, dag_id: str, start: datetime, end: datetime) -> list[dict]:
+        """Runs whose logical date is in [start, end], oldest first."""
+        runs = self.dag_runs(
+            dag_id,
+            logical_date_gte=start.isoformat(),
+            logical_date_lte=end.isoformat(),
+            order_by="logical_date",
+        )
+        return runs
