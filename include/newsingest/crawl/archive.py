@@ -290,6 +290,9 @@ def read_response(result: FetchResult, *, cap: int = READ_CAP) -> ArchivedRespon
         with fsspec.open(result.warc_path, "rb") as fh:
             fh.seek(result.warc_offset)
             record = next(iter(ArchiveIterator(fh)))
+            target = record.rec_headers.get_header("WARC-Target-URI")
+            if record.rec_type == "response" and target not in (result.final_url, result.url):
+                raise ArchiveError(f"{where}: record is for {target}, not {result.final_url or result.url}")
             return _response_from(record, where=where, encoding=result.encoding, cap=cap)
     except FileNotFoundError as exc:
         raise ArchiveError(f"{where}: archive not found") from exc

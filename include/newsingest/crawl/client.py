@@ -12,8 +12,10 @@ import asyncio
 import email.utils
 import logging
 import random
+import re
 import ssl
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,7 +42,7 @@ from newsingest.crawl.urls import URLError, canonicalize, host_key
 log = logging.getLogger(__name__)
 
 Kind = Literal["page", "document", "robots"]
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 # Failures that count towards giving a host up for the run.
 HOST_FAILURES = frozenset({"timeout", "connect", "reset", "protocol", "http_5xx", "rate_limited"})
 LOOPBACK_HOSTS = ("127.", "localhost", "[::1]", "::1")
@@ -63,6 +65,7 @@ class Exchange:
     error_class: str | None = None
     error: str | None = None
     attempt: int = 1
+    truncated: bool = False  # body cut at the cap (robots.txt only; pages fail with too_large)
 
 
 @dataclass
@@ -126,6 +129,15 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - (now if now is not None else time.time()))
 
 
+def status_error(status: int) -> tuple[str | None, str | None]:
+    """(error_class, message) for an HTTP status; (None, None) below 400."""
+    if status < 400:
+        return None, None
+    if status == 429:
+        return "rate_limited", "HTTP 429"
+    return ("http_4xx" if status < 500 else "http_5xx"), f"HTTP {status}"
+
+
 def _classify(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, SSRFBlocked):
         return "ssrf", str(exc)
@@ -155,11 +167,16 @@ class Fetcher:
     ) -> None:
         self.config = config
         self.user_agent = user_agent
+        if not re.search(r"https?://|@", user_agent):
+            log.warning("User-Agent %r has no contact URL or e-mail; set NEWSINGEST_USER_AGENT", user_agent)
         self.archive = archive
         self._rng = rng or random.Random()
         self._global = asyncio.Semaphore(config.global_concurrency)
         self._hosts: dict[str, HostState] = {}
-        self._clients: list[httpx.AsyncClient] = []
+        self._clients: set[httpx.AsyncClient] = set()
+        # Idle lanes, oldest first; past the limit the oldest is closed (crawls touch many hosts).
+        self._idle: deque[tuple[HostState, bool, httpx.AsyncClient]] = deque()
+        self._max_idle = config.max_idle_connections or 2 * config.global_concurrency + 8
         self._ssl: ssl.SSLContext | None = None
         self._guard = GuardedBackend(config.ssrf_exempt)
 
@@ -170,7 +187,7 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        for client in self._clients:
+        for client in list(self._clients):
             await client.aclose()
         self._clients.clear()
 
@@ -181,7 +198,7 @@ class Fetcher:
         alive across requests without a shared pool scanning every connection on every request."""
         cfg = self.config
         if self._ssl is None:
-            self._ssl = ssl.create_default_context(cafile=_certifi_where())
+            self._ssl = httpx.create_ssl_context(trust_env=True)  # certifi, or SSL_CERT_FILE / SSL_CERT_DIR
         limits = httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=30.0)
         transport = httpx.AsyncHTTPTransport(http2=cfg.http2, limits=limits, retries=0, verify=self._ssl)
         if not allow_private:
@@ -201,12 +218,25 @@ class Fetcher:
             follow_redirects=False,
             headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
         )
-        self._clients.append(client)
+        self._clients.add(client)
         return client
 
     def _take_lane(self, state: HostState, allow_private: bool) -> httpx.AsyncClient:
         lanes = state.lanes.setdefault(allow_private, [])
-        return lanes.pop() if lanes else self._new_client(allow_private)
+        if not lanes:
+            return self._new_client(allow_private)
+        client = lanes.pop()
+        self._idle = deque(entry for entry in self._idle if entry[2] is not client)
+        return client
+
+    async def _return_lane(self, state: HostState, allow_private: bool, client: httpx.AsyncClient) -> None:
+        state.lanes.setdefault(allow_private, []).append(client)
+        self._idle.append((state, allow_private, client))
+        while len(self._idle) > self._max_idle:
+            old_state, old_private, old = self._idle.popleft()
+            old_state.lanes[old_private].remove(old)
+            self._clients.discard(old)
+            await old.aclose()
 
     def host(self, url: str, rate: float) -> HostState:
         key = host_key(url)
@@ -241,8 +271,6 @@ class Fetcher:
                     policy = RobotsPolicy(
                         "unavailable", detail=f"robots.txt {resp.error_class}: {resp.error}"
                     )
-                elif resp.error_class == "too_large":
-                    policy = RobotsPolicy.from_response(200, resp.body)
                 else:
                     policy = RobotsPolicy.from_response(resp.status, resp.body)
                 delay = policy.crawl_delay(self.user_agent)
@@ -264,9 +292,12 @@ class Fetcher:
         rate: float = 1.0,
         allow_private: bool = False,
         source: str = "",
-        headers: dict[str, str] | None = None,
+        conditional: Callable[[str], dict[str, str]] | None = None,
     ) -> Response:
-        """GET ``url`` politely (robots, throttling, retries, redirects, caps); failures are on the result."""
+        """GET ``url`` politely (robots, throttling, retries, redirects, caps); failures are on the result.
+
+        ``conditional(hop_url)`` returns the If-None-Match / If-Modified-Since headers for each hop.
+        """
         started = time.monotonic()
         resp = Response(url=url, final_url=url, fetched_at=datetime.now(UTC))
         seen: set[str] = set()
@@ -288,7 +319,9 @@ class Fetcher:
                     return self._fail(resp, error_class, policy.detail, started)
                 if not policy.allowed(current, self.user_agent):
                     return self._fail(resp, "robots", f"disallowed by robots.txt: {current}", started)
-            ex = await self._with_retries(current, state, kind, allow_private, source, headers or {}, resp)
+            # Validators belong to the URL that answered with them, so each hop asks for its own.
+            hop_headers = conditional(current) if conditional else {}
+            ex = await self._with_retries(current, state, kind, allow_private, source, hop_headers, resp)
             if ex is None:  # failure recorded on resp
                 break
             location = _header(ex.response_headers, "location")
@@ -356,12 +389,7 @@ class Fetcher:
                 status = ex.status or 0
                 resp.status, resp.headers = status, ex.response_headers
                 retryable = status in RETRY_STATUSES
-                resp.error_class = resp.error = None
-                if status >= 400:
-                    resp.error_class = "http_4xx" if status < 500 else "http_5xx"
-                    resp.error = f"HTTP {status}"
-                if status == 429:
-                    resp.error_class = "rate_limited"
+                resp.error_class, resp.error = status_error(status)
                 retry_after = _header(ex.response_headers, "retry-after")
                 if status == 429 or (status == 503 and retry_after):
                     resp.throttled = True
@@ -417,7 +445,7 @@ class Fetcher:
                 try:
                     return await self._send(client, url, headers, cfg, cap, allowed_types, resp, kind)
                 finally:
-                    state.lanes[allow_private].append(client)
+                    await self._return_lane(state, allow_private, client)
 
     async def _send(
         self,
@@ -432,7 +460,11 @@ class Fetcher:
     ) -> Exchange:
         request = client.build_request("GET", url, headers=headers)
         ex = Exchange(
-            url=url, method="GET", request_headers=list(request.headers.items()), when=datetime.now(UTC)
+            url=url,
+            method="GET",
+            request_headers=list(request.headers.items()),
+            when=datetime.now(UTC),
+            attempt=resp.attempts,
         )
         try:
             async with asyncio.timeout(cfg.connect_timeout + cfg.read_timeout * 3):
@@ -488,7 +520,7 @@ class Fetcher:
         ):
             raise FetchFailure("content_type", f"content type {media_type(content_type)!r} not accepted")
         declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > cap:
+        if kind != "robots" and declared and declared.isdigit() and int(declared) > cap:
             raise FetchFailure("too_large", f"Content-Length {declared} exceeds the {cap}-byte cap")
         try:
             decoder = Decoder(response.headers.get("content-encoding"), cap)
@@ -498,35 +530,32 @@ class Fetcher:
         body = bytearray()
         async for chunk in response.aiter_raw():
             raw += chunk
-            if len(raw) > cap:
-                raise FetchFailure("too_large", f"body exceeds the {cap}-byte cap")
             try:
                 body += decoder.feed(chunk)
             except BodyTooLarge as exc:
+                if kind == "robots":  # RFC 9309: use the first part of an over-long robots.txt
+                    ex.truncated = True
+                    break
                 raise FetchFailure("too_large", f"{exc} (decompression)") from exc
             except Exception as exc:
                 raise FetchFailure(
                     "decode", f"corrupt {response.headers.get('content-encoding')} body: {exc}"
                 ) from exc
+            if len(raw) > cap:
+                if kind == "robots":
+                    ex.truncated = True
+                    break
+                raise FetchFailure("too_large", f"body exceeds the {cap}-byte cap")
         ex.raw_body = bytes(raw)
         if 200 <= status < 300 and allowed_types is not None:
             binary = sniff_binary(body)
             if binary and not (binary == "gzip data" and kind == "document"):  # sitemap.xml.gz
                 label = media_type(content_type) or "no content type"
                 raise FetchFailure("content_type", f"body is {binary} ({label})")
-        resp.body = bytes(body)
+        resp.body = bytes(body[:cap])
         if 200 <= status < 300:
             resp.encoding = resolve_charset(resp.body, content_type)
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:
     return next((v for k, v in headers if k.lower() == name), None)
-
-
-def _certifi_where() -> str | None:
-    try:
-        import certifi
-
-        return certifi.where()
-    except ImportError:  # system trust store
-        return None

@@ -36,6 +36,7 @@ class CrawlConfig:
     max_retry_time: float = 120.0  # total time budget per URL for retries
     global_concurrency: int = 32
     host_concurrency: int = 2
+    max_idle_connections: int = 0  # idle keep-alive connections kept across hosts; 0 = 2 x global + 8
     max_crawl_delay: float = 30.0  # robots.txt Crawl-delay is capped at this
     host_failure_limit: int = 8  # consecutive failures after which a host is given up for the run
     obey_robots: bool = True

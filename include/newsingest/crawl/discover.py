@@ -91,7 +91,6 @@ class _Discovery:
         """Body (and charset) of a discovery document, from the network or, on 304, the cache."""
         outcome = DocumentOutcome(url, channel)
         self.report.documents.append(outcome)
-        headers = self.validators.headers_for(url)
         for conditional in (True, False):
             resp = await self.fetcher.get(
                 url,
@@ -99,7 +98,7 @@ class _Discovery:
                 rate=self.source.rate_limit,
                 allow_private=self.source.allow_private,
                 source=self.source.name,
-                headers=headers if conditional else {},
+                conditional=self.validators.headers_for if conditional else None,
             )
             outcome.status, outcome.error_class, outcome.error = resp.status, resp.error_class, resp.error
             if resp.not_modified:
@@ -111,7 +110,7 @@ class _Discovery:
             if not resp.ok:
                 log.warning("%s: %s %s: %s", self.source.name, channel, url, resp.error)
                 return None
-            self.validators.remember(url, resp.header("etag"), resp.header("last-modified"))
+            self.validators.remember(resp.final_url, resp.header("etag"), resp.header("last-modified"))
             if resp.header("etag") or resp.header("last-modified"):
                 self.cache.store(url, resp.body)
             return resp.body, resp.encoding

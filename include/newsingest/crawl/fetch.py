@@ -13,7 +13,6 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TypeVar
 
 from newsingest.config import Settings
 from newsingest.crawl.aio import run_sync
@@ -26,12 +25,15 @@ from newsingest.models import DiscoveredURL, FetchResult
 from newsingest.sources import Source
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 def merge_urls(urls: Iterable[DiscoveredURL]) -> list[DiscoveredURL]:
-    """One entry per (source, canonical URL), channels merged, first date and title kept."""
+    """One entry per (source, canonical URL), channels merged, first date and title kept.
+
+    The entry's URL is the canonical one (tracking parameters removed), which is what gets fetched.
+    """
     merged: dict[tuple[str, str], DiscoveredURL] = {}
+    owned: set[tuple[str, str]] = set()  # entries copied here (the caller's objects are never mutated)
     for item in urls:
         try:
             key = (item.source, canonicalize(item.url))
@@ -39,8 +41,16 @@ def merge_urls(urls: Iterable[DiscoveredURL]) -> list[DiscoveredURL]:
             key = (item.source, item.url)
         found = merged.get(key)
         if found is None:
-            merged[key] = item.model_copy(deep=True)
+            channels = sorted(set(item.channels))
+            if item.url == key[1] and item.channels == channels:
+                merged[key] = item  # no copy: keeps memory per URL low on large runs
+            else:
+                merged[key] = item.model_copy(update={"url": key[1], "channels": channels}, deep=True)
+                owned.add(key)
             continue
+        if key not in owned:
+            found = merged[key] = found.model_copy(deep=True)
+            owned.add(key)
         found.channels = sorted(set(found.channels) | set(item.channels))
         found.published = found.published or item.published
         found.lastmod = found.lastmod or item.lastmod
@@ -56,7 +66,7 @@ def _to_result(item: DiscoveredURL, resp: Response) -> FetchResult:
         source=item.source,
         final_url=resp.final_url,
         status=resp.status,
-        ok=resp.ok,
+        ok=resp.ok or (resp.not_modified and resp.error_class is None),  # a 304 is a successful fetch
         not_modified=resp.not_modified,
         error_class=resp.error_class,
         error=resp.error,
@@ -93,7 +103,7 @@ def archive_hook(sink: WarcSink) -> Callable[[str, Exchange], tuple[str, int]]:
                 body=ex.raw_body,
                 when=ex.when,
                 ip=ex.ip,
-                truncated="length" if ex.error_class == "too_large" else None,
+                truncated="length" if ex.truncated or ex.error_class == "too_large" else None,
             )
         else:
             info = {"error_class": ex.error_class, "error": ex.error, "attempt": ex.attempt}
@@ -112,22 +122,30 @@ async def afetch_urls(
     force: bool = False,
     config: CrawlConfig | None = None,
     batch: str | None = None,
+    on_result: Callable[[FetchResult], None] | None = None,
 ) -> list[FetchResult]:
     """Async core of :func:`fetch_urls`."""
     config = config or CrawlConfig.from_env()
     by_name = dict(sources) if isinstance(sources, Mapping) else {s.name: s for s in sources}
-    items = merge_urls(urls)
+    items: list[DiscoveredURL | None] = list(merge_urls(urls))
     results: list[FetchResult | None] = [None] * len(items)
+
+    def deliver(index: int, result: FetchResult) -> None:
+        items[index] = None  # done with the input record
+        if on_result is not None:
+            on_result(result)
+        else:
+            results[index] = result
+
     batch = batch or f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     sink = WarcSink(settings.storage_root, run_id, batch, config.warc_max_bytes)
     validators: dict[str, ValidatorStore] = {}
     queues: dict[str, deque[int]] = {}
     for index, item in enumerate(items):
+        assert item is not None
         source = by_name.get(item.source)
         if source is None:
-            results[index] = _error_result(
-                item, "unknown_source", f"source {item.source!r} is not configured"
-            )
+            deliver(index, _error_result(item, "unknown_source", f"source {item.source!r} is not configured"))
             continue
         if item.source not in validators:
             validators[item.source] = ValidatorStore(settings.storage_root, item.source)
@@ -137,25 +155,20 @@ async def afetch_urls(
         while queue:
             index = queue.popleft()
             item = items[index]
+            assert item is not None
             source = by_name[item.source]
             store = validators[item.source]
-            try:
-                key = canonicalize(item.url)
-            except URLError as exc:
-                results[index] = _error_result(item, "bad_url", str(exc))
-                continue
-            headers = {} if force else store.headers_for(key)
             resp = await fetcher.get(
                 item.url,
                 kind="page",
                 rate=source.rate_limit,
                 allow_private=source.allow_private,
                 source=source.name,
-                headers=headers,
+                conditional=None if force else store.headers_for,
             )
             if resp.ok:
-                store.remember(key, resp.header("etag"), resp.header("last-modified"))
-            results[index] = _to_result(item, resp)
+                store.remember(resp.final_url, resp.header("etag"), resp.header("last-modified"))
+            deliver(index, _to_result(item, resp))
 
     try:
         async with Fetcher(config, settings.user_agent, archive=archive_hook(sink)) as fetcher:
@@ -172,7 +185,7 @@ async def afetch_urls(
     for store in validators.values():
         store.save()
     done = [r for r in results if r is not None]
-    log.info("fetched %d URLs (%d ok) into %s", len(done), sum(r.ok for r in done), sink.closed_paths)
+    log.info("fetched %d URLs into %s", len(items), ", ".join(sink.closed_paths))
     return done
 
 
@@ -198,14 +211,24 @@ def fetch_urls(
     force: bool = False,
     config: CrawlConfig | None = None,
     batch: str | None = None,
+    on_result: Callable[[FetchResult], None] | None = None,
 ) -> list[FetchResult]:
     """Fetch every URL politely; returns one result per (source, canonical URL), in input order.
 
     Responses and failures are archived under ``<storage_root>/warc/<run_id>/<source>/<batch>.warc.gz``.
     ``force`` skips conditional GET headers (a full refetch); validators are still updated.
+    With ``on_result``, each result is handed over as soon as it is ready (completion order) and
+    not kept, so memory stays flat however many URLs there are; the returned list is then empty.
     """
     return run_sync(
         lambda: afetch_urls(
-            urls, sources, run_id=run_id, settings=settings, force=force, config=config, batch=batch
+            urls,
+            sources,
+            run_id=run_id,
+            settings=settings,
+            force=force,
+            config=config,
+            batch=batch,
+            on_result=on_result,
         )
     )

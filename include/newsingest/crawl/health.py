@@ -23,7 +23,7 @@ class SourceHealth(BaseModel):
 
     source: str
     total: int = 0
-    fetched: int = 0  # 2xx with a body
+    fetched: int = 0  # 2xx with a body (ok and not a 304)
     not_modified: int = 0
     errors: int = 0
     errors_by_class: dict[str, int] = Field(default_factory=dict)
@@ -53,7 +53,7 @@ def _summarize_one(source: str, rows: list[FetchResult]) -> SourceHealth:
     health = SourceHealth(
         source=source,
         total=len(rows),
-        fetched=sum(1 for r in rows if r.ok),
+        fetched=sum(1 for r in rows if r.ok and not r.not_modified),
         not_modified=sum(1 for r in rows if r.not_modified),
         errors=sum(classes.values()),
         errors_by_class=dict(sorted(classes.items())),

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import fsspec
 
 from newsingest import storage
+from newsingest.crawl.urls import URLError, canonicalize
 
 UNDATED_RETENTION = timedelta(days=180)
 
@@ -34,8 +35,8 @@ class ValidatorStore:
                 self._data[row["url"]] = {k: v for k, v in row.items() if k != "url"}
 
     def headers_for(self, url: str) -> dict[str, str]:
-        """Conditional request headers for ``url`` (empty if nothing is known)."""
-        known = self._data.get(url, {})
+        """Conditional request headers for ``url`` (canonicalised here; empty if nothing is known)."""
+        known = self._data.get(_key(url), {})
         headers = {}
         if known.get("etag"):
             headers["If-None-Match"] = known["etag"]
@@ -44,6 +45,8 @@ class ValidatorStore:
         return headers
 
     def remember(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        """Store the validators ``url`` answered with (forgets them when it sent none)."""
+        url = _key(url)
         if not (etag or last_modified):
             if self._data.pop(url, None) is not None:
                 self._dirty = True
@@ -57,6 +60,13 @@ class ValidatorStore:
         if self._dirty:
             storage.write_jsonl_gz(self.path, ({"url": u, **v} for u, v in sorted(self._data.items())))
             self._dirty = False
+
+
+def _key(url: str) -> str:
+    try:
+        return canonicalize(url)
+    except URLError:
+        return url
 
 
 class DocumentCache:

@@ -121,6 +121,18 @@ def test_window_channels_and_undated(publisher, static_server, crawl_settings, f
     assert _paths(again) == set(found) - {"a/undated-in-feed", "a/section-undated"}
 
 
+def test_discovery_fetches_are_archived_with_run_id(publisher, crawl_settings, fast_config) -> None:
+    from newsingest.crawl.archive import iter_archive
+    from newsingest.storage import list_files
+
+    discover(
+        publisher, DAY, DAY + timedelta(days=1), settings=crawl_settings, config=fast_config, run_id="r7"
+    )
+    [path] = list_files(f"{crawl_settings.storage_root}/warc/r7/pub", "*.warc.gz")
+    fetched = {r.url.rsplit("/", 1)[1] for r in iter_archive(path) if r.rec_type == "response"}
+    assert {"robots.txt", "feed.xml", "sitemap.xml", "news.xml", "2026-11.xml"} <= fetched
+
+
 def test_backfill_reads_the_old_sitemap(publisher, static_server, crawl_settings, fast_config) -> None:
     start = datetime(2026, 1, 15, tzinfo=UTC)
     items = discover(
@@ -204,3 +216,25 @@ def test_sample_site_sources(sample_site, crawl_settings, fast_config, monkeypat
     )
     expected = {i.url for i in everything if item_date(i) and day <= item_date(i) < day + timedelta(days=1)}
     assert {i.url for i in window} == expected and 0 < len(expected) < len(everything)
+
+
+def test_gzipped_sitemap_and_gzip_bomb_sitemap(static_server, crawl_settings, fast_config) -> None:
+    import gzip
+    from dataclasses import replace
+
+    base = static_server.url
+    doc = _urlset(f"<url><loc>{base}/a/gz-story</loc><lastmod>2026-11-03T10:00:00Z</lastmod></url>")
+    static_server.add("/s.xml.gz", gzip.compress(doc.encode()), "application/x-gzip")
+    static_server.add("/bomb.xml.gz", gzip.compress(b"<urlset>" + b" " * 30_000_000), "application/x-gzip")
+    source = Source(
+        name="gz",
+        homepage=base + "/",
+        sitemaps=[base + "/s.xml.gz", base + "/bomb.xml.gz"],
+        allow_private=True,
+        rate_limit=200.0,
+    )
+    config = replace(fast_config, max_document_bytes=1024 * 1024)
+    report = discover_report(source, DAY, DAY + timedelta(days=1), settings=crawl_settings, config=config)
+    assert _paths(report.urls) == {"a/gz-story"}
+    bomb = next(d for d in report.documents if d.url.endswith("bomb.xml.gz"))
+    assert bomb.error_class == "parse" and "exceeds" in (bomb.error or "")

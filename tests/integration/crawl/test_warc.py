@@ -69,3 +69,23 @@ def test_fsspec_storage_root(sample_site, crawl_settings, fast_config, make_sour
         make_urls(sample_site.url, "/ledger/"), [src], run_id="r2", settings=settings, config=fast_config
     )
     assert again[0].not_modified
+
+
+def test_streaming_results(sample_site, crawl_settings, fast_config, make_source, make_urls) -> None:
+    got = []
+    src = make_source(sample_site.url)
+    returned = fetch_urls(
+        make_urls(sample_site.url, "/ledger/", "/buzz/", "/nope.html"),
+        [src],
+        run_id="s",
+        settings=crawl_settings,
+        config=fast_config,
+        on_result=got.append,
+    )
+    assert returned == []
+    base = sample_site.url
+    assert sorted((r.url, r.status) for r in got) == [
+        (f"{base}/buzz/", 200),
+        (f"{base}/ledger/", 200),
+        (f"{base}/nope.html", 404),
+    ]

@@ -70,13 +70,16 @@ def test_round_trip(tmp_path: Path) -> None:
 
 def test_read_response_errors_are_clear(tmp_path: Path) -> None:
     path = warc_path(str(tmp_path), "r", "s", "b")
-    _write(path, 1)
+    [offset] = _write(path, 1)
     with pytest.raises(ArchiveError, match="no archived response"):
         read_response(FetchResult(url="u", source="s"))
     with pytest.raises(ArchiveError, match="expected a response record"):
         read_response(FetchResult(url="u", source="s", warc_path=path, warc_offset=0))
-    with pytest.raises(ArchiveError, match="corrupt or truncated"):
+    # A wrong offset never yields some other page: it fails, however warcio resynchronises.
+    with pytest.raises(ArchiveError, match=r"corrupt or truncated|expected a response record|record is for"):
         read_response(FetchResult(url="u", source="s", warc_path=path, warc_offset=7))
+    with pytest.raises(ArchiveError, match=r"record is for https://ex\.com/0, not https://ex\.com/other"):
+        read_response(FetchResult(url="https://ex.com/other", source="s", warc_path=path, warc_offset=offset))
     with pytest.raises(ArchiveError, match="not found"):
         read_response(FetchResult(url="u", source="s", warc_path=path + ".nope", warc_offset=0))
 

@@ -84,7 +84,7 @@ def test_retry_after_parsing() -> None:
 def test_health_summary() -> None:
     rows = [
         FetchResult(url="a", source="s", ok=True, status=200, attempts=1, bytes=10),
-        FetchResult(url="b", source="s", not_modified=True, status=304, attempts=1),
+        FetchResult(url="b", source="s", ok=True, not_modified=True, status=304, attempts=1),
         FetchResult(url="c", source="s", error_class="robots"),
         FetchResult(url="d", source="s", ok=True, status=200, attempts=3, throttled=True),
         FetchResult(url="e", source="s", error_class="http_4xx", status=404, attempts=1),
