@@ -1,1 +1,14 @@
-"""newsingest.clean"""
+"""newsingest.clean: our BeautifulSoup (lxml) article extractor.
+
+Entry points (``newsingest.clean.extract``):
+
+- ``extract(html, url, *, published_hint=None, title_hint=None, source=None) -> CleanedArticle``
+- ``clean_page(html, url, *, published_hint=None, title_hint=None, source=None, min_chars=250)
+  -> CleanedArticle | DroppedPage`` (non-articles, unreadable input and too-short bodies are dropped
+  with a reason such as ``page_type:consent``, ``too_short``, ``binary``, ``empty``)
+- ``register_override(source, hook)``: optional per-source post-processing (the core has no site rules)
+
+Modules: ``text`` (decoding, pre-stripping), ``metadata`` (JSON-LD, OpenGraph, meta, microdata),
+``dates``, ``authors``, ``boilerplate`` (furniture vocabulary), ``scoring`` (main-text blocks and
+container choice), ``pagetype`` (page type and access), ``evaluate`` (benchmark metrics and runners).
+"""

@@ -71,7 +71,8 @@ _ROLE_WORDS = (
     r"culture|travel|royal|showbiz|news|investigations?|investigative|data|digital|executive|managing|"
     r"global|international|national|local|europe|us|uk|environment|climate|fashion|food|lifestyle|"
     r"consumer|money|finance|financial|property|motoring|features|video|audio|social media|trending|"
-    r"breaking|live|weekend|night|morning|white house|washington|london|new york"
+    r"breaking|live|weekend|night|morning|white house|washington|london|new york|opinion|guest|"
+    r"contributing opinion|political|senior staff"
 )
 _ROLE_NOUNS = (
     r"reporter|correspondent|editor|writer|journalist|columnist|contributor|producer|analyst|"
@@ -102,11 +103,18 @@ _SPLIT = re.compile(
 )
 _URLISH = re.compile(r"^(?:https?://|www\.)|\.(?:com|org|net|co\.uk)\b", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
+_PAREN = re.compile(r"\s*\([^)]{0,30}\)?\s*$")
+_CJK_ROLE = re.compile(r"\s*(?:기자|특파원|선임기자|記者|记者|特派員|特派员|編集委員|論説委員)(?:\s.*)?$")
 _CREDIT = re.compile(
     r"\b(?:getty|istock(?:photo)?|shutterstock|alamy|image|images|photo|photos|picture|"
     r"pictures|credit|staff photo|file photo|handout)\b",
     re.I,
 )
+
+
+def is_role_line(text: str) -> bool:
+    """True for a bare job title line ("Opinion Columnist", "Senior Reporter")."""
+    return len(text) < 60 and bool(_ROLE.match(text.strip(" .,:|")))
 
 
 def agency_name(text: str) -> str | None:
@@ -123,7 +131,9 @@ def _clean_one(name: str) -> str | None:
     name = _DATEISH.sub("", name)
     name = _NOISE.sub("", name)
     name = _FOR_OUTLET.sub("", name) if " for " in name or " in " in name else name
-    name = normalize_space(name).strip(" .,:;-–—|()[]\"'")
+    name = _PAREN.sub("", name)  # "Jane Doe (jd)", "Jane Doe (Text)"
+    name = _CJK_ROLE.sub("", name)  # "신현주 기자", "松岡大地記者"
+    name = normalize_space(name).strip(" .,:;-–—|()[]\"'*")
     if not name or _URLISH.search(name) or not _LETTER.search(name):
         return None
     if _ROLE.match(name) or _CREDIT.search(name):

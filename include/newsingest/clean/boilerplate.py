@@ -10,12 +10,12 @@ import re
 
 from bs4 import Tag
 
-# Element names that are never body text (nav/aside/footer are also pre-stripped from the markup).
+# Page chrome by element name: furniture, but judged like strong class hints (see scoring) because
+# broken markup sometimes leaves the story nested inside an unclosed <aside> or <footer>.
+CHROME_TAGS = frozenset({"nav", "aside", "footer"})
+# Element names that never hold body text.
 HARD_TAGS = frozenset(
     {
-        "nav",
-        "aside",
-        "footer",
         "input",
         "label",
         "select",
@@ -211,8 +211,30 @@ _NEG_PREFIX = (
     "byline",
     "author",
 )
-_POS = re.compile(
-    r"article|body|content|entry|story|post|text|main|prose|richtext|paragraph|blog|news|column|detail",
+# Content hints are whole tokens: "article-body" is content, "list-articles" (a teaser list) is not.
+_POS_TOKENS = frozenset(
+    {
+        "article",
+        "articlebody",
+        "articletext",
+        "articlecontent",
+        "body",
+        "content",
+        "entry",
+        "story",
+        "storybody",
+        "post",
+        "postbody",
+        "text",
+        "main",
+        "prose",
+        "richtext",
+        "paragraph",
+        "blog",
+        "column",
+        "detail",
+        "details",
+    }
 )
 _TOKEN_SPLIT = re.compile(r"[\s_\-:./]+")
 _CAMEL = re.compile(r"([a-z])([A-Z])")
@@ -260,8 +282,23 @@ def tokens(text: str) -> list[str]:
     return [t for t in _TOKEN_SPLIT.split(_CAMEL.sub(r"\1 \2", text).lower()) if t]
 
 
-_HIDDEN_CLASSES = frozenset({"hidden", "is-hidden", "d-none", "display-none", "visually-hidden", "sr-only",
-                             "screen-reader-text", "screen-reader-only", "visuallyhidden", "u-hidden"})
+_ARIA_HIDEABLE = frozenset(
+    {"div", "section", "aside", "ul", "ol", "nav", "dialog", "form", "header", "footer"}
+)
+_HIDDEN_CLASSES = frozenset(
+    {
+        "hidden",
+        "is-hidden",
+        "d-none",
+        "display-none",
+        "visually-hidden",
+        "sr-only",
+        "screen-reader-text",
+        "screen-reader-only",
+        "visuallyhidden",
+        "u-hidden",
+    }
+)
 
 
 def is_hard_junk(tag: Tag) -> bool:
@@ -271,13 +308,16 @@ def is_hard_junk(tag: Tag) -> bool:
     attrs = tag.attrs
     if not attrs:
         return False
-    if "hidden" in attrs:
-        return True
+    if "hidden" in attrs and not str(attrs.get("id", "")).startswith("S:"):
+        return True  # (React streaming parks resolved content in <div hidden id="S:n">: that is kept)
     cls = attrs.get("class")
     if cls:
-        words = (cls if isinstance(cls, list) else str(cls).split())
-        if any(w in _HIDDEN_CLASSES for w in words):
+        words = cls if isinstance(cls, list) else str(cls).split()
+        # "hidden md:block" (utility CSS) is hidden on small screens only: not hidden.
+        if any(w in _HIDDEN_CLASSES for w in words) and not any(":" in w for w in words):
             return True
+    if attrs.get("aria-hidden") == "true" and tag.name in _ARIA_HIDEABLE:
+        return True  # hidden containers (closed modals); inline aria-hidden (drop caps, icons) stays
     role = attrs.get("role")
     if role and str(role).lower() in HARD_ROLES:
         return True
@@ -346,26 +386,45 @@ _STRONG_PHRASES = re.compile(
 )
 
 
+def classify_attrs(text: str) -> tuple[int, bool, bool]:
+    """(negative_weight, is_standfirst, is_caption) of a class/id string, tokenising once."""
+    if not text:
+        return 0, False, False
+    toks = tokens(text)
+    low = text.lower()
+    return _negative_weight(toks, low), _is_standfirst(toks, low), _is_caption(toks)
+
+
+def _negative_weight(toks: list[str], low: str) -> int:
+    if any(t in _STRONG for t in toks) or _STRONG_PHRASES.search(low):
+        return 2
+    if any(t in _NEG_EXACT or t.startswith(_NEG_PREFIX) for t in toks):
+        return 1
+    return -1 if any(t in _POS_TOKENS for t in toks) else 0
+
+
+def _is_standfirst(toks: list[str], low: str) -> bool:
+    return bool(set(toks) & STANDFIRST_TOKENS) or any(
+        k in low for k in ("standfirst", "subheadline", "subtitle")
+    )
+
+
+def _is_caption(toks: list[str]) -> bool:
+    return any(t in _CAPTION_TOKENS or t.endswith("caption") for t in toks)
+
+
 def negative_weight(text: str) -> int:
     """How strongly a class/id string marks furniture.
 
     2: strong (share, related, comments, ads), 1: weak (sidebar, author, widget...), -1: positive only
     (article-body, content), 0: neither.
     """
-    if not text:
-        return 0
-    toks = tokens(text)
-    if any(t in _STRONG for t in toks) or _STRONG_PHRASES.search(text.lower()):
-        return 2
-    neg = any(t in _NEG_EXACT or t.startswith(_NEG_PREFIX) for t in toks)
-    if neg:
-        return 1
-    return -1 if _POS.search(text.lower()) else 0
+    return _negative_weight(tokens(text), text.lower()) if text else 0
 
 
 def is_positive(text: str) -> bool:
     """True when a class/id string names article content (``article-body``, ``entry-content``)."""
-    return bool(text) and bool(_POS.search(text.lower()))
+    return bool(text) and any(t in _POS_TOKENS for t in tokens(text))
 
 
 _CAPTION_TOKENS = frozenset(
@@ -386,23 +445,21 @@ _CAPTION_TOKENS = frozenset(
 
 def is_caption(text: str) -> bool:
     """True when a class/id string names an image caption or credit."""
-    return bool(text) and any(t in _CAPTION_TOKENS or t.endswith("caption") for t in tokens(text))
+    return bool(text) and _is_caption(tokens(text))
 
 
 def is_standfirst(text: str) -> bool:
     """True when a class/id string names a standfirst/dek/summary element."""
-    if not text:
-        return False
-    low = text.lower()
-    toks = set(tokens(low))
-    return bool(toks & STANDFIRST_TOKENS) or any(k in low for k in ("standfirst", "subheadline", "subtitle"))
+    return bool(text) and _is_standfirst(tokens(text), text.lower())
 
 
 _JUNK_LINE = re.compile(
-    r"^(?:advertisement|advertising|anzeige|publicité|publicidad|pubblicità|reklama|annons|mainos|"
+    r"^(?:advertisement|advertising|anzeige|publicité|publicidad|pubblicità|reklama|annons|mainos|iklan|"
+    r"reklame|mainos|werbung|פרסומת|إعلان|реклама|廣告|广告|광고|広告|filed under:.*|tags?:.*|"
+    r"\S+@\S+\.\w+|(?:twitter|x|facebook|instagram)\.com/\S+|"
     r"sponsored(?: content)?|story continues below(?: advertisement)?|article continues below|"
     r"continue reading(?: below)?|read more|read next|read also|see also|also read|"
-    r"related(?: articles?| stories)?|"
+    r"related(?: articles?| stories| coverage| content| links)?|"
     r"more on this(?: story)?|recommended|share(?: this)?(?: article| story)?|share on \w+|tweet|email|print|"
     r"copy link|link copied|sign up|subscribe(?: now)?|click here.*|follow us.*|watch|listen|"
     r"(?:listen to|watch) (?:this|the) (?:article|story|video).*|"
@@ -410,8 +467,9 @@ _JUNK_LINE = re.compile(
     r"getty images|shutterstock|loading\.*|please wait\.*|close|menu|back to top|top|"
     r"lesen sie auch|mehr zum thema|weiterlesen|lire aussi|à lire aussi|leer más|lee también|leggi anche|"
     r"learn more|find out more|join the conversation|open in app|article content|advert|video loading|"
-    r"don'?t miss|must read|most read|trending now|popular now|"
-    r"story saved|invalid email.*|something went wrong.*|this (?:slideshow|video|content) requires javascript|"
+    r"don'?t miss|must read|most (?:read|popular|viewed|shared)\b.*|trending now|popular now|"
+    r"table of contents|contents|in this article|jump to|story saved|invalid email.*|something went wrong.*|"
+    r"this (?:slideshow|video|content) requires javascript|"
     r"\d+ min(?:ute)?s? read|author of the article|last updated.*|updated.*ago|published.*ago)[\s:.!…]*$",
     re.I,
 )
@@ -425,7 +483,11 @@ _NEWSLETTER_LINE = re.compile(
     r"(?:this|the) (?:rest of this )?(?:article|story) is (?:for|available to|exclusive to) "
     r"(?:subscribers|members)|you can find this story in|get email updates|we use your sign-?up|"
     r"do you have a story|get in touch at|requires javascript|enable javascript|share it with a friend|"
-    r"like this (?:story|article)\?)",
+    r"like this (?:story|article)\?|join us on (?:whatsapp|telegram)|news email|in your inbox|"
+    r"external content|third[- ]party content|externen? inhalt|bin damit einverstanden|datenschutzerklärung|"
+    r"personenbezogene daten|contenu externe|contenido externo|contenuto esterno|"
+    r"follow .{0,60} on (?:facebook|twitter|x|instagram|linkedin|threads|bluesky)|"
+    r"\[(?P<sc>[a-z_]+)\b[^\]]*\].*\[/(?P=sc)\])",  # leaked CMS shortcodes ([button ..]..[/button])
     re.I,
 )
 

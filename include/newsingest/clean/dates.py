@@ -9,12 +9,46 @@ timestamps are taken as UTC, the convention of most CMSs that omit the offset.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from dateutil import parser as dateutil_parser
+from dateutil import tz as dateutil_tz
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+# Common zone abbreviations in bylines ("6:20 p.m. EST"); ambiguous ones (IST, CST) get the usual
+# news-desk reading.
+_TZ_ABBREVIATIONS = {
+    name: dateutil_tz.tzoffset(name, hours * 3600)
+    for name, hours in {
+        "UTC": 0,
+        "GMT": 0,
+        "Z": 0,
+        "BST": 1,
+        "CET": 1,
+        "CEST": 2,
+        "EET": 2,
+        "EEST": 3,
+        "MSK": 3,
+        "IST": 5.5,
+        "SGT": 8,
+        "HKT": 8,
+        "JST": 9,
+        "KST": 9,
+        "AEST": 10,
+        "AEDT": 11,
+        "NZST": 12,
+        "EST": -5,
+        "EDT": -4,
+        "CST": -6,
+        "CDT": -5,
+        "MST": -7,
+        "MDT": -6,
+        "PST": -8,
+        "PDT": -7,
+    }.items()
+}
 FUTURE_SLACK = timedelta(days=1)
 
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -61,7 +95,9 @@ def parse_date(value: object, *, default_tz=UTC) -> datetime | None:
             dt = datetime.fromisoformat(candidate)
         except ValueError:
             try:
-                dt = dateutil_parser.parse(text, fuzzy=False)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
+                    dt = dateutil_parser.parse(text, fuzzy=False, tzinfos=_TZ_ABBREVIATIONS)
             except (ValueError, OverflowError, TypeError, dateutil_parser.ParserError):
                 return None
     if dt.tzinfo is None:

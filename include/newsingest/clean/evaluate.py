@@ -235,44 +235,71 @@ class CorpusResult:
     per_page: list[dict] = field(default_factory=list)
 
 
-def evaluate(kind: str, pages: list[Page], name: str, run: Callable) -> CorpusResult:
-    """Run one extractor over a corpus and score it; only the extractor call is timed."""
-    pairs: list[tuple[str, str]] = []
-    titles: list[bool] = []
-    author_scores: list[float] = []
-    dates: list[bool] = []
-    per_page: list[dict] = []
-    elapsed = 0.0
-    for page in pages:
-        t0 = time.perf_counter()
-        pred, subtitle = run(page.html, page.url)
-        elapsed += time.perf_counter() - t0
+class _Tally:
+    """Scores and timing of one extractor, accumulated page by page."""
+
+    def __init__(self, name: str, kind: str) -> None:
+        self.name, self.kind = name, kind
+        self.pairs: list[tuple[str, str]] = []
+        self.titles: list[bool] = []
+        self.authors: list[float] = []
+        self.dates: list[bool] = []
+        self.per_page: list[dict] = []
+        self.elapsed = 0.0
+
+    def add(self, page: Page, pred: Prediction, subtitle: str | None, seconds: float) -> None:
+        self.elapsed += seconds
         body = pred.body
-        if kind == "fundus" and subtitle and not body.startswith(subtitle):
+        if self.kind == "fundus" and subtitle and not body.startswith(subtitle):
             body = f"{subtitle}\n\n{body}"  # Fundus truth starts with the summary/standfirst
-        pairs.append((body, page.body))
+        self.pairs.append((body, page.body))
         one = body_scores([(body, page.body)])
         row: dict = {"id": page.id, "body": one.f1, "body_p": one.precision, "body_r": one.recall}
-        if kind == "fundus":
-            titles.append(title_match(pred.title, page.title))
-            row["title"] = titles[-1]
+        if self.kind == "fundus":
+            self.titles.append(title_match(pred.title, page.title))
+            row["title"] = self.titles[-1]
             if page.authors is not None:
-                author_scores.append(authors_f1(pred.authors, pred.agency, page.authors))
-                row["authors"] = author_scores[-1]
+                self.authors.append(authors_f1(pred.authors, pred.agency, page.authors))
+                row["authors"] = self.authors[-1]
             if page.published:
-                dates.append(same_day(pred.published, page.published))
-                row["published"] = dates[-1]
-        per_page.append(row)
-    return CorpusResult(
-        name=name,
-        body=body_scores(pairs),
-        title_exact=sum(titles) / len(titles) if titles else None,
-        authors_f1=sum(author_scores) / len(author_scores) if author_scores else None,
-        published_day=sum(dates) / len(dates) if dates else None,
-        pages_per_s=len(pages) / elapsed if elapsed else 0.0,
-        seconds=elapsed,
-        per_page=per_page,
-    )
+                self.dates.append(same_day(pred.published, page.published))
+                row["published"] = self.dates[-1]
+        self.per_page.append(row)
+
+    def result(self, pages: int) -> CorpusResult:
+        return CorpusResult(
+            name=self.name,
+            body=body_scores(self.pairs),
+            title_exact=sum(self.titles) / len(self.titles) if self.titles else None,
+            authors_f1=sum(self.authors) / len(self.authors) if self.authors else None,
+            published_day=sum(self.dates) / len(self.dates) if self.dates else None,
+            pages_per_s=pages / self.elapsed if self.elapsed else 0.0,
+            seconds=self.elapsed,
+            per_page=self.per_page,
+        )
+
+
+def evaluate_side_by_side(kind: str, pages: list[Page], runners: dict[str, Callable]) -> list[CorpusResult]:
+    """Run several extractors over a corpus, page by page, and score each.
+
+    Only the extractor call is timed. The extractors take turns on every page, and who goes first
+    alternates, so machine load and warm caches fall on all of them alike.
+    """
+    tallies = {name: _Tally(name, kind) for name in runners}
+    order = list(runners)
+    for i, page in enumerate(pages):
+        turn = order if i % 2 == 0 else order[::-1]
+        for name in turn:
+            t0 = time.perf_counter()
+            pred, subtitle = runners[name](page.html, page.url)
+            seconds = time.perf_counter() - t0
+            tallies[name].add(page, pred, subtitle, seconds)
+    return [tallies[name].result(len(pages)) for name in order]
+
+
+def evaluate(kind: str, pages: list[Page], name: str, run: Callable) -> CorpusResult:
+    """Run one extractor over a corpus and score it; only the extractor call is timed."""
+    return evaluate_side_by_side(kind, pages, {name: run})[0]
 
 
 def iter_metrics(result: CorpusResult) -> Iterator[tuple[str, float | None]]:

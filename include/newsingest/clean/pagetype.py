@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from newsingest.clean.metadata import PageMeta
 
@@ -37,7 +38,7 @@ _PAYWALL = re.compile(
     r"jetzt abonnieren|abonnez-vous|suscríbete|paywall",
     re.I,
 )
-_LIVE_TOKENS = re.compile(r"live[-_ ]?blog|liveblog|live[-_]?(?:updates|coverage|ticker|feed)", re.I)
+_LIVE_URL = re.compile(r"(?:^|[/_-])live(?:[/_-]|$)|liveblog|live-?updates|ticker")
 
 
 @dataclass
@@ -49,7 +50,7 @@ class PageSignals:
     body_paragraphs: int
     page_text_chars: int
     page_link_chars: int
-    figures: int
+    figures: int  # captioned images in the main content
     headline_links: int  # h2/h3 headings that are links (teaser lists)
     page_text_sample: str  # visible text of the page, first few thousand characters
     paywall_marker: bool  # an element with paywall/subscriber class tokens was seen
@@ -103,7 +104,9 @@ def classify(meta: PageMeta, s: PageSignals, *, min_chars: int) -> tuple[str, st
 
     if "liveblogposting" in ld_types:
         return "liveblog", access, "json-ld"
-    if s.live_marker and s.body_paragraphs >= 5:
+    # A "live" widget class alone is common on ordinary articles (live-ticker teasers): the page's
+    # own URL must say live too.
+    if s.live_marker and s.body_paragraphs >= 5 and _LIVE_URL.search(urlsplit(s.url).path.lower()):
         return "liveblog", access, "dom"
     main_type = set()
     if meta.ld_article is not None:
@@ -113,7 +116,7 @@ def classify(meta: PageMeta, s: PageSignals, *, min_chars: int) -> tuple[str, st
         return "gallery", access, "json-ld" if main_type else "opengraph"
     if main_type & {"videoobject"} or (og_type.startswith("video") and short):
         return "video", access, "json-ld" if main_type else "opengraph"
-    if s.figures >= 6 and s.body_chars < s.figures * 250 and not short:
+    if s.figures >= 6 and s.body_chars < s.figures * 150 and not short:
         return "gallery", access, "dom"
     link_heavy = s.page_link_chars > s.page_text_chars * 0.4
     if (

@@ -16,6 +16,7 @@ from functools import lru_cache
 from bs4 import NavigableString, Tag
 
 from newsingest.clean import boilerplate
+from newsingest.clean.authors import is_role_line
 from newsingest.clean.text import normalize_space
 
 BLOCK_TAGS = frozenset(
@@ -70,13 +71,30 @@ _DATELINE_ONLY = re.compile(
     re.I,
 )
 _TIME_ONLY = re.compile(
-    r"^(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,5})?(?:\s*[^\W\d][\w'’ -]{0,40}[^\W\d])?|\d+\s+(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\s+ago)$",
+    r"^(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,5})?(?:\s*[^\W\d][\w'’ -]{0,40}[^\W\d])?"
+    r"|\d+\s+(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\s+ago)$",
     re.I,
 )
-_STAMP = re.compile(r"^(?=.*\b(?:19|20)\d{2}\b)(?=.*\b\d{1,2}[:h]\d{2}\b)[^.!?]{0,70}$")
+_STAMP = re.compile(
+    # a date and a clock time; or an update stamp ("21 mins ago 11:48 Jon King")
+    r"^(?=.*\b(?:19|20)\d{2}\b)(?=.*\b\d{1,2}[:h]\d{2}\b)[^.!?]{0,100}$"
+    r"|^(?:\d+\s*(?:mins?|minutes?|hours?|hrs?|h|days?)\s+ago\s*)?\d{1,2}:\d{2}\b[^.!?]{0,40}$",
+    re.I,
+)
+_READ_MORE = re.compile(
+    r"^(?:read (?:more|also|next)|see also|also read|related|more|watch|listen|lesen sie (?:auch|mehr)|"
+    r"mehr zum thema|lire (?:aussi|plus)|à lire aussi|leer más|lee también|leggi anche|ler também|"
+    r"läs också|les også|lees ook)\b[^:]{0,20}:",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’)\]。！？]$")
 _COMMAS = re.compile(r"[,،、，]")
 _WORD = re.compile(r"\w+")
+_BODY_CLASS = re.compile(
+    r"(?:article|story|entry|post)[-_]?(?:body|content|text)(?![-_]?(?:header|footer|meta|top|bottom|wrap))|"
+    r"articlebody|storybody",
+    re.I,
+)
 _COMMENTS = re.compile(r"comment|disqus|discussion|replies|respon[sd]")
 
 
@@ -110,9 +128,9 @@ class BodyResult:
     headline_links: int = 0  # headings that are mostly a link (teaser lists)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def _classify_attrs(text: str) -> tuple[int, bool, bool]:
-    return boilerplate.negative_weight(text), boilerplate.is_standfirst(text), boilerplate.is_caption(text)
+    return boilerplate.classify_attrs(text)
 
 
 # Per-tag walk state: (owner, in_link, neg_root, caption, heading, standfirst)
@@ -166,6 +184,8 @@ def build_blocks(root: Tag) -> list[Block]:
             states[id(node)] = None
             continue
         owner, in_link, neg, cap, head, sf = parent_state
+        if name in boilerplate.CHROME_TAGS:
+            neg = (*neg, node)
         if node.attrs:
             at = boilerplate.attr_text(node)
             if at:
@@ -176,8 +196,8 @@ def build_blocks(root: Tag) -> list[Block]:
                     neg = (*neg, node)
                 if is_sf and not sf:
                     sf = True
-            if node.get("itemprop") == "articleBody":
-                neg = ()
+            if node.get("itemprop") == "articleBody" or (at and _BODY_CLASS.search(at)):
+                neg = ()  # an explicit article-body wrapper overrides furniture hints around it
         if name in BLOCK_TAGS:
             owner = node
             if cur is not None and cur.owner is not node:
@@ -200,15 +220,16 @@ def build_blocks(root: Tag) -> list[Block]:
     return [b for b in blocks if b.text]
 
 
-def _class_weight(tag: Tag) -> int:
+def _class_weight(tag: Tag, text_chars: int) -> float:
     at = boilerplate.attr_text(tag)
-    weight = 0
+    weight = 0.0
     if at:
         neg = _classify_attrs(at)[0]
         if neg >= 1:
             weight -= 25
         if boilerplate.is_positive(at):
-            weight += 25
+            # A content-ish name helps a real text container, not a 100-character widget.
+            weight += 25 * min(1.0, text_chars / 1000)
     if tag.get("itemprop") == "articleBody":
         weight += 50
     if tag.name == "article":
@@ -274,7 +295,7 @@ def choose_container(
         final: dict[int, float] = {}
         for k, s in scores.items():
             ld = links.get(k, 0) / max(total.get(k, 1), 1)
-            final[k] = (s + _class_weight(tags[k])) * (1 - ld)
+            final[k] = (s + _class_weight(tags[k], total.get(k, 0))) * (1 - ld)
         return scores, final, tags
 
     # First pass ignores furniture flags: a furniture-looking wrapper (class "sidebar-grid",
@@ -306,7 +327,7 @@ def choose_container(
             at = boilerplate.attr_text(r)
             if k in exempt or at in exempt_attrs:
                 verdicts[k] = False
-            elif _classify_attrs(at)[0] == 2:
+            elif r.name in boilerplate.CHROME_TAGS or _classify_attrs(at)[0] == 2:
                 # share/related/comments/ads: furniture unless it holds most of the story (a box left
                 # unclosed by broken markup swallows the rest of the article).
                 verdicts[k] = _COMMENTS.search(at.lower()) is not None or long.get(k, 0) < 0.5 * top_long
@@ -374,7 +395,9 @@ def choose_container(
                 chosen.append(sib)
                 continue
             ld = links.get(k, 0) / sib_total
-            textual = sib.name in ("p", "h2", "h3", "blockquote", "ul", "ol") or k in scores or k in good_owners
+            textual = (
+                sib.name in ("p", "h2", "h3", "blockquote", "ul", "ol") or k in scores or k in good_owners
+            )
             if textual and (
                 (sib_total > 80 and ld < 0.25) or (sib_total <= 80 and ld == 0 and sib.name == "p")
             ):
@@ -476,10 +499,16 @@ def extract_body(
             continue
         n = len(b.text)
         ld = b.link_chars / n
-        if ld > 0.5 or (b.owner.name == "li" and ld > 0.3):
-            continue
+        sentence = (
+            b.owner.name == "p"
+            and n >= 50
+            and _SENTENCE_END.search(b.text) is not None
+            and not _READ_MORE.match(b.text)
+        )
+        if (ld > 0.5 and n < 200 and not sentence) or ld > 0.8 or (b.owner.name == "li" and ld > 0.3):
+            continue  # link lists and "Read more: <link>" lines; a linked sentence in a <p> stays
         if b.standfirst and standfirst is None and not paragraphs and 30 <= n <= 800:
-            standfirst = b.text  # a lead paragraph inside the story: the subtitle, and kept in the body
+            standfirst = b.text  # inside the main content: the subtitle, and it also opens the body
         for piece in b.pieces:
             low = piece.lower()
             if boilerplate.is_junk_line(piece) or (len(low) >= 100 and low in seen):
@@ -490,6 +519,7 @@ def extract_body(
                 or _DATELINE_ONLY.match(bare)
                 or _TIME_ONLY.match(bare)
                 or _STAMP.match(bare)
+                or is_role_line(bare)
                 or low in author_norm
             ):
                 continue

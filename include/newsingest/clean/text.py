@@ -14,7 +14,7 @@ import charset_normalizer
 
 # Pages larger than this (characters, after stripping scripts and styles) are cut before parsing:
 # article text sits near the top of the markup and a multi-megabyte tail is page furniture or junk.
-MAX_PARSE_CHARS = 3_000_000
+MAX_PARSE_CHARS = 2_000_000
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
@@ -42,6 +42,18 @@ _STRIP_TAGS = (
 )
 _OPEN_TAG = re.compile(r"<(" + "|".join(_STRIP_TAGS) + r")\b([^>]*)>|<!--", re.I)
 _LD_JSON = re.compile(r"""type\s*=\s*["']?application/ld\+json""", re.I)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_RAW_TEXT = frozenset({"script", "style", "template", "textarea", "svg", "math"})
+
+
+def _balanced(lower: str, start: int, end: int) -> bool:
+    """True when the common container tags open and close equally often in ``lower[start:end]``."""
+    for tag in ("div", "section", "ul", "article"):
+        if lower.count(f"<{tag}", start, end) != lower.count(f"</{tag}", start, end):
+            return False
+    return True
 
 
 class UndecodableInput(ValueError):
@@ -125,6 +137,8 @@ def prestrip(html: str) -> Prepared:
     ld: list[str] = []
     pos = 0
     lower = html.lower()
+    if len(lower) != len(html):  # str.lower() can change length ("İ" -> "i̇"): positions must match
+        lower = html.translate(_ASCII_LOWER)
     n = len(html)
     while pos < n:
         m = _OPEN_TAG.search(html, pos)
@@ -144,6 +158,12 @@ def prestrip(html: str) -> Prepared:
         if end < 0:
             # An unclosed script/style runs to the end; unclosed chrome drops only its opening tag.
             pos = n if tag in ("script", "style", "svg", "template", "textarea") else m.end()
+            continue
+        if tag not in _RAW_TEXT and not _balanced(lower, m.end(), end):
+            # Markup inside does not nest (a stray </div> would re-parent the page): keep it for the
+            # parser and let the tree-level furniture rules drop the element instead.
+            out.append(m.group(0))
+            pos = m.end()
             continue
         gt = html.find(">", end)
         pos = n if gt < 0 else gt + 1

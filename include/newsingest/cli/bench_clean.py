@@ -23,9 +23,16 @@ def clean(corpora: tuple[str, ...], limit: int | None, no_anchor: bool, per_page
 
     Prints body precision/recall/F1 (article-extraction-benchmark shingle metric), exact-token accuracy,
     title exact match, authors set F1, published correct to the day and pages/s (extraction only,
-    one process). On Fundus-style corpora the body is compared as subtitle + body.
+    one process; the two extractors take turns page by page so load falls on both alike).
+    On Fundus-style corpora the body is compared as subtitle + body.
     """
-    from newsingest.clean.evaluate import evaluate, iter_metrics, load_corpus, make_trafilatura, ours
+    from newsingest.clean.evaluate import (
+        evaluate_side_by_side,
+        iter_metrics,
+        load_corpus,
+        make_trafilatura,
+        ours,
+    )
 
     anchor = None
     if not no_anchor:
@@ -50,8 +57,9 @@ def clean(corpora: tuple[str, ...], limit: int | None, no_anchor: bool, per_page
                 ours(pages[0].html, pages[0].url)
                 if anchor:
                     anchor(pages[0].html, pages[0].url)
-            mine = evaluate(kind, pages, "newsingest", ours)
-            theirs = evaluate(kind, pages, "trafilatura", anchor) if anchor else None
+            runners = {"newsingest": ours, **({"trafilatura": anchor} if anchor else {})}
+            results = evaluate_side_by_side(kind, pages, runners)
+            mine, theirs = results[0], (results[1] if anchor else None)
             click.echo(f"\n{corpus}  ({kind}, {len(pages)} pages)")
             header = f"{'metric':<22}{'newsingest':>12}"
             if theirs:

@@ -102,8 +102,6 @@ def clean(page: Path | None, url: str | None, as_json: bool, jsonl: bool, min_ch
         click.echo(json.dumps(_result_json(result), ensure_ascii=False, indent=None))
     else:
         _print_human(result)
-    if isinstance(result, DroppedPage) and not as_json:
-        sys.exit(0)
 
 
 commands: list[click.Command] = [clean]

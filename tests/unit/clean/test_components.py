@@ -28,6 +28,8 @@ from newsingest.clean.text import UndecodableInput, decode_html, prestrip
         ("(Image: Getty Images/iStockphoto)", [], []),
         ("jane-doe", [], []),
         ("dpa", [], ["dpa"]),
+        ("Elena Oberholzer (obe), Oliver Maksan (oma)", ["Elena Oberholzer", "Oliver Maksan"], []),
+        ("신현주 기자", ["신현주"], []),
     ],
 )
 def test_split_authors(raw, people, agencies):
@@ -112,13 +114,49 @@ def test_strip_site_suffix(title, sites, expected):
     assert strip_site_suffix(title, sites) == expected
 
 
-def test_canonicalize_url_fallback_drops_tracking_and_fragment():
-    url = canonicalize_url("HTTPS://WWW.Example.COM:443/a/b?utm_source=x&id=3#frag")
-    assert url.startswith("https://www.example.com/a/b")
-    assert "utm_source" not in url and "#frag" not in url and "id=3" in url
+def test_canonicalize_url_drops_tracking_and_fragment():
+    from newsingest.clean.extract import _fallback_canonicalize
+
+    for canon in (canonicalize_url, _fallback_canonicalize):  # crawl room's, and the local fallback
+        url = canon("HTTPS://WWW.Example.COM:443/a/b?utm_source=x&id=3#frag")
+        assert url.startswith("https://www.example.com/a/b")
+        assert "utm_source" not in url and "#frag" not in url and "id=3" in url
 
 
 def test_naive_offsets_and_aware_offsets_compare_correctly():
     aware = parse_date("2024-03-12T23:30:00-05:00")
     assert aware.utcoffset() == timedelta(hours=-5)
     assert aware == datetime(2024, 3, 13, 4, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Advertisement",
+        "ADVERTISEMENT",
+        "Anzeige",
+        "Read more",
+        "Sign up to our newsletter for the latest news in your inbox",
+        "[button link=”https://x.example/”]Send us your review[/button]",
+        "5 min read",
+        "Lesen Sie auch",
+    ],
+)
+def test_junk_lines(line):
+    from newsingest.clean.boilerplate import is_junk_line
+
+    assert is_junk_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "He said [the plan] would be announced on Monday, and officials agreed.",
+        "Readers can click the map to see where the flooding was worst.",
+        "The advertisement campaign cost the party more than £2m, according to its accounts.",
+    ],
+)
+def test_sentences_are_not_junk(line):
+    from newsingest.clean.boilerplate import is_junk_line
+
+    assert not is_junk_line(line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -25,11 +26,13 @@ def test_broadsheet_title_and_subtitle(broadsheet):
 
 def test_broadsheet_body_keeps_paragraphs_and_drops_furniture(broadsheet):
     body = broadsheet.body
-    assert body.startswith("Councillors in Harbourside voted on Tuesday")
+    # The standfirst sits inside <article>, so it is the subtitle and also opens the body.
+    assert broadsheet.paragraphs[0] == broadsheet.subtitle
+    assert broadsheet.paragraphs[1].startswith("Councillors in Harbourside voted on Tuesday")
     assert body.endswith("new developments along the waterfront.")
     assert "Years of delay" in broadsheet.paragraphs  # subheading kept as its own paragraph
     assert broadsheet.body == "\n\n".join(broadsheet.paragraphs)
-    assert len(broadsheet.paragraphs) == 7
+    assert len(broadsheet.paragraphs) == 8
     for furniture in (
         "Advertisement",
         "Sign up",
@@ -210,3 +213,59 @@ def test_override_hook_is_per_source(page):
         extract_mod._OVERRIDES.pop("shouty", None)
     assert shouted.title == "QUAKE SHAKES COASTAL TOWNS, NO DAMAGE REPORTED"
     assert plain.title == "Quake shakes coastal towns, no damage reported"
+
+
+def test_fact_box_does_not_win_over_the_story():
+    story = [
+        f"<p>Story paragraph {i} explains the decision, with details, names, and places, as news does.</p>"
+        for i in range(8)
+    ]
+    box = (
+        "<div class='factbox'><div class='factbox-content'>"
+        + "".join(
+            f"<p>Quoted line {i}, with commas, clauses, lists, and more commas, to look dense.</p>"
+            for i in range(14)
+        )
+        + "</div></div>"
+    )
+    body = "".join(story[:3]) + box + "".join(story[3:])
+    html = f"<html><body><div class='article-body'>{body}</div></body></html>"
+    article = extract(html, "https://x.example/story")
+    assert "Story paragraph 0 explains" in article.body
+    assert "Story paragraph 7 explains" in article.body
+
+
+def test_teaser_cards_next_to_story_are_not_body():
+    story = "".join(
+        f"<p>Paragraph {i} of the real story, which goes on for a while with sentences and detail.</p>"
+        for i in range(6)
+    )
+    cards = (
+        "<ul class='list-articles'>"
+        + "".join(
+            f"<li><div class='card'><h3><a href='/s{i}'>Other headline {i}</a></h3>"
+            f"<p>Summary of other story {i}, long enough to look like a paragraph, with commas.</p>"
+            "</div></li>"
+            for i in range(10)
+        )
+        + "</ul>"
+    )
+    html = f"<html><body><main><article><div class='story-text'>{story}</div></article>{cards}</main></body>"
+    article = extract(html, "https://x.example/story")
+    assert "Paragraph 5 of the real story" in article.body
+    assert "Summary of other story" not in article.body
+
+
+def test_json_ld_article_body_with_html_markup_becomes_plain_paragraphs():
+    paras = "".join(
+        f"<p>Paragraph {i} of the structured body, long enough to count as text.</p>" for i in range(12)
+    )
+    html = (
+        '<html><head><script type="application/ld+json">'
+        + json.dumps({"@type": "NewsArticle", "headline": "H", "articleBody": paras})
+        + "</script></head><body><div><p>Teaser only.</p></div></body></html>"
+    )
+    article = extract(html, "https://x.example/html-in-json")
+    assert article.provenance["body"] == "json-ld"
+    assert article.paragraphs[0] == "Paragraph 0 of the structured body, long enough to count as text."
+    assert "<p>" not in article.body

@@ -64,3 +64,32 @@ def test_gallery_is_typed_and_keeps_captions(page):
 def test_article_with_cookie_banner_is_still_an_article(page):
     article = extract(page("broadsheet_article"), "https://www.northernledger.example/news/x")
     assert article.page_type == "article"
+
+
+def _live_widget_page() -> str:
+    updates = "".join(
+        f"<div class='update'><p>Update {i}: officials gave another briefing on the flooding, with new "
+        f"figures for the number of homes evacuated overnight.</p></div>"
+        for i in range(6)
+    )
+    return f"<html><body><div class='live-blog'>{updates}</div></body></html>"
+
+
+def test_live_widget_class_alone_does_not_make_a_liveblog():
+    assert extract(_live_widget_page(), "https://news.example/2024/05/01/floods").page_type == "article"
+
+
+def test_live_url_and_live_markup_make_a_liveblog():
+    article = extract(_live_widget_page(), "https://news.example/live/2024/05/01/floods")
+    assert (article.page_type, article.provenance["page_type"]) == ("liveblog", "dom")
+
+
+def test_many_teaser_thumbnails_do_not_make_a_gallery(page):
+    html = (
+        page("broadsheet_article")
+        .decode("utf-8")
+        .replace(
+            "</body>", "<div class='more'>" + "<figure><img src='t.jpg'></figure>" * 12 + "</div></body>"
+        )
+    )
+    assert extract(html, "https://www.northernledger.example/news/x").page_type == "article"

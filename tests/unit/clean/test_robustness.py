@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from newsingest.clean.extract import clean_page, extract
@@ -137,6 +138,7 @@ def test_unclosed_and_malformed_markup():
     assert "Second paragraph with mis-nested inline" in result.body
 
 
+@pytest.mark.slow
 def test_ten_megabyte_page_is_handled_in_reasonable_time():
     paragraph = (
         "<p>" + "A long paragraph of filler text about nothing in particular, repeated. " * 10 + "</p>\n"
@@ -161,3 +163,52 @@ def test_unclosed_script_does_not_swallow_earlier_text():
     result = clean_page(html, URL)
     assert isinstance(result, CleanedArticle)
     assert "var a" not in result.body
+
+
+def test_length_changing_lowercase_does_not_misalign_stripping():
+    # "İ".lower() is two characters: stripping must not cut the page at shifted offsets.
+    html = (
+        "<html><head><title>İstanbul</title><script>var a = '<p>x</p>';</script></head><body><article>"
+        + "<p>İstanbul'da belediye meclisi yeni ulaşım planını kabul etti ve çalışmalar başladı.</p>" * 6
+        + "<script>self.push('gizli')</script><p>Son paragraf burada bitiyor ve okunuyor.</p>"
+        + "</article></body></html>"
+    )
+    result = clean_page(html, URL)
+    assert isinstance(result, CleanedArticle)
+    assert "self.push" not in result.body and "gizli" not in result.body
+    assert result.body.endswith("Son paragraf burada bitiyor ve okunuyor.")
+
+
+def test_unbalanced_aside_keeps_the_story_nested_inside_it():
+    story = "".join(
+        f"<p>Story paragraph {i} carries the news that readers came for, in full sentences, at length.</p>"
+        for i in range(6)
+    )
+    html = "<html><body><aside class='promo'><div>Promo box<div></aside><article>" + story
+    html += "</article></body></html>"
+    result = clean_page(html, URL)
+    assert isinstance(result, CleanedArticle)
+    assert len(result.paragraphs) == 6
+
+
+def test_hidden_containers_and_streamed_react_content():
+    paras = "".join(
+        f"<p>Streamed server components park resolved content ({i}) in hidden divs until scripts run.</p>"
+        for i in range(5)
+    )
+    html = (
+        "<html><body><div aria-hidden='true' class='modal'><p>"
+        + "Share this article with friends. " * 10
+        + "</p></div><div hidden id='S:1'><article>"
+        + paras
+        + "</article></div>"
+        + "<div hidden><p>"
+        + "Secret hidden text that nobody sees on the page at all. " * 10
+        + "</p></div>"
+        + "</body></html>"
+    )
+    result = clean_page(html, URL)
+    assert isinstance(result, CleanedArticle)
+    assert "Streamed server components" in result.body
+    assert "Share this article" not in result.body
+    assert "Secret hidden text" not in result.body
