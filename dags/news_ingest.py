@@ -7,23 +7,14 @@ XCom carries only paths and counts. Nothing heavy is imported at parse time.
 from __future__ import annotations
 
 import os
-import re
 from datetime import timedelta
 
 import pendulum
 from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_current_context, task
+from newsingest.schedule import cron_expression, day_window, schedule_time
 
-
-def _schedule_time() -> tuple[int, int]:
-    """NEWSINGEST_SCHEDULE_TIME as (hour, minute); HH:MM in UTC, default 02:00."""
-    raw = os.environ.get("NEWSINGEST_SCHEDULE_TIME", "02:00")
-    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", raw.strip())
-    if not match:
-        raise ValueError(f"NEWSINGEST_SCHEDULE_TIME must be HH:MM (UTC, 00:00-23:59), got {raw!r}")
-    return int(match.group(1)), int(match.group(2))
-
-
-_HOUR, _MINUTE = _schedule_time()
+_AT = schedule_time()
+_HOUR, _MINUTE = _AT.hour, _AT.minute
 MAX_ACTIVE_RUNS = int(os.environ.get("NEWSINGEST_MAX_ACTIVE_RUNS", "3"))
 NEWS_INDEX = Asset(
     name="news_index",
@@ -60,8 +51,8 @@ def _settings():
 def _day_window():
     """The calendar day of this run's data interval start, as [start, end) in UTC, and the run id."""
     ctx = get_current_context()
-    start = pendulum.instance(ctx["data_interval_start"]).in_timezone("UTC").start_of("day")
-    return start, start.add(days=1), ctx["run_id"]
+    start, end = day_window(ctx["data_interval_start"])
+    return start, end, ctx["run_id"]
 
 
 def _present(rows) -> list[dict]:
@@ -71,7 +62,7 @@ def _present(rows) -> list[dict]:
 
 @dag(
     dag_id="news_ingest",
-    schedule=CronDataIntervalTimetable(f"{_MINUTE} {_HOUR} * * *", timezone="UTC"),
+    schedule=CronDataIntervalTimetable(cron_expression(), timezone="UTC"),
     start_date=pendulum.datetime(2026, 11, 1, tz="UTC"),
     catchup=False,
     max_active_runs=MAX_ACTIVE_RUNS,
@@ -212,7 +203,9 @@ def news_ingest():
 
         start, end, run_id = _day_window()
         # Pulled, not passed: a direct edge from the setup task would have to be all_success.
-        sources = get_current_context()["ti"].xcom_pull(task_ids="load_sources") or []
+        sources = get_current_context()["ti"].xcom_pull(task_ids="load_sources")
+        if sources is None:
+            raise QualityGateError("quality gate failed: load_sources did not finish (see its log)")
         stages = {
             "discover": _present(discovered),
             "fetch": _present(fetched),
@@ -225,13 +218,11 @@ def news_ingest():
             run_id,
             start,
             end,
-            **{
-                "discovered": stages["discover"],
-                "fetched": stages["fetch"],
-                "cleaned": stages["clean"],
-                "enriched": stages["enrich"],
-                "loaded": stages["load"],
-            },
+            discovered=stages["discover"],
+            fetched=stages["fetch"],
+            cleaned=stages["clean"],
+            enriched=stages["enrich"],
+            loaded=stages["load"],
         )
         done = {stage: {row["source"] for row in rows} for stage, rows in stages.items()}
         unfinished = [

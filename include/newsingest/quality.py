@@ -214,14 +214,36 @@ def article_figures(rows: Iterable[Mapping[str, Any]], start: datetime, end: dat
     }
 
 
-def _by_source(rows: Iterable[Mapping[str, Any] | None]) -> dict[str, Mapping[str, Any]]:
-    return {row["source"]: row for row in rows if row and row.get("source")}
+def _merge(into: dict[str, Any], row: Mapping[str, Any]) -> None:
+    """Add one stage summary to a source's merged summary (batches of one source add up)."""
+    for key, value in row.items():
+        if key == "path":
+            into.setdefault("paths", []).append(value)
+        elif isinstance(value, bool) or key == "source":
+            into[key] = value
+        elif isinstance(value, int | float):
+            into[key] = into.get(key, 0) + value
+        elif isinstance(value, dict):
+            merged = into.setdefault(key, {})
+            for k, v in value.items():
+                merged[k] = merged.get(k, 0) + v if isinstance(v, int | float) else v
 
 
-def _read_rows(path: str | None) -> list[dict[str, Any]]:
-    if not path or not storage.exists(path):
-        return []
-    return list(storage.read_jsonl_gz(path))
+def _by_source(rows: Iterable[Mapping[str, Any] | None]) -> dict[str, dict[str, Any]]:
+    """Stage summaries merged per source (one per source, or one per batch of a source)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row and row.get("source"):
+            _merge(merged.setdefault(row["source"], {}), row)
+    return merged
+
+
+def _read_rows(paths: Iterable[str] | None) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for path in paths or []:
+        if path and storage.exists(path):
+            rows.extend(storage.read_jsonl_gz(path))
+    return rows
 
 
 def source_figures(
@@ -241,7 +263,7 @@ def source_figures(
     groups: Counter[str] = Counter()
     for reason, count in dropped.items():
         groups[_drop_group(reason)] += count
-    rows = _read_rows(enriched.get("path")) or _read_rows(cleaned.get("path"))
+    rows = _read_rows(enriched.get("paths")) or _read_rows(cleaned.get("paths"))
     indexed = int(loaded.get("indexed", loaded.get("created", 0) + loaded.get("updated", 0)) or 0)
     failed = int(loaded.get("failed", 0) or 0)
     attempted = int(fetched.get("attempted", 0) or 0)

@@ -2,8 +2,8 @@
 
 ``assess_run`` computes the figures of one run (see :mod:`newsingest.quality`), checks them against the
 thresholds and writes ``<storage_root>/runs/<run_id>/quality.json``; ``publish_report`` renders that
-record as ``report.md`` and ``report.html`` next to it and indexes one document per source (plus one
-``source: _all`` total) into the runs index. Both are idempotent: a rerun overwrites the same files and
+record as ``report.md`` and ``report.html`` next to it and indexes one document per source
+into the runs index. Both are idempotent: a rerun overwrites the same files and
 document ids.
 """
 
@@ -278,7 +278,7 @@ def render_html(record: Mapping[str, Any]) -> str:
 
 
 def runs_documents(record: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """(id, document) pairs for the runs index: one per source and one ``_all`` total."""
+    """(id, document) pairs for the runs index: one per source (no total row, so sums stay honest)."""
     start = record["interval_start"]
     base = {
         "run_id": record["run_id"],
@@ -306,18 +306,6 @@ def runs_documents(record: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]
             **{name: fig.get(name) for name in RATIOS},
         }
         docs.append((doc["source"], doc))
-    docs.append(
-        (
-            "_all",
-            {
-                **base,
-                "source": "_all",
-                "status": record["status"],
-                "findings": [f["message"] for f in record["findings"]],
-                **record["totals"],
-            },
-        )
-    )
     return [
         (hashlib.sha1(f"{record['run_id']}\x00{source}".encode()).hexdigest(), doc) for source, doc in docs
     ]

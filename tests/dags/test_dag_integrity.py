@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -83,3 +84,23 @@ def test_parse_time_imports_nothing_heavy(dag_file):
     result = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"{dag_file.name}: imported in {result['seconds']:.2f}s")
     assert result["heavy"] == [], f"{dag_file.name} imports {result['heavy']} at parse time"
+
+
+def test_news_ingest_structure(dagbag):
+    """Fetches share the crawl pool, the load declares the index asset, the gate decides the run's state and
+    the report always runs without deciding it."""
+    dag = dagbag.dags["news_ingest"]
+    tasks = {t.task_id: t for t in dag.tasks}
+    assert tasks["fetch"].pool == "crawl"
+    assert [o.name for o in tasks["load"].outlets] == ["news_index"]
+    assert tasks["quality_gate"].trigger_rule == "all_done"
+    assert tasks["report"].is_teardown and not tasks["report"].on_failure_fail_dagrun
+    assert tasks["load_sources"].is_setup
+    assert {t.task_id for t in dag.leaves} == {"report"}
+    assert tasks["quality_gate"].downstream_task_ids == {"report"}
+    assert set(dag.params.keys()) == {"sources", "force_refetch", "dry_run"}
+    for key, bad in (("sources", ["Not a slug!"]), ("dry_run", "yes")):
+        params = copy.deepcopy(dag.params)
+        with pytest.raises(Exception, match=r"Not a slug|yes|sources|dry_run"):
+            params[key] = bad
+            params.validate()

@@ -184,12 +184,7 @@ class AirflowStandalone:
             return self.url
         home = self.home
         home.mkdir(parents=True, exist_ok=True)
-        env = {
-            **os.environ,
-            **airflow_env(self.settings, api_port=self.api_port, home=home),
-            **self.extra_env,
-        }
-        self.daemon.start([_airflow_bin(), "standalone"], env=env, cwd=home)
+        self.daemon.start([_airflow_bin(), "standalone"], env=self.env(), cwd=home)
         if not wait_until(
             self.is_up, timeout=timeout, interval=2, alive=lambda: self.daemon.pid() is not None
         ):
@@ -200,6 +195,25 @@ class AirflowStandalone:
             )
         self.ensure_pools()
         return self.url
+
+    def env(self) -> dict[str, str]:
+        """The environment ``airflow standalone`` runs with (for ``airflow`` CLI calls against it)."""
+        return {
+            **os.environ,
+            **airflow_env(self.settings, api_port=self.api_port, home=self.home),
+            **self.extra_env,
+        }
+
+    def run_cli(self, *args: str, timeout: float = 300.0) -> subprocess.CompletedProcess:
+        """Run ``airflow ARGS`` against this instance's home and database; raises on failure."""
+        proc = subprocess.run(
+            [_airflow_bin(), *args], env=self.env(), text=True, capture_output=True, timeout=timeout
+        )
+        if proc.returncode != 0:
+            raise ServiceError(
+                f"`airflow {' '.join(args)}` failed ({proc.returncode}):\n{proc.stderr[-3000:]}"
+            )
+        return proc
 
     def api(self):
         """A REST client logged in as the SimpleAuthManager admin (``AirflowAPI``)."""

@@ -6,6 +6,7 @@ operator would script with curl (see ``docs/backfill.md``).
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable
 from datetime import datetime
@@ -48,11 +49,10 @@ class AirflowAPI:
             self._token = resp.json()["access_token"]
         return self._token
 
-    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+    def request(self, method: str, path: str, *, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
         for attempt in (1, 2):
-            resp = self._http.request(
-                method, f"/api/v2{path}", headers={"Authorization": f"Bearer {self.token()}"}, **kwargs
-            )
+            auth = {**(headers or {}), "Authorization": f"Bearer {self.token()}"}
+            resp = self._http.request(method, f"/api/v2{path}", headers=auth, **kwargs)
             if resp.status_code == 401 and attempt == 1:
                 self._token = None
                 continue
@@ -121,6 +121,33 @@ class AirflowAPI:
     def backfill(self, backfill_id: int) -> dict:
         return self.request("GET", f"/backfills/{backfill_id}")
 
+    def backfills(self, dag_id: str) -> list[dict]:
+        return self.request("GET", "/backfills", params={"dag_id": dag_id, "limit": 100})["backfills"]
+
+    def wait_for_backfills(self, dag_id: str, *, timeout: float = 300.0, poll: float = 2.0) -> None:
+        """Wait until no backfill of ``dag_id`` is running (Airflow allows one at a time per DAG)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            active = [b for b in self.backfills(dag_id) if not b.get("completed_at")]
+            if not active:
+                return
+            if time.monotonic() > deadline:
+                raise AirflowAPIError(f"backfills of {dag_id} still running after {timeout:.0f}s: {active}")
+            time.sleep(poll)
+
+    def wait_for_backfill(self, backfill_id: int, *, timeout: float = 120.0, poll: float = 2.0) -> dict:
+        """Wait until the scheduler marks the backfill completed (only one backfill per DAG may run)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            backfill = self.backfill(backfill_id)
+            if backfill.get("completed_at"):
+                return backfill
+            if time.monotonic() > deadline:
+                raise AirflowAPIError(
+                    f"backfill {backfill_id} not completed within {timeout:.0f}s: {backfill}"
+                )
+            time.sleep(poll)
+
     def dag_runs(self, dag_id: str, **filters: Any) -> list[dict]:
         params = {"limit": 100, **filters}
         return self.request("GET", f"/dags/{dag_id}/dagRuns", params=params)["dag_runs"]
@@ -144,7 +171,7 @@ class AirflowAPI:
     def task_log(
         self, dag_id: str, run_id: str, task_id: str, try_number: int = 1, map_index: int = -1
     ) -> str:
-        """The task's log as text (the structured log's events joined)."""
+        """The task's log as text: one JSON record per line (exception messages are in error_detail)."""
         data = self.request(
             "GET",
             f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}",
@@ -152,10 +179,8 @@ class AirflowAPI:
             headers={"Accept": "application/json"},
         )
         content = data.get("content", "") if isinstance(data, dict) else data
-        if isinstance(content, list):
-            return "\n".join(
-                str(item.get("event", item)) if isinstance(item, dict) else str(item) for item in content
-            )
+        if isinstance(content, list):  # structured log: one JSON record per line (event, error_detail, ...)
+            return "\n".join(json.dumps(item) if isinstance(item, dict) else str(item) for item in content)
         return str(content)
 
     def wait_for_runs(
