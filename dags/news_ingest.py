@@ -55,6 +55,21 @@ def _day_window():
     return start, end, ctx["run_id"]
 
 
+def _unfinished(sources: list[str], planned: list[dict] | None, stages: dict[str, list[dict]]) -> list[str]:
+    """Sources whose discover task, or any of their planned batches in a later stage, did not finish."""
+    found = {row["source"] for row in stages["discover"]}
+    problems = [f"source {s}: stage discover did not finish" for s in sources if s not in found]
+    if planned is None:
+        return [*problems, "stage plan did not finish"] if found else problems
+    wanted = {(b["source"], b["batch"]) for b in planned}
+    for stage in ("fetch", "clean", "enrich", "load"):
+        done = {(row["source"], row.get("batch")) for row in stages[stage]}
+        for source, batch in sorted(wanted - done):
+            problems.append(f"source {source}: stage {stage} did not finish batch {batch}")
+        wanted &= done
+    return problems
+
+
 def _present(rows) -> list[dict]:
     """Stage summaries of the mapped instances that produced one (failed ones produce none)."""
     return [row for row in (rows or []) if row]
@@ -124,24 +139,39 @@ def news_ingest():
         return discover_stage(_settings(), run_id, source, start, end)
 
     @task(
+        retries=1,
+        execution_timeout=timedelta(minutes=10),
+        doc_md="Split each source's discovered URLs into batches (`NEWSINGEST_BATCH_SIZE`, default 200) for "
+        "the mapped fetch, clean, enrich and load tasks.",
+    )
+    def plan(discovered) -> list[dict]:
+        from newsingest.pipeline import plan_batches
+
+        size = int(os.environ.get("NEWSINGEST_BATCH_SIZE", "200"))
+        return plan_batches(
+            _settings(), get_current_context()["run_id"], _present(discovered), batch_size=size
+        )
+
+    @task(
         pool="crawl",
         execution_timeout=timedelta(hours=2),
-        doc_md="Fetch the discovered URLs politely into the WARC archive (`crawl` pool; one run per source "
-        "at a time).",
+        doc_md="Fetch one batch of discovered URLs politely into the WARC archive (`crawl` pool; batches of "
+        "one source never run at the same time, across runs too).",
     )
-    def fetch(discovered: dict) -> dict:
+    def fetch(batch: dict) -> dict:
         from newsingest.pipeline import fetch_stage
         from newsingest_airflow.politeness import source_lock
 
         ctx = get_current_context()
         settings = _settings()
-        with source_lock(discovered["source"], settings.home / "locks"):
+        with source_lock(batch["source"], settings.home / "locks"):
             return fetch_stage(
                 settings,
                 ctx["run_id"],
-                discovered["source"],
-                discovered["path"],
+                batch["source"],
+                batch["path"],
                 force=bool(ctx["params"].get("force_refetch")),
+                batch=batch["batch"],
             )
 
     @task(
@@ -151,7 +181,13 @@ def news_ingest():
     def clean(fetched: dict) -> dict:
         from newsingest.pipeline import clean_stage
 
-        return clean_stage(_settings(), get_current_context()["run_id"], fetched["source"], fetched["path"])
+        return clean_stage(
+            _settings(),
+            get_current_context()["run_id"],
+            fetched["source"],
+            fetched["path"],
+            batch=fetched["batch"],
+        )
 
     @task(
         execution_timeout=timedelta(hours=1),
@@ -174,6 +210,7 @@ def news_ingest():
             cleaned["source"],
             cleaned["path"],
             cluster_lookup=lookup,
+            batch=cleaned["batch"],
         )
 
     @task(
@@ -187,9 +224,17 @@ def news_ingest():
 
         ctx = get_current_context()
         if ctx["params"].get("dry_run"):
-            return {"source": enriched["source"], "dry_run": True, "indexed": 0, "failed": 0}
+            return {
+                "source": enriched["source"],
+                "batch": enriched["batch"],
+                "dry_run": True,
+                "indexed": 0,
+                "failed": 0,
+            }
         client = NewsOpenSearchHook().get_client()
-        return load_stage(_settings(), ctx["run_id"], enriched["source"], enriched["path"], client)
+        return load_stage(
+            _settings(), ctx["run_id"], enriched["source"], enriched["path"], client, batch=enriched["batch"]
+        )
 
     @task(
         retries=0,
@@ -224,12 +269,7 @@ def news_ingest():
             enriched=stages["enrich"],
             loaded=stages["load"],
         )
-        done = {stage: {row["source"] for row in rows} for stage, rows in stages.items()}
-        unfinished = [
-            f"source {s}: stage {next(st for st in done if s not in done[st])} did not finish"
-            for s in sources
-            if any(s not in names for names in done.values())
-        ]
+        unfinished = _unfinished(sources, get_current_context()["ti"].xcom_pull(task_ids="plan"), stages)
         problems = unfinished + ([summary["message"]] if summary["message"] else [])
         if problems:
             raise QualityGateError(
@@ -253,7 +293,7 @@ def news_ingest():
 
     sources = load_sources()
     discovered = discover.expand(source=sources)
-    fetched = fetch.expand(discovered=discovered)
+    fetched = fetch.expand(batch=plan(discovered))
     cleaned = clean.expand(fetched=fetched)
     enriched = enrich.expand(cleaned=cleaned)
     loaded = load.expand(enriched=enriched)

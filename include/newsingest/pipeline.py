@@ -68,33 +68,79 @@ def discover_stage(
     return {"source": source, "path": path, "discovered": count, "channels": dict(channels)}
 
 
+def plan_batches(
+    settings: Settings,
+    run_id: str,
+    discovered: Iterable[dict[str, Any]],
+    *,
+    batch_size: int = 200,
+    max_batches: int = 1000,
+) -> list[dict[str, Any]]:
+    """Split each source's discovered URLs into batch files of at most ``batch_size`` URLs.
+
+    Returns one ``{source, batch, path, urls}`` per batch (what the mapped fetch tasks take). The batch
+    size grows when a run would need more than ``max_batches`` batches (Airflow's ``max_map_length``).
+    Sources that discovered nothing get no batch. Rewriting the same run gives the same files.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    rows = [r for r in discovered if r]
+    total = sum(r.get("discovered", 0) for r in rows)
+    if total > batch_size * max_batches:
+        batch_size = -(-total // max_batches)
+    plan: list[dict[str, Any]] = []
+    for row in sorted(rows, key=lambda r: r["source"]):
+        urls = list(storage.read_jsonl_gz(row["path"]))
+        for start in range(0, len(urls), batch_size):
+            chunk = urls[start : start + batch_size]
+            name = f"b{start // batch_size:04d}"
+            path = _out(settings, run_id, "discover", row["source"], name)
+            storage.write_jsonl_gz(path, chunk)
+            plan.append({"source": row["source"], "batch": name, "path": path, "urls": len(chunk)})
+    log.info("planned %d batches of at most %d URLs for %d URLs", len(plan), batch_size, total)
+    return plan
+
+
 def fetch_stage(
-    settings: Settings, run_id: str, source: str, discover_path: str, *, force: bool = False
+    settings: Settings,
+    run_id: str,
+    source: str,
+    discover_path: str,
+    *,
+    force: bool = False,
+    batch: str = BATCH,
 ) -> dict[str, Any]:
-    """Fetch the discovered URLs into the WARC archive; write one FetchResult per URL."""
+    """Fetch one batch of discovered URLs into the WARC archive; write one FetchResult per URL."""
     from newsingest.crawl.fetch import fetch_urls
 
     urls = [DiscoveredURL.from_json(r) for r in storage.read_jsonl_gz(discover_path)]
     results = fetch_urls(
-        urls, {source: _source(settings, source)}, run_id=run_id, settings=settings, force=force
+        urls, {source: _source(settings, source)}, run_id=run_id, settings=settings, force=force, batch=batch
     )
-    path = _out(settings, run_id, "fetch", source)
+    path = _out(settings, run_id, "fetch", source, batch)
     storage.write_jsonl_gz(path, (r.to_json() for r in results))
     errors = Counter(r.error_class for r in results if r.error_class)
     summary = {
         "source": source,
+        "batch": batch,
         "path": path,
         "attempted": len(results),
         "fetched": sum(1 for r in results if r.ok and not r.not_modified),
         "not_modified": sum(1 for r in results if r.not_modified),
         "errors": dict(errors),
     }
-    log.info("fetch %s: %s", source, summary)
+    log.info("fetch %s/%s: %s", source, batch, summary)
     return summary
 
 
-def clean_stage(settings: Settings, run_id: str, source: str, fetch_path: str) -> dict[str, Any]:
-    """Clean every fetched page; write articles and dropped pages (with reasons)."""
+def _dropped(result: FetchResult, source: str, stage: str, reason: str, detail: str | None) -> DroppedPage:
+    return DroppedPage(url=result.url, source=source, stage=stage, reason=reason, detail=detail)
+
+
+def clean_stage(
+    settings: Settings, run_id: str, source: str, fetch_path: str, *, batch: str = BATCH
+) -> dict[str, Any]:
+    """Clean every fetched page of a batch; write articles and dropped pages (with reasons)."""
     from newsingest.clean.extract import clean_page
     from newsingest.crawl.archive import read_response
 
@@ -102,27 +148,17 @@ def clean_stage(settings: Settings, run_id: str, source: str, fetch_path: str) -
     dropped: list[DroppedPage] = []
     for row in storage.read_jsonl_gz(fetch_path):
         result = FetchResult.from_json(row)
-        if not result.ok or result.not_modified:
-            if not result.ok:
-                reason = f"fetch:{result.error_class or 'error'}"
-                dropped.append(
-                    DroppedPage(
-                        url=result.url, source=source, stage="fetch", reason=reason, detail=result.error
-                    )
-                )
+        if not result.ok:
+            dropped.append(
+                _dropped(result, source, "fetch", f"fetch:{result.error_class or 'error'}", result.error)
+            )
+            continue
+        if result.not_modified:  # unchanged since the last crawl: nothing to reprocess
             continue
         try:
             response = read_response(result)
         except Exception as exc:  # a corrupt archive record loses this page only
-            dropped.append(
-                DroppedPage(
-                    url=result.url,
-                    source=source,
-                    stage="clean",
-                    reason="archive_unreadable",
-                    detail=str(exc)[:500],
-                )
-            )
+            dropped.append(_dropped(result, source, "clean", "archive_unreadable", str(exc)[:500]))
             continue
         outcome = clean_page(
             response.text,
@@ -130,22 +166,22 @@ def clean_stage(settings: Settings, run_id: str, source: str, fetch_path: str) -
             published_hint=result.discovered_published,
             title_hint=result.discovered_title,
         )
+        outcome.source = source
         if isinstance(outcome, DroppedPage):
-            outcome.source = source
             dropped.append(outcome)
             continue
-        outcome.source = source
         outcome.fetched_at = result.fetched_at
         outcome.channels = result.channels
         articles.append(outcome)
-    path = _out(settings, run_id, "clean", source)
-    dropped_path = _out(settings, run_id, "clean", source, "dropped")
+    path = _out(settings, run_id, "clean", source, batch)
+    dropped_path = _out(settings, run_id, "clean", source, f"{batch}.dropped")
     storage.write_jsonl_gz(path, (a.to_json() for a in articles))
     storage.write_jsonl_gz(dropped_path, (d.to_json() for d in dropped))
     reasons = Counter(d.reason for d in dropped)
-    log.info("clean %s: %d articles, dropped %s", source, len(articles), dict(reasons))
+    log.info("clean %s/%s: %d articles, dropped %s", source, batch, len(articles), dict(reasons))
     return {
         "source": source,
+        "batch": batch,
         "path": path,
         "dropped_path": dropped_path,
         "cleaned": len(articles),
@@ -160,20 +196,23 @@ def enrich_stage(
     clean_path: str,
     *,
     cluster_lookup: Callable[[list[str]], list[dict]] | None = None,
+    batch: str = BATCH,
 ) -> dict[str, Any]:
-    """Enrich the cleaned articles of one source."""
+    """Enrich the cleaned articles of one batch."""
     from newsingest.enrich.pipeline import Enricher
 
     articles = [CleanedArticle.from_json(r) for r in storage.read_jsonl_gz(clean_path)]
     enriched = Enricher().enrich(articles, cluster_lookup=cluster_lookup) if articles else []
-    path = _out(settings, run_id, "enrich", source)
+    path = _out(settings, run_id, "enrich", source, batch)
     storage.write_jsonl_gz(path, (a.to_json() for a in enriched))
-    log.info("enrich %s: %d articles", source, len(enriched))
-    return {"source": source, "path": path, "enriched": len(enriched)}
+    log.info("enrich %s/%s: %d articles", source, batch, len(enriched))
+    return {"source": source, "batch": batch, "path": path, "enriched": len(enriched)}
 
 
-def load_stage(settings: Settings, run_id: str, source: str, enrich_path: str, client) -> dict[str, Any]:
-    """Bulk-load the enriched articles of one source into the write alias."""
+def load_stage(
+    settings: Settings, run_id: str, source: str, enrich_path: str, client, *, batch: str = BATCH
+) -> dict[str, Any]:
+    """Bulk-load the enriched articles of one batch into the write alias."""
     from newsingest.load.bulk import load_articles
     from newsingest.load.index import ensure_index
 
@@ -190,21 +229,10 @@ def load_stage(settings: Settings, run_id: str, source: str, enrich_path: str, c
         "runs",
         storage.safe_part(run_id),
         "dead-letter",
-        f"{storage.safe_part(source)}.jsonl.gz",
+        storage.safe_part(source),
+        f"{storage.safe_part(batch)}.jsonl.gz",
     )
     report = load_articles(client, settings.index_alias, articles, dead_letter_path=dead_letter)
-    summary = {"source": source, **_as_dict(report)}
-    log.info("load %s: %s", source, summary)
+    summary = {"source": source, "batch": batch, **report.to_dict()}
+    log.info("load %s/%s: %s", source, batch, report.summary())
     return summary
-
-
-def _as_dict(report: Any) -> dict[str, Any]:
-    if hasattr(report, "to_dict"):
-        return report.to_dict()
-    if hasattr(report, "model_dump"):
-        return report.model_dump(mode="json")
-    if hasattr(report, "__dataclass_fields__"):
-        from dataclasses import asdict
-
-        return asdict(report)
-    return dict(report)

@@ -26,6 +26,8 @@ def airflow_db(settings):
 def run_env(monkeypatch, tmp_path, sample_site, opensearch_client):
     monkeypatch.setenv("NEWSINGEST_SAMPLE_SITE_URL", sample_site.url)
     monkeypatch.setenv("NEWSINGEST_INDEX", ALIAS)
+    monkeypatch.setenv("NEWSINGEST_RUNS_INDEX", f"{ALIAS}-runs")
+    monkeypatch.setenv("NEWSINGEST_BATCH_SIZE", "3")  # several mapped batches per source
     monkeypatch.setenv("NEWSINGEST_STORAGE_ROOT", str(tmp_path / "storage"))
     opensearch_client.indices.delete(index=f"{ALIAS}*", ignore_unavailable=True)
     yield

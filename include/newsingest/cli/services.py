@@ -39,7 +39,10 @@ def start(names: tuple[str, ...]) -> None:
     chosen = list(names) if names else ["opensearch", "site"]
     for name in chosen:
         click.echo(f"starting {name} ...", nl=False)
-        click.echo(f" {_service(name, settings).start()}")
+        svc = _service(name, settings)
+        click.echo(f" {svc.start()}")
+        if hasattr(svc, "describe"):
+            click.echo("  " + svc.describe())
 
 
 @services.command()
