@@ -4,6 +4,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
+
+# System packages the tests drive for real: Debian's Chromium (the browser test; Playwright's own browser
+# download is not used) and nginx (the TLS + basic-auth proxy in front of OpenSearch in the security tests).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo; echo "==> installing ${missing[*]} (Debian packages)"
+  SUDO=$([ "$(id -u)" -eq 0 ] || echo sudo)
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
 echo; echo "==> ruff"
 .venv/bin/ruff check .
 echo; echo "==> pytest"
