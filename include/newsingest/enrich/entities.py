@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -34,6 +34,7 @@ NON_NER_COMPONENTS = (
     "trainable_lemmatizer",
 )
 EMBEDDING_COMPONENTS = ("tok2vec", "transformer")
+MIN_DOCS_PER_PROCESS = 16  # below this many texts per worker, forking costs more than it saves
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +87,20 @@ class SpacyNer:
         return self._nlp
 
     def pipe(self, texts: Iterable[str]) -> Iterable[Any]:
-        """Raw ``nlp.pipe`` over (truncated) texts: yields spaCy Docs."""
+        """Raw ``nlp.pipe`` over (truncated) texts: yields spaCy Docs.
+
+        Worker processes are only started for batches big enough to pay for them.
+        """
+        n_process = self.n_process
+        if isinstance(texts, Sequence) and len(texts) < MIN_DOCS_PER_PROCESS * n_process:
+            n_process = 1
         clipped = (t[: self.max_chars] for t in texts)
-        return self.nlp.pipe(clipped, batch_size=self.batch_size, n_process=self.n_process)
+        return self.nlp.pipe(clipped, batch_size=self.batch_size, n_process=n_process)
+
+    def iter_extract(self, texts: Iterable[str]) -> Iterator[list[Mention]]:
+        """Mentions per text, lazily: the caller can post-process while worker processes parse."""
+        for doc in self.pipe(texts):
+            yield [Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents]
 
     def extract(self, texts: Sequence[str]) -> list[list[Mention]]:
         return [

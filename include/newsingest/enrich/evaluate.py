@@ -18,6 +18,7 @@ from newsingest.enrich.geo import fold
 
 CONLL_TYPES = ("PER", "ORG", "LOC")
 SPACY_TO_CONLL = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
+SPORT = "medtop:15000000"
 OURS_TO_CONLL = {"person": "PER", "organisation": "ORG", "location": "LOC"}
 
 
@@ -141,10 +142,12 @@ def evaluate_conll(path: str | Path, *, model: str | None = None, limit: int | N
     """Doc-level entity-set F1 of the raw model vs. our normalisation on a CoNLL file."""
     from newsingest.enrich.entities import SpacyNer
     from newsingest.enrich.normalize import Normalizer
+    from newsingest.enrich.topics import TopicClassifier
 
     docs = read_conll(path)[:limit]
     ner = SpacyNer(model)
     normalizer = Normalizer()
+    topics = TopicClassifier()
     report = ConllReport(len(docs))
     for table in (report.raw, report.ours, report.ours_forms):
         for t in (*CONLL_TYPES, "overall"):
@@ -158,8 +161,15 @@ def evaluate_conll(path: str | Path, *, model: str | None = None, limit: int | N
                 raw[t].add(fold(m.text))
                 raw_spans.add((m.start, m.end, t))
         report.raw_mentions.add(doc.gold_spans, raw_spans)
+        title, _, body = doc.text.partition("\n")
+        ranked = topics.classify(title, body)
         ents = normalizer.normalize(
-            mentions, text_length=len(doc.text), title_end=doc.title_end, lead_end=doc.lead_end, text=doc.text
+            mentions,
+            text_length=len(doc.text),
+            title_end=doc.title_end,
+            lead_end=doc.lead_end,
+            text=doc.text,
+            sport=bool(ranked) and ranked[0].code == SPORT,
         )
         ours: dict[str, set[str]] = defaultdict(set)
         forms: dict[str, set[str]] = defaultdict(set)

@@ -11,7 +11,7 @@ import json
 import threading
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from newsingest.config import DATA_DIR
@@ -29,6 +29,7 @@ class Place:
     population: int = 0
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case- and accent-insensitive key for name lookups."""
     text = unicodedata.normalize("NFKD", text)
@@ -167,8 +168,8 @@ class Gazetteer:
                 for key in keys:
                     self._cities.setdefault(key, []).append(place)
             for entry in aliases:
-                if entry["type"] != "location":
-                    continue
+                if entry["type"] != "location" or entry.get("kind") == "admin1":
+                    continue  # abbreviations of states are attached to the states below
                 iso = entry.get("country")
                 base = self._countries.get(iso) if iso else None
                 if entry.get("kind") == "country" and base is not None:
@@ -193,6 +194,11 @@ class Gazetteer:
                     self._alternatives[key] = [self._by_name[key], place]
                 else:
                     self._by_name[key] = place
+            for entry in aliases:
+                state = self._by_name.get(fold(entry["name"])) if entry.get("kind") == "admin1" else None
+                if state is not None:
+                    for name in [*entry.get("aliases", []), *entry.get("exact", [])]:
+                        self._by_name.setdefault(fold(name), state)
             for name in _CONTINENTS:
                 self._by_name.setdefault(fold(name), Place(name, "continent", None, None, None))
             for name in _REGIONS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections import Counter
@@ -14,7 +15,9 @@ YAKE_LANGUAGES = {
     "ar", "bg", "br", "cz", "da", "de", "el", "en", "es", "et", "fa", "fi", "fr", "hi", "hr", "hu", "hy",
     "id", "it", "ja", "lt", "lv", "nl", "no", "pl", "pt", "ro", "ru", "sk", "sl", "sv", "tr", "uk", "zh",
 }  # fmt: skip
-MAX_CHARS = 1500
+# Headline + lead only: YAKE costs more per word than NER itself. NEWSINGEST_KEYWORDS_CHARS trades
+# keyphrase depth for speed (0 turns keyphrases off).
+MAX_CHARS = int(os.environ.get("NEWSINGEST_KEYWORDS_CHARS") or 300)
 # YAKE trigrams are mostly fragments across names ("met Chinese leader"); bigrams read better.
 NGRAM = 2
 
@@ -37,7 +40,9 @@ def _extractor(lang: str, top: int):
         if key not in _extractors:
             import yake
 
-            _extractors[key] = yake.KeywordExtractor(lan=lang, n=NGRAM, dedupLim=0.9, top=top * 4)
+            _extractors[key] = yake.KeywordExtractor(
+                lan=lang, n=NGRAM, dedupLim=1.0, top=top * 4
+            )  # we dedup below
         return _extractors[key]
 
 
@@ -52,7 +57,9 @@ def extract_keywords(
     """Top keyphrases (best first), without phrases that are (part of) an entity name, mostly names,
     or contain a person's name (keyphrases name concepts; people are in the person facet)."""
     sample = (text or "")[:MAX_CHARS]
-    if not sample.strip():
+    if len(text or "") > MAX_CHARS and " " in sample:
+        sample = sample.rsplit(" ", 1)[0]  # never hand YAKE half a word
+    if MAX_CHARS <= 0 or not sample.strip():
         return []
     lang = language if language in YAKE_LANGUAGES else ("cz" if language == "cs" else "noLang")
     names = {fold(n) for n in entity_names if n}

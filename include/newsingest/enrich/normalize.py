@@ -13,7 +13,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
+from newsingest.config import DATA_DIR
 from newsingest.enrich.aliases import Alias, AliasTable, default_aliases
 from newsingest.enrich.entities import Mention
 from newsingest.enrich.geo import Gazetteer, Place, default_gazetteer, fold
@@ -68,6 +70,10 @@ BOILERPLATE = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
     "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
     "today", "yesterday", "tomorrow", "covid", "covid-19", "coronavirus",
+    # names of sports and generic headline words are never named entities on their own
+    "soccer", "football", "baseball", "basketball", "cricket", "tennis", "golf", "athletics", "rugby",
+    "rugby union", "rugby league", "cycling", "boxing", "motor racing", "swimming", "sport", "sports",
+    "men", "women", "results", "result", "standings", "scores", "win", "next",
 }  # fmt: skip
 CORPORATE_SUFFIXES = re.compile(
     r"(?:,?\s+(?:inc|incorporated|corp|corporation|co|company|ltd|limited|llc|plc|ag|sa|nv|se|gmbh|"
@@ -87,6 +93,9 @@ _DATELINE = re.compile(
 # Runs of capitalised words (with inner "of"/"and"/"the"): where unrecognised place names can hide.
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:[ \t]+(?:(?:of|and|the|de|du)[ \t]+)?[A-Z][\w'’.-]*)*")
 _WORD_SPAN = re.compile(r"[^\s]+")
+# A score or fixture next to a name: "Leeds 2", "Surrey 232-6", "Durham v", "6 Kent" (start of a line).
+_SCORE_AFTER = re.compile(r"^\s+(?:\d{1,3}(?:-\d{1,3})?(?:\s|$|,)|v\.?\s|vs\.?\s|beat\s|drew\s|lost\s+to\s)")
+_SCORE_BEFORE = re.compile(r"(?:\d\s+|\bv\.?\s+|\bvs\.?\s+|\bbeat\s+)$")
 _LEADING_THE = re.compile(r"^(?:the\s+|ex-|pro-|anti-|non-)", re.IGNORECASE)
 
 
@@ -153,6 +162,8 @@ def clean_surface(text: str) -> tuple[str, bool]:
 _SPLIT = re.compile(r"\s+[-–—|:/]\s+|\s*[()\[\]]\s*|\n+")
 _SPLIT_NUMBERS = re.compile(_SPLIT.pattern + r"|(?:^|\s+)[\d][\d.,:/-]*(?=\s|$)")
 NAME_LABELS = {"PERSON", "PER", "ORG", "GPE", "LOC", "FAC"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_PLACE_DESCRIPTOR = re.compile(r"\s+(?:province|region|district|prefecture|state|county|governorate|oblast)$")
 _INITIALS_NAME = re.compile(
     r"^(?:[A-Z]\.\s?){1,2}(?:[A-Z][a-z]+[ -]?)?[A-Z][a-z'’]+(?:-[A-Z][a-z]+)?$"  # "M. McCague", "J. Smith"
     r"|^[A-Z][a-z]+ (?:[A-Z]\. ){1,2}[A-Z][a-z]+$"  # "George W. Bush"
@@ -180,6 +191,23 @@ def split_mention(text: str, *, numbers: bool = True) -> list[tuple[int, str]]:
     if pos < len(text):
         pieces.append((pos, text[pos:]))
     return [(off, piece) for off, piece in pieces if piece.strip()]
+
+
+_INNER_POSSESSIVE = re.compile(r"['’]s\s+")
+
+
+def _possessed(m: Mention, pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """ "Ange Postecoglou's Champions League": a person span keeps the owner, others the thing owned."""
+    out = []
+    for offset, piece in pieces:
+        match = _INNER_POSSESSIVE.search(piece)
+        if match is None:
+            out.append((offset, piece))
+        elif m.label in ("PERSON", "PER"):
+            out.append((offset, piece[: match.start()]))
+        else:
+            out.append((offset + match.end(), piece[match.end() :]))
+    return out
 
 
 def is_junk(text: str) -> bool:
@@ -212,6 +240,38 @@ def _ends_with(full: list[str], short: list[str]) -> bool:
     return len(short) == 1 and "-" in last and last.split("-", 1)[1] == short[0]
 
 
+@cache
+def given_names() -> frozenset[str]:
+    lines = (DATA_DIR / "given_names.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
+
+
+_NAME_WORD = re.compile(r"^[A-Z][a-z]+(?:[-'’][A-Za-z][a-z]+)*$")
+
+
+def _looks_like_person(text: str) -> bool:
+    """ "Guy Forget", "Tegla Loroupe": two or three name-shaped words, a known given name first."""
+    words = text.split()
+    if not 2 <= len(words) <= 3 or ORG_WORDS.search(text):
+        return False
+    return words[0].casefold() in given_names() and all(_NAME_WORD.match(w) for w in words)
+
+
+_PRECEDING_WORD = re.compile(r"([A-Z][a-z]+)[ \t]+$")
+
+
+def _extend_given_names(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """Person spans that start one word late ("Sandrine [Testud]") take the given name before them."""
+    out = []
+    for m in mentions:
+        if m.label in ("PERSON", "PER") and " " not in m.text.strip():
+            match = _PRECEDING_WORD.search(text, max(0, m.start - 30), m.start)
+            if match and match.group(1).casefold() in given_names():
+                m = Mention(text[match.start(1) : m.end], m.label, match.start(1), m.end)
+        out.append(m)
+    return out
+
+
 def acronym(name: str) -> str:
     words = [w for w in name.split() if w and w.casefold() not in ACRONYM_STOPWORDS]
     return "".join(w[0] for w in words if w[0].isalpha()).upper()
@@ -232,8 +292,13 @@ class Normalizer:
             if m.label in DROPPED_LABELS:
                 continue
             etype = LABEL_TYPES.get(m.label, "other")
-            for offset, piece in split_mention(m.text, numbers=m.label in NAME_LABELS):
+            pieces = _possessed(m, split_mention(m.text, numbers=m.label in NAME_LABELS))
+            if m.label in PLACE_LABELS:
+                pieces = [p for off, piece in pieces for p in self._split_place(off, piece)]
+            for offset, piece in pieces:
                 text, titled = clean_surface(piece)
+                if m.label in PLACE_LABELS:
+                    text = self._place_form(piece, text)
                 if is_junk(text):
                     continue
                 cm = CleanMention(
@@ -242,6 +307,32 @@ class Normalizer:
                 self._correct_type(cm)
                 out.append(cm)
         return out
+
+    def _split_place(self, offset: int, piece: str) -> list[tuple[int, str]]:
+        """ "Oval, London" -> two places; "Washington, D.C." (a known name) stays whole."""
+        if ", " not in piece or self.aliases.lookup(piece.strip()) or self.gazetteer.lookup(piece.strip()):
+            return [(offset, piece)]
+        out, pos = [], 0
+        for part in piece.split(", "):
+            out.append((offset + pos, part))
+            pos += len(part) + 2
+        return out
+
+    def _place_form(self, raw: str, text: str) -> str:
+        """Place names: keep a leading "The" that belongs to the name (The Hague, The Gambia) and drop a
+        lower-case descriptor ("Jiangsu province" -> "Jiangsu")."""
+        raw = raw.strip()
+        if raw[:4].casefold() == "the " and not text.casefold().startswith("the "):
+            with_the = "The " + text
+            place = self.gazetteer.lookup(with_the)
+            if place is not None and fold(place.name) == fold(with_the):
+                return with_the
+        if raw.endswith(".") and not text.endswith(".") and self.aliases.lookup(text + "."):
+            return text + "."  # "Wis." (an abbreviation the alias table knows), not a full stop
+        match = _PLACE_DESCRIPTOR.search(text)
+        if match and match.start() > 0:
+            return text[: match.start()]
+        return text
 
     def _correct_type(self, cm: CleanMention) -> None:
         """Alias table and gazetteer decide the type where they know the name."""
@@ -260,8 +351,13 @@ class Normalizer:
         if cm.type == "person" and ORG_WORDS.search(cm.text):
             cm.type = "organisation"
             return
+        if cm.type != "person" and _looks_like_person(cm.text) and not self.gazetteer.is_major_place(cm.text):
+            cm.type = "person"
+            return
         if cm.type in ("location", "person", "other") or (cm.type == "organisation" and cm.text.isupper()):
-            if self.gazetteer.is_major_place(cm.text):
+            # A one-word "person" that is a city's own name is the city (Norwich, Leipzig).
+            minimum = 100_000 if cm.type == "person" and " " not in cm.text else 250_000
+            if self.gazetteer.is_major_place(cm.text, min_city_population=minimum):
                 cm.type = "location"
         elif cm.type == "organisation":
             place = self.gazetteer.lookup(cm.text)
@@ -317,14 +413,18 @@ class Normalizer:
         title_end: int = 0,
         lead_end: int = 0,
         text: str | None = None,
+        sport: bool = False,
     ) -> list[DocEntity]:
         """Entities of one document; offsets below ``title_end``/``lead_end`` count as title/lead.
 
-        With ``text``, gazetteer-backed recall adds locations the model missed (see :meth:`extra_mentions`).
+        With ``text``, gazetteer-backed recall adds locations the model missed (see :meth:`extra_mentions`);
+        with ``sport`` (the story's topic is sport) too, town names next to scores become teams.
         """
         if text is not None:
-            mentions = [*mentions, *self.extra_mentions(text, mentions)]
+            mentions = [*_extend_given_names(text, mentions), *self.extra_mentions(text, mentions)]
         cleaned = self.clean_mentions(mentions)
+        if sport and text is not None:
+            self._teams_from_results(cleaned, text)
         groups: dict[tuple[str, str], list[CleanMention]] = {}
         for cm in cleaned:
             groups.setdefault(self._key(cm), []).append(cm)
@@ -342,13 +442,35 @@ class Normalizer:
                 place = self.gazetteer.lookup(cm.text)
                 if place is not None and place.kind in ("country", "admin1"):
                     doc_countries.add(place.country)
+        for ms in groups.values():
+            for cm in ms:
+                if cm.demonym:
+                    doc_countries.add(self.gazetteer.demonym(cm.text)[1])
         doc_countries.discard(None)
         entities = [self._entity(ms, frozenset(doc_countries)) for ms in groups.values()]
         entities = self._merge_same_name(entities)
-        self._score(entities, groups_len=len(cleaned), text_length=text_length, title_end=title_end,
-                    lead_end=lead_end, cleaned=cleaned)  # fmt: skip
+        self._score(
+            entities, text_length=text_length, title_end=title_end, lead_end=lead_end, cleaned=cleaned
+        )
         entities.sort(key=lambda e: (-e.salience, e.first))
         return entities
+
+    def _teams_from_results(self, cleaned: list[CleanMention], text: str) -> None:
+        """In sport stories a town, county or state named next to a score or fixture ("Leeds 2 Chelsea 1",
+        "Surrey 232", "Durham v Kent") is a team: an organisation. Countries stay places (national sides
+        are conventionally located by their country)."""
+        teams: set[str] = set()
+        for cm in cleaned:
+            if cm.type != "location" or cm.alias is not None:
+                continue
+            before, after = text[max(0, cm.start - 12) : cm.start], text[cm.end : cm.end + 12]
+            if _SCORE_AFTER.match(after) or _SCORE_BEFORE.search(before):
+                place = self.gazetteer.lookup(cm.text)
+                if place is not None and place.kind != "country":
+                    teams.add(fold(cm.text))
+        for cm in cleaned:
+            if fold(cm.text) in teams and cm.type == "location":
+                cm.type = "organisation"
 
     def _key(self, cm: CleanMention) -> tuple[str, str]:
         if cm.alias is not None:
@@ -404,7 +526,9 @@ class Normalizer:
     def _entity(self, ms: list[CleanMention], doc_countries: frozenset[str]) -> DocEntity:
         votes: Counter[str] = Counter()
         for cm in ms:
-            votes[cm.type] += 2 if (cm.titled or cm.alias) else 1
+            # Titled, aliased and multi-word mentions are less ambiguous than a bare "Trump".
+            weight = 2 if (cm.titled or cm.alias) else 1
+            votes[cm.type] += weight * (3 if " " in cm.text else 1)
         etype = votes.most_common(1)[0][0]
         label = Counter(cm.label for cm in ms if cm.type == etype).most_common(1)
         label_name = label[0][0] if label else ms[0].label
@@ -459,7 +583,14 @@ class Normalizer:
         return list(by_name.values())
 
     @staticmethod
-    def _score(entities, *, groups_len, text_length, title_end, lead_end, cleaned) -> None:
+    def _score(
+        entities: list[DocEntity],
+        *,
+        text_length: int,
+        title_end: int,
+        lead_end: int,
+        cleaned: list[CleanMention],
+    ) -> None:
         """Salience in [0, 1]: 0.5 relative frequency, 0.25 earliness, 0.25 title/lead presence."""
         if not entities:
             return

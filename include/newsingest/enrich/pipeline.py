@@ -28,6 +28,8 @@ from newsingest.models import CleanedArticle, EnrichedArticle, Entity
 
 log = logging.getLogger(__name__)
 
+SPORT = "medtop:15000000"
+MIN_LANGUAGE_CONFIDENCE = 0.5
 LEAD_CHARS = 400  # title + first paragraph(s) count as the lead for salience
 MAX_KEYWORDS = 10
 
@@ -57,6 +59,7 @@ class _Prepared:
     title_end: int
     lead_end: int
     language: LanguageGuess
+    effective_language: str | None  # detected, or declared when detection is unsure
     skip_reason: str | None
 
 
@@ -114,10 +117,13 @@ class Enricher:
             if not isinstance(art, CleanedArticle):
                 raise TypeError(f"articles[{i}] is {type(art).__name__}, expected CleanedArticle")
         prepared = [self._prepare(a) for a in articles]
-        ner_idx = [i for i, p in enumerate(prepared) if p.skip_reason is None]
-        mentions = self.ner.extract([prepared[i].text for i in ner_idx]) if ner_idx else []
-        by_doc = dict(zip(ner_idx, mentions, strict=True))
-        out = [self._finish(p, by_doc.get(i)) for i, p in enumerate(prepared)]
+        texts = [p.text for p in prepared if p.skip_reason is None]
+        # Consume NER lazily so normalisation, keyphrases and topics overlap with NER worker processes.
+        iter_extract = getattr(self.ner, "iter_extract", None)
+        mentions = (
+            iter(iter_extract(texts) if iter_extract else self.ner.extract(texts)) if texts else iter(())
+        )
+        out = [self._finish(p, next(mentions) if p.skip_reason is None else None) for p in prepared]
         self._cluster(out, cluster_lookup)
         return out
 
@@ -138,19 +144,27 @@ class Enricher:
         first_para = body.split("\n\n", 1)[0]
         lead_end = len(head) + max(len(first_para), min(len(body), LEAD_CHARS))
         language = detect_language(body or title)
+        # A weak guess on a short text yields to the page's declared language (html lang, meta).
+        declared = (article.language or "").split("-")[0].lower() or None
+        effective = declared if language.confidence < MIN_LANGUAGE_CONFIDENCE and declared else language.code
         if not text.strip():
             reason = "empty_text"
-        elif language.code is None:
+        elif effective is None:
             reason = "language:undetermined"
-        elif language.code not in self.ner_languages:
-            reason = f"language:{language.code}"
+        elif effective not in self.ner_languages:
+            reason = f"language:{effective}"
         else:
             reason = None
-        return _Prepared(article, text, title_end, lead_end, language, reason)
+        return _Prepared(article, text, title_end, lead_end, language, effective, reason)
 
     def _finish(self, prep: _Prepared, mentions) -> EnrichedArticle:
         art = prep.article
         base = {name: getattr(art, name) for name in CleanedArticle.model_fields}
+        lang = prep.effective_language
+        topics = []
+        if lang == "en":
+            tags = [*art.tags, *([art.section] if art.section else [])]
+            topics = self.topics.classify(art.title or "", art.body or "", tags=tags)
         entities: list[DocEntity] = []
         if mentions is not None:
             entities = self.normalizer.normalize(
@@ -159,20 +173,16 @@ class Enricher:
                 title_end=prep.title_end,
                 lead_end=prep.lead_end,
                 text=prep.text,
+                sport=bool(topics) and topics[0].code == SPORT,
             )
-        lang = prep.language.code
         names = [n for e in entities for n in (e.name, *e.forms)]
         persons = [n for e in entities if e.type == "person" for n in (e.name, *e.forms)]
         kw_text = f"{art.title.strip()}.\n{art.body or ''}" if art.title else (art.body or "")
         keywords = extract_keywords(
             kw_text, language=lang, entity_names=names, person_names=persons, top=self.max_keywords
         )
-        topics = []
-        if lang == "en":
-            tags = [*art.tags, *([art.section] if art.section else [])]
-            topics = self.topics.classify(art.title or "", art.body or "", tags=tags)
-        body = art.body or ""
-        signature = dedup.signature(body or (art.title or ""))
+        hashed = (art.body or "").strip() or (art.title or "").strip()  # title-only pages hash their title
+        signature = dedup.signature(hashed)
         return EnrichedArticle(
             **base,
             doc_id=_doc_id(art.canonical_url),
@@ -184,10 +194,10 @@ class Enricher:
             places=_places(entities),
             topics=topics,
             keywords=keywords,
-            detected_language=lang,
+            detected_language=prep.language.code,
             language_confidence=prep.language.confidence,
             ner_skipped_reason=prep.skip_reason,
-            content_hash=dedup.content_hash(body or (art.title or "")),
+            content_hash=dedup.content_hash(hashed) if hashed else None,
             minhash_bands=dedup.band_hashes(signature),
             minhash_signature=signature,
             enrichment_version=ENRICHMENT_VERSION,

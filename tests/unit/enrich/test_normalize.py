@@ -167,3 +167,50 @@ def test_gazetteer_recall_and_datelines(normalizer):
     ents = {e.name: e for e in normalizer.normalize([], text_length=len(text), text=text)}
     assert {"Belgrade", "Hungary", "Budapest"} <= set(ents)
     assert ents["Belgrade"].country == "RS"
+
+
+def test_possessive_inside_a_span(normalizer):
+    text = "Ange Postecoglou's Champions League hopes faded."
+    ms = [Mention("Ange Postecoglou's Champions League", "ORG", 0, 35)]
+    assert [(e.name, e.type) for e in normalizer.normalize(ms, text_length=len(text))] == [
+        ("Champions League", "organisation")
+    ]
+
+
+def test_given_names_fix_spans_and_types(normalizer):
+    text = "Sandrine Testud beat Guy Forget in Paris."
+    ms = [
+        Mention("Testud", "PERSON", 9, 15),
+        Mention("Guy Forget", "ORG", 21, 31),
+        Mention("Paris", "GPE", 35, 40),
+    ]
+    ents = {e.name: e.type for e in normalizer.normalize(ms, text_length=len(text), text=text)}
+    assert ents == {"Sandrine Testud": "person", "Guy Forget": "person", "Paris": "location"}
+
+
+def test_towns_next_to_scores_are_teams_in_sport_stories(normalizer):
+    text = "Results on Saturday:\nLeeds 2 Bristol 1\nEngland 3 Wales 0\n"
+    ms = mentions(text, [("Leeds", "GPE"), ("Bristol", "GPE"), ("England", "GPE"), ("Wales", "GPE")])
+    sport = {e.name: e.type for e in normalizer.normalize(ms, text_length=len(text), text=text, sport=True)}
+    assert sport == {
+        "Leeds": "organisation",
+        "Bristol": "organisation",
+        "England": "location",
+        "Wales": "location",
+    }
+    news = {e.name: e.type for e in normalizer.normalize(ms, text_length=len(text), text=text, sport=False)}
+    assert set(news.values()) == {"location"}
+
+
+def test_place_forms(normalizer):
+    text = (
+        "Talks at The Hague; fighting in Jiangsu province; a match at the Oval, London; LA CROSSE, Wis. news."
+    )
+    ms = mentions(
+        text,
+        [("The Hague", "GPE"), ("Jiangsu province", "GPE"), ("Oval, London", "FAC"), ("Wis.", "GPE")],
+    )
+    ents = {e.name: e for e in normalizer.normalize(ms, text_length=len(text))}
+    assert {"The Hague", "Jiangsu", "Oval", "London", "Wisconsin"} <= set(ents)
+    assert ents["The Hague"].country == "NL" and ents["Wisconsin"].country == "US"
+    assert ents["London"].country == "GB"

@@ -80,6 +80,7 @@ def test_empty_body_and_order(enricher):
     empty = CleanedArticle(url="https://e.example/x", canonical_url="https://e.example/x", body="")
     docs = enricher.enrich([empty, ENGLISH])
     assert docs[0].ner_skipped_reason == "empty_text" and docs[0].minhash_bands == []
+    assert docs[0].content_hash is None and docs[0].cluster_id == docs[0].doc_id
     assert docs[1].canonical_url == ENGLISH.canonical_url
     assert enricher.enrich([]) == []
 
