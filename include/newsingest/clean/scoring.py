@@ -431,6 +431,14 @@ def _inside(tag: Tag, chosen_ids: set[int], stop: Tag | None) -> bool:
     return False
 
 
+def _is_labelled_title(low: str, title_norm: str) -> bool:
+    """The headline repeated behind a short widget label ("NextImg:<title>", "Gallery: <title>")."""
+    if not title_norm or not low.endswith(title_norm) or low == title_norm:
+        return False
+    label = low[: -len(title_norm)].rstrip()
+    return 0 < len(label) <= 24 and label.endswith((":", "|", "»", ">")) and len(label.split()) <= 3
+
+
 def extract_body(
     root: Tag,
     *,
@@ -523,7 +531,7 @@ def extract_body(
                 or low in author_norm
             ):
                 continue
-            if low == title_norm:
+            if low == title_norm or _is_labelled_title(low, title_norm):
                 continue
             seen.add(low)
             paragraphs.append(piece)

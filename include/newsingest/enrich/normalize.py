@@ -74,6 +74,9 @@ BOILERPLATE = {
     "soccer", "football", "baseball", "basketball", "cricket", "tennis", "golf", "athletics", "rugby",
     "rugby union", "rugby league", "cycling", "boxing", "motor racing", "swimming", "sport", "sports",
     "men", "women", "results", "result", "standings", "scores", "win", "next",
+    # time zones are not organisations or places ("12:00 GMT")
+    "gmt", "utc", "bst", "cet", "cest", "eet", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "et",
+    "pt", "ist", "jst", "aest", "aedt",
 }  # fmt: skip
 CORPORATE_SUFFIXES = re.compile(
     r"(?:,?\s+(?:inc|incorporated|corp|corporation|co|company|ltd|limited|llc|plc|ag|sa|nv|se|gmbh|"

@@ -214,3 +214,10 @@ def test_place_forms(normalizer):
     assert {"The Hague", "Jiangsu", "Oval", "London", "Wisconsin"} <= set(ents)
     assert ents["The Hague"].country == "NL" and ents["Wisconsin"].country == "US"
     assert ents["London"].country == "GB"
+
+
+def test_time_zone_abbreviations_are_not_entities():
+    from newsingest.enrich.normalize import is_junk
+
+    assert is_junk("GMT") and is_junk("UTC") and is_junk("ET")
+    assert not is_junk("NATO")
