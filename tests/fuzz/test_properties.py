@@ -206,9 +206,6 @@ def test_canonicalize_large_inputs_are_bounded(url: str) -> None:
     bounded(target_canonicalize, url)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="F1 (crawl/urls.py): a host of only dots canonicalises to a host-less URL"
-)
 @pytest.mark.parametrize("url", ["https://../b/", "http://./x", "https://.../"])
 def test_dot_only_host_is_rejected(url: str) -> None:
     try:
@@ -218,9 +215,6 @@ def test_dot_only_host_is_rejected(url: str) -> None:
     assert canonicalize(out) == out, f"{url!r} -> {out!r}, which canonicalize itself rejects"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="F2 (crawl/sitemaps.py): sitemap <loc> values are not limited to http(s)"
-)
 def test_sitemap_urls_are_http_only() -> None:
     doc = (
         b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>javascript:alert(1)</loc></url>'
@@ -236,9 +230,6 @@ def test_sitemap_urls_are_http_only() -> None:
 F6_FEED = b'<feed xmlns="http://wvw.w3.org/2005/Atom"><entry><linkS href="https://x/a"/></entry></feed>'
 
 
-@pytest.mark.xfail(
-    strict=True, reason="F6 (crawl/feeds.py): entry 'links' given as a string crashes parse_feed"
-)
 def test_feed_with_odd_links_is_handled() -> None:
     try:
         items = parse_feed(F6_FEED, source="s", feed_url=BASE + "feed.xml")

@@ -219,9 +219,9 @@ def test_storage_root_under_a_file_names_the_path(
     sources = _sources_file(tmp_path, sample_site.url)
     bad = replace(bad, sources_file=sources)
     discover_path = _discovered(replace(iso_settings), sample_site.url, 3, "r")
-    with pytest.raises(OSError) as failed:
+    with pytest.raises(storage.StorageError) as failed:
         pipeline.fetch_stage(bad, "r", SOURCE, discover_path)
-    assert str(blocker) in str(failed.value), failed.value
+    assert str(blocker / "storage") in str(failed.value) and "Not a directory" in str(failed.value)
     assert blocker.read_text().startswith("a regular file")  # untouched
 
 
@@ -289,11 +289,6 @@ def test_full_disk_during_fetch_publishes_nothing(
     )  # no half archive under a final name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="crawl/archive.py: a WARC write failing with EFBIG/ENOSPC raises a bare OSError without the "
-    "archive path, and WarcFile.abort() leaves the .tmp file when close() re-raises while flushing",
-)
 def test_full_disk_during_fetch_names_the_archive_and_cleans_up(
     sample_site, iso_settings: Settings, tmp_path: Path
 ) -> None:

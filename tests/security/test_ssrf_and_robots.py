@@ -126,11 +126,6 @@ def test_disallowed_sitemap_path_is_not_fetched(sample_site, iso_settings) -> No
     assert doc.error_class == "robots" and doc.status is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="crawl/fetch.py+client.py: a URL whose host httpx rejects (leading-zero IPv4 such as 0177.0.0.1) "
-    "raises httpx.InvalidURL out of fetch_urls, failing the whole batch instead of one result",
-)
 def test_one_unparseable_host_does_not_sink_the_batch(sample_site, iso_settings) -> None:
     src = _source(sample_site.url, allow_private=True)
     urls = [
@@ -142,11 +137,6 @@ def test_one_unparseable_host_does_not_sink_the_batch(sample_site, iso_settings)
     assert bad.error_class in ("bad_url", "ssrf") and not bad.ok
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="F6 (crawl/feeds.py): a feed entry whose 'links' are strings raises AttributeError in parse_feed, "
-    "which discovery does not catch: one hostile feed fails the source's whole discovery",
-)
 def test_one_hostile_feed_does_not_sink_discovery(iso_settings, tmp_path) -> None:
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

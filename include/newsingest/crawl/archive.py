@@ -66,24 +66,36 @@ class WarcFile:
         fs, fs_path = fsspec.core.url_to_fs(path)
         self._fs, self._fs_path = fs, fs_path
         self._local = "file" in (fs.protocol if isinstance(fs.protocol, tuple | list) else (fs.protocol,))
-        if self._local:
-            os.makedirs(os.path.dirname(fs_path), exist_ok=True)
-            self._tmp = f"{fs_path}.tmp-{uuid.uuid4().hex}"
-        else:
-            fd, self._tmp = tempfile.mkstemp(suffix=".warc.gz")
-            os.close(fd)
-        self._fh = open(self._tmp, "wb")  # noqa: SIM115 - kept open for the writer's lifetime
+        self._tmp = ""
+        try:
+            if self._local:
+                os.makedirs(os.path.dirname(fs_path), exist_ok=True)
+                self._tmp = f"{fs_path}.tmp-{uuid.uuid4().hex}"
+            else:
+                fd, self._tmp = tempfile.mkstemp(suffix=".warc.gz")
+                os.close(fd)
+            self._fh = open(self._tmp, "wb")  # noqa: SIM115 - kept open for the writer's lifetime
+        except OSError as exc:
+            self._remove_tmp()
+            raise storage.StorageError(f"cannot create WARC {path}: {exc.strerror or exc}") from exc
         self._writer = WARCWriter(self._fh, gzip=True)
         self.records = 0
-        self._write_warcinfo()
+        try:
+            self._write_warcinfo()
+        except storage.StorageError:
+            self.abort()
+            raise
 
     @property
     def size(self) -> int:
         return self._fh.tell()
 
     def _write(self, record: Any) -> int:
-        offset = self._fh.tell()
-        self._writer.write_record(record)
+        try:
+            offset = self._fh.tell()
+            self._writer.write_record(record)
+        except OSError as exc:  # e.g. ENOSPC / EFBIG: the archive is incomplete and must not be published
+            raise storage.StorageError(f"cannot write WARC {self.path}: {exc.strerror or exc}") from exc
         self.records += 1
         return offset
 
@@ -159,7 +171,11 @@ class WarcFile:
         """Publish the archive at its final path."""
         if self._fh.closed:
             return
-        self._fh.close()
+        try:
+            self._fh.close()  # flushes the last records
+        except OSError as exc:
+            self._remove_tmp()
+            raise storage.StorageError(f"cannot write WARC {self.path}: {exc.strerror or exc}") from exc
         try:
             if self._local:
                 os.replace(self._tmp, self._fs_path)
@@ -169,13 +185,28 @@ class WarcFile:
                 self._fs.mv(remote_tmp, self._fs_path)
                 os.unlink(self._tmp)
         except OSError as exc:
+            self._remove_tmp()
             raise storage.StorageError(f"cannot publish WARC {self.path}: {exc}") from exc
 
     def abort(self) -> None:
-        if not self._fh.closed:
-            self._fh.close()
-        if os.path.exists(self._tmp):
+        """Drop the archive: the temporary file is always removed, even when closing it fails."""
+        try:
+            if not self._fh.closed:
+                self._fh.close()
+        except OSError as exc:  # flushing a full disk fails again; the file goes anyway
+            log.debug("closing %s while aborting failed: %s", self._tmp, exc)
+        finally:
+            self._remove_tmp()
+
+    def _remove_tmp(self) -> None:
+        if not self._tmp:
+            return
+        try:
             os.unlink(self._tmp)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            log.warning("cannot remove temporary WARC %s: %s", self._tmp, exc)
 
 
 class WarcSink:
@@ -205,10 +236,15 @@ class WarcSink:
         return new
 
     def close(self) -> None:
-        for f in self._open.values():
-            f.close()
-            self.closed_paths.append(f.path)
-        self._open.clear()
+        """Publish every open archive; if one fails, the others are dropped and the error raised."""
+        try:
+            for source, f in list(self._open.items()):
+                f.close()
+                self.closed_paths.append(f.path)
+                del self._open[source]
+        except BaseException:
+            self.abort()
+            raise
 
     def abort(self) -> None:
         for f in self._open.values():

@@ -265,8 +265,8 @@ class Fetcher:
                 resp = await self.get(
                     robots_url(url), kind="robots", rate=rate, allow_private=allow_private, source=source
                 )
-                if resp.error_class == "ssrf":  # not cached: another source may allow the host
-                    return RobotsPolicy("unavailable", detail=resp.error or "", error_class="ssrf")
+                if resp.error_class in ("ssrf", "bad_url"):  # not cached: another source may allow the host
+                    return RobotsPolicy("unavailable", detail=resp.error or "", error_class=resp.error_class)
                 if resp.error_class and resp.status is None:
                     policy = RobotsPolicy(
                         "unavailable", detail=f"robots.txt {resp.error_class}: {resp.error}"
@@ -458,7 +458,10 @@ class Fetcher:
         resp: Response,
         kind: Kind,
     ) -> Exchange:
-        request = client.build_request("GET", url, headers=headers)
+        try:
+            request = client.build_request("GET", url, headers=headers)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:  # a host httpx cannot parse
+            raise FetchFailure("bad_url", f"{url}: {exc}") from exc
         ex = Exchange(
             url=url,
             method="GET",

@@ -123,6 +123,11 @@ class _Discovery:
                 break
         log.warning("%s: %s: %s", self.source.name, url, message)
 
+    def _parser_crash(self, url: str, exc: Exception) -> None:
+        """An unexpected parser exception: the document is reported as bad, the source goes on."""
+        log.error("%s: parser failed on %s", self.source.name, url, exc_info=exc)
+        self._fail(url, "parse_error", f"parser failed: {type(exc).__name__}: {exc}")
+
     def _count(self, url: str, n: int) -> None:
         for outcome in reversed(self.report.documents):
             if outcome.url == url:
@@ -139,6 +144,8 @@ class _Discovery:
             return self._fail(url, "xml_refused", str(exc))
         except FeedError as exc:
             return self._fail(url, "parse", str(exc))
+        except Exception as exc:  # a parser bug on one hostile document must not fail the whole source
+            return self._parser_crash(url, exc)
         self._count(url, len(items))
         self.found.extend(items)
 
@@ -159,6 +166,8 @@ class _Discovery:
             return self._fail(url, "xml_refused", str(exc))
         except (SitemapError, BodyTooLarge, OSError, ValueError) as exc:
             return self._fail(url, "parse", str(exc))
+        except Exception as exc:
+            return self._parser_crash(url, exc)
         self.found.extend(doc.urls)
         self._count(url, len(doc.urls) + len(doc.children))
         if depth >= self.config.max_sitemap_depth:
@@ -175,7 +184,12 @@ class _Discovery:
         got = await self.document(url, "section")
         if got is None:
             return
-        links = extract_links(got[0], page_url=url, pattern=pattern, source=self.source.name, encoding=got[1])
+        try:
+            links = extract_links(
+                got[0], page_url=url, pattern=pattern, source=self.source.name, encoding=got[1]
+            )
+        except Exception as exc:
+            return self._parser_crash(url, exc)
         self._count(url, len(links))
         self.found.extend(links)
 

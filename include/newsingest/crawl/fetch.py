@@ -23,6 +23,7 @@ from newsingest.crawl.state import ValidatorStore
 from newsingest.crawl.urls import URLError, canonicalize, host_key
 from newsingest.models import DiscoveredURL, FetchResult
 from newsingest.sources import Source
+from newsingest.storage import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -158,14 +159,21 @@ async def afetch_urls(
             assert item is not None
             source = by_name[item.source]
             store = validators[item.source]
-            resp = await fetcher.get(
-                item.url,
-                kind="page",
-                rate=source.rate_limit,
-                allow_private=source.allow_private,
-                source=source.name,
-                conditional=None if force else store.headers_for,
-            )
+            try:
+                resp = await fetcher.get(
+                    item.url,
+                    kind="page",
+                    rate=source.rate_limit,
+                    allow_private=source.allow_private,
+                    source=source.name,
+                    conditional=None if force else store.headers_for,
+                )
+            except StorageError:
+                raise  # the archive cannot be written: nothing of this batch may be published
+            except Exception as exc:  # an unexpected failure of one URL is that URL's result
+                log.exception("%s: fetching %s failed", source.name, item.url)
+                deliver(index, _error_result(item, "error", f"{type(exc).__name__}: {exc}"))
+                continue
             if resp.ok:
                 store.remember(resp.final_url, resp.header("etag"), resp.header("last-modified"))
             deliver(index, _to_result(item, resp))
@@ -173,11 +181,17 @@ async def afetch_urls(
     try:
         async with Fetcher(config, settings.user_agent, archive=archive_hook(sink)) as fetcher:
             tasks = [
-                worker(fetcher, queue)
+                asyncio.ensure_future(worker(fetcher, queue))
                 for queue in queues.values()
                 for _ in range(min(config.host_concurrency, len(queue)))
             ]
-            await asyncio.gather(*tasks)
+            try:
+                await asyncio.gather(*tasks)
+            except BaseException:  # stop the other workers before the archives are dropped
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                raise
     except BaseException:
         sink.abort()
         raise

@@ -12,6 +12,7 @@ from newsingest.crawl.xmlsafe import XMLInvalid, local, namespace, parse_xml
 from newsingest.models import DiscoveredURL
 
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+HTTP_PREFIXES = ("http://", "https://")
 
 
 class SitemapError(ValueError):
@@ -53,11 +54,17 @@ def _news(url_el: object) -> tuple[datetime | None, str | None, list[str], str |
     return None
 
 
+def _http_url(base: str, loc: str) -> str | None:
+    """``loc`` resolved against ``base`` if it is an http(s) URL (``javascript:``, ``file:`` ... refused)."""
+    url = urljoin(base, loc)
+    return url if url.startswith(HTTP_PREFIXES) else None
+
+
 def _parse_text(data: bytes, source: str, base: str) -> Sitemap:
     urls = []
     for line in data.decode("utf-8", errors="replace").splitlines():
         line = line.strip()
-        if line.startswith(("http://", "https://")) and " " not in line:
+        if line.startswith(HTTP_PREFIXES) and " " not in line:
             urls.append(DiscoveredURL(url=line, source=source, channels=["sitemap"]))
     if not urls:
         raise SitemapError("neither XML nor a text sitemap")
@@ -84,8 +91,9 @@ def parse_sitemap(data: bytes, *, source: str, sitemap_url: str) -> Sitemap:
             if local(el.tag) != "sitemap":
                 continue
             loc = _text(el, "loc")
-            if loc:
-                children.append(ChildSitemap(urljoin(sitemap_url, loc), parse_date(_text(el, "lastmod"))))
+            child_url = _http_url(sitemap_url, loc) if loc else None
+            if child_url:
+                children.append(ChildSitemap(child_url, parse_date(_text(el, "lastmod"))))
         return Sitemap("index", children=children)
     if kind != "urlset":
         raise SitemapError(f"root element is <{kind}>, expected <urlset> or <sitemapindex>")
@@ -93,10 +101,10 @@ def parse_sitemap(data: bytes, *, source: str, sitemap_url: str) -> Sitemap:
     for el in root:
         if local(el.tag) != "url":
             continue
-        loc = _text(el, "loc")
+        raw_loc = _text(el, "loc")
+        loc = _http_url(sitemap_url, raw_loc) if raw_loc else None
         if not loc:
             continue
-        loc = urljoin(sitemap_url, loc)
         lastmod = parse_date(_text(el, "lastmod"))
         news = _news(el)
         if news is not None:

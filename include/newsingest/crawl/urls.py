@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import ipaddress
 import posixpath
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
@@ -29,6 +30,8 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 _QUERY_SAFE = ":@!$'()*+,;/?-._~"
 _MULTI_SLASH = re.compile(r"/{2,}")
+# A host httpx (like RFC 3986) reads as IPv4 dotted-quad and so must be one.
+_DOTTED_QUAD = re.compile(r"[0-9]+(?:\.[0-9]+){3}")
 
 
 class URLError(ValueError):
@@ -40,10 +43,22 @@ def is_tracking_param(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
-def _host(hostname: str) -> str:
+def _host(hostname: str, url: str) -> str:
     host = hostname.strip(".").lower()
+    if not host:
+        raise URLError(f"URL has no valid host: {url!r}")
     if ":" in host:  # IPv6 literal
         return f"[{host}]"
+    if _DOTTED_QUAD.fullmatch(host):
+        # "0177.0.0.1" is 127.0.0.1 to inet_aton and browsers but an invalid URL to httpx, so it has no
+        # single meaning: refused. Other numeric spellings ("127.1", "0x7f.0.0.1", "2130706433") are
+        # hostnames to httpx, resolved like inet_aton does, and checked by the SSRF guard after resolution.
+        try:
+            return str(ipaddress.IPv4Address(host))
+        except ValueError:
+            raise URLError(
+                f"URL host {host!r} is not a valid IPv4 address (octal or out of range): {url!r}"
+            ) from None
     try:
         return host.encode("idna").decode("ascii")
     except UnicodeError:
@@ -78,7 +93,7 @@ def canonicalize(url: str) -> str:
         raise URLError(f"not an http(s) URL: {url!r}")
     if not parts.hostname:
         raise URLError(f"URL has no host: {url!r}")
-    netloc = _host(parts.hostname)
+    netloc = _host(parts.hostname, url)
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         netloc = f"{netloc}:{port}"
     pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]

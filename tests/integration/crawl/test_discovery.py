@@ -238,3 +238,30 @@ def test_gzipped_sitemap_and_gzip_bomb_sitemap(static_server, crawl_settings, fa
     assert _paths(report.urls) == {"a/gz-story"}
     bomb = next(d for d in report.documents if d.url.endswith("bomb.xml.gz"))
     assert bomb.error_class == "parse" and "exceeds" in (bomb.error or "")
+
+
+def test_a_parser_crash_is_one_bad_document(static_server, crawl_settings, fast_config, monkeypatch) -> None:
+    """An unexpected exception in a parser marks that document bad; the source's other documents count."""
+    import newsingest.crawl.discover as discover_module
+
+    base = static_server.url
+    static_server.add("/feed.xml", _rss((f"{base}/a/from-feed", "Tue, 03 Nov 2026 09:00:00 GMT")))
+    static_server.add("/crash.xml", _urlset(f"<url><loc>{base}/a/x</loc></url>"))
+    real = discover_module.parse_sitemap
+
+    def crashing(data: bytes, *, source: str, sitemap_url: str):
+        if sitemap_url.endswith("/crash.xml"):
+            raise KeyError("a parser bug")
+        return real(data, source=source, sitemap_url=sitemap_url)
+
+    monkeypatch.setattr(discover_module, "parse_sitemap", crashing)
+    source = Source(name="crashy", homepage=base + "/", feeds=[base + "/feed.xml"],
+                    sitemaps=[base + "/crash.xml"], allow_private=True, rate_limit=200.0)  # fmt: skip
+    report = discover_report(
+        source, DAY, DAY + timedelta(days=1), settings=crawl_settings, config=fast_config
+    )
+    by_name = {d.url.rsplit("/", 1)[1]: d for d in report.documents}
+    assert by_name["crash.xml"].error_class == "parse_error"
+    assert "KeyError" in (by_name["crash.xml"].error or "")
+    assert by_name["feed.xml"].error_class is None and by_name["feed.xml"].items == 1
+    assert [u.url for u in report.urls] == [f"{base}/a/from-feed"]

@@ -295,3 +295,39 @@ def test_idle_connections_are_bounded_across_hosts(sample_site, static_server, f
     statuses, idle, hosts = asyncio.run(run())
     assert statuses == [200, 200, 200] and hosts == 3
     assert idle == 2  # three hosts used, the oldest idle connection was closed
+
+
+def test_a_host_httpx_refuses_is_one_bad_url_result(
+    sample_site, crawl_settings, fast_config, make_source, make_urls
+) -> None:
+    """A host canonicalize lets through but httpx cannot encode (IDNA label too long) fails that URL only."""
+    from newsingest.models import DiscoveredURL
+
+    src = make_source(sample_site.url, allow_private=True)
+    bad_url = "https://" + "ü" * 70 + ".example/x"
+    items = [*make_urls(sample_site.url, "/bulk/article/1.html", source=src.name),
+             DiscoveredURL(url=bad_url, source=src.name)]  # fmt: skip
+    good, bad = fetch_urls(items, [src], run_id="r", settings=crawl_settings, config=fast_config)
+    assert good.ok, good.error
+    assert bad.error_class == "bad_url" and not bad.ok and "IDNA" in (bad.error or ""), bad.error
+
+
+def test_an_unexpected_error_is_that_urls_result(
+    sample_site, crawl_settings, fast_config, make_source, make_urls, monkeypatch
+) -> None:
+    """A bug hit by one URL becomes its result (error_class "error"); the batch and its archive go on."""
+    from newsingest.crawl.client import Fetcher
+
+    real_get = Fetcher.get
+
+    async def get(self, url: str, **kwargs):
+        if url.endswith("/2.html"):
+            raise RuntimeError("a fetcher bug")
+        return await real_get(self, url, **kwargs)
+
+    monkeypatch.setattr(Fetcher, "get", get)
+    src = make_source(sample_site.url)
+    items = make_urls(sample_site.url, "/bulk/article/1.html", "/bulk/article/2.html", source=src.name)
+    good, bad = fetch_urls(items, [src], run_id="r", settings=crawl_settings, config=fast_config)
+    assert good.ok and read_response(good).status == 200
+    assert bad.error_class == "error" and "RuntimeError: a fetcher bug" in (bad.error or "") and not bad.ok

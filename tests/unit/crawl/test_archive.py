@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from newsingest.crawl.archive import (
     warc_path,
 )
 from newsingest.models import FetchResult
+from newsingest.storage import StorageError
 
 WHEN = datetime(2026, 11, 5, 12, 0, tzinfo=UTC)
 
@@ -120,3 +123,55 @@ def test_sink_rolls_over_and_publishes(tmp_path: Path) -> None:
     sink.close()
     assert sorted(Path(p).name for p in sink.closed_paths) == ["batch-0001.warc.gz", "batch.warc.gz"]
     assert all(Path(p).exists() for p in sink.closed_paths)
+
+
+_FULL_DISK = """
+import os, resource, signal, sys
+from datetime import UTC, datetime
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG, like a full disk
+from newsingest.crawl.archive import WarcFile
+from newsingest.storage import StorageError
+resource.setrlimit(resource.RLIMIT_FSIZE, (32768, 32768))
+warc = WarcFile(sys.argv[1])
+try:
+    for i in range(100):
+        warc.write_error(url="https://ex.com/", when=datetime.now(UTC), info={"pad": os.urandom(4000).hex()})
+    warc.close()
+except StorageError as exc:
+    print("ERROR", exc)
+    warc.abort()
+    sys.exit(3)
+print("OK")
+"""
+
+
+def test_full_disk_names_the_archive_and_abort_removes_the_temp_file(tmp_path: Path) -> None:
+    path = str(tmp_path / "warc" / "r" / "s" / "b.warc.gz")
+    proc = subprocess.run(
+        [sys.executable, "-c", _FULL_DISK, path], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert f"cannot write WARC {path}: File too large" in proc.stdout, proc.stdout
+    assert list((tmp_path / "warc" / "r" / "s").iterdir()) == []  # neither a final nor a temp file
+
+
+def test_archive_under_a_file_raises_storage_error_naming_the_path(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    path = str(blocker / "warc" / "b.warc.gz")
+    with pytest.raises(StorageError, match=r"cannot create WARC .*not-a-dir.*Not a directory"):
+        WarcFile(path)
+    assert blocker.read_text() == "x"
+
+
+def test_abort_removes_the_temp_file_even_when_closing_fails(tmp_path: Path) -> None:
+    warc = WarcFile(str(tmp_path / "b.warc.gz"))
+    warc.write_error(url="https://ex.com/", when=WHEN, info={})
+    warc._fh.write(b"pending")  # left in the buffer; the flush at close time fails below
+
+    def failing_flush() -> None:
+        raise OSError(28, "No space left on device")
+
+    warc._fh.flush = failing_flush  # type: ignore[method-assign]
+    warc.abort()
+    assert list(tmp_path.iterdir()) == []

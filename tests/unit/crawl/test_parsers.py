@@ -159,3 +159,42 @@ def test_date_from_url() -> None:
     assert date_from_url("https://ex.com/id/20261399-x") is None
     assert date_from_url("https://ex.com/a/20261104/x") == datetime(2026, 11, 4, tzinfo=UTC)
     assert date_from_url("https://ex.com/2026/13/45/x") is None
+
+
+def test_malformed_feed_entries_are_skipped() -> None:
+    # feedparser gives "links" as a dict for an unknown <linkS> element in a foreign namespace.
+    doc = b"""<feed xmlns="http://wvw.w3.org/2005/Atom"><entry><linkS href="https://x/a"/></entry>
+    <entry><link href="https://ex.com/good"/><title>Good</title></entry></feed>"""
+    items = parse_feed(doc, source="s", feed_url="https://ex.com/f")
+    assert [i.url for i in items] == ["https://ex.com/good"]
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        b'<feed xmlns="http://wvw.w3.org/2005/Atom"><entry><linkS href="https://x/a"/></entry></feed>',
+        b'<rss version="2.0"><channel><item><link>javascript:alert(1)</link></item></channel></rss>',
+    ],
+    ids=["odd-links", "no-http-link"],
+)
+def test_feed_without_any_usable_entry_is_an_error(doc: bytes) -> None:
+    with pytest.raises(FeedError, match="entries"):
+        parse_feed(doc, source="s", feed_url="https://ex.com/f")
+
+
+def test_empty_feed_is_not_an_error() -> None:
+    doc = b'<rss version="2.0"><channel><title>t</title></channel></rss>'
+    assert parse_feed(doc, source="s", feed_url="https://ex.com/f") == []
+
+
+def test_sitemap_locations_must_be_http() -> None:
+    urlset = b"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <url><loc>javascript:alert(1)</loc></url><url><loc>file:///etc/passwd</loc></url>
+    <url><loc>ftp://ex.com/a</loc></url><url><loc>/relative</loc></url>
+    <url><loc>https://ex.com/ok</loc></url></urlset>"""
+    doc = parse_sitemap(urlset, source="s", sitemap_url="https://ex.com/s.xml")
+    assert [u.url for u in doc.urls] == ["https://ex.com/relative", "https://ex.com/ok"]
+    index = b"""<sitemapindex><sitemap><loc>file:///etc/passwd</loc></sitemap>
+    <sitemap><loc>data:text/xml,x</loc></sitemap><sitemap><loc>https://ex.com/s2.xml</loc></sitemap></sitemapindex>"""
+    doc = parse_sitemap(index, source="s", sitemap_url="https://ex.com/s.xml")
+    assert [c.url for c in doc.children] == ["https://ex.com/s2.xml"]

@@ -84,3 +84,37 @@ def test_query_order_and_tracking_do_not_matter(pairs: list[tuple[str, str]], tr
     shuffled = canonicalize(f"{base}?{urlencode([*reversed(pairs), (tracker, 'x')])}")
     assert plain == shuffled
     assert tracker not in {k for k, _ in parse_qsl(shuffled.partition("?")[2])}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "https://../b/",  # a host of only dots used to canonicalise to "https:///b/"
+        "http://./x",
+        "https://.../",
+        "http://0177.0.0.1/",  # octal: 127.0.0.1 to inet_aton and browsers, an invalid URL to httpx
+        "http://01.2.3.4/",
+        "http://256.0.0.1/",
+        "http://1.2.3.0400:8080/",
+    ],
+)
+def test_hosts_without_one_meaning_are_rejected(bad: str) -> None:
+    with pytest.raises(URLError, match="host"):
+        canonicalize(bad)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("http://127.0.0.1:8765/a", "http://127.0.0.1:8765/a"),
+        ("http://1.2.3.4./x", "http://1.2.3.4/x"),
+        ("https://a1.example.com2/x", "https://a1.example.com2/x"),
+        ("https://123.example/x", "https://123.example/x"),
+        # Other numeric spellings are hostnames to httpx; the SSRF guard checks what they resolve to.
+        ("http://127.1/x", "http://127.1/x"),
+        ("http://0x7f.0.0.1/x", "http://0x7f.0.0.1/x"),
+        ("http://2130706433/x", "http://2130706433/x"),
+    ],
+)
+def test_dotted_quads_and_digit_names_are_kept(raw: str, expected: str) -> None:
+    assert canonicalize(raw) == expected == canonicalize(expected)
