@@ -2,13 +2,19 @@
 # Install what newsingest needs into this checkout; safe to run again (it skips what is current).
 #   bash scripts/setup.sh          runtime: venv from requirements.lock, the OpenSearch node
 #   bash scripts/setup.sh --dev    also the test tools (requirements-dev.lock)
+#   bash scripts/setup.sh --bench  also the benchmark anchors, trafilatura and Scrapy (requirements-bench.lock)
 # Needs: Python 3.11+, a JDK 21+ (for OpenSearch 3), Maven. Everything else comes from PyPI and Maven Central.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 STATE=${NEWSINGEST_HOME:-$ROOT/.newsingest}
 LOCK=requirements.lock
-[ "${1:-}" = "--dev" ] && LOCK=requirements-dev.lock
+case "${1:-}" in
+  --dev) LOCK=requirements-dev.lock ;;
+  --bench) LOCK=requirements-bench.lock ;;
+  "") ;;
+  *) echo "usage: bash scripts/setup.sh [--dev|--bench]" >&2; exit 2 ;;
+esac
 
 step() { printf '\n==> %s\n' "$*"; }
 fail() { printf 'setup: %s\n' "$*" >&2; exit 1; }

@@ -36,7 +36,7 @@ RUNS_TIME_FIELD = "interval_start"
 FETCH_ERROR_CLASSES = (
     "timeout", "connect", "reset", "protocol", "http_4xx", "http_5xx", "rate_limited", "robots",
     "robots_unavailable", "too_large", "content_type", "decode", "ssrf", "bad_url", "bad_redirect",
-    "redirect_loop", "host_failing",
+    "redirect_loop", "too_many_redirects", "host_failing", "unknown_source", "error",
 )  # fmt: skip
 # Fields whose share of newly seen articles the fill-rate chart follows.
 FILL_RATE_FIELDS = (
