@@ -2,7 +2,8 @@
 
 Log in with the SimpleAuthManager admin, open news_ingest, Trigger → Backfill, pick the date range and
 "All Runs", run it, and watch the runs succeed on the DAG's runs page. The screenshot of the filled
-form is saved as ``docs/img/backfill-form.png`` (the one docs/backfill.md shows).
+form is saved as ``backfill-form.png``; with NEWSINGEST_SCREENSHOT_DIR=docs/img it refreshes the picture
+docs/backfill.md shows.
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+# Screenshots go to NEWSINGEST_SCREENSHOT_DIR when set (e.g. docs/img to refresh the docs' pictures),
+# otherwise to the storage of this test session, so a test run never changes tracked files.
+DOCS_IMG = Path(
+    os.environ.get("NEWSINGEST_SCREENSHOT_DIR") or Path(os.environ["NEWSINGEST_STORAGE_ROOT"]) / "screenshots"
+)
 DAYS = [date(2026, 11, 6), date(2026, 11, 7), date(2026, 11, 8)]
 
 
@@ -89,6 +94,7 @@ def test_backfill_from_the_ui(airflow_standalone, browser, opensearch_client):
     dialog.get_by_text("All Runs", exact=True).click()
     dialog.locator("input[name=max_active_runs]").fill("3")
     expect(dialog.get_by_text(f"{len(DAYS)} runs will be triggered")).to_be_visible()
+    DOCS_IMG.mkdir(parents=True, exist_ok=True)
     DOCS_IMG.mkdir(parents=True, exist_ok=True)
     dialog.screenshot(path=str(DOCS_IMG / "backfill-form.png"))
     dialog.get_by_role("button", name="Run Backfill").click()
