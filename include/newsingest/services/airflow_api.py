@@ -29,6 +29,7 @@ class AirflowAPI:
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout)
         self._credentials = (username, password)
         self._token: str | None = None
+        self.max_attempts = 6
 
     def close(self) -> None:
         self._http.close()
@@ -50,11 +51,20 @@ class AirflowAPI:
         return self._token
 
     def request(self, method: str, path: str, *, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
-        for attempt in (1, 2):
+        """One API call; renews the token on 401 and retries 503 (e.g. SQLite busy) a bounded number of times.
+
+        A 503 means the server did not do the work (Airflow answers it when the metadata database is
+        locked, as SQLite is under concurrent access), so sending the same request again is safe.
+        """
+        renewed = False
+        for attempt in range(self.max_attempts):
             auth = {**(headers or {}), "Authorization": f"Bearer {self.token()}"}
             resp = self._http.request(method, f"/api/v2{path}", headers=auth, **kwargs)
-            if resp.status_code == 401 and attempt == 1:
-                self._token = None
+            if resp.status_code == 401 and not renewed:
+                self._token, renewed = None, True
+                continue
+            if resp.status_code == 503 and attempt + 1 < self.max_attempts:
+                time.sleep(min(2.0**attempt, 10.0))
                 continue
             break
         if resp.status_code >= 400:
