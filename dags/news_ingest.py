@@ -10,17 +10,14 @@ import os
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_current_context, task
+from airflow.sdk import CronDataIntervalTimetable, Param, dag, get_current_context, task
 from newsingest.schedule import cron_expression, day_window, schedule_time
+from newsingest_airflow.assets import news_index_asset
 
 _AT = schedule_time()
 _HOUR, _MINUTE = _AT.hour, _AT.minute
 MAX_ACTIVE_RUNS = int(os.environ.get("NEWSINGEST_MAX_ACTIVE_RUNS", "3"))
-NEWS_INDEX = Asset(
-    name="news_index",
-    uri=f"opensearch://{os.environ.get('NEWSINGEST_INDEX', 'news')}",
-    group="opensearch",
-)
+NEWS_INDEX = news_index_asset()
 
 DOC = f"""
 ### news_ingest

@@ -6,17 +6,13 @@ XCom carries only names, paths and counts. Nothing heavy is imported at parse ti
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk import Param, dag, get_current_context, task
+from newsingest_airflow.assets import news_index_asset
 
-NEWS_INDEX = Asset(
-    name="news_index",
-    uri=f"opensearch://{os.environ.get('NEWSINGEST_INDEX', 'news')}",
-    group="opensearch",
-)
+NEWS_INDEX = news_index_asset()
 
 DOC = """
 ### news_reindex

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -92,7 +93,10 @@ def test_news_ingest_structure(dagbag):
     dag = dagbag.dags["news_ingest"]
     tasks = {t.task_id: t for t in dag.tasks}
     assert tasks["fetch"].pool == "crawl"
-    assert [o.name for o in tasks["load"].outlets] == ["news_index"]
+    alias = os.environ.get("NEWSINGEST_INDEX") or "news"
+    assert [(o.name, o.uri) for o in tasks["load"].outlets] == [
+        (f"opensearch_index_{alias}", f"opensearch://{alias}/")
+    ]
     assert tasks["quality_gate"].trigger_rule == "all_done"
     assert tasks["report"].is_teardown and not tasks["report"].on_failure_fail_dagrun
     assert tasks["load_sources"].is_setup
