@@ -213,14 +213,29 @@ def _possessed(m: Mention, pieces: list[tuple[int, str]]) -> list[tuple[int, str
     return out
 
 
+_CREDIT_WORDS = {"photo", "photos", "pool", "file", "getty", "getty images", "afp", "ap", "reuters", "epa",
+                 "handout", "courtesy", "via"}  # fmt: skip
+
+
+def is_photo_credit(text: str) -> bool:
+    """Photo credits the model takes for organisations: "AP Photo/Leo Correa", "Buzz/Dana Ruiz"."""
+    if "/" not in text:
+        return False
+    parts = [p.strip() for p in text.split("/") if p.strip()]
+    if len(parts) < 2:
+        return False
+    words = {w.casefold() for p in parts for w in p.split()}
+    return bool(words & _CREDIT_WORDS) or len(parts[-1].split()) >= 2
+
+
 def is_junk(text: str) -> bool:
-    """True for numbers, single letters, pronouns, boilerplate words and lowercase fragments."""
+    """True for numbers, single letters, pronouns, boilerplate, photo credits and lowercase fragments."""
     if len(text) < 2 or not any(ch.isalpha() for ch in text):
         return True
     if sum(ch.isdigit() for ch in text) > len(text) / 2:
         return True
     folded = text.casefold()
-    if folded in BOILERPLATE or (folded in PRONOUNS and not text.isupper()):
+    if folded in BOILERPLATE or (folded in PRONOUNS and not text.isupper()) or is_photo_credit(text):
         return True
     if not any(ch.isupper() for ch in text):
         return True  # model picked a lowercase fragment

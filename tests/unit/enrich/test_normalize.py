@@ -221,3 +221,13 @@ def test_time_zone_abbreviations_are_not_entities():
 
     assert is_junk("GMT") and is_junk("UTC") and is_junk("ET")
     assert not is_junk("NATO")
+
+
+def test_photo_credits_are_not_organisations():
+    from newsingest.enrich.normalize import is_junk
+
+    assert is_junk("AP Photo/Leo Correa")
+    assert is_junk("Buzz/Dana Ruiz")
+    assert is_junk("Valery Sharifulin/Pool/AFP")
+    assert not is_junk("AC/DC")
+    assert not is_junk("Reuters")
