@@ -7,7 +7,7 @@ Inside Airflow the OpenSearch connection comes from the ``opensearch_default`` c
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +35,6 @@ class Settings:
     index_shards: int | None = None  # None: the template's default
     index_replicas: int | None = None
     index_refresh_interval: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def sample_site_url(self) -> str:
