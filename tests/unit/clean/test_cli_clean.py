@@ -21,7 +21,7 @@ def test_clean_human_output_lists_fields_with_provenance():
     )
     assert result.exit_code == 0, result.output
     assert (
-        "title:         Harbour council approves flood barrier after decade of delays  [json-ld]"
+        "title:         Harbour council approves flood barrier after decade of delays  [opengraph]"
         in result.output
     )
     assert "published:     2024-03-12 10:30:00+01:00  [json-ld]" in result.output

@@ -19,7 +19,7 @@ def broadsheet(page) -> CleanedArticle:
 
 def test_broadsheet_title_and_subtitle(broadsheet):
     assert broadsheet.title == "Harbour council approves flood barrier after decade of delays"
-    assert broadsheet.provenance["title"] == "json-ld"
+    assert broadsheet.provenance["title"] == "opengraph"
     assert broadsheet.subtitle == "The £40m scheme will protect 3,000 homes on the estuary, councillors say."
     assert broadsheet.provenance["subtitle"] == "dom"
 

@@ -1,0 +1,68 @@
+"""Which headline wins when a page's title sources disagree, and how suffixes are cut."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from newsingest.clean.extract import extract, strip_site_suffix
+
+BODY = "".join(
+    f"<p>Paragraph {i} of the story says what happened at the harbour and why the council voted.</p>"
+    for i in range(8)
+)
+
+
+def page(*, og: str | None = None, ld: str | None = None, h1: str | None = None, title: str = "x") -> str:
+    head = [f"<title>{title}</title>"]
+    if og:
+        head.append(f'<meta property="og:title" content="{og}">')
+    if ld:
+        node = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": ld}
+        head.append(f'<script type="application/ld+json">{json.dumps(node)}</script>')
+    heading = f"<h1>{h1}</h1>" if h1 else ""
+    return f"<html><head>{''.join(head)}</head><body><article>{heading}{BODY}</article></body></html>"
+
+
+URL = "https://www.northernledger.example/news/2024/03/12/barrier"
+
+
+def test_og_title_wins_over_a_different_json_ld_headline():
+    html = page(og="Council backs flood barrier", ld="Flood barrier: council vote 2024 explained", h1="x")
+    article = extract(html, URL)
+    assert (article.title, article.provenance["title"]) == ("Council backs flood barrier", "opengraph")
+
+
+def test_json_ld_headline_is_used_without_og_title():
+    article = extract(page(ld="Council backs flood barrier"), URL)
+    assert (article.title, article.provenance["title"]) == ("Council backs flood barrier", "json-ld")
+
+
+def test_a_section_suffix_confirmed_by_another_source_is_cut():
+    # "| Sport" is not a known site name; the JSON-LD headline without it confirms the cut.
+    html = page(og="Keeper signs new contract | Sport", ld="Keeper signs new contract")
+    assert extract(html, URL).title == "Keeper signs new contract"
+
+
+def test_a_kicker_only_h1_does_not_shorten_the_headline():
+    html = page(og="Veterans day: medals for the few", h1="Veterans day")
+    assert extract(html, URL).title == "Veterans day: medals for the few"
+
+
+def test_a_colon_clause_is_content_even_when_another_source_stops_before_it():
+    html = page(og="Technology in class: AI in schools", ld="Technology in class")
+    assert extract(html, URL).title == "Technology in class: AI in schools"
+
+
+@pytest.mark.parametrize(
+    ("title", "sites", "expected"),
+    [
+        ("General may go | The Gateway Pundit | by Paul Serran", ["thegatewaypundit"], "General may go"),
+        ("General may go * The Gateway Pundit * by Paul Serran", ["thegatewaypundit"], "General may go"),
+        ("US-Zinsen setzen Dax zu | Börsen-Zeitung", ["boersen-zeitung"], "US-Zinsen setzen Dax zu"),
+        ("津波注意報 気象庁：朝日新聞デジタル", ["朝日新聞デジタル"], "津波注意報 気象庁"),
+        ("Budget vote | Politics | The Ledger", ["The Ledger"], "Budget vote | Politics"),
+    ],
+)
+def test_site_segments_and_what_follows_them_are_cut(title, sites, expected):
+    assert strip_site_suffix(title, sites) == expected
