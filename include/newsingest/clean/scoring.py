@@ -95,6 +95,7 @@ _BODY_CLASS = re.compile(
     r"articlebody|storybody",
     re.I,
 )
+_BARE_TEXT_CONTAINERS = frozenset({"div", "section", "article", "main", "td", "center"})
 _COMMENTS = re.compile(r"comment|disqus|discussion|replies|respon[sd]")
 
 
@@ -282,6 +283,13 @@ def choose_container(
             if not b.good:
                 continue
             points = 1 + len(_COMMAS.findall(b.text)) + min(n // 100, 3)
+            if use_neg and b.owner.name in _BARE_TEXT_CONTAINERS:
+                # Text written straight into a container (old CMSs: text and <br>s in a <div>) makes
+                # that container a candidate too, not only its parent. Only once furniture is known:
+                # reader comments are often written the same way.
+                k = id(b.owner)
+                tags[k] = b.owner
+                scores[k] = scores.get(k, 0.0) + points
             anc = b.owner.parent
             level = 1
             while anc is not None and anc is not stop and level <= 5:

@@ -269,3 +269,14 @@ def test_json_ld_article_body_with_html_markup_becomes_plain_paragraphs():
     assert article.provenance["body"] == "json-ld"
     assert article.paragraphs[0] == "Paragraph 0 of the structured body, long enough to count as text."
     assert "<p>" not in article.body
+
+
+def test_text_written_straight_into_a_div_is_the_body(page):
+    # Old municipal CMS: the story is bare text and <br>s inside a layout <div>, beside a tag cloud
+    # and above an address footer.
+    article = extract(page("municipal_bare_text"), "https://valeverde.example/noticia.php?id=7")
+    assert article.page_type == "article"
+    assert article.body.startswith("12/03/2024") or article.body.startswith("A Biblioteca")
+    assert "aos sábados, das 8h às 13h" in article.body
+    assert "Segundo a Secretaria de Cultura" in article.body
+    assert "CNPJ" not in article.body and "Voltar" not in article.body
