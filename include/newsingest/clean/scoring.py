@@ -521,7 +521,13 @@ def extract_body(
             and _SENTENCE_END.search(b.text) is not None
             and not _READ_MORE.match(b.text)
         )
-        if (ld > 0.5 and n < 200 and not sentence) or ld > 0.8 or (b.owner.name == "li" and ld > 0.3):
+        # A list item that links its lead but carries sentences of its own (news round-ups) stays.
+        told_item = n >= 100 and n - b.link_chars >= 60 and _SENTENCE_END.search(b.text) is not None
+        if (
+            (ld > 0.5 and n < 200 and not (sentence or (b.owner.name == "li" and told_item)))
+            or ld > 0.8
+            or (b.owner.name == "li" and ld > 0.3 and not told_item)
+        ):
             continue  # link lists and "Read more: <link>" lines; a linked sentence in a <p> stays
         if b.standfirst and standfirst is None and not paragraphs and 30 <= n <= 800:
             standfirst = b.text  # inside the main content: the subtitle, and it also opens the body

@@ -280,3 +280,24 @@ def test_text_written_straight_into_a_div_is_the_body(page):
     assert "aos sábados, das 8h às 13h" in article.body
     assert "Segundo a Secretaria de Cultura" in article.body
     assert "CNPJ" not in article.body and "Voltar" not in article.body
+
+
+def test_round_up_items_with_linked_leads_stay_and_link_lists_go():
+    items = "".join(
+        f'<li><a href="/s/{i}">The mayor of district {i} confirmed the new flood barrier will be built '
+        f"along the river</a>. Officials said the plan for district {i} would go ahead "
+        "next spring, after talks.</li>"
+        for i in range(6)
+    )
+    related = "".join(
+        f'<li><a href="/r/{i}">Related headline number {i} about the council</a></li>' for i in range(6)
+    )
+    html = (
+        '<html><head><meta property="og:title" content="Ten things you need to know today"></head><body>'
+        '<div class="post-content"><p>Good morning! This is the news you need to know this Tuesday.</p>'
+        f"<ol>{items}</ol><p>That is all for today, and thanks for reading the briefing.</p>"
+        f'<ul class="related">{related}</ul></div></body></html>'
+    )
+    article = extract(html, "https://briefing.example/2024/03/12/ten-things")
+    assert article.body.count("Officials said the plan for district") == 6
+    assert "Related headline number" not in article.body
