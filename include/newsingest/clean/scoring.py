@@ -430,6 +430,48 @@ def choose_container(
     return chosen, total
 
 
+def _nearest_article(tag: Tag) -> Tag | None:
+    return tag if tag.name == "article" else tag.find_parent("article")
+
+
+def _one_article(chosen: list[Tag], blocks: list[Block], title: str | None) -> list[Tag]:
+    """Keep the chunks of one story when same-styled chunks come from several ``<article>`` elements.
+
+    Pages that append the next story below the first (infinite scroll) style both bodies alike. The
+    story whose ``<article>`` holds the page headline wins, else the first one on the page. Chunks
+    outside any ``<article>`` (a standfirst above it) are kept.
+    """
+    groups: dict[int, list[Tag]] = {}
+    articles: dict[int, Tag] = {}
+    loose: list[Tag] = []
+    for tag in chosen:
+        art = _nearest_article(tag)
+        if art is None:
+            loose.append(tag)
+            continue
+        groups.setdefault(id(art), []).append(tag)
+        articles[id(art)] = art
+    if len(groups) < 2:
+        return chosen
+    keep: list[Tag] | None = None
+    title_norm = normalize_space(title or "").lower()
+    if title_norm:
+        for key, art in articles.items():
+            headings = art.find_all(("h1", "h2"), limit=3)
+            if any(normalize_space(h.get_text(" ")).lower() == title_norm for h in headings):
+                keep = groups[key]
+                break
+    if keep is None:
+        first = {}
+        for i, b in enumerate(blocks):
+            art = _nearest_article(b.owner)
+            if art is not None and id(art) in groups and id(art) not in first:
+                first[id(art)] = i
+        keep = groups[min(first, key=first.__getitem__)] if first else chosen
+    kept = {id(t) for t in keep}
+    return [t for t in chosen if id(t) in kept or any(t is x for x in loose)]
+
+
 def _inside(tag: Tag, chosen_ids: set[int], stop: Tag | None) -> bool:
     node: Tag | None = tag
     while node is not None and node is not stop:
@@ -460,6 +502,7 @@ def extract_body(
     chosen, _ = choose_container(blocks, root, guide)
     if guide is not None and not chosen:
         chosen, _ = choose_container(blocks, root)
+    chosen = _one_article(chosen, blocks, title)
     standfirst: str | None = None
     page = BodyResult([], [], None, None)
     page.page_text = [b.text for b in blocks]

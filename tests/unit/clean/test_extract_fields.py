@@ -301,3 +301,24 @@ def test_round_up_items_with_linked_leads_stay_and_link_lists_go():
     article = extract(html, "https://briefing.example/2024/03/12/ten-things")
     assert article.body.count("Officials said the plan for district") == 6
     assert "Related headline number" not in article.body
+
+
+def test_the_next_story_appended_below_is_not_part_of_the_body():
+    def story(headline: str, topic: str, n: int) -> str:
+        paras = "".join(
+            f"<p>Paragraph {i} about {topic}, with the detail, the names and the numbers a reader wants.</p>"
+            for i in range(n)
+        )
+        body = f'<div class="bodytext">{paras}</div>'
+        return f'<article class="article-entity"><h1>{headline}</h1>{body}</article>'
+
+    html = (
+        '<html><head><meta property="og:title" content="Harbour barrier approved"></head><body><main>'
+        + story("Harbour barrier approved", "the harbour barrier", 5)
+        + '<div class="under-article">'
+        + story("Coach returns to old club", "the football coach", 9)
+        + "</div></main></body></html>"
+    )
+    article = extract(html, "https://ledger.example/2024/03/12/harbour-barrier")
+    assert "the harbour barrier" in article.body
+    assert "the football coach" not in article.body
