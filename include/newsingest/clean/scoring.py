@@ -412,16 +412,22 @@ def choose_container(
                 chosen.append(sib)
     # Articles split into several same-styled chunks (separated by figures or ads) at different depths:
     # take every scored element styled exactly like the winner.
-    top_cls = top.get("class")
-    if top_cls:
+    # A classless winner is styled by its wrapper ("text-container > div" chunks between figures).
+    style = top
+    if not top.get("class") and top.parent is not None and top.parent is not stop and top.parent.get("class"):
+        style = top.parent
+    style_cls = style.get("class")
+    if style_cls:
         ancestors = set()
-        node = top.parent
+        node = style.parent
         while node is not None:
             ancestors.add(id(node))
             node = node.parent
         chosen_ids = {id(t) for t in chosen}
         for k, tag in tags.items():
-            if k in chosen_ids or k in ancestors or tag.name != top.name or tag.get("class") != top_cls:
+            if k in chosen_ids or k in ancestors or tag is style:
+                continue
+            if tag.name != style.name or tag.get("class") != style_cls:
                 continue
             clean = final.get(k, 0) > 0 and links.get(k, 0) < 0.3 * max(total.get(k, 1), 1)
             if clean and not _inside(tag, chosen_ids, stop):

@@ -322,3 +322,24 @@ def test_the_next_story_appended_below_is_not_part_of_the_body():
     article = extract(html, "https://ledger.example/2024/03/12/harbour-barrier")
     assert "the harbour barrier" in article.body
     assert "the football coach" not in article.body
+
+
+def test_story_chunks_in_classless_divs_are_joined_by_their_wrapper_style():
+    def chunk(start: int, n: int) -> str:
+        paras = "".join(
+            f"<p>Paragraph {i} of the interview, in which the chef talks about her kitchen, her city, "
+            "her parents, who cooked every night, and the small bistro in Paris where, one morning, "
+            "an old waiter first said no, then yes, and changed what she wanted to do with her life.</p>"
+            for i in range(start, start + n)
+        )
+        return f'<div class="text-width paywalled"><div class="text-container"><div>{paras}</div></div></div>'
+
+    figure = '<figure><img src="a.jpg"><figcaption>The chef in her kitchen.</figcaption></figure>'
+    html = (
+        '<html><head><meta property="og:title" content="The chef who serves the world"></head><body>'
+        '<div class="page"><div class="grid"><h1>The chef who serves the world</h1>'
+        f"{chunk(0, 4)}{figure}{chunk(4, 9)}</div></div>"
+        "</body></html>"
+    )
+    body = extract(html, "https://daily.example/2025/02/02/chef").body
+    assert all(f"Paragraph {i} of the interview" in body for i in range(13))
