@@ -492,10 +492,19 @@ _NEWSLETTER_LINE = re.compile(
 )
 
 
+# "15.04.2025, 17:59 Lesezeit: 5 Min.", "Reading time: 4 minutes", "3 min read" (a date stamp may lead).
+_READING_TIME = re.compile(
+    r"^[\d\s.,:/-]*(?:(?:lesezeit|reading time|read time|temps de lecture|tiempo de lectura|"
+    r"tempo di lettura|leestijd|lästid|lesetid|læsetid|czas czytania)\s*:?\s*(?:ca\.?\s*)?\d+\s*"
+    r"(?:min\w*|minutes?|minuten)\.?|\d+\s*min(?:ute)?s?\.?\s*(?:read|lesezeit|de lecture|lesen))$",
+    re.I,
+)
+
+
 def is_junk_line(text: str) -> bool:
     """Short stock phrases of page furniture ("Advertisement", "Read more", newsletter prompts)."""
     if len(text) > 220:
         return False
-    if _JUNK_LINE.match(text):
+    if _JUNK_LINE.match(text) or _READING_TIME.match(text):
         return True
     return len(text) < 300 and bool(_NEWSLETTER_LINE.search(text))

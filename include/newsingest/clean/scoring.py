@@ -427,13 +427,31 @@ def choose_container(
         for k, tag in tags.items():
             if k in chosen_ids or k in ancestors or tag is style:
                 continue
-            if tag.name != style.name or tag.get("class") != style_cls:
+            if tag.name != style.name or not _same_style(tag.get("class"), style_cls):
                 continue
             clean = final.get(k, 0) > 0 and links.get(k, 0) < 0.3 * max(total.get(k, 1), 1)
+            if tag.get("class") != style_cls:  # a looser style match must bring running text
+                clean = clean and long.get(k, 0) >= 150
             if clean and not _inside(tag, chosen_ids, stop):
                 chosen.append(tag)
                 chosen_ids.add(k)
     return chosen, total
+
+
+_UTILITY_CLASS = re.compile(r"[:/\[]|^(?:[a-z]{1,3}-|col-|row$)|\d")
+
+
+def _same_style(a: object, b: object) -> bool:
+    """Same class list, or the same leading component class ("RichText RichText--last" ~ "RichText w-8")."""
+    if a == b:
+        return True
+    if not (isinstance(a, str | list) and isinstance(b, str | list)):
+        return False
+    first_a = (a.split() if isinstance(a, str) else a)[:1]
+    first_b = (b.split() if isinstance(b, str) else b)[:1]
+    if not first_a or first_a != first_b:
+        return False
+    return len(first_a[0]) >= 4 and not _UTILITY_CLASS.search(first_a[0])
 
 
 def _nearest_article(tag: Tag) -> Tag | None:

@@ -343,3 +343,27 @@ def test_story_chunks_in_classless_divs_are_joined_by_their_wrapper_style():
     )
     body = extract(html, "https://daily.example/2025/02/02/chef").body
     assert all(f"Paragraph {i} of the interview" in body for i in range(13))
+
+
+def test_chunks_sharing_a_component_class_are_joined_and_reading_time_is_dropped():
+    def paras(start: int, n: int) -> str:
+        return "".join(
+            f"<p>The central bank said in part {i} that its supervisors had failed to act on warnings, that "
+            "rules had been weakened, and that the collapse of the lender, which grew fast, showed gaps.</p>"
+            for i in range(start, start + n)
+        )
+
+    teaser = '<div class="RichText teaser"><h3><a href="/x">Highlights</a></h3></div>'
+    html = (
+        '<html><head><meta property="og:title" content="Fed admits supervision failures"></head><body>'
+        '<div class="page"><div class="wrap"><h1>Fed admits supervision failures</h1>'
+        "<p>15.04.2025, 17:59 Lesezeit: 5 Min.</p>"
+        f'<div><div class="RichText lg:w-8/12 md:mx-auto">{paras(0, 2)}</div></div>'
+        '<figure><img src="a.jpg"><figcaption>The report, 100 pages long.</figcaption></figure>'
+        f"{teaser}"
+        f'<div><div class="RichText RichText--last lg:w-8/12 md:mx-auto">{paras(2, 5)}</div></div>'
+        "</div></div></body></html>"
+    )
+    body = extract(html, "https://news.example/2023/04/28/fed").body
+    assert body.count("The central bank said in part") == 7
+    assert "Lesezeit" not in body and "Highlights" not in body
