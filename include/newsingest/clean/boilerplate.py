@@ -501,10 +501,21 @@ _READING_TIME = re.compile(
 )
 
 
+# Media furniture: "02:57 Min. Verfügbar bis 06.05.2024", embed placeholders ("Empfohlener redaktioneller
+# Inhalt ... mit einem Klick anzeigen").
+_MEDIA_LINE = re.compile(
+    r"^(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:min\.?|minuten|mins?)?\s*(?:(?:verfügbar bis|available until|"
+    r"disponible jusqu'au|disponible hasta)\b.{0,30})?|empfohlener (?:redaktioneller )?inhalt|"
+    r"recommended (?:editorial )?content|"
+    r".{0,80}mit einem klick anzeigen (?:lassen )?und wieder ausblenden.{0,20})$",
+    re.I,
+)
+
+
 def is_junk_line(text: str) -> bool:
     """Short stock phrases of page furniture ("Advertisement", "Read more", newsletter prompts)."""
     if len(text) > 220:
         return False
-    if _JUNK_LINE.match(text) or _READING_TIME.match(text):
+    if _JUNK_LINE.match(text) or _READING_TIME.match(text) or _MEDIA_LINE.match(text):
         return True
     return len(text) < 300 and bool(_NEWSLETTER_LINE.search(text))

@@ -65,7 +65,10 @@ HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _BR_SPLIT = re.compile(r"\s*\n\s*\n\s*")
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av|af|written by|reporting by|text:)\s+\S", re.I)
 _DATELINE_ONLY = re.compile(
-    r"^(?:(?:published|updated|posted|last updated|first published|modified)[:\s]+)?"
+    r"^(?:(?:published|updated|posted|last updated|first published|modified|stand|veröffentlicht|"
+    r"aktualisiert|zuletzt aktualisiert|publié le|mis à jour le|publicado|actualizado|pubblicato|"
+    r"aggiornato|gepubliceerd|bijgewerkt|publicerad|uppdaterad|publisert|oppdatert|opublikowano|"
+    r"zaktualizowano)[:\s]+(?:(?:am|le|el|il|den|on)\s+)?)?"
     r"(?:\w+day,?\s+)?(?:\d{1,2}[ ./-]\w+[ ./-]\d{2,4}|\w+\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2})"
     r"(?:[, ]+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}|GMT[+-]?\d*|UTC[+-]?\d*)?)?\.?$",
     re.I,

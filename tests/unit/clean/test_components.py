@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from newsingest.clean.authors import split_authors
+from newsingest.clean.boilerplate import is_junk_line
 from newsingest.clean.dates import DateCandidate, best_date, date_from_url, parse_date
 from newsingest.clean.extract import canonicalize_url, strip_site_suffix
 from newsingest.clean.metadata import parse_ld_json
+from newsingest.clean.scoring import _DATELINE_ONLY
 from newsingest.clean.text import UndecodableInput, decode_html, prestrip
 
 
@@ -160,3 +162,27 @@ def test_sentences_are_not_junk(line):
     from newsingest.clean.boilerplate import is_junk_line
 
     assert not is_junk_line(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "junk"),
+    [
+        ("15.04.2025, 17:59 Lesezeit: 5 Min.", True),
+        ("Reading time: 4 minutes", True),
+        ("02:57 Min. Verfügbar bis 06.05.2024", True),
+        ("Empfohlener redaktioneller Inhalt", True),
+        ("Du kannst ihn dir mit einem Klick anzeigen lassen und wieder ausblenden.", True),
+        ("The reading time was long, five minutes at least, she said.", False),
+        ("12:30 Uhr begann die Sitzung mit einer Schweigeminute.", False),
+    ],
+)
+def test_reading_time_and_media_furniture_lines(line, junk):
+    assert is_junk_line(line) is junk
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Stand: 22.04.2024, 06:00 Uhr", "Veröffentlicht am 22.04.2024", "Mis à jour le 3 mars 2024"],
+)
+def test_update_stamps_in_other_languages_are_datelines(line):
+    assert _DATELINE_ONLY.match(line)
