@@ -512,10 +512,18 @@ _MEDIA_LINE = re.compile(
 )
 
 
+# CJK furniture: a date stamp after the author's name ("渡辺洋介2025年1月13日 21時37分", "2025.01.13 21:37"),
+# bracketed section labels ("【関連記事】") and subscription promotions.
+_CJK_LINE = re.compile(
+    r"^\D{0,12}\d{4}\s*[年.]\s*\d{1,2}\s*[月.]\s*\d{1,2}\s*日?\s*(?:\d{1,2}\s*時\s*\d{1,2}\s*分|\d{1,2}:\d{2})?"
+    r"\s*(?:更新|公開|配信|発行|입력|수정|发布|更新)?$|^【[^】]{1,20}】$|.{0,60}(?:有料会員|読み放題|会員限定).{0,60}$"
+)
+
+
 def is_junk_line(text: str) -> bool:
     """Short stock phrases of page furniture ("Advertisement", "Read more", newsletter prompts)."""
     if len(text) > 220:
         return False
-    if _JUNK_LINE.match(text) or _READING_TIME.match(text) or _MEDIA_LINE.match(text):
+    if any(rx.match(text) for rx in (_JUNK_LINE, _READING_TIME, _MEDIA_LINE, _CJK_LINE)):
         return True
     return len(text) < 300 and bool(_NEWSLETTER_LINE.search(text))

@@ -174,6 +174,10 @@ def test_sentences_are_not_junk(line):
         ("Du kannst ihn dir mit einem Klick anzeigen lassen und wieder ausblenden.", True),
         ("The reading time was long, five minutes at least, she said.", False),
         ("12:30 Uhr begann die Sitzung mit einer Schweigeminute.", False),
+        ("渡辺洋介2025年1月13日 21時37分", True),
+        ("【関連記事】", True),
+        ("有料会員になると会員限定の有料記事もお読みいただけます。", True),
+        ("2025年1月13日に気象庁は津波注意報を発表した。", False),
     ],
 )
 def test_reading_time_and_media_furniture_lines(line, junk):
