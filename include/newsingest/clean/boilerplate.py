@@ -487,6 +487,8 @@ _NEWSLETTER_LINE = re.compile(
     r"external content|third[- ]party content|externen? inhalt|bin damit einverstanden|datenschutzerklärung|"
     r"personenbezogene daten|contenu externe|contenido externo|contenuto esterno|"
     r"follow .{0,60} on (?:facebook|twitter|x|instagram|linkedin|threads|bluesky)|"
+    r"ad ?block(?:er)? users?\b|(?:disable|turn off|whitelist) (?:your )?ad ?blocker|"
+    r"(?:you(?:'re| are)|you seem to be) using an ad ?blocker|"
     r"\[(?P<sc>[a-z_]+)\b[^\]]*\].*\[/(?P=sc)\])",  # leaked CMS shortcodes ([button ..]..[/button])
     re.I,
 )
@@ -506,7 +508,11 @@ _READING_TIME = re.compile(
 _MEDIA_LINE = re.compile(
     r"^(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:min\.?|minuten|mins?)?\s*(?:(?:verfügbar bis|available until|"
     r"disponible jusqu'au|disponible hasta)\b.{0,30})?|empfohlener (?:redaktioneller )?inhalt|"
-    r"recommended (?:editorial )?content|"
+    r"recommended (?:editorial )?content|ein klick für den datenschutz|"
+    # an embedded post's attribution line: "— Jane Doe (@jdoe) July 18, 2026"
+    r"[—–-]\s*.{1,80}\(@\w{1,15}\)\s+\w+\.? \d{1,2},? \d{4}|"
+    # a short source credit: "Quelle: AFP", "Source: Reuters"
+    r"(?:quelle|quellen|source|sources|fuente|fonte|bron|källa|kilde|źródło)\s*:\s*[^.!?]{0,40}|"
     r".{0,80}mit einem klick anzeigen (?:lassen )?und wieder ausblenden.{0,20})$",
     re.I,
 )

@@ -178,6 +178,11 @@ def test_sentences_are_not_junk(line):
         ("【関連記事】", True),
         ("有料会員になると会員限定の有料記事もお読みいただけます。", True),
         ("2025年1月13日に気象庁は津波注意報を発表した。", False),
+        ("— The City Council (@CityCouncil) October 9, 2018", True),
+        ("Quelle: AFP", True),
+        ("Ein Klick für den Datenschutz", True),
+        ("Ad block users: Some site features may not work correctly while an ad blocker is enabled.", True),
+        ("Source: the ministry said the numbers were wrong, and it would correct them soon.", False),
     ],
 )
 def test_reading_time_and_media_furniture_lines(line, junk):
