@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html as html_mod
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -208,19 +208,73 @@ def _headline_element(soup: BeautifulSoup) -> str | None:
     return None
 
 
-def _pick_authors(meta: PageMeta) -> tuple[list[str], list[str], str | None]:
-    # JSON-LD author/creator > meta author tags > microdata > DOM byline. (Preferring people from
-    # any source over a JSON-LD Organization was measured and lost: DOM bylines are noisier.)
+def _looks_like_person(name: str) -> bool:
+    """Two to four capitalised words ("Jemima Kelly", "Lê Phương"), or one short token in a script
+    without letter case ("松岡大地")."""
+    words = name.split()
+    if any(ch.isdigit() or ch in ":|@" for ch in name):
+        return False
+    if len(words) == 1:
+        word = words[0]
+        return 2 <= len(word) <= 6 and not any(ch.isupper() or ch.islower() for ch in word)
+    return 2 <= len(words) <= 4 and all(w[0].isupper() for w in words)
+
+
+def _host_names(url: str) -> list[str]:
+    """The page's host without ``www.`` ("mdr.de"), which bylines sometimes name as the author."""
+    host = (urlsplit(url).hostname or "").lower()
+    return [host.removeprefix("www.")] if host else []
+
+
+def _publisher_filter(sites: list[str]) -> Callable[[str], bool]:
+    """A predicate telling whether a byline name is the publisher itself ("STERN.de", "n-tv NACHRICHTEN")."""
+    squashed = {_squash(n) for n in sites if n}
+    squashed.discard("")
+
+    def is_publisher(name: str) -> bool:
+        sq = _squash(name)
+        if not sq:
+            return False
+        for site in squashed:
+            if sq == site or (len(site) >= 4 and site in sq) or (len(sq) >= 4 and sq in site):
+                return True
+            if len(site) >= 3 and sq.startswith(site) and len(name.split()) <= 2:
+                return True
+        return False
+
+    return is_publisher
+
+
+def _pick_authors(meta: PageMeta, sites: list[str]) -> tuple[list[str], list[str], str | None]:
+    """People (and wire agencies) credited with the article.
+
+    JSON-LD author/creator > meta author tags > microdata > DOM byline. A source that names only the
+    publisher itself ("STERN.de") gives way to a later one naming a person; with none, the publisher's
+    byline stays (it is what the page credits). (Preferring people from any source over a JSON-LD
+    Organization was measured and lost: DOM bylines are noisier.)
+    """
+    is_publisher = _publisher_filter(sites)
+    fallback: tuple[list[str], list[str], str | None] = ([], [], None)
+    for people, agencies, prov in _author_sources(meta):
+        if not (people or agencies):
+            continue
+        if agencies or not all(is_publisher(p) for p in people):
+            if fallback[2] is None:
+                return people, agencies, prov
+            persons = [p for p in people if _looks_like_person(p) and not is_publisher(p)]
+            if persons:
+                return persons, agencies, prov
+            continue
+        if fallback[2] is None:
+            fallback = (people, agencies, prov)
+    return fallback
+
+
+def _author_sources(meta: PageMeta) -> Iterator[tuple[list[str], list[str], str]]:
     node = meta.ld_article or {}
     raw = ld_names(node.get("author")) or ld_names(node.get("creator"))
     if raw:
-        people, agencies = split_authors(raw)
-        if people or agencies:
-            return people, agencies, "json-ld"
-    return _authors_outside_json_ld(meta)
-
-
-def _authors_outside_json_ld(meta: PageMeta) -> tuple[list[str], list[str], str | None]:
+        yield (*split_authors(raw), "json-ld")
     for key in (
         "author",
         "article:author",
@@ -233,9 +287,7 @@ def _authors_outside_json_ld(meta: PageMeta) -> tuple[list[str], list[str], str 
     ):
         names = [n for n in meta.all_meta(key) if not n.startswith(("http://", "https://", "www."))]
         if names:
-            people, agencies = split_authors(names)
-            if people or agencies:
-                return people, agencies, "meta"
+            yield (*split_authors(names), "meta")
     micro = meta.microdata.get("author") or meta.microdata.get("creator")
     if micro:
         names = []
@@ -245,9 +297,7 @@ def _authors_outside_json_ld(meta: PageMeta) -> tuple[list[str], list[str], str 
             text = target.get("content") if target.name == "meta" else target.get_text(" ")
             if text:
                 names.append(clean_text(str(text)))
-        people, agencies = split_authors(names)
-        if people or agencies:
-            return people, agencies, "microdata"
+        yield (*split_authors(names), "microdata")
     for tags in (meta.author_links, meta.byline_tags):
         texts = []
         for tag in tags[:6]:
@@ -256,9 +306,7 @@ def _authors_outside_json_ld(meta: PageMeta) -> tuple[list[str], list[str], str 
                 texts.append(text)
         if texts:
             people, agencies = split_authors(texts)
-            if people or agencies:
-                return people[:6], agencies, "dom"
-    return [], [], None
+            yield people[:6], agencies, "dom"
 
 
 def _date_candidates(
@@ -459,7 +507,7 @@ def _analyse(
     prov: dict[str, str] = {}
 
     title, prov["title"] = _pick_title(meta, soup, url, title_hint)
-    people, agencies, author_prov = _pick_authors(meta)
+    people, agencies, author_prov = _pick_authors(meta, _site_names(meta, url) + _host_names(url))
     if author_prov:
         prov["authors"] = author_prov
 

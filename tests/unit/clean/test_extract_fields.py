@@ -367,3 +367,35 @@ def test_chunks_sharing_a_component_class_are_joined_and_reading_time_is_dropped
     body = extract(html, "https://news.example/2023/04/28/fed").body
     assert body.count("The central bank said in part") == 7
     assert "Lesezeit" not in body and "Highlights" not in body
+
+
+def _byline_page(ld_author: str, meta_author: str | None) -> str:
+    node = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Kritik verpufft",
+        "author": {"@type": "Organization", "name": ld_author},
+    }
+    meta = f'<meta name="author" content="{meta_author}">' if meta_author else ""
+    paras = "".join(
+        f"<p>Absatz {i}: Die Kritik am Kandidaten verpufft, sagen Forscher, und sie erklären warum.</p>"
+        for i in range(6)
+    )
+    return (
+        f'<html><head><script type="application/ld+json">{json.dumps(node)}</script>{meta}'
+        '<meta property="og:site_name" content="STERN.de"></head>'
+        f"<body><article>{paras}</article></body></html>"
+    )
+
+
+def test_a_person_named_elsewhere_replaces_a_publisher_byline():
+    article = extract(
+        _byline_page("STERN.de", "Jemima Kelly"), "https://www.stern.de/politik/kritik-123.html"
+    )
+    assert article.authors == ["Jemima Kelly"]
+    assert article.provenance["authors"] == "meta"
+
+
+def test_a_publisher_byline_stays_when_no_person_is_named():
+    article = extract(_byline_page("STERN.de", None), "https://www.stern.de/politik/kritik-123.html")
+    assert article.authors == ["STERN.de"]
