@@ -8,6 +8,7 @@ timestamps are taken as UTC, the convention of most CMSs that omit the offset.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
 from dataclasses import dataclass
@@ -129,10 +130,58 @@ def date_from_url(url: str) -> datetime | None:
     return None
 
 
+# Month names of the languages most news sites here write in (English is handled by dateutil).
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            "januar janvier enero gennaio januari janeiro januarie ocak leden stycznia",
+            "februar février fevrier febrero febbraio februari fevereiro februarie şubat subat únor lutego",
+            "märz maerz mars marzo maart março marco martie mart březen marca",
+            "april avril abril aprile aprilie nisan duben kwietnia",
+            "mai mayo maggio mei maio mayıs mayis květen maja",
+            "juni juin junio giugno junho iunie haziran červen czerwca",
+            "juli juillet julio luglio julho iulie temmuz červenec lipca",
+            "august août aout agosto augusti augustus ağustos agustos srpen sierpnia",
+            "september septembre septiembre settembre setembro septembrie eylül eylul září września",
+            "oktober octobre octubre ottobre outubro octombrie ekim říjen października",
+            "november novembre noviembre novembro noiembrie kasım kasim listopad listopada",
+            "dezember décembre decembre diciembre dicembre december dezembro decembrie aralık aralik "
+            "prosinec grudnia",
+        ],
+        start=1,
+    )
+    for name in names.split()
+}
+_TEXT_DATE_DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2}|\d{2})(?![\d.])")
+_TEXT_DATE_NAMED = re.compile(
+    r"(?<!\w)(\d{1,2})\.?\s+(?:de\s+)?([^\W\d_]{3,12})\.?\s+(?:de\s+)?((?:19|20)\d{2})(?!\d)"
+)
+
+
 def date_from_text(text: str) -> datetime | None:
-    """The first English-style calendar date in a short text (a byline or dateline)."""
-    m = _TEXT_DATE.search(text or "")
-    return parse_date(m.group(0)) if m else None
+    """The first calendar date in a short text (a byline or dateline).
+
+    English forms ("May 3, 2024", "3 May 2024", ISO), day-first dotted dates ("28.04.2023") and
+    day-month-year with a month name in common European languages ("28. April 2023", "3 de mayo de 2024").
+    """
+    text = text or ""
+    found: list[tuple[int, datetime]] = []
+    m = _TEXT_DATE.search(text)
+    if m and (dt := parse_date(m.group(0))) is not None:
+        found.append((m.start(), dt))
+    m = _TEXT_DATE_DOTTED.search(text)
+    if m:
+        with contextlib.suppress(ValueError):
+            year = int(m.group(3)) + (2000 if len(m.group(3)) == 2 else 0)
+            found.append((m.start(), datetime(year, int(m.group(2)), int(m.group(1)), tzinfo=UTC)))
+    for m in _TEXT_DATE_NAMED.finditer(text):
+        month = _MONTHS.get(m.group(2).lower())
+        if month:
+            with contextlib.suppress(ValueError):
+                found.append((m.start(), datetime(int(m.group(3)), month, int(m.group(1)), tzinfo=UTC)))
+            break
+    return min(found, key=lambda item: item[0])[1] if found else None
 
 
 def best_date(candidates: list[DateCandidate], *, now: datetime | None = None) -> DateCandidate | None:

@@ -309,6 +309,12 @@ def _author_sources(meta: PageMeta) -> Iterator[tuple[list[str], list[str], str]
             yield people[:6], agencies, "dom"
 
 
+def _dateline_text(body: BodyResult) -> str:
+    """Text where a visible date line sits: from the headline on (else the page top), a few blocks."""
+    start = body.headline_index
+    return " ".join(body.page_text[start : start + 40])[:3000]
+
+
 def _date_candidates(
     meta: PageMeta, url: str, kind: str, hint: datetime | None, body_head: str
 ) -> list[dates_mod.DateCandidate]:
@@ -324,6 +330,11 @@ def _date_candidates(
     if kind == "published":
         add(ld_text(node.get("datePublished")), "json-ld", 0)
         add(ld_text(node.get("dateCreated")), "json-ld", 1)
+        if not node.get("datePublished"):  # no article node, or one without a date: any node's date
+            for other in meta.ld_nodes[:20]:
+                if other is not node and other.get("datePublished"):
+                    add(ld_text(other.get("datePublished")), "json-ld", 1)
+                    break
         for name in (
             "article:published_time",
             "og:article:published_time",
@@ -540,7 +551,7 @@ def _analyse(
         prov["subtitle"] = sub_prov
 
     published_c = dates_mod.best_date(
-        _date_candidates(meta, url, "published", published_hint, " ".join(body.page_text[:40])[:3000])
+        _date_candidates(meta, url, "published", published_hint, _dateline_text(body))
     )
     modified_c = dates_mod.best_date(_date_candidates(meta, url, "modified", None, ""))
     if published_c:

@@ -127,6 +127,7 @@ class BodyResult:
     standfirst: str | None
     container: Tag | None
     page_text: list[str] = field(default_factory=list)  # every block's text, in page order
+    headline_index: int = 0  # index in page_text of the first <h1> block (0 when none)
     page_chars: int = 0
     page_link_chars: int = 0
     headline_links: int = 0  # headings that are mostly a link (teaser lists)
@@ -533,6 +534,7 @@ def extract_body(
     standfirst: str | None = None
     page = BodyResult([], [], None, None)
     page.page_text = [b.text for b in blocks]
+    page.headline_index = next((i for i, b in enumerate(blocks) if b.kind == "title"), 0)
     page.page_chars = sum(len(t) for t in page.page_text)
     page.page_link_chars = sum(b.link_chars for b in blocks)
     page.headline_links = sum(1 for b in blocks if b.kind == "heading" and b.link_chars > len(b.text) * 0.6)

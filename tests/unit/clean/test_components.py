@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from newsingest.clean.authors import split_authors
 from newsingest.clean.boilerplate import is_junk_line
-from newsingest.clean.dates import DateCandidate, best_date, date_from_url, parse_date
+from newsingest.clean.dates import DateCandidate, best_date, date_from_text, date_from_url, parse_date
 from newsingest.clean.extract import canonicalize_url, strip_site_suffix
 from newsingest.clean.metadata import parse_ld_json
 from newsingest.clean.scoring import _DATELINE_ONLY
@@ -195,3 +195,20 @@ def test_reading_time_and_media_furniture_lines(line, junk):
 )
 def test_update_stamps_in_other_languages_are_datelines(line):
     assert _DATELINE_ONLY.match(line)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Datum 28.04.2023 Autorin/Autor Roman", "2023-04-28"),
+        ("Do 25.04.24 | 14:07 Uhr | Von Eva", "2024-04-25"),
+        ("Montag, 5. Juni 2023", "2023-06-05"),
+        ("Publié le 12 mars 2024 à 10h", "2024-03-12"),
+        ("3 de mayo de 2024", "2024-05-03"),
+        ("Published May 3, 2024", "2024-05-03"),
+        ("Version 1.2 of the app", None),
+    ],
+)
+def test_date_from_text_reads_european_forms(text, day):
+    found = date_from_text(text)
+    assert (found.date().isoformat() if found else None) == day

@@ -399,3 +399,19 @@ def test_a_person_named_elsewhere_replaces_a_publisher_byline():
 def test_a_publisher_byline_stays_when_no_person_is_named():
     article = extract(_byline_page("STERN.de", None), "https://www.stern.de/politik/kritik-123.html")
     assert article.authors == ["STERN.de"]
+
+
+def test_a_date_published_on_a_non_article_json_ld_node_is_used():
+    node = {"@context": "https://schema.org", "@type": "ClaimReview", "datePublished": "2026-05-13 15:44"}
+    paras = "".join(
+        f"<p>Claim {i}: the post says the virus was made in a lab, which experts reject.</p>"
+        for i in range(6)
+    )
+    html = (
+        f'<html><head><script type="application/ld+json">{json.dumps(node)}</script>'
+        '<meta property="og:title" content="Fact check: no lab virus"></head>'
+        f"<body><article>{paras}</article></body></html>"
+    )
+    article = extract(html, "https://factcheck.example/doc/B2LA2G3")
+    assert article.published is not None and article.published.date().isoformat() == "2026-05-13"
+    assert article.provenance["published"] == "json-ld"
