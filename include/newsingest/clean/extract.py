@@ -151,10 +151,16 @@ def _drop_confirmed_suffix(value: str, others: list[str]) -> str:
     return best
 
 
-def _pick_title(meta: PageMeta, soup: BeautifulSoup, url: str, hint: str | None) -> tuple[str | None, str]:
+def title_candidates(
+    meta: PageMeta, soup: BeautifulSoup, url: str, hint: str | None = None
+) -> list[tuple[str, str, bool]]:
+    """Every headline the page offers, best source first, site names cut.
+
+    Items are ``(title, provenance, may_confirm)``; ``may_confirm`` is False for an ``<h1>``, which often
+    holds only a kicker and so never shortens another source's title.
+    """
     sites = _site_names(meta, url)
     node = meta.ld_article or {}
-    # (value, provenance, may confirm a shorter form of another source's title)
     candidates: list[tuple[str | None, str, bool]] = [
         ((meta.first_meta("og:title") or (None, None))[1], "opengraph", True),
         (ld_text(node.get("headline")), "json-ld", True),
@@ -169,7 +175,6 @@ def _pick_title(meta: PageMeta, soup: BeautifulSoup, url: str, hint: str | None)
         candidates.append((clean_text(micro[0].get_text(" ")), "microdata", True))
     h1 = soup.find("h1")
     if isinstance(h1, Tag):
-        # An <h1> often holds only the kicker ("Election 2024"), so it never shortens another title.
         candidates.append((clean_text(h1.get_text(" ")), "dom", False))
     if not any(value for value, _, _ in candidates):
         # No headline in metadata nor an <h1> (aggregators, old CMSs): <title> is often just the site
@@ -179,17 +184,21 @@ def _pick_title(meta: PageMeta, soup: BeautifulSoup, url: str, hint: str | None)
             candidates.append((headline, "dom", False))
     candidates.append((meta.title_tag, "dom", True))
     candidates.append((clean_text(hint) if hint else None, "feed", True))
-    usable = [
+    return [
         (strip_site_suffix(html_mod.unescape(value), sites), prov, confirms)
         for value, prov, confirms in candidates
         if value and 3 <= len(value) <= 400
     ]
+
+
+def _pick_title(meta: PageMeta, soup: BeautifulSoup, url: str, hint: str | None) -> tuple[str | None, str]:
+    usable = title_candidates(meta, soup, url, hint)
     if not usable:
         return None, "dom"
     # og:title > JSON-LD headline > other meta > microdata > <h1> > <title> > feed title. og:title and
     # the JSON-LD headline disagree on about a third of real pages (a social vs an SEO headline);
-    # measured on the Fundus dev corpora, neither order nor letting the <h1> arbitrate wins
-    # clearly, and og:title is less often cut to a search-engine length limit.
+    # measured on the Fundus dev corpora (scripts/eval_title_sources.py), neither order nor letting
+    # the <h1> arbitrate wins clearly, and og:title is less often cut to a search-engine length limit.
     title, prov, _ = usable[0]
     confirming = [value for value, _, confirms in usable[1:] if confirms]
     return _drop_confirmed_suffix(title, confirming), prov
