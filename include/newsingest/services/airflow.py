@@ -105,6 +105,13 @@ def airflow_env(settings: Settings, *, api_port: int = API_PORT, home: Path | No
     for key in list(env):
         if key.startswith(("AIRFLOW__", "AIRFLOW_CONN_")) and key in os.environ and key not in explicit:
             env[key] = os.environ[key]
+    if env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("sqlite"):
+        # Wait for SQLite's write lock instead of failing after 5 s (see airflow_sqlite).
+        for key, name in (
+            ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", "CONNECT_ARGS"),
+            ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC", "ASYNC_CONNECT_ARGS"),
+        ):
+            env.setdefault(key, os.environ.get(key, f"newsingest.services.airflow_sqlite.{name}"))
     return env
 
 

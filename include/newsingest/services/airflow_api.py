@@ -15,6 +15,8 @@ from typing import Any
 import httpx
 
 TERMINAL = {"success", "failed"}
+# How long the scheduler may miss heartbeats before a wait gives up (Airflow flags it after 30 s).
+SCHEDULER_GRACE = 120.0
 
 
 class AirflowAPIError(RuntimeError):
@@ -134,13 +136,34 @@ class AirflowAPI:
     def backfills(self, dag_id: str) -> list[dict]:
         return self.request("GET", "/backfills", params={"dag_id": dag_id, "limit": 100})["backfills"]
 
+    def scheduler_status(self) -> str:
+        """``healthy`` or ``unhealthy`` (no recent heartbeat), from ``/monitor/health``."""
+        health = self.request("GET", "/monitor/health")
+        return str((health.get("scheduler") or {}).get("status") or "unknown")
+
+    def _watch_scheduler(self, since: list[float | None], grace: float = SCHEDULER_GRACE) -> None:
+        """Raise once the scheduler has been unhealthy for ``grace`` seconds: waiting longer cannot help."""
+        if self.scheduler_status() == "healthy":
+            since[0] = None
+            return
+        now = time.monotonic()
+        if since[0] is None:
+            since[0] = now
+        elif now - since[0] > grace:
+            raise AirflowAPIError(
+                f"the Airflow scheduler has sent no heartbeat for over {grace:.0f}s: it is not running "
+                "(see the scheduler's log)"
+            )
+
     def wait_for_backfills(self, dag_id: str, *, timeout: float = 300.0, poll: float = 2.0) -> None:
         """Wait until no backfill of ``dag_id`` is running (Airflow allows one at a time per DAG)."""
         deadline = time.monotonic() + timeout
+        unhealthy: list[float | None] = [None]
         while True:
             active = [b for b in self.backfills(dag_id) if not b.get("completed_at")]
             if not active:
                 return
+            self._watch_scheduler(unhealthy)
             if time.monotonic() > deadline:
                 raise AirflowAPIError(f"backfills of {dag_id} still running after {timeout:.0f}s: {active}")
             time.sleep(poll)
@@ -148,10 +171,12 @@ class AirflowAPI:
     def wait_for_backfill(self, backfill_id: int, *, timeout: float = 120.0, poll: float = 2.0) -> dict:
         """Wait until the scheduler marks the backfill completed (only one backfill per DAG may run)."""
         deadline = time.monotonic() + timeout
+        unhealthy: list[float | None] = [None]
         while True:
             backfill = self.backfill(backfill_id)
             if backfill.get("completed_at"):
                 return backfill
+            self._watch_scheduler(unhealthy)
             if time.monotonic() > deadline:
                 raise AirflowAPIError(
                     f"backfill {backfill_id} not completed within {timeout:.0f}s: {backfill}"
@@ -199,10 +224,12 @@ class AirflowAPI:
         """Wait until every run is success or failed; returns the runs by id. Raises on timeout."""
         wanted = set(run_ids)
         deadline = time.monotonic() + timeout
+        unhealthy: list[float | None] = [None]
         while True:
             runs = {r["dag_run_id"]: r for r in self.dag_runs(dag_id) if r["dag_run_id"] in wanted}
             if len(runs) == len(wanted) and all(r["state"] in TERMINAL for r in runs.values()):
                 return runs
+            self._watch_scheduler(unhealthy)
             if time.monotonic() > deadline:
                 states = {rid: runs.get(rid, {}).get("state", "missing") for rid in sorted(wanted)}
                 raise AirflowAPIError(f"runs of {dag_id} not finished within {timeout:.0f}s: {states}")
