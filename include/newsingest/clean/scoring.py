@@ -80,7 +80,7 @@ _TIME_ONLY = re.compile(
 )
 _STAMP = re.compile(
     # a date and a clock time; or an update stamp ("21 mins ago 11:48 Jon King")
-    r"^(?=.*\b(?:19|20)\d{2}\b)(?=.*\b\d{1,2}[:h]\d{2}\b)(?:[^.!?]|(?<=\d)\.(?=\d)){0,100}$"
+    r"^(?=.*\b(?:19|20)\d{2}\b)(?=.*\b\d{1,2}[:h]\d{2}\b)(?:[^.!?]|(?<=\d)\.(?=\s?\d)){0,100}$"
     r"|^(?:\d+\s*(?:mins?|minutes?|hours?|hrs?|h|days?)\s+ago\s*)?\d{1,2}:\d{2}\b[^.!?]{0,40}$",
     re.I,
 )

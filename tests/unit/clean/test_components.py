@@ -10,7 +10,7 @@ from newsingest.clean.boilerplate import is_junk_line
 from newsingest.clean.dates import DateCandidate, best_date, date_from_text, date_from_url, parse_date
 from newsingest.clean.extract import canonicalize_url, strip_site_suffix
 from newsingest.clean.metadata import parse_ld_json
-from newsingest.clean.scoring import _DATELINE_ONLY
+from newsingest.clean.scoring import _DATELINE_ONLY, _STAMP
 from newsingest.clean.text import UndecodableInput, decode_html, prestrip
 
 
@@ -212,3 +212,15 @@ def test_update_stamps_in_other_languages_are_datelines(line):
 def test_date_from_text_reads_european_forms(text, day):
     found = date_from_text(text)
     assert (found.date().isoformat() if found else None) == day
+
+
+@pytest.mark.parametrize(
+    ("line", "stamp"),
+    [
+        ("23. 12. 2024 13:31", True),
+        ("22.04.2024 | 15:54", True),
+        ("On 22.04.2024 at 15:54 the police arrived. Then they left.", False),
+    ],
+)
+def test_date_and_time_stamps(line, stamp):
+    assert bool(_STAMP.match(line)) is stamp
