@@ -135,19 +135,21 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            "januar janvier enero gennaio januari janeiro januarie ocak leden stycznia",
-            "februar février fevrier febrero febbraio februari fevereiro februarie şubat subat únor lutego",
-            "märz maerz mars marzo maart março marco martie mart březen marca",
-            "april avril abril aprile aprilie nisan duben kwietnia",
-            "mai mayo maggio mei maio mayıs mayis květen maja",
-            "juni juin junio giugno junho iunie haziran červen czerwca",
-            "juli juillet julio luglio julho iulie temmuz červenec lipca",
-            "august août aout agosto augusti augustus ağustos agustos srpen sierpnia",
-            "september septembre septiembre settembre setembro septembrie eylül eylul září września",
-            "oktober octobre octubre ottobre outubro octombrie ekim říjen października",
-            "november novembre noviembre novembro noiembrie kasım kasim listopad listopada",
-            "dezember décembre decembre diciembre dicembre december dezembro decembrie aralık aralik "
-            "prosinec grudnia",
+            "januar janvier enero gennaio januari janeiro januarie ocak leden stycznia jan janv ene gen",
+            "februar février fevrier febrero febbraio februari fevereiro februarie şubat subat únor lutego "
+            "feb févr fev",
+            "märz maerz mars marzo maart março marco martie mart marts březen marca mär mrz mar",
+            "april avril abril aprile aprilie nisan duben kwietnia apr avr abr",
+            "mai mayo maggio mei maio mayıs mayis květen maja maj mag",
+            "juni juin junio giugno junho iunie haziran červen czerwca jun giu",
+            "juli juillet julio luglio julho iulie temmuz červenec lipca jul juil lug",
+            "august août aout agosto augusti augustus ağustos agustos srpen sierpnia aug ago",
+            "september septembre septiembre settembre setembro septembrie eylül eylul září września "
+            "sep sept set",
+            "oktober octobre octubre ottobre outubro octombrie ekim říjen października okt oct ott out",
+            "november novembre noviembre novembro noiembrie kasım kasim listopad listopada nov",
+            "dezember décembre decembre diciembre dicembre december desember dezembro decembrie aralık "
+            "aralik prosinec grudnia dez déc dec dic",
         ],
         start=1,
     )
@@ -155,7 +157,7 @@ _MONTHS = {
 }
 _TEXT_DATE_DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2}|\d{2})(?![\d.])")
 _TEXT_DATE_NAMED = re.compile(
-    r"(?<!\w)(\d{1,2})\.?\s+(?:de\s+)?([^\W\d_]{3,12})\.?\s+(?:de\s+)?((?:19|20)\d{2})(?!\d)"
+    r"(?<!\w)(\d{1,2})\.?\s+(?:de\s+)?([^\W\d_]{3,12})\.?,?\s+(?:de\s+)?((?:19|20)\d{2})(?!\d)"
 )
 
 
