@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup, Tag
 
 from newsingest.clean import dates as dates_mod
 from newsingest.clean.authors import agency_name, split_authors
+from newsingest.clean.hydration import script_paragraphs
 from newsingest.clean.metadata import PageMeta, ld_names, ld_text, read_metadata
 from newsingest.clean.pagetype import NON_ARTICLE, PageSignals, classify
 from newsingest.clean.scoring import BodyResult, extract_body
@@ -543,6 +544,11 @@ def _analyse(
     if len(clean_text(ld_body)) > max(400, dom_chars * 3):
         paragraphs = [p for p in (clean_text(x) for x in re.split(r"\n", ld_body)) if p]
         body_prov = "json-ld"
+    elif dom_chars < min_chars:  # an empty shell: the story may ship as data for JavaScript
+        description = (meta.first_meta("og:description", "description") or (None, ""))[1] or ""
+        shipped = script_paragraphs(text, f"{title or ''} {description}", min_chars=min_chars)
+        if shipped:
+            paragraphs, body_prov = shipped, "script"
     prov["body"] = body_prov
 
     # Agencies named in a dateline ("LONDON (Reuters) -") when no byline credits one.

@@ -415,3 +415,24 @@ def test_a_date_published_on_a_non_article_json_ld_node_is_used():
     article = extract(html, "https://factcheck.example/doc/B2LA2G3")
     assert article.published is not None and article.published.date().isoformat() == "2026-05-13"
     assert article.provenance["published"] == "json-ld"
+
+
+def test_a_story_shipped_only_as_script_data_becomes_the_body(page):
+    # An empty Next.js shell: the story is an escaped HTML string in an RSC payload, next to a
+    # recipe teaser in __NEXT_DATA__ that has nothing to do with the headline.
+    article = extract(page("nextjs_shell"), "https://www.northernledger.example/news/harbour-barrier")
+    assert article.provenance["body"] == "script"
+    assert article.body.count("the harbour council voted to build the flood barrier") == 5
+    assert "apple cake" not in article.body
+    assert "photographed from the pier" not in article.body  # a caption, not a paragraph
+
+
+def test_a_page_without_story_data_stays_empty():
+    html = (
+        '<html><head><meta property="og:title" content="Council approves barrier"></head>'
+        '<body><div id="app"></div><script>window.__STATE__ = {"user": null, "flags": ["a", "b"]}</script>'
+        "</body></html>"
+    )
+    article = extract(html, "https://spa.example/a/1")
+    assert article.body == ""
+    assert article.provenance["body"] == "dom"
