@@ -17,7 +17,9 @@ PageType = Literal[
     "article", "liveblog", "gallery", "video", "index", "consent", "paywall", "challenge", "error", "unknown"
 ]
 Access = Literal["free", "paywalled", "teaser", "unknown"]
-Provenance = Literal["json-ld", "opengraph", "meta", "microdata", "dom", "url", "feed", "text", "detected"]
+Provenance = Literal[
+    "json-ld", "opengraph", "meta", "microdata", "dom", "url", "feed", "text", "script", "detected"
+]
 
 
 class Record(BaseModel):
