@@ -98,7 +98,8 @@ def _site_names(meta: PageMeta, url: str) -> list[str]:
     host = (urlsplit(url).hostname or "").lower()
     labels = [x for x in host.split(".") if x not in ("www", "com", "co", "uk", "org", "net", "news", "m")]
     names.extend(labels)
-    return [n.lstrip("@") for n in names if n]
+    # A site's name is short; a long "name" on a WebSite node is some page's headline (seen in the wild).
+    return [n.lstrip("@") for n in names if n and len(n) <= 40 and len(n.split()) <= 5]
 
 
 def _node_types(node: dict[str, Any]) -> set[str]:

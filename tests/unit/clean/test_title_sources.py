@@ -66,3 +66,12 @@ def test_a_colon_clause_is_content_even_when_another_source_stops_before_it():
 )
 def test_site_segments_and_what_follows_them_are_cut(title, sites, expected):
     assert strip_site_suffix(title, sites) == expected
+
+
+def test_a_long_website_name_is_not_taken_for_the_site_name():
+    # Some pages give their WebSite node the page's headline as its name.
+    website = {"@type": "WebSite", "name": "AI in schools - pupils get faster", "@context": "https://schema.org"}
+    html = page(og="Technology in class: AI in schools - pupils get faster").replace(
+        "</head>", f'<script type="application/ld+json">{json.dumps(website)}</script></head>'
+    )
+    assert extract(html, URL).title == "Technology in class: AI in schools - pupils get faster"
