@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -29,6 +29,7 @@ from newsingest.clean.text import (
     prestrip,
     text_looks_binary,
 )
+from newsingest.crawl.urls import join_url
 from newsingest.models import CleanedArticle, DroppedPage
 
 MIN_BODY_CHARS = 250
@@ -465,16 +466,18 @@ def _dedupe(items: list[str]) -> list[str]:
 
 
 def _pick_image(meta: PageMeta, url: str) -> tuple[str | None, str | None]:
-    found = meta.first_meta("og:image", "og:image:url", "og:image:secure_url")
-    if found:
-        return urljoin(url, found[1]), "opengraph"
     image = (meta.ld_article or {}).get("image")
-    value = ld_text(image.get("url") if isinstance(image, dict) else image)
-    if value:
-        return urljoin(url, value), "json-ld"
-    found = meta.first_meta("twitter:image", "twitter:image:src", "thumbnail")
-    if found:
-        return urljoin(url, found[1]), "meta"
+    og = meta.first_meta("og:image", "og:image:url", "og:image:secure_url") or (None, None)
+    other = meta.first_meta("twitter:image", "twitter:image:src", "thumbnail") or (None, None)
+    candidates = (
+        (og[1], "opengraph"),
+        (ld_text(image.get("url") if isinstance(image, dict) else image), "json-ld"),
+        (other[1], "meta"),
+    )
+    for value, prov in candidates:
+        absolute = join_url(url, value) if value else None
+        if absolute:
+            return absolute, prov
     return None, None
 
 
@@ -581,9 +584,11 @@ def _analyse(
         ((meta.first_meta("og:url") or (None, None))[1], "opengraph"),
     ):
         if value:
-            absolute = urljoin(url, value)
-            if urlsplit(absolute).scheme in ("http", "https") and (
-                urlsplit(absolute).path not in ("", "/") or urlsplit(url).path in ("", "/")
+            absolute = join_url(url, value)
+            if (
+                absolute
+                and urlsplit(absolute).scheme in ("http", "https")
+                and (urlsplit(absolute).path not in ("", "/") or urlsplit(url).path in ("", "/"))
             ):
                 canonical, prov["canonical_url"] = absolute, cprov
                 break

@@ -8,6 +8,7 @@ framing removed and its header renamed), so a reader decodes them with the same 
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import logging
@@ -295,16 +296,26 @@ class ArchiveProblem:
     reason: str
 
 
+_DAMAGED = "corrupt or truncated record"
+
+
+def _short(value: object, limit: int = 160) -> str:
+    """``value`` as text for an error message, cut so that garbage from a damaged record stays short."""
+    text = repr(value) if isinstance(value, bytes) else str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _response_from(record: Any, *, where: str, encoding: str | None, cap: int) -> ArchivedResponse:
     if record.rec_type != "response" or record.http_headers is None:
-        raise ArchiveError(f"{where}: expected a response record, found {record.rec_type}")
+        found = _short(record.rec_type)
+        raise ArchiveError(f"{where}: {_DAMAGED} (expected a response record, found {found})")
     headers = list(record.http_headers.headers)
     raw = record.raw_stream.read()
     ce = next((v for k, v in headers if k.lower() == "content-encoding"), None)
     try:
         body = decode_body(raw, ce, cap)
     except Exception as exc:
-        raise ArchiveError(f"{where}: cannot decode body ({exc})") from exc
+        raise ArchiveError(f"{where}: {_DAMAGED} (cannot decode body: {_short(exc)})") from exc
     content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
     return ArchivedResponse(
         url=record.rec_headers.get_header("WARC-Target-URI"),
@@ -328,12 +339,19 @@ def read_response(result: FetchResult, *, cap: int = READ_CAP) -> ArchivedRespon
             record = next(iter(ArchiveIterator(fh)))
             target = record.rec_headers.get_header("WARC-Target-URI")
             if record.rec_type == "response" and target not in (result.final_url, result.url):
-                raise ArchiveError(f"{where}: record is for {target}, not {result.final_url or result.url}")
+                wanted = result.final_url or result.url
+                raise ArchiveError(f"{where}: {_DAMAGED} (it is for {_short(target)}, not {wanted})")
             return _response_from(record, where=where, encoding=result.encoding, cap=cap)
+    except ArchiveError:
+        raise
     except FileNotFoundError as exc:
         raise ArchiveError(f"{where}: archive not found") from exc
-    except (ArchiveLoadFailed, StopIteration, zlib.error, EOFError, ValueError) as exc:
-        raise ArchiveError(f"{where}: corrupt or truncated record ({exc})") from exc
+    except (ArchiveLoadFailed, StopIteration, zlib.error, EOFError, ValueError, gzip.BadGzipFile) as exc:
+        raise ArchiveError(f"{where}: {_DAMAGED} ({type(exc).__name__}: {_short(exc)})") from exc
+    except OSError as exc:  # permissions, a remote store's network errors: the archive may be fine
+        raise ArchiveError(f"{where}: cannot read the archive ({_short(exc)})") from exc
+    except Exception as exc:  # warcio and zlib raise many kinds of errors on damaged bytes
+        raise ArchiveError(f"{where}: {_DAMAGED} ({type(exc).__name__}: {_short(exc)})") from exc
 
 
 def _parse_member(data: bytes, offset: int) -> ArchivedRecord:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpcore
 import httpx
@@ -37,7 +37,7 @@ from newsingest.crawl.content import (
 from newsingest.crawl.robots import RobotsPolicy, robots_url
 from newsingest.crawl.ssrf import GuardedBackend, SSRFBlocked
 from newsingest.crawl.throttle import HostState, TokenBucket
-from newsingest.crawl.urls import URLError, canonicalize, host_key
+from newsingest.crawl.urls import URLError, canonicalize, host_key, join_url
 
 log = logging.getLogger(__name__)
 
@@ -326,11 +326,10 @@ class Fetcher:
                 break
             location = _header(ex.response_headers, "location")
             if ex.status is not None and 300 <= ex.status < 400 and ex.status != 304 and location:
-                target = urljoin(current, location.strip())
-                if urlsplit(target).scheme not in ("http", "https"):
-                    return self._fail(
-                        resp, "bad_redirect", f"redirect to unsupported URL {target!r}", started
-                    )
+                target = join_url(current, location.strip())
+                if target is None or urlsplit(target).scheme not in ("http", "https"):
+                    bad = target or location.strip()
+                    return self._fail(resp, "bad_redirect", f"redirect to unsupported URL {bad!r}", started)
                 try:
                     target_key = canonicalize(target)
                 except URLError as exc:

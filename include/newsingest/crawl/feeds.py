@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urljoin
 
 import feedparser
 
 from newsingest.crawl.dates import from_struct
+from newsingest.crawl.urls import join_url
 from newsingest.crawl.xmlsafe import check_xml_safe
 from newsingest.models import DiscoveredURL
 
@@ -32,7 +32,10 @@ def parse_feed(data: bytes, *, source: str, feed_url: str) -> list[DiscoveredURL
     well_formed = check_xml_safe(data)  # raises XMLRefused for entity tricks before feedparser sees the bytes
     if not well_formed and len(data) > MAX_LENIENT_BYTES:
         raise FeedError(f"not well-formed XML, and {len(data)} bytes is too large for lenient parsing")
-    parsed = feedparser.parse(data, response_headers={"content-location": feed_url})
+    try:
+        parsed = feedparser.parse(data, response_headers={"content-location": feed_url})
+    except Exception as exc:  # feedparser's lenient parser can fail on broken markup (KeyError 'links')
+        raise FeedError(f"feed parser failed on malformed markup: {type(exc).__name__}: {exc}") from exc
     if not parsed.entries and parsed.get("bozo") and not parsed.get("version"):
         raise FeedError(f"not a feed ({parsed.get('bozo_exception')})")
     items: list[DiscoveredURL] = []
@@ -74,8 +77,8 @@ def _item(entry: Mapping[str, Any], *, source: str, feed_url: str) -> Discovered
     link = _link(entry)
     if link is None:
         return None
-    link = urljoin(feed_url, link.strip())
-    if not link.startswith(("http://", "https://")):
+    link = join_url(feed_url, link.strip())
+    if not link or not link.startswith(("http://", "https://")):
         return None
     published = from_struct(entry.get("published_parsed")) or from_struct(entry.get("updated_parsed"))
     raw_tags = entry.get("tags")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
 
+from newsingest.crawl.urls import join_url
 from newsingest.models import DiscoveredURL
 
 
@@ -25,7 +26,7 @@ def extract_links(
         return []
     base = page_url
     for href in doc.xpath("//base/@href"):
-        base = urljoin(page_url, str(href).strip())
+        base = join_url(page_url, str(href).strip()) or page_url
         break
     seen: set[str] = set()
     found: list[DiscoveredURL] = []
@@ -33,7 +34,10 @@ def extract_links(
         raw = str(href).strip()
         if not raw or raw.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        url = urljoin(base, raw).split("#", 1)[0]
+        joined = join_url(base, raw)
+        if joined is None:
+            continue
+        url = joined.split("#", 1)[0]
         if urlsplit(url).scheme not in ("http", "https") or url in seen or not regex.search(url):
             continue
         seen.add(url)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
-from urllib.parse import urljoin
 
 from newsingest.crawl.dates import parse_date
+from newsingest.crawl.urls import join_url
 from newsingest.crawl.xmlsafe import XMLInvalid, local, namespace, parse_xml
 from newsingest.models import DiscoveredURL
 
@@ -56,8 +56,8 @@ def _news(url_el: object) -> tuple[datetime | None, str | None, list[str], str |
 
 def _http_url(base: str, loc: str) -> str | None:
     """``loc`` resolved against ``base`` if it is an http(s) URL (``javascript:``, ``file:`` ... refused)."""
-    url = urljoin(base, loc)
-    return url if url.startswith(HTTP_PREFIXES) else None
+    url = join_url(base, loc)
+    return url if url and url.startswith(HTTP_PREFIXES) else None
 
 
 def _parse_text(data: bytes, source: str, base: str) -> Sitemap:

@@ -81,6 +81,17 @@ def _path(path: str) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
+def join_url(base: str, ref: str) -> str | None:
+    """``ref`` resolved against ``base``; None when either is not a parseable URL ("http://[x/").
+
+    ``urllib.parse.urljoin`` raises ValueError on a malformed IPv6 host; markup from the web has them.
+    """
+    try:
+        return urljoin(base, ref)
+    except ValueError:
+        return None
+
+
 def canonicalize(url: str) -> str:
     """Return the canonical form of an absolute http(s) URL."""
     try:
@@ -114,8 +125,11 @@ def resolve_canonical(page_url: str, declared: str | None) -> str:
     base = canonicalize(page_url)
     if not declared or not declared.strip():
         return base
+    joined = join_url(page_url, declared.strip())
+    if joined is None:
+        return base
     try:
-        return canonicalize(urljoin(page_url, declared.strip()))
+        return canonicalize(joined)
     except URLError:
         return base
 

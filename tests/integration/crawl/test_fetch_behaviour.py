@@ -195,6 +195,11 @@ def test_redirects(fetch, fast_config) -> None:
     assert len(too_long.redirects) == fast_config.max_redirects + 1  # the last redirect is not followed
 
 
+def test_a_redirect_to_an_unparseable_url_is_a_bad_redirect(fetch) -> None:
+    [res] = fetch("/misbehave/redirect?to=http%3A%2F%2F%5Bbad%2Fx")  # Location: http://[bad/x
+    assert res.error_class == "bad_redirect" and "http://[bad/x" in (res.error or ""), res.error
+
+
 @pytest.mark.parametrize(
     "target",
     [

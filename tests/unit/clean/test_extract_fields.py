@@ -436,3 +436,21 @@ def test_a_page_without_story_data_stays_empty():
     article = extract(html, "https://spa.example/a/1")
     assert article.body == ""
     assert article.provenance["body"] == "dom"
+
+
+def test_malformed_image_and_canonical_urls_do_not_lose_the_article():
+    paras = "".join(
+        f"<p>Paragraph {i} of a story with a broken image address in its metadata, sadly.</p>"
+        for i in range(6)
+    )
+    html = (
+        '<html><head><meta property="og:title" content="Broken addresses">'
+        '<meta property="og:image" content="http://[broken/img.jpg">'
+        '<meta name="twitter:image" content="/img/lead.jpg">'
+        '<meta property="og:url" content="http://[broken/">'
+        f"</head><body><article>{paras}</article></body></html>"
+    )
+    result = clean_page(html, "https://ledger.example/2024/03/12/broken")
+    assert isinstance(result, CleanedArticle), result
+    assert result.lead_image == "https://ledger.example/img/lead.jpg"
+    assert result.canonical_url == "https://ledger.example/2024/03/12/broken"

@@ -198,3 +198,33 @@ def test_sitemap_locations_must_be_http() -> None:
     <sitemap><loc>data:text/xml,x</loc></sitemap><sitemap><loc>https://ex.com/s2.xml</loc></sitemap></sitemapindex>"""
     doc = parse_sitemap(index, source="s", sitemap_url="https://ex.com/s.xml")
     assert [c.url for c in doc.children] == ["https://ex.com/s2.xml"]
+
+
+def test_malformed_ipv6_hosts_are_skipped_not_fatal() -> None:
+    # urljoin raises ValueError("Invalid IPv6 URL") on these; found by the atheris sitemap target.
+    index = (
+        b"<sitemapindex><sitemap><loc>hdt://]/s1.</loc></sitemap>"
+        b"<sitemap><loc>https://ex.com/s2.xml</loc></sitemap></sitemapindex>"
+    )
+    doc = parse_sitemap(index, source="s", sitemap_url="https://ex.com/s.xml")
+    assert [c.url for c in doc.children] == ["https://ex.com/s2.xml"]
+    rss = b"""<rss version="2.0"><channel><title>t</title><item><link>http://[bad/x</link></item>
+    <item><link>https://ex.com/good</link></item></channel></rss>"""
+    assert [i.url for i in parse_feed(rss, source="s", feed_url="https://ex.com/f")] == ["https://ex.com/good"]
+    html = (
+        b'<html><head><base href="http://[/"></head><body><a href="http://[x/2026/11/02/a">x</a>'
+        b'<a href="/2026/11/03/story-one">y</a></body></html>'
+    )
+    links = extract_links(html, page_url="https://ex.com/news/", pattern=r"/\d{4}/\d{2}/\d{2}/", source="s")
+    assert [link.url for link in links] == ["https://ex.com/2026/11/03/story-one"]
+
+
+def test_a_feed_that_breaks_the_feed_parser_is_a_feed_error() -> None:
+    # Found by the atheris feed target: feedparser's lenient parser raises KeyError('links') on this.
+    doc = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><item><title>a</titlrss version="4.0">a'
+        b"</title><link>/a</li\x81k><</item>\xc4\xd0\x9c\x8dion=</link>hannel><ianne"
+        b"l></rss>"
+    )
+    with pytest.raises(FeedError, match="feed parser failed"):
+        parse_feed(doc, source="s", feed_url="https://ex.com/f")
