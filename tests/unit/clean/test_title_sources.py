@@ -39,9 +39,10 @@ def test_json_ld_headline_is_used_without_og_title():
 
 
 def test_a_section_suffix_confirmed_by_another_source_is_cut():
-    # "| Sport" is not a known site name; the JSON-LD headline without it confirms the cut.
-    html = page(og="Keeper signs new contract | Sport", ld="Keeper signs new contract")
-    assert extract(html, URL).title == "Keeper signs new contract"
+    # "| Sport" is not a known site name; the <title> without it confirms the cut.
+    html = page(og="Keeper signs new contract | Sport", title="Keeper signs new contract")
+    article = extract(html, URL)
+    assert (article.title, article.provenance["title"]) == ("Keeper signs new contract", "opengraph")
 
 
 def test_a_kicker_only_h1_does_not_shorten_the_headline():
