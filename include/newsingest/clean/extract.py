@@ -220,6 +220,11 @@ def _headline_element(soup: BeautifulSoup) -> str | None:
     return None
 
 
+_NAME_PARTICLES = frozenset(
+    {"de", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "bin", "al", "el"}
+)
+
+
 def _looks_like_person(name: str) -> bool:
     """Two to four capitalised words ("Jemima Kelly", "Lê Phương"), or one short token in a script
     without letter case ("松岡大地")."""
@@ -229,7 +234,12 @@ def _looks_like_person(name: str) -> bool:
     if len(words) == 1:
         word = words[0]
         return 2 <= len(word) <= 6 and not any(ch.isupper() or ch.islower() for ch in word)
-    return 2 <= len(words) <= 4 and all(w[0].isupper() for w in words)
+    return (
+        2 <= len(words) <= 5
+        and words[0][0].isupper()
+        and words[-1][0].isupper()
+        and all(w[0].isupper() or w in _NAME_PARTICLES for w in words)
+    )
 
 
 def _host_names(url: str) -> list[str]:
@@ -322,8 +332,8 @@ def _author_sources(meta: PageMeta) -> Iterator[tuple[list[str], list[str], str]
 
 
 def _dateline_text(body: BodyResult) -> str:
-    """Text where a visible date line sits: from the headline on (else the page top), a few blocks."""
-    start = body.headline_index
+    """Text where a visible date line sits: around and after the headline (else the page top)."""
+    start = max(0, body.headline_index - 5)
     return " ".join(body.page_text[start : start + 40])[:3000]
 
 
