@@ -490,7 +490,7 @@ def _one_article(chosen: list[Tag], blocks: list[Block], title: str | None) -> l
                 keep = groups[key]
                 break
     if keep is None:
-        first = {}
+        first: dict[int, int] = {}
         for i, b in enumerate(blocks):
             art = _nearest_article(b.owner)
             if art is not None and id(art) in groups and id(art) not in first:
