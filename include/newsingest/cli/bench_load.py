@@ -97,7 +97,7 @@ def load(
     """Loader throughput vs raw `_bulk` on the same node (docs/s and ratio; target >= 0.9x)."""
     from opensearchpy.exceptions import ConnectionError as OSConnectionError
 
-    from newsingest.load.bulk import load_articles
+    from newsingest.load.bulk import LoadReport, load_articles
     from newsingest.load.client import make_client
     from newsingest.load.document import to_document
     from newsingest.load.index import drop_alias_and_indices, ensure_index
@@ -152,20 +152,9 @@ def load(
     def run_ours(k: int) -> float:
         alias = f"bench_load_{tag}_ours{k}"
         fresh(f"ours{k}")
-        report = load_articles(
-            client,
-            alias,
-            articles,
-            dead_letter_path=None,
-            crawled_at=crawled_at,
-            chunk_docs=chunk_docs,
-            chunk_bytes=chunk_bytes,
-            refresh=True,
-        )
-        if report.created != n or client.count(index=alias)["count"] != n:
-            raise click.ClickException(f"our run {k}: {report.summary()}")
-        if rerun:
-            again = load_articles(
+
+        def load_all() -> LoadReport:
+            return load_articles(
                 client,
                 alias,
                 articles,
@@ -175,6 +164,12 @@ def load(
                 chunk_bytes=chunk_bytes,
                 refresh=True,
             )
+
+        report = load_all()
+        if report.created != n or client.count(index=alias)["count"] != n:
+            raise click.ClickException(f"our run {k}: {report.summary()}")
+        if rerun:
+            again = load_all()
             if again.unchanged != n:
                 raise click.ClickException(f"our rerun {k}: {again.summary()}")
             our_rerun_rates.append(n / again.elapsed_s)
