@@ -16,7 +16,7 @@ from collections import Counter
 
 from bs4 import BeautifulSoup
 from newsingest.clean.evaluate import load_corpus, title_match
-from newsingest.clean.extract import _pick_title, title_candidates
+from newsingest.clean.extract import extract, title_candidates
 from newsingest.clean.metadata import read_metadata
 from newsingest.clean.text import decode_html, prestrip
 
@@ -45,7 +45,7 @@ def evaluate(path: str) -> None:
         for source, value in by_source.items():
             present[source] += 1
             per_source[source] += title_match(value, page.title)
-        chosen, _ = _pick_title(meta, soup, page.url, None)
+        chosen = extract(page.html, page.url).title
         chosen_ok += title_match(chosen, page.title)
         og, ld, h1 = by_source.get("opengraph"), by_source.get("json-ld"), by_source.get("h1")
         if og and ld and not title_match(og, ld):
