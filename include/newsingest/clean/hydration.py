@@ -13,7 +13,7 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from newsingest.clean.boilerplate import is_junk_line
+from newsingest.clean.boilerplate import attr_text, is_caption, is_junk_line
 from newsingest.clean.text import clean_text
 
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.S | re.I)
@@ -43,18 +43,11 @@ def _fragments(html: str) -> list[str]:
     return found
 
 
-_CAPTION_CLASS = re.compile(r"caption|credit|photo", re.I)
-
-
 def _in_caption(tag: Tag) -> bool:
     """True for a paragraph inside a figure or an element styled as a caption or photo credit."""
-    for parent in tag.parents:
-        if parent.name in ("figure", "figcaption"):
-            return True
-        classes = parent.get("class") or ""
-        if _CAPTION_CLASS.search(" ".join(classes) if isinstance(classes, list) else str(classes)):
-            return True
-    return False
+    return any(
+        parent.name in ("figure", "figcaption") or is_caption(attr_text(parent)) for parent in tag.parents
+    )
 
 
 def _overlap(text: str, hint: str) -> float:
