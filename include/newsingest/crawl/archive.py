@@ -29,6 +29,7 @@ from warcio.warcwriter import WARCWriter
 
 from newsingest import storage
 from newsingest.crawl.content import decode_body, decode_text, resolve_charset
+from newsingest.crawl.urls import URLError, canonicalize
 from newsingest.models import FetchResult
 
 log = logging.getLogger(__name__)
@@ -155,6 +156,30 @@ class WarcFile:
         )
         self._write(request)
         return offset
+
+    def copy_response(self, path: str, offset: int, url: str) -> int:
+        """Append the response record at ``path@offset`` unchanged (its original WARC-Date kept) and
+        return its offset here: a ``304`` carries the ``200`` it confirms into this run's archive, so
+        the page can be re-processed and every run's archive holds what the run processed."""
+        where = f"{path}@{offset}"
+        try:
+            with fsspec.open(path, "rb") as fh:
+                fh.seek(offset)
+                record = next(iter(ArchiveIterator(fh)))
+                target = record.rec_headers.get_header("WARC-Target-URI")
+                if record.rec_type == "response" and not _same_url(target, url):
+                    raise ArchiveError(f"{where}: {_DAMAGED} (it is for {_short(target)}, not {url})")
+                if record.rec_type != "response" or record.http_headers is None:
+                    raise ArchiveError(
+                        f"{where}: {_DAMAGED} (expected a response record, found {record.rec_type})"
+                    )
+                return self._write(record)
+        except (ArchiveError, storage.StorageError):
+            raise
+        except FileNotFoundError as exc:
+            raise ArchiveError(f"{where}: archive not found") from exc
+        except Exception as exc:  # warcio and zlib raise many kinds of errors on damaged bytes
+            raise ArchiveError(f"{where}: {_DAMAGED} ({type(exc).__name__}: {_short(exc)})") from exc
 
     def write_error(self, *, url: str, when: datetime, info: dict[str, Any]) -> int:
         """Write a metadata record describing a fetch that produced no storable response."""
@@ -297,6 +322,15 @@ class ArchiveProblem:
 
 
 _DAMAGED = "corrupt or truncated record"
+
+
+def _same_url(a: str | None, b: str) -> bool:
+    if a == b:
+        return True
+    try:
+        return a is not None and canonicalize(a) == canonicalize(b)
+    except URLError:
+        return False
 
 
 def _short(value: object, limit: int = 160) -> str:

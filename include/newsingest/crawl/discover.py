@@ -81,7 +81,9 @@ class _Discovery:
         self.start, self.end = start, end
         self.fetcher = fetcher
         self.config = config
-        self.validators = ValidatorStore(settings.storage_root, f"{source.name}.discovery")
+        self.validators = ValidatorStore(
+            settings.storage_root, f"{source.name}.discovery", require_archive=False
+        )
         self.cache = DocumentCache(settings.storage_root, source.name)
         self.report = DiscoveryReport(source.name, start, end)
         self.found: list[DiscoveredURL] = []

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 
 from newsingest.config import Settings
 from newsingest.crawl.aio import run_sync
-from newsingest.crawl.archive import WarcSink
+from newsingest.crawl.archive import ArchiveError, WarcSink
 from newsingest.crawl.client import Exchange, Fetcher, Response
 from newsingest.crawl.config import CrawlConfig
-from newsingest.crawl.state import ValidatorStore
+from newsingest.crawl.state import ArchivedRef, ValidatorStore
 from newsingest.crawl.urls import URLError, canonicalize, host_key
 from newsingest.models import DiscoveredURL, FetchResult
 from newsingest.sources import Source
@@ -60,9 +60,12 @@ def merge_urls(urls: Iterable[DiscoveredURL]) -> list[DiscoveredURL]:
     return list(merged.values())
 
 
-def _to_result(item: DiscoveredURL, resp: Response) -> FetchResult:
+def _to_result(item: DiscoveredURL, resp: Response, archived: ArchivedRef | None = None) -> FetchResult:
     ref = resp.archive_ref if isinstance(resp.archive_ref, tuple) else (None, None)
     return FetchResult(
+        archived_path=archived.path if archived else None,
+        archived_offset=archived.offset if archived else None,
+        archived_at=archived.fetched_at if archived else None,
         url=item.url,
         source=item.source,
         final_url=resp.final_url,
@@ -174,9 +177,14 @@ async def afetch_urls(
                 log.exception("%s: fetching %s failed", source.name, item.url)
                 deliver(index, _error_result(item, "error", f"{type(exc).__name__}: {exc}"))
                 continue
+            archived = None
             if resp.ok:
-                store.remember(resp.final_url, resp.header("etag"), resp.header("last-modified"))
-            deliver(index, _to_result(item, resp))
+                ref = resp.archive_ref if isinstance(resp.archive_ref, tuple) else None
+                here = ArchivedRef(ref[0], ref[1], resp.fetched_at) if ref and ref[1] is not None else None
+                store.remember(resp.final_url, resp.header("etag"), resp.header("last-modified"), here)
+            elif resp.not_modified:  # re-processed from the 200 the validators came from
+                archived = _carry_forward(sink, store, source.name, resp.final_url or item.url)
+            deliver(index, _to_result(item, resp, archived))
 
     try:
         async with Fetcher(config, settings.user_agent, archive=archive_hook(sink)) as fetcher:
@@ -201,6 +209,25 @@ async def afetch_urls(
     done = [r for r in results if r is not None]
     log.info("fetched %d URLs into %s", len(items), ", ".join(sink.closed_paths))
     return done
+
+
+def _carry_forward(sink: WarcSink, store: ValidatorStore, source: str, url: str) -> ArchivedRef | None:
+    """Copy the archived ``200`` a ``304`` for ``url`` confirms into this batch's archive; the copy's
+    reference (or None when the original is gone or damaged: the validators are then forgotten, so
+    the next run fetches the page in full)."""
+    archived = store.archived(url)
+    if archived is None:
+        return None
+    warc = sink.file_for(source or "_unknown")
+    try:
+        offset = warc.copy_response(archived.path, archived.offset, url)
+    except ArchiveError as exc:
+        log.warning("%s: cannot carry the archived response of %s forward: %s", source, url, exc)
+        store.relocate(url, None)
+        return None
+    copied = ArchivedRef(warc.path, offset, archived.fetched_at)
+    store.relocate(url, copied)
+    return copied
 
 
 def _error_result(item: DiscoveredURL, error_class: str, message: str) -> FetchResult:

@@ -12,7 +12,7 @@ from newsingest.crawl.client import parse_retry_after
 from newsingest.crawl.config import CrawlConfig
 from newsingest.crawl.health import summarize
 from newsingest.crawl.robots import RobotsPolicy, agent_token
-from newsingest.crawl.state import DocumentCache, UndatedLedger, ValidatorStore
+from newsingest.crawl.state import ArchivedRef, DocumentCache, UndatedLedger, ValidatorStore
 from newsingest.crawl.throttle import TokenBucket
 from newsingest.models import FetchResult
 
@@ -20,17 +20,39 @@ UA = "newsingest/0.1 (+https://github.com/newsingest/newsingest)"
 
 
 def test_validators_persist_between_runs(tmp_path: Path) -> None:
+    warc = tmp_path / "a.warc.gz"
+    warc.write_bytes(b"x")
+    ref = ArchivedRef(str(warc), 0, datetime(2026, 11, 3, 10, tzinfo=UTC))
     store = ValidatorStore(str(tmp_path), "src")
-    store.remember("https://ex.com/a", '"v1"', "Tue, 03 Nov 2026 10:00:00 GMT")
-    store.remember("https://ex.com/b", None, None)
+    store.remember("https://ex.com/a", '"v1"', "Tue, 03 Nov 2026 10:00:00 GMT", ref)
+    store.remember("https://ex.com/b", None, None, ref)
     store.save()
     again = ValidatorStore(str(tmp_path), "src")
     assert again.headers_for("https://ex.com/a") == {
         "If-None-Match": '"v1"',
         "If-Modified-Since": "Tue, 03 Nov 2026 10:00:00 GMT",
     }
+    assert again.archived("https://ex.com/a") == ref
     assert again.headers_for("https://ex.com/b") == {}
     assert not list(tmp_path.rglob("*.tmp-*"))
+
+
+def test_validators_without_an_archived_response_send_no_conditional_get(tmp_path: Path) -> None:
+    """A 304 must be re-processable: no archived 200 (an old state file, a deleted archive) -> full GET."""
+    warc = tmp_path / "gone.warc.gz"
+    warc.write_bytes(b"x")
+    store = ValidatorStore(str(tmp_path), "src")
+    store.remember("https://ex.com/a", '"v1"', None)  # no archive reference: not remembered
+    store.remember("https://ex.com/c", '"v3"', None, ArchivedRef(str(warc), 7, None))
+    store.save()
+    assert ValidatorStore(str(tmp_path), "src").headers_for("https://ex.com/a") == {}
+    warc.unlink()
+    again = ValidatorStore(str(tmp_path), "src")
+    assert again.archived("https://ex.com/c") is None
+    assert again.headers_for("https://ex.com/c") == {}
+    discovery = ValidatorStore(str(tmp_path), "src.discovery", require_archive=False)
+    discovery.remember("https://ex.com/feed", '"f1"', None)
+    assert discovery.headers_for("https://ex.com/feed") == {"If-None-Match": '"f1"'}
 
 
 def test_undated_ledger_remembers_and_expires(tmp_path: Path) -> None:
