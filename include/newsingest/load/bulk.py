@@ -86,6 +86,9 @@ class LoadReport:
     created: int = 0  # new documents
     updated: int = 0  # existing documents replaced (first_seen kept)
     unchanged: int = 0  # existing documents identical to, or crawled later than, the incoming copy
+    # documents whose request failed without an answer (the node went away) but that a later read
+    # found in the index as sent: landed, so neither failed nor dead-lettered
+    landed_unacknowledged: int = 0
     duplicates: int = 0  # the same doc_id again in the input (the first copy is loaded)
     failed: int = 0  # invalid articles and rejected documents, all in the dead-letter file
     retried: int = 0  # documents sent again after 429/503
@@ -96,7 +99,7 @@ class LoadReport:
 
     @property
     def indexed(self) -> int:
-        return self.created + self.updated
+        return self.created + self.updated + self.landed_unacknowledged
 
     @property
     def skipped(self) -> int:
@@ -122,7 +125,8 @@ class LoadReport:
 
     def summary(self) -> str:
         return (
-            f"in={self.received} = indexed {self.indexed} (created {self.created}, updated {self.updated})"
+            f"in={self.received} = indexed {self.indexed} (created {self.created}, updated {self.updated},"
+            f" landed unacknowledged {self.landed_unacknowledged})"
             f" + failed {self.failed} + skipped {self.skipped} (unchanged {self.unchanged},"
             f" duplicates {self.duplicates}); retried {self.retried}; {self.requests} requests;"
             f" {self.elapsed_s:.2f}s"
@@ -162,6 +166,7 @@ class _Run:
     initial_backoff: float
     max_backoff: float
     report: LoadReport
+    settle_timeout: float = 120.0
     dead: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -385,6 +390,7 @@ def load_articles(
     max_error_ratio: float = 0.05,
     relax_refresh: bool = False,
     refresh: bool = False,
+    settle_timeout: float = 120.0,
 ) -> LoadReport:
     """Load ``articles`` into the index behind ``alias``'s write alias (``<alias>-write`` unless given).
 
@@ -392,6 +398,8 @@ def load_articles(
     ``crawled_at`` (default: now) is the run's crawl time: it becomes ``last_crawled`` and, for new
     articles, ``first_seen``. ``relax_refresh`` turns refreshing off during the load (large backfills)
     and always restores it. ``refresh`` makes the documents searchable before returning.
+    After a request failed without an answer, the loader reads back what landed for up to
+    ``settle_timeout`` seconds (a node restart) before counting failures.
     Raises :class:`LoadError` when ``failed / received > max_error_ratio`` (dead letters written first).
     """
     if chunk_docs < 1 or chunk_bytes < 1024:
@@ -415,6 +423,7 @@ def load_articles(
         initial_backoff=initial_backoff,
         max_backoff=max_backoff,
         report=report,
+        settle_timeout=settle_timeout,
     )
     started = time.perf_counter()
     with relaxed_refresh(client, target) if relax_refresh else nullcontext():
@@ -430,6 +439,8 @@ def load_articles(
                     existing, existing_bytes = [], 0
         if existing:
             _upsert(run, existing)
+    if any(not isinstance(row.get("status"), int) for row in run.dead):
+        _settle_unacknowledged(client, run)
     if refresh and not relax_refresh:
         client.indices.refresh(index=target)
     report.elapsed_s = time.perf_counter() - started
@@ -449,6 +460,73 @@ def load_articles(
             report,
         )
     return report
+
+
+def _landed(found: Mapping[str, Any], sent: Mapping[str, Any]) -> bool:
+    """Whether the indexed copy ``found`` is the document ``sent`` (or a later crawl of it)."""
+    if found.get("content_hash") != sent.get("content_hash"):
+        return False
+    have, want = found.get("last_crawled"), sent.get("last_crawled")
+    return have is None or want is None or str(have) >= str(want)
+
+
+def _settle_unacknowledged(client: OpenSearch, run: _Run) -> None:
+    """Find out which documents of failed requests landed anyway (a bulk request can be applied in part
+    before the node goes away), so the counts and the dead letters hold exactly what is not indexed.
+
+    The index is read with ``mget``, retried with backoff while the node is away (a restart), for at most
+    ``run.settle_timeout`` seconds; a document that cannot be checked stays failed, its reason saying so.
+    """
+    unsure = [row for row in run.dead if not isinstance(row.get("status"), int) and row.get("doc_id")]
+    if not unsure:
+        return
+    unsure_rows = {id(row) for row in unsure}
+    ids = list(dict.fromkeys(str(row["doc_id"]) for row in unsure))
+    found: dict[str, Mapping[str, Any]] = {}
+    deadline = time.monotonic() + run.settle_timeout
+    delay = 1.0
+    while True:
+        try:
+            for start in range(0, len(ids), 1000):
+                resp = client.mget(
+                    index=run.target,
+                    body={"ids": ids[start : start + 1000]},
+                    _source_includes=["content_hash", "last_crawled"],
+                )
+                found.update({d["_id"]: d.get("_source") or {} for d in resp["docs"] if d.get("found")})
+            break
+        except Exception as exc:  # the node is still away: wait, then read again (bounded)
+            if time.monotonic() + delay > deadline:
+                log.error("cannot check which of %d unacknowledged documents landed: %s", len(ids), exc)
+                for row in unsure:
+                    row["reason"] = f"unverified (the index could not be read afterwards): {row['reason']}"
+                return
+            time.sleep(delay)
+            delay = min(15.0, delay * 2)
+    kept = []
+    for row in run.dead:
+        doc = row.get("document")
+        if (
+            id(row) in unsure_rows
+            and isinstance(doc, Mapping)
+            and _landed(found.get(str(row["doc_id"]), {}), doc)
+        ):
+            run.report.failed -= 1
+            run.report.landed_unacknowledged += 1
+            kind = str(row.get("error_type"))
+            run.report.errors_by_type[kind] -= 1
+            if not run.report.errors_by_type[kind]:
+                del run.report.errors_by_type[kind]
+            continue
+        kept.append(row)
+    if len(kept) != len(run.dead):
+        log.warning(
+            "%d of %d documents of failed requests had landed; %d failed",
+            len(run.dead) - len(kept),
+            len(unsure),
+            sum(1 for row in kept if id(row) in unsure_rows),
+        )
+    run.dead[:] = kept
 
 
 def _upsert(run: _Run, ops: list[_Op]) -> None:
