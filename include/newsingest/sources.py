@@ -65,6 +65,9 @@ class Source(BaseModel):
     feeds: list[str] = Field(default_factory=list)
     sitemaps: list[str] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
+    # Other domains whose URLs this source's pages may claim as canonical (a mobile or syndication
+    # domain of the same publisher); a page's own registered domain is always allowed.
+    domains: list[str] = Field(default_factory=list)
     language: str | None = None
     country: str | None = None
     rate_limit: float = Field(default=1.0, gt=0, le=1000)
@@ -92,7 +95,16 @@ class Source(BaseModel):
     @classmethod
     def _country(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"[A-Z]{2}", value):
-            raise ValueError("must be an ISO 3166-1 alpha-2 code such as GB")
+            raise ValueError(f"must be an ISO 3166-1 alpha-2 code such as GB or NO (got {value!r})")
+        return value
+
+    @field_validator("language", "country", mode="before")
+    @classmethod
+    def _code_text(cls, value: Any) -> Any:
+        if isinstance(value, bool | int | float):
+            raise ValueError(
+                f"must be a two-letter code written as text (got {value!r}); quote it, e.g. 'NO'"
+            )
         return value
 
     @model_validator(mode="after")
@@ -153,13 +165,27 @@ def _describe(path: Path, raw: Any, exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
+class _Yaml12Loader(yaml.SafeLoader):
+    """YAML as version 1.2 reads booleans: only ``true``/``false``, so ``country: NO`` (Norway) or
+    ``language: no`` (Norwegian) stay strings instead of becoming ``false``."""
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
 def parse_sources(
     text: str, path: str | Path = "<string>", env: Mapping[str, str] | None = None
 ) -> list[Source]:
     """Validate sources YAML text; ``path`` only labels errors."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_Yaml12Loader)
     except yaml.YAMLError as exc:
         raise SourcesError(f"{path}: not valid YAML ({exc})") from exc
     if not isinstance(raw, dict) or "sources" not in raw:

@@ -11,6 +11,7 @@ import hashlib
 import ipaddress
 import posixpath
 import re
+from collections.abc import Iterable
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 # Exact names and prefixes of query parameters that only track the click.
@@ -140,3 +141,40 @@ def host_key(url: str) -> str:
     scheme = parts.scheme.lower()
     port = parts.port or _DEFAULT_PORTS.get(scheme, 0)
     return f"{(parts.hostname or '').lower()}:{port}"
+
+
+@functools.lru_cache(maxsize=1)
+def _suffixes():
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()  # the list shipped with the pinned package; nothing is fetched
+
+
+def site_of(url: str) -> str:
+    """The registered domain of ``url``'s host (``news.bbc.co.uk`` -> ``bbc.co.uk``), the unit of trust
+    for document ids. An IP address or a single-label host (``localhost``) has none: its site is the
+    ``host:port`` itself."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        ipaddress.ip_address(host)
+        is_ip = True
+    except ValueError:
+        is_ip = False
+    if is_ip or "." not in host:
+        return host_key(url)
+    return _suffixes().privatesuffix(host) or host
+
+
+def trusted_canonical(page_url: str, claimed: str | None, declared: Iterable[str] = ()) -> str | None:
+    """``claimed`` if a page at ``page_url`` may decide it as its canonical URL, else None.
+
+    A page decides canonical URLs on its own registered domain only, or on the domains its source
+    declares (``declared``: host names or URLs); a claim on another site is never a document id.
+    """
+    if not claimed:
+        return None
+    allowed = {site_of(page_url)}
+    for item in declared:
+        allowed.add(site_of(item if "://" in item else f"https://{item}/"))
+    return claimed if site_of(claimed) in allowed else None

@@ -109,3 +109,24 @@ def test_bundled_default_sources_file_is_valid() -> None:
     assert len(sources) >= 5
     assert all(not s.allow_private for s in sources)
     assert all(s.homepage.startswith("https://") for s in sources)
+
+
+def test_country_and_language_codes_stay_text() -> None:
+    """YAML 1.1 reads NO (Norway) and no (Norwegian) as false; the sources file reads them as codes."""
+    text = """
+sources:
+  - name: norsk
+    homepage: https://example.no/
+    feeds: [https://example.no/rss]
+    country: NO
+    language: no
+    enabled: yes
+"""
+    (src,) = parse_sources(text, "norsk.yaml")
+    assert (src.country, src.language, src.enabled) == ("NO", "no", True)
+
+
+def test_a_number_for_a_code_says_to_quote_it() -> None:
+    text = "sources:\n  - {name: x, homepage: 'https://x.org/', feeds: ['https://x.org/rss'], country: 44}\n"
+    with pytest.raises(SourcesError, match=r"(?s)x.yaml: .*source 'x', field country: .*quote it"):
+        parse_sources(text, "x.yaml")

@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.provisional import urls
-from newsingest.crawl.urls import URLError, canonicalize, doc_id, host_key, resolve_canonical
+from newsingest.crawl.urls import (
+    URLError,
+    canonicalize,
+    doc_id,
+    host_key,
+    resolve_canonical,
+    site_of,
+    trusted_canonical,
+)
 
 
 @pytest.mark.parametrize(
@@ -118,3 +126,30 @@ def test_hosts_without_one_meaning_are_rejected(bad: str) -> None:
 )
 def test_dotted_quads_and_digit_names_are_kept(raw: str, expected: str) -> None:
     assert canonicalize(raw) == expected == canonicalize(expected)
+
+
+@pytest.mark.parametrize(
+    ("page", "claimed", "declared", "trusted"),
+    [
+        ("https://www.example.co.uk/a", "https://example.co.uk/story", (), True),  # same registered domain
+        ("https://news.example.co.uk/a", "https://amp.example.co.uk/a", (), True),
+        ("https://copycat.com/a", "https://www.example.co.uk/story", (), False),  # another site's id
+        ("https://example.co.uk/a", "https://other.co.uk/a", (), False),  # co.uk is a public suffix
+        ("https://m.example-mobile.com/a", "https://www.example.com/a", ("example.com",), True),
+        ("https://m.example-mobile.com/a", "https://www.example.com/a", ("https://www.example.com/",), True),
+        ("http://127.0.0.1:8001/a", "http://127.0.0.1:8001/b", (), True),  # IP hosts: host and port
+        ("http://127.0.0.1:8001/a", "http://127.0.0.1:8002/a", (), False),
+    ],
+)
+def test_trusted_canonical(page: str, claimed: str | None, declared: tuple[str, ...], trusted: bool) -> None:
+    assert (trusted_canonical(page, claimed, declared) == claimed) is trusted
+    assert (trusted_canonical(page, claimed, declared) is None) is not trusted
+
+
+def test_no_claim_is_no_canonical() -> None:
+    assert trusted_canonical("https://example.org/a", None) is None
+
+
+def test_site_of() -> None:
+    assert site_of("https://news.bbc.co.uk/x") == site_of("https://www.bbc.co.uk/") == "bbc.co.uk"
+    assert site_of("http://localhost:8765/x") == "localhost:8765"
