@@ -67,6 +67,10 @@ class FetchResult(Record):
     fetched_at: datetime | None = None
     warc_path: str | None = None  # archive file holding the response record
     warc_offset: int | None = None
+    # For a 304: the archived 200 response the validators came from; the page is re-processed from it.
+    archived_path: str | None = None
+    archived_offset: int | None = None
+    archived_at: datetime | None = None
     attempts: int = 0  # requests made, retries and redirect hops included
     throttled: bool = False  # the server answered 429, or 503 with Retry-After, at least once
     redirects: list[str] = Field(default_factory=list)  # URLs redirected from, in order
@@ -97,7 +101,14 @@ class CleanedArticle(Record):
     page_type: PageType = "article"
     access: Access = "free"
     provenance: dict[str, str] = Field(default_factory=dict)  # field -> where it came from
+    # The page was longer than the cleaner parses (``clean.text.MAX_PARSE_CHARS``): only its start was read.
+    truncated: bool = False
+    original_chars: int | None = None  # the page's length (markup after script/style removal) when truncated
+    # A canonical URL the page claimed but may not decide (another site's): kept, not used as the id.
+    canonical_claim: str | None = None
     fetched_at: datetime | None = None
+    # When the response this article was cleaned from was first fetched (a 304 re-processes an older 200).
+    first_fetched_at: datetime | None = None
     channels: list[str] = Field(default_factory=list)
 
 

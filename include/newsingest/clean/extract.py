@@ -658,6 +658,8 @@ def _analyse(
         page_type=page_type,  # type: ignore[arg-type]
         access=access,  # type: ignore[arg-type]
         provenance=prov,
+        truncated=prepared.truncated,
+        original_chars=prepared.original_chars if prepared.truncated else None,
     )
     hook = _OVERRIDES.get(source or "")
     if hook is not None:

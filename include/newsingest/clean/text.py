@@ -124,6 +124,7 @@ class Prepared:
     html: str
     ld_json: list[str] = field(default_factory=list)
     truncated: bool = False
+    original_chars: int = 0  # length of the stripped markup before any cut
 
 
 def prestrip(html: str) -> Prepared:
@@ -169,10 +170,11 @@ def prestrip(html: str) -> Prepared:
         pos = n if gt < 0 else gt + 1
         out.append(" ")
     stripped = "".join(out)
-    truncated = len(stripped) > MAX_PARSE_CHARS
+    original = len(stripped)
+    truncated = original > MAX_PARSE_CHARS
     if truncated:
         stripped = stripped[:MAX_PARSE_CHARS]
-    return Prepared(stripped, ld, truncated)
+    return Prepared(stripped, ld, truncated, original)
 
 
 def normalize_space(text: str) -> str:

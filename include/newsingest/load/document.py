@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from newsingest import PIPELINE_VERSION
 from newsingest.load.languages import LANGUAGE_TEXT_FIELDS, language_field_code
-from newsingest.models import EnrichedArticle
+from newsingest.models import CleanedArticle, EnrichedArticle, Entity, Topic
 
 LEAD_MAX_CHARS = 600
 
@@ -79,14 +79,21 @@ def to_document(article: EnrichedArticle, *, crawled_at: datetime) -> dict[str, 
     """The index document for ``article``.
 
     ``last_crawled`` (and ``first_seen``, which the loader lowers to the earliest value already indexed) is
-    the article's own fetch time when known, else ``crawled_at`` (the run's crawl time). Using the fetch
-    time makes a retried or repeated load of the same run files a no-op.
+    the article's own fetch time when known, else ``crawled_at`` (the run's crawl time); ``first_seen`` is
+    the first fetch of the response the article came from when that is earlier (a ``304`` re-processes
+    an archived ``200``). Using fetch times makes a retried or repeated load of the same run files a no-op.
     """
     if not article.canonical_url:
         raise DocumentError(f"article {article.url}: canonical_url is empty")
     if not article.doc_id:
         raise DocumentError(f"article {article.canonical_url}: doc_id is empty")
     seen = iso(article.fetched_at or crawled_at)
+    first = article.first_fetched_at
+    first_seen = (
+        iso(first)
+        if first is not None and (article.fetched_at is None or first < article.fetched_at)
+        else seen
+    )
     language = text_language(article)
     doc: dict[str, Any] = {
         "doc_id": article.doc_id,
@@ -111,7 +118,7 @@ def to_document(article: EnrichedArticle, *, crawled_at: datetime) -> dict[str, 
         "language_confidence": article.language_confidence,
         "published": iso(article.published),
         "modified": iso(article.modified),
-        "first_seen": seen,
+        "first_seen": first_seen,
         "last_crawled": seen,
         "fetched_at": iso(article.fetched_at),
         "persons": _unique(article.persons),
@@ -142,6 +149,9 @@ def to_document(article: EnrichedArticle, *, crawled_at: datetime) -> dict[str, 
         "cluster_id": article.cluster_id or article.doc_id,
         "provenance": dict(article.provenance),
         "ner_skipped_reason": article.ner_skipped_reason,
+        "truncated": article.truncated,
+        "original_chars": article.original_chars,
+        "canonical_claim": article.canonical_claim,
         "pipeline_version": PIPELINE_VERSION,
         "enrichment_version": article.enrichment_version or None,
     }
@@ -150,3 +160,67 @@ def to_document(article: EnrichedArticle, *, crawled_at: datetime) -> dict[str, 
         for field in LANGUAGE_TEXT_FIELDS:
             doc[f"{field}_{code}"] = doc[field]
     return doc
+
+
+# Index fields that hold enrichment (what the model and the lexicons computed), for reuse.
+ENRICHMENT_FIELDS = (
+    "doc_id",
+    "content_hash",
+    "enrichment_version",
+    "entities",
+    "persons",
+    "organisations",
+    "locations",
+    "countries",
+    "places",
+    "topics",
+    "keywords",
+    "language",
+    "language_confidence",
+    "ner_skipped_reason",
+    "minhash_bands",
+    "minhash_signature",
+    "cluster_id",
+)
+
+
+def reuse_enrichment(article: CleanedArticle, doc: dict[str, Any]) -> EnrichedArticle:
+    """``article`` with the enrichment of its indexed document ``doc`` (the inverse of
+    :func:`to_document` for the enrichment fields): for an article whose text and enrichment version
+    did not change, the model need not run again."""
+    entities = []
+    for e in doc.get("entities") or []:
+        where = e.get("location") or {}
+        entities.append(
+            Entity(
+                name=e["name"],
+                type=e["type"],
+                label=e.get("label"),
+                count=e.get("count") or 1,
+                salience=e.get("salience") or 0.0,
+                country=e.get("country"),
+                lat=where.get("lat"),
+                lon=where.get("lon"),
+            )
+        )
+    base = {name: getattr(article, name) for name in CleanedArticle.model_fields}
+    return EnrichedArticle(
+        **base,
+        doc_id=doc["doc_id"],
+        entities=entities,
+        persons=list(doc.get("persons") or []),
+        organisations=list(doc.get("organisations") or []),
+        locations=list(doc.get("locations") or []),
+        countries=list(doc.get("countries") or []),
+        places=list(doc.get("places") or []),
+        topics=[Topic(**t) for t in doc.get("topics") or []],
+        keywords=list(doc.get("keywords") or []),
+        detected_language=doc.get("language"),
+        language_confidence=doc.get("language_confidence"),
+        ner_skipped_reason=doc.get("ner_skipped_reason"),
+        content_hash=doc.get("content_hash"),
+        minhash_bands=list(doc.get("minhash_bands") or []),
+        minhash_signature=list(doc.get("minhash_signature") or []),
+        cluster_id=doc.get("cluster_id"),
+        enrichment_version=doc.get("enrichment_version") or "",
+    )

@@ -170,6 +170,21 @@ def create_version(
     return name
 
 
+def add_new_fields(client: OpenSearch, index: str, template: dict[str, Any]) -> None:
+    """Add fields the template maps and ``index`` does not yet (additive mapping changes need no
+    reindex); a conflicting change is left for :func:`newsingest.load.reindex.reindex_to_new_version`."""
+    wanted = template["template"]["mappings"].get("properties", {})
+    have = client.indices.get_mapping(index=index)[index]["mappings"].get("properties", {})
+    new = {name: spec for name, spec in wanted.items() if name not in have}
+    if not new:
+        return
+    try:
+        client.indices.put_mapping(index=index, body={"properties": new})
+        log.info("index %s: added fields %s", index, ", ".join(sorted(new)))
+    except RequestError as exc:
+        log.warning("index %s: cannot add fields %s (%s); reindex to pick them up", index, sorted(new), exc)
+
+
 def ensure_index(
     client: OpenSearch,
     alias: str = "news",
@@ -214,6 +229,8 @@ def ensure_index(
             current = write_index(client, write_alias)
             if current is None:
                 raise
+    if not created:
+        add_new_fields(client, current, template)
     info = IndexInfo(
         alias=alias,
         write_alias=write_alias,
