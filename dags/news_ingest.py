@@ -52,21 +52,6 @@ def _day_window():
     return start, end, ctx["run_id"]
 
 
-def _unfinished(sources: list[str], planned: list[dict] | None, stages: dict[str, list[dict]]) -> list[str]:
-    """Sources whose discover task, or any of their planned batches in a later stage, did not finish."""
-    found = {row["source"] for row in stages["discover"]}
-    problems = [f"source {s}: stage discover did not finish" for s in sources if s not in found]
-    if planned is None:
-        return [*problems, "stage plan did not finish"] if found else problems
-    wanted = {(b["source"], b["batch"]) for b in planned}
-    for stage in ("fetch", "clean", "enrich", "load"):
-        done = {(row["source"], row.get("batch")) for row in stages[stage]}
-        for source, batch in sorted(wanted - done):
-            problems.append(f"source {source}: stage {stage} did not finish batch {batch}")
-        wanted &= done
-    return problems
-
-
 def _present(rows) -> list[dict]:
     """Stage summaries of the mapped instances that produced one (failed ones produce none)."""
     return [row for row in (rows or []) if row]
@@ -188,11 +173,13 @@ def news_ingest():
 
     @task(
         execution_timeout=timedelta(hours=1),
-        doc_md="Entities, topics, keywords, language and story clusters for each article.",
+        doc_md="Entities, topics, keywords, language and story clusters for each article; an article "
+        "whose indexed copy has the same text and enrichment version reuses that enrichment.",
     )
     def enrich(cleaned: dict) -> dict:
         from newsingest.load.search import cluster_candidates
         from newsingest.pipeline import enrich_stage
+        from newsingest.reconcile import enrichment_lookup
         from newsingest_airflow.hooks import NewsOpenSearchHook
 
         settings = _settings()
@@ -207,6 +194,7 @@ def news_ingest():
             cleaned["source"],
             cleaned["path"],
             cluster_lookup=lookup,
+            reuse_lookup=enrichment_lookup(client, settings.index_alias),
             batch=cleaned["batch"],
         )
 
@@ -237,66 +225,88 @@ def news_ingest():
         retries=0,
         trigger_rule="all_done",
         execution_timeout=timedelta(minutes=15),
-        doc_md="Compute the run's figures per source and check them against the thresholds; fails the run "
-        "naming the source and the figure. Also fails when a source's stages did not all finish.",
+        doc_md="Decide the run: every source's stages finished, every article of the run is in the index "
+        "(what is missing is loaded again once from the run's files), and the figures are within the "
+        "thresholds. Fails the run naming the source and the reason; the report renders this decision.",
     )
     def quality_gate(discovered, fetched, cleaned, enriched, loaded) -> dict:
-        from newsingest.report import QualityGateError, assess_run
+        from newsingest.gate import decide_run
+        from newsingest.pipeline import load_source_names
+        from newsingest.report import QualityGateError
+        from newsingest_airflow.hooks import NewsOpenSearchHook
 
         start, end, run_id = _day_window()
+        ctx = get_current_context()
+        settings = _settings()
+        problems: list[str] = []
         # Pulled, not passed: a direct edge from the setup task would have to be all_success.
-        sources = get_current_context()["ti"].xcom_pull(task_ids="load_sources")
-        if sources is None:
-            raise QualityGateError("quality gate failed: load_sources did not finish (see its log)")
-        stages = {
-            "discover": _present(discovered),
-            "fetch": _present(fetched),
-            "clean": _present(cleaned),
-            "enrich": _present(enriched),
-            "load": _present(loaded),
-        }
-        summary = assess_run(
-            _settings(),
+        sources = ctx["ti"].xcom_pull(task_ids="load_sources")
+        if sources is None:  # load_sources failed: name the sources the run was meant to crawl
+            try:
+                sources = load_source_names(settings, ctx["params"].get("sources") or None)
+                problems.append("load_sources did not finish (see its log)")
+            except ValueError as exc:
+                sources, problems = [], [f"load_sources failed: {exc}"]
+        dry_run = bool(ctx["params"].get("dry_run"))
+        client = None if dry_run else NewsOpenSearchHook().get_client()
+        verdict = decide_run(
+            settings,
             run_id,
             start,
             end,
-            discovered=stages["discover"],
-            fetched=stages["fetch"],
-            cleaned=stages["clean"],
-            enriched=stages["enrich"],
-            loaded=stages["load"],
+            sources=sources,
+            planned=ctx["ti"].xcom_pull(task_ids="plan"),
+            stages={
+                "discover": _present(discovered),
+                "fetch": _present(fetched),
+                "clean": _present(cleaned),
+                "enrich": _present(enriched),
+                "load": _present(loaded),
+            },
+            client=client,
+            dry_run=dry_run,
+            problems=problems,
         )
-        unfinished = _unfinished(sources, get_current_context()["ti"].xcom_pull(task_ids="plan"), stages)
-        problems = unfinished + ([summary["message"]] if summary["message"] else [])
-        if problems:
-            raise QualityGateError(
-                "quality gate failed: " + "; ".join(p.removeprefix("quality gate failed: ") for p in problems)
-            )
-        return summary
+        ctx["ti"].xcom_push(key="verdict", value=verdict)  # kept when the task fails below
+        if verdict["status"] == "failed":
+            raise QualityGateError(verdict["message"])
+        return verdict
 
     @task(
         retries=1,
         execution_timeout=timedelta(minutes=10),
-        doc_md="Write the run report (Markdown and HTML, in the storage root) and index the figures into "
-        "the runs index; the log links the report. Runs even when the gate fails.",
+        doc_md="Write the run report (Markdown and HTML, in the storage root) from the gate's decision and "
+        "index the figures into the runs index; the log links the report. Runs whatever happened "
+        "before it, and never changes the run's state.",
     )
     def report() -> dict:
         from newsingest.report import publish_report
         from newsingest_airflow.hooks import NewsOpenSearchHook
 
-        return publish_report(
-            _settings(), get_current_context()["run_id"], client=NewsOpenSearchHook().get_client()
-        )
+        start, end, run_id = _day_window()
+        verdict = get_current_context()["ti"].xcom_pull(task_ids="quality_gate", key="verdict")
+        try:
+            client = NewsOpenSearchHook().get_client()
+        except Exception:  # no connection: the report is still written
+            client = None
+        return publish_report(_settings(), run_id, client=client, verdict=verdict, start=start, end=end)
 
+    @task(retries=0, doc_md="Marks the run as started (the report's setup: it runs whatever fails later).")
+    def begin() -> str:
+        return get_current_context()["run_id"]
+
+    started = begin()
     sources = load_sources()
+    started >> sources
     discovered = discover.expand(source=sources)
     fetched = fetch.expand(batch=plan(discovered))
     cleaned = clean.expand(fetched=fetched)
     enriched = enrich.expand(cleaned=cleaned)
     loaded = load.expand(enriched=enriched)
     gate = quality_gate(discovered, fetched, cleaned, enriched, loaded)
-    # The report is a teardown: it runs whatever the gate decided and does not decide the run's state.
-    gate >> report().as_teardown(setups=sources)
+    # The report is a teardown: it runs whatever the gate decided (even when load_sources failed, since
+    # its setup is `begin`) and does not decide the run's state.
+    gate >> report().as_teardown(setups=started)
 
 
 news_ingest()

@@ -58,14 +58,33 @@ def discover_stage(
     settings: Settings, run_id: str, source: str, start: datetime, end: datetime
 ) -> dict[str, Any]:
     """Discover candidate URLs of ``source`` published in [start, end)."""
-    from newsingest.crawl.discover import discover
+    from newsingest.crawl.discover import discover_report
 
-    urls = discover(_source(settings, source), start, end, settings=settings)
+    report = discover_report(_source(settings, source), start, end, settings=settings)
+    urls = report.urls
     path = _out(settings, run_id, "discover", source)
     count = storage.write_jsonl_gz(path, (u.to_json() for u in urls))
     channels = Counter(ch for u in urls for ch in u.channels)
+    failed = [d for d in report.documents if d.error_class]
+    errors = Counter(f"{d.channel}:{d.error_class}" for d in failed)
     log.info("discover %s [%s, %s): %d urls %s", source, start, end, count, dict(channels))
-    return {"source": source, "path": path, "discovered": count, "channels": dict(channels)}
+    if failed:
+        log.warning(
+            "discover %s: %d of %d discovery documents failed: %s",
+            source,
+            len(failed),
+            len(report.documents),
+            "; ".join(f"{d.url}: {d.error_class}" for d in failed[:5]),
+        )
+    return {
+        "source": source,
+        "path": path,
+        "discovered": count,
+        "channels": dict(channels),
+        "discovery_documents": len(report.documents),
+        "discovery_failed": len(failed),
+        "discovery_errors": dict(errors),
+    }
 
 
 def plan_batches(
@@ -137,6 +156,25 @@ def _dropped(result: FetchResult, source: str, stage: str, reason: str, detail: 
     return DroppedPage(url=result.url, source=source, stage=stage, reason=reason, detail=detail)
 
 
+def _apply_trust_boundary(article: CleanedArticle, page_url: str, declared: list[str]) -> None:
+    """A page decides its document id only on its own site (or the source's declared domains): a
+    canonical URL claimed on another site is kept as ``canonical_claim`` and the fetched URL decides."""
+    from newsingest.crawl.urls import URLError, canonicalize, trusted_canonical
+
+    if trusted_canonical(page_url, article.canonical_url, declared) is not None:
+        return
+    try:
+        own = canonicalize(page_url)
+    except URLError:
+        own = page_url
+    log.warning(
+        "%s claims the canonical URL %s on another site; its own URL decides", page_url, article.canonical_url
+    )
+    article.canonical_claim = article.canonical_url
+    article.canonical_url = own
+    article.provenance["canonical_url"] = "url"
+
+
 def clean_stage(
     settings: Settings, run_id: str, source: str, fetch_path: str, *, batch: str = BATCH
 ) -> dict[str, Any]:
@@ -144,6 +182,8 @@ def clean_stage(
     from newsingest.clean.extract import clean_page
     from newsingest.crawl.archive import read_response
 
+    src = _source(settings, source)
+    declared = [src.homepage, *src.domains]
     articles: list[CleanedArticle] = []
     dropped: list[DroppedPage] = []
     for row in storage.read_jsonl_gz(fetch_path):
@@ -153,8 +193,20 @@ def clean_stage(
                 _dropped(result, source, "fetch", f"fetch:{result.error_class or 'error'}", result.error)
             )
             continue
-        if result.not_modified:  # unchanged since the last crawl: nothing to reprocess
-            continue
+        if result.not_modified:
+            # Unchanged since the last crawl, but "not modified" is not "done": the page is processed
+            # again from the archived 200 it confirms, and the load's upsert writes nothing if the
+            # indexed document is already this one (see docs/reliability.md, "what done means").
+            if result.archived_path is None or result.archived_offset is None:
+                dropped.append(
+                    _dropped(
+                        result, source, "clean", "archive_unreadable", "304 without an archived response"
+                    )
+                )
+                continue
+            result = result.model_copy(
+                update={"warc_path": result.archived_path, "warc_offset": result.archived_offset}
+            )
         try:
             response = read_response(result)
         except Exception as exc:  # a corrupt archive record loses this page only
@@ -170,7 +222,9 @@ def clean_stage(
         if isinstance(outcome, DroppedPage):
             dropped.append(outcome)
             continue
+        _apply_trust_boundary(outcome, result.final_url or result.url, declared)
         outcome.fetched_at = result.fetched_at
+        outcome.first_fetched_at = result.archived_at
         outcome.channels = result.channels
         articles.append(outcome)
     path = _out(settings, run_id, "clean", source, batch)
@@ -185,6 +239,7 @@ def clean_stage(
         "path": path,
         "dropped_path": dropped_path,
         "cleaned": len(articles),
+        "truncated": sum(1 for a in articles if a.truncated),
         "dropped": dict(reasons),
     }
 
@@ -196,17 +251,48 @@ def enrich_stage(
     clean_path: str,
     *,
     cluster_lookup: Callable[[list[str]], list[dict]] | None = None,
+    reuse_lookup: Callable[[list[str]], dict[str, dict]] | None = None,
     batch: str = BATCH,
 ) -> dict[str, Any]:
-    """Enrich the cleaned articles of one batch."""
-    from newsingest.enrich.pipeline import Enricher
+    """Enrich the cleaned articles of one batch.
+
+    With ``reuse_lookup`` (doc ids -> their indexed documents), an article whose indexed document has the
+    same content hash and enrichment version takes that enrichment instead of running the model again
+    (a 304 re-processed from the archive, a re-crawl, a backfill that reprocesses); counted as ``reused``.
+    """
+    from newsingest.crawl.urls import doc_id
+    from newsingest.enrich import dedup
+    from newsingest.enrich.version import ENRICHMENT_VERSION
+    from newsingest.load.document import reuse_enrichment
 
     articles = [CleanedArticle.from_json(r) for r in storage.read_jsonl_gz(clean_path)]
-    enriched = Enricher().enrich(articles, cluster_lookup=cluster_lookup) if articles else []
+    reused: dict[int, EnrichedArticle] = {}
+    if reuse_lookup is not None and articles:
+        keys = {i: doc_id(a.canonical_url) for i, a in enumerate(articles)}
+        indexed = reuse_lookup(sorted(set(keys.values())))
+        for i, article in enumerate(articles):
+            doc = indexed.get(keys[i])
+            text = (article.body or "").strip() or (article.title or "").strip()  # as the enricher hashes
+            if (
+                doc
+                and text
+                and doc.get("enrichment_version") == ENRICHMENT_VERSION
+                and doc.get("content_hash") == dedup.content_hash(text)
+            ):
+                reused[i] = reuse_enrichment(article, doc)
+    fresh = [a for i, a in enumerate(articles) if i not in reused]
+    done = iter(_enricher().enrich(fresh, cluster_lookup=cluster_lookup) if fresh else [])
+    enriched = [reused[i] if i in reused else next(done) for i in range(len(articles))]
     path = _out(settings, run_id, "enrich", source, batch)
     storage.write_jsonl_gz(path, (a.to_json() for a in enriched))
-    log.info("enrich %s/%s: %d articles", source, batch, len(enriched))
-    return {"source": source, "batch": batch, "path": path, "enriched": len(enriched)}
+    log.info("enrich %s/%s: %d articles (%d reused)", source, batch, len(enriched), len(reused))
+    return {"source": source, "batch": batch, "path": path, "enriched": len(enriched), "reused": len(reused)}
+
+
+def _enricher():
+    from newsingest.enrich.pipeline import Enricher
+
+    return Enricher()
 
 
 def load_stage(

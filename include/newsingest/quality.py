@@ -45,6 +45,14 @@ COUNTS = (
     "failed",
     "unchanged",
     "duplicates",
+    "discovery_documents",
+    "discovery_failed",
+    "expected_in_index",
+    "in_index",
+    "reloaded",
+    "missing_in_index",
+    "truncated",
+    "reused",
 )
 # Figures the gate can check, with the count that must be > 0 for the figure to mean anything.
 FIGURES: dict[str, str | None] = {
@@ -58,6 +66,8 @@ FIGURES: dict[str, str | None] = {
     "language_fill": "articles",
     "dates_in_interval": "dated_articles",
     "duplicate_ratio": "articles",
+    "discovery_failure_ratio": "discovery_documents",
+    "discovered_vs_usual": "discovered_usual",
     **{name: None for name in COUNTS},
 }
 
@@ -265,6 +275,9 @@ def source_figures(
         groups[_drop_group(reason)] += count
     rows = _read_rows(enriched.get("paths")) or _read_rows(cleaned.get("paths"))
     indexed = int(loaded.get("indexed", loaded.get("created", 0) + loaded.get("updated", 0)) or 0)
+    documents = int(discovered.get("discovery_documents", 0) or 0)
+    documents_failed = int(discovered.get("discovery_failed", 0) or 0)
+    not_modified = int(fetched.get("not_modified", 0) or 0)
     failed = int(loaded.get("failed", 0) or 0)
     attempted = int(fetched.get("attempted", 0) or 0)
     fetched_n = int(fetched.get("fetched", 0) or 0)
@@ -273,7 +286,12 @@ def source_figures(
         "discovered": int(discovered.get("discovered", 0) or 0),
         "attempted": attempted,
         "fetched": fetched_n,
-        "not_modified": int(fetched.get("not_modified", 0) or 0),
+        "not_modified": not_modified,
+        "discovery_documents": documents,
+        "discovery_failed": documents_failed,
+        "discovery_errors": dict(discovered.get("discovery_errors") or {}),
+        "discovery_failure_ratio": _ratio(documents_failed, documents),
+        "truncated": int(cleaned.get("truncated", 0) or 0),
         "fetch_errors": dict(errors),
         "fetch_errors_total": sum(errors.values()),
         "blocked_by_robots": errors.get("robots", 0),
@@ -285,6 +303,7 @@ def source_figures(
         "dropped_language": groups["language"],
         "dropped_other": groups["other"],
         "enriched": int(enriched.get("enriched", 0) or 0),
+        "reused": int(enriched.get("reused", 0) or 0),
         "indexed": indexed,
         "failed": failed,
         "unchanged": int(loaded.get("unchanged", 0) or 0),
@@ -293,7 +312,8 @@ def source_figures(
         "load_attempted": indexed + failed,
         "fetch_error_ratio": _ratio(sum(errors.values()), attempted),
         "load_failure_ratio": _ratio(failed, indexed + failed),
-        "clean_yield": _ratio(int(cleaned.get("cleaned", 0) or 0), fetched_n),
+        # 304s count: they are re-processed from the archive like fresh pages
+        "clean_yield": _ratio(int(cleaned.get("cleaned", 0) or 0), fetched_n + not_modified),
     }
     figures.update(article_figures(rows, start, end))
     return figures

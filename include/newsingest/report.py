@@ -27,7 +27,6 @@ from newsingest.quality import (
     QualityGateError,
     Thresholds,
     evaluate,
-    gate_message,
     run_figures,
     totals,
 )
@@ -38,6 +37,8 @@ __all__ = ["QualityGateError", "assess_run", "publish_report", "quality_path", "
 
 RUNS_INDEX_TEMPLATE = DATA_DIR / "runs_index_template.json"
 RATIOS = (
+    "discovery_failure_ratio",
+    "discovered_vs_usual",
     "title_fill",
     "date_fill",
     "authors_fill",
@@ -77,26 +78,41 @@ def assess_run(
     enriched: list[dict],
     loaded: list[dict],
     thresholds: Thresholds | None = None,
+    problems: list[str] | tuple[str, ...] = (),
+    extra_figures: Mapping[str, Mapping[str, Any]] | None = None,
+    attempt: str | None = None,
+    notes: list[str] | tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Compute the run's figures, check them and write ``quality.json``; returns a small summary.
 
-    Never raises for a broken threshold: the caller decides (the DAG's gate task raises
-    :class:`QualityGateError` with ``summary["message"]``).
+    ``problems`` (stages that did not finish, an index that could not be read) fail the run beside the
+    broken thresholds; ``extra_figures`` (reconciliation, discovery history) join each source's figures
+    before the thresholds are checked; ``attempt`` identifies this decision, so the report renders this
+    run's verdict and never a stale one. Never raises for a broken threshold: the caller decides (the
+    DAG's gate task raises :class:`QualityGateError` with ``summary["message"]``).
     """
     thresholds = thresholds or Thresholds.load()
     figures = run_figures(
         start, end, discovered=discovered, fetched=fetched, cleaned=cleaned, enriched=enriched, loaded=loaded
     )
+    for source, extra in (extra_figures or {}).items():
+        figures.setdefault(source, {"source": source}).update(extra)
+    figures = dict(sorted(figures.items()))
     findings = evaluate(figures, thresholds)
-    message = gate_message(findings)
+    failures = [f.message for f in findings if f.level == "fail"]
+    all_problems = [*problems, *failures]
+    message = ("quality gate failed: " + "; ".join(all_problems)) if all_problems else None
     status = "failed" if message else ("warned" if findings else "passed")
     record = {
         "run_id": run_id,
+        "attempt": attempt,
         "interval_start": start.isoformat(),
         "interval_end": end.isoformat(),
         "assessed_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "status": status,
         "message": message,
+        "problems": list(problems),
+        "notes": list(notes),
         "thresholds": thresholds.origin,
         "findings": [f.to_json() for f in findings],
         "figures": figures,
@@ -106,11 +122,14 @@ def assess_run(
     storage.write_bytes_atomic(path, json.dumps(record, indent=2, sort_keys=True).encode())
     for finding in findings:
         (log.error if finding.level == "fail" else log.warning)("%s", finding.message)
+    for problem in problems:
+        log.error("%s", problem)
     return {
         "quality": path,
+        "attempt": attempt,
         "status": status,
         "message": message,
-        "failures": sum(1 for f in findings if f.level == "fail"),
+        "failures": len(all_problems),
         "warnings": sum(1 for f in findings if f.level == "warn"),
         "totals": record["totals"],
     }
@@ -155,16 +174,32 @@ def render_markdown(record: Mapping[str, Any]) -> str:
         "dropped_language",
         "dropped_other",
         "enriched",
+        "reused",
         "indexed",
         "failed",
+        "in_index",
+        "missing_in_index",
+        "truncated",
+        "discovery_failed",
     ]
     lines = [
         f"# newsingest run `{record['run_id']}`",
         "",
         f"- Interval: {record['interval_start']} to {record['interval_end']}",
+        f"- Run outcome: **{run_outcome(record)}**",
         f"- Quality gate: **{record['status']}** (thresholds: `{record['thresholds']}`)",
         "",
     ]
+    if record.get("message"):
+        lines += [f"> {record['message']}", ""]
+    if record.get("problems"):
+        lines += ["## Problems", ""]
+        lines += [f"- {p}" for p in record["problems"]]
+        lines.append("")
+    if record.get("notes"):
+        lines += ["## Notes", ""]
+        lines += [f"- {n}" for n in record["notes"]]
+        lines.append("")
     if record.get("findings"):
         lines += ["## Findings", ""]
         lines += [f"- **{f['level']}**: {f['message']}" for f in record["findings"]]
@@ -192,12 +227,18 @@ def render_markdown(record: Mapping[str, Any]) -> str:
             + " | ".join(_fmt(fig.get(c)) for c in RATIOS)
             + f" | {_fmt(fig.get('body_chars_median'))} |"
         )
-    lines += ["", "## Fetch errors and drop reasons", ""]
+    lines += ["", "## Discovery, fetch errors and drop reasons", ""]
     for source, fig in figures.items():
         lines.append(
-            f"- {source}: fetch errors: {_fmt(fig.get('fetch_errors'))}; dropped: {_fmt(fig.get('dropped'))}"
+            f"- {source}: discovery errors: {_fmt(fig.get('discovery_errors'))}; "
+            f"fetch errors: {_fmt(fig.get('fetch_errors'))}; dropped: {_fmt(fig.get('dropped'))}"
         )
     return "\n".join(lines) + "\n"
+
+
+def run_outcome(record: Mapping[str, Any]) -> str:
+    """What the run's state is, as the gate decided it: ``failed`` or ``succeeded``."""
+    return "failed" if record.get("status") in ("failed", "undecided") else "succeeded"
 
 
 def _funnel_svg(fig: Mapping[str, Any]) -> str:
@@ -225,9 +266,12 @@ def render_html(record: Mapping[str, Any]) -> str:
     """The run report as one self-contained HTML page: a table and a funnel chart per source."""
     esc = html.escape
     figures: Mapping[str, Mapping[str, Any]] = record["figures"]
-    status_colour = {"passed": "#1a7f37", "warned": "#9a6700", "failed": "#cf222e"}.get(
-        record["status"], "#000"
-    )
+    status_colour = {
+        "passed": "#1a7f37",
+        "warned": "#9a6700",
+        "failed": "#cf222e",
+        "undecided": "#cf222e",
+    }.get(record["status"], "#000")
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
         f"<title>newsingest run {esc(record['run_id'])}</title>",
@@ -237,10 +281,16 @@ def render_html(record: Mapping[str, Any]) -> str:
         "th:first-child,td:first-child{text-align:left}.src{display:flex;gap:2em;align-items:flex-start}</style>",
         "</head><body>",
         f"<h1>newsingest run <code>{esc(record['run_id'])}</code></h1>",
-        f"<p>Interval {esc(record['interval_start'])} to {esc(record['interval_end'])}. Quality gate: "
+        f"<p>Interval {esc(record['interval_start'])} to {esc(record['interval_end'])}. "
+        f"Run outcome: <strong style='color:{status_colour}'>{esc(run_outcome(record))}</strong>. "
+        "Quality gate: "
         f"<strong style='color:{status_colour}'>{esc(record['status'])}</strong> "
         f"(thresholds <code>{esc(record['thresholds'])}</code>).</p>",
     ]
+    if record.get("message"):
+        parts.append(f"<p><strong>{esc(record['message'])}</strong></p>")
+    if record.get("notes"):
+        parts.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in record["notes"]) + "</ul>")
     if record.get("findings"):
         parts.append(
             "<ul>"
@@ -264,6 +314,10 @@ def render_html(record: Mapping[str, Any]) -> str:
                 "enriched",
                 "indexed",
                 "failed",
+                "in_index",
+                "missing_in_index",
+                "truncated",
+                "discovery_errors",
                 *RATIOS,
                 "body_chars_median",
             )
@@ -299,6 +353,8 @@ def runs_documents(record: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]
             else ("warned" if findings else "passed"),
             "findings": [f["message"] for f in findings],
             "fetch_errors": fig.get("fetch_errors", {}),
+            "discovery_errors": fig.get("discovery_errors", {}),
+            "discovered_usual": fig.get("discovered_usual"),
             "dropped": fig.get("dropped", {}),
             "body_chars_median": fig.get("body_chars_median"),
             "articles": fig.get("articles", 0),
@@ -313,9 +369,15 @@ def runs_documents(record: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]
 
 def ensure_runs_index(client, index: str) -> None:
     """Create the runs index from ``data/runs_index_template.json`` unless it exists."""
-    if client.indices.exists(index=index):
-        return
     body = json.loads(RUNS_INDEX_TEMPLATE.read_text(encoding="utf-8"))
+    if client.indices.exists(index=index):
+        have = client.indices.get_mapping(index=index)
+        for name, mapping in have.items():  # add figures newer than the index (additive, no reindex)
+            known = mapping["mappings"].get("properties", {})
+            new = {k: v for k, v in body["template"]["mappings"]["properties"].items() if k not in known}
+            if new:
+                client.indices.put_mapping(index=name, body={"properties": new})
+        return
     try:
         client.indices.create(index=index, body=body["template"])
     except Exception as exc:  # a concurrent run created it first
@@ -339,22 +401,85 @@ def index_run(client, record: Mapping[str, Any], index: str | None = None) -> in
     return ok
 
 
+_READ_AS_IS = object()
+
+
+def undecided_record(run_id: str, start: datetime | None, end: datetime | None, why: str) -> dict[str, Any]:
+    """The record of a run whose gate did not decide (it did not run, or failed before deciding)."""
+    return {
+        "run_id": run_id,
+        "attempt": None,
+        "interval_start": start.isoformat() if start else "?",
+        "interval_end": end.isoformat() if end else "?",
+        "assessed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "status": "undecided",
+        "message": f"the quality gate did not decide this run: {why}",
+        "problems": [],
+        "notes": [],
+        "thresholds": "-",
+        "findings": [],
+        "figures": {},
+        "totals": {},
+    }
+
+
 def publish_report(
-    settings: Settings, run_id: str, *, client=None, index: str | None = None
+    settings: Settings,
+    run_id: str,
+    *,
+    client=None,
+    index: str | None = None,
+    verdict: Any = _READ_AS_IS,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> dict[str, Any]:
-    """Write ``report.md`` and ``report.html`` for the run and index its figures (when given a client)."""
-    record = read_quality(settings, run_id)
+    """Write ``report.md`` and ``report.html`` for the run and index its figures (when given a client).
+
+    ``verdict`` is what this run's gate returned (the DAG passes it; ``None`` when the gate did not
+    decide): the report then renders exactly that decision, never a ``quality.json`` left by an earlier
+    attempt of the same run. Indexing the figures is best effort: when the runs index is down, the
+    report says so and is written all the same; this function does not fail the run.
+    """
+    record: dict[str, Any]
+    if verdict is _READ_AS_IS:
+        record = read_quality(settings, run_id)
+    elif verdict is None:
+        record = undecided_record(run_id, start, end, "its task did not finish (see the quality_gate log)")
+    else:
+        try:
+            record = read_quality(settings, run_id)
+        except FileNotFoundError:
+            record = undecided_record(run_id, start, end, "its record is missing")
+        if record.get("attempt") != verdict.get("attempt"):
+            record = undecided_record(run_id, start, end, "its record belongs to another attempt")
+    indexed = 0
+    if client is not None and record.get("figures"):
+        target = index or runs_index_name()
+        try:
+            indexed = index_run(client, record, target)
+        except Exception as exc:  # the report must still be written, and say what happened
+            log.error("indexing the run's figures into %s failed: %s", target, exc)
+            record.setdefault("notes", []).append(
+                f"indexing the figures into {target} failed ({type(exc).__name__}: {str(exc)[:200]}); "
+                "the Ingestion health dashboard lacks this run"
+            )
     directory = run_dir(settings, run_id)
     md_path, html_path = storage.join(directory, "report.md"), storage.join(directory, "report.html")
     storage.write_bytes_atomic(md_path, render_markdown(record).encode())
     storage.write_bytes_atomic(html_path, render_html(record).encode())
-    indexed = index_run(client, record, index) if client is not None else 0
     link = html_path if "://" in html_path else f"file://{html_path}"
-    log.info("run report (%s): %s  (Markdown: %s)", record["status"], link, md_path)
+    log.info(
+        "run report (run %s, gate %s): %s  (Markdown: %s)",
+        run_outcome(record),
+        record["status"],
+        link,
+        md_path,
+    )
     return {
         "report": md_path,
         "html": html_path,
         "status": record["status"],
+        "outcome": run_outcome(record),
         "runs_indexed": indexed,
         "message": record.get("message"),
     }

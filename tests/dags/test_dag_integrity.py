@@ -99,7 +99,8 @@ def test_news_ingest_structure(dagbag):
     ]
     assert tasks["quality_gate"].trigger_rule == "all_done"
     assert tasks["report"].is_teardown and not tasks["report"].on_failure_fail_dagrun
-    assert tasks["load_sources"].is_setup
+    assert tasks["begin"].is_setup and not tasks["load_sources"].is_setup  # a bad sources file still reports
+    assert tasks["report"].upstream_task_ids >= {"quality_gate", "begin"}
     assert {t.task_id for t in dag.leaves} == {"report"}
     assert tasks["quality_gate"].downstream_task_ids == {"report"}
     assert set(dag.params.keys()) == {"sources", "force_refetch", "dry_run"}

@@ -130,3 +130,47 @@ def test_batches_of_one_source_add_up(tmp_path):
     assert (fig["attempted"], fig["fetched"], fig["cleaned"], fig["indexed"]) == (5, 2, 3, 3)
     assert fig["fetch_errors"] == {"timeout": 2, "robots": 1}
     assert fig["articles"] == 3 and fig["dropped_too_short"] == 4
+
+
+def _settings(tmp_path: Path) -> Settings:
+    return Settings(
+        home=tmp_path, storage_root=str(tmp_path / "storage"), sources_file=tmp_path / "s.yaml",
+        opensearch_url="http://127.0.0.1:9", index_alias="news",
+    )  # fmt: skip
+
+
+def test_the_report_tells_the_gates_decision_and_survives_a_dead_runs_index(tmp_path):
+    """A problem (an unfinished stage) fails the run beside the figures; the report says the run failed,
+    and is written although the runs index cannot be reached (it says so instead of failing)."""
+    from newsingest.load.client import make_client
+
+    settings = _settings(tmp_path)
+    stages = _stage_rows(tmp_path, "s1", [_article(i) for i in range(3)], attempted=3, errors={})
+    verdict = assess_run(
+        settings,
+        "r1",
+        START,
+        END,
+        **stages,
+        problems=["source s1: stage clean did not finish batch b0001"],
+        attempt="a1",
+    )
+    assert verdict["status"] == "failed" and "stage clean did not finish" in verdict["message"]
+    dead = make_client("http://127.0.0.1:9", timeout=1, max_retries=0)
+    out = publish_report(settings, "r1", client=dead, verdict=verdict)
+    markdown = Path(out["report"]).read_text()
+    assert out["outcome"] == "failed" and "Run outcome: **failed**" in markdown
+    assert "stage clean did not finish batch b0001" in markdown
+    assert "indexing the figures into newsingest-runs failed" in markdown
+
+
+def test_the_report_never_renders_another_attempts_record(tmp_path):
+    """A quality.json left by an earlier attempt of the same run is not this run's decision."""
+    settings = _settings(tmp_path)
+    stages = _stage_rows(tmp_path, "s1", [_article(i) for i in range(3)], attempted=3, errors={})
+    assess_run(settings, "r2", START, END, **stages, attempt="earlier")
+    stale = publish_report(settings, "r2", verdict={"attempt": "this-one"})
+    assert stale["status"] == "undecided" and stale["outcome"] == "failed"
+    assert "belongs to another attempt" in Path(stale["report"]).read_text()
+    missing = publish_report(settings, "r2", verdict=None, start=START, end=END)
+    assert "did not finish" in Path(missing["report"]).read_text()
