@@ -156,6 +156,16 @@ def _dropped(result: FetchResult, source: str, stage: str, reason: str, detail: 
     return DroppedPage(url=result.url, source=source, stage=stage, reason=reason, detail=detail)
 
 
+def _declared_domains(settings: Settings, source: str) -> list[str]:
+    """The source's homepage and declared domains (none when the source is no longer configured, e.g.
+    a reindex of an old run: then only a page's own site decides its id)."""
+    try:
+        src = _source(settings, source)
+    except ValueError:
+        return []
+    return [src.homepage, *src.domains]
+
+
 def _apply_trust_boundary(article: CleanedArticle, page_url: str, declared: list[str]) -> None:
     """A page decides its document id only on its own site (or the source's declared domains): a
     canonical URL claimed on another site is kept as ``canonical_claim`` and the fetched URL decides."""
@@ -182,8 +192,7 @@ def clean_stage(
     from newsingest.clean.extract import clean_page
     from newsingest.crawl.archive import read_response
 
-    src = _source(settings, source)
-    declared = [src.homepage, *src.domains]
+    declared = _declared_domains(settings, source)
     articles: list[CleanedArticle] = []
     dropped: list[DroppedPage] = []
     for row in storage.read_jsonl_gz(fetch_path):

@@ -85,8 +85,15 @@ def test_conditional_get_yields_not_modified(fetch, sample_site) -> None:
     first = fetch("/ledger/")[0]
     assert first.ok and first.status == 200
     second = fetch("/ledger/", run_id="run-2")[0]
-    # A 304 is a successful fetch with nothing new: ok, not_modified, no body to clean again.
+    # A 304 is a successful fetch with nothing new: ok, not_modified, no body on the wire; the archived
+    # 200 it confirms is carried into this run's archive, so the page can be processed again from it.
     assert second.not_modified and second.status == 304 and second.ok and second.bytes == 0
+    assert second.archived_path and "/run-2/" in second.archived_path
+    carried = second.model_copy(
+        update={"warc_path": second.archived_path, "warc_offset": second.archived_offset}
+    )
+    assert read_response(carried).body == read_response(first).body
+    assert second.archived_at == first.fetched_at
     forced = fetch("/ledger/", run_id="run-3", force=True)[0]
     assert forced.ok and forced.status == 200
 
