@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -80,3 +81,27 @@ def test_one_day_lands_in_opensearch_and_a_rerun_adds_nothing(airflow_db, run_en
     again = _docs(opensearch_client)
     assert set(again) == set(docs)  # no duplicates, nothing lost
     assert {k: v["first_seen"] for k, v in again.items()} == first_seen
+
+
+def test_a_failed_gate_fails_the_run_its_report_says_so_and_a_plain_rerun_is_judged_again(
+    airflow_db, run_env, monkeypatch, tmp_path, opensearch_client
+):
+    """The gate's verdict reaches the report through Airflow (XCom pushed before the gate raises, the
+    report a teardown), and a rerun whose pages all answer 304 is judged on the same articles."""
+    from newsingest.storage import safe_part
+
+    monkeypatch.setenv("NEWSINGEST_GATE_TITLE_FILL_FAIL_BELOW", "1.01")  # impossible: every run fails
+    reports = []
+    for _ in range(2):
+        run = _run_day(DAY)
+        assert run.state == "failed"
+        folder = tmp_path / "storage" / "runs" / safe_part(run.run_id)
+        quality = json.loads((folder / "quality.json").read_text())
+        report = (folder / "report.md").read_text()
+        assert "Run outcome: **failed**" in report and "title_fill" in report, report[:2000]
+        assert quality["status"] == "failed" and sum(f["articles"] for f in quality["figures"].values()) > 0
+        reports.append(quality["totals"])
+    first, rerun = reports
+    assert rerun["not_modified"] > 0 and rerun["fetched"] == 0  # nothing fetched in full the second time
+    assert rerun["cleaned"] == first["cleaned"] and rerun["in_index"] == first["in_index"] > 0
+    assert rerun["reused"] == first["cleaned"]  # unchanged articles keep their enrichment
