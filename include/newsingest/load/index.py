@@ -170,6 +170,23 @@ def create_version(
     return name
 
 
+def sync_query_settings(client: OpenSearch, index: str, template: dict[str, Any] | None = None) -> bool:
+    """Give an existing ``index`` the template's ``index.query.default_field`` (a dynamic setting, so no
+    reindex is needed); returns whether it changed. Indices created before the setting searched every
+    field (``*``), which fails for long Dashboards queries."""
+    template = template or load_template()
+    wanted = template["template"]["settings"]["index"].get("query", {}).get("default_field")
+    if not wanted:
+        return False
+    current = client.indices.get_settings(index=index, name="index.query.default_field")
+    have = current.get(index, {}).get("settings", {}).get("index", {}).get("query", {}).get("default_field")
+    if have == wanted:
+        return False
+    client.indices.put_settings(index=index, body={"index": {"query": {"default_field": wanted}}})
+    log.info("set index.query.default_field=%s on %s", wanted, index)
+    return True
+
+
 def ensure_index(
     client: OpenSearch,
     alias: str = "news",
@@ -214,6 +231,8 @@ def ensure_index(
             current = write_index(client, write_alias)
             if current is None:
                 raise
+    if not created:
+        sync_query_settings(client, current, template)
     info = IndexInfo(
         alias=alias,
         write_alias=write_alias,
