@@ -312,10 +312,13 @@ def runs_documents(record: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]
 
 
 def ensure_runs_index(client, index: str) -> None:
-    """Create the runs index from ``data/runs_index_template.json`` unless it exists."""
-    if client.indices.exists(index=index):
-        return
+    """Create the runs index from ``data/runs_index_template.json`` unless it exists; an existing one gets
+    the template's fields it lacks (e.g. fetch error classes mapped up front), as adding fields is safe."""
     body = json.loads(RUNS_INDEX_TEMPLATE.read_text(encoding="utf-8"))
+    if client.indices.exists(index=index):
+        properties = body["template"]["mappings"]["properties"]
+        client.indices.put_mapping(index=index, body={"properties": properties})
+        return
     try:
         client.indices.create(index=index, body=body["template"])
     except Exception as exc:  # a concurrent run created it first
