@@ -20,6 +20,7 @@ the mean and its hit count is reported instead. The requests are built by the sa
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Callable
@@ -134,6 +135,18 @@ def parse_judgements(data: Any, origin: str = "<judgements>") -> Judgements:
             )
         queries.append(JudgedQuery(id=qid, query=text, ratings=tuple(ratings), filters=filters))
     return Judgements(queries=tuple(queries), k=k)
+
+
+def retarget_urls(judgements: Judgements, urls: dict[str, str]) -> Judgements:
+    """The judgements with every rated ``url`` found in ``urls`` replaced by its mapping (e.g. the
+    original address of a page to where a benchmark served it)."""
+    queries = tuple(
+        dataclasses.replace(
+            q, ratings=tuple(dataclasses.replace(r, url=urls.get(r.url, r.url)) for r in q.ratings)
+        )
+        for q in judgements.queries
+    )
+    return dataclasses.replace(judgements, queries=queries)
 
 
 def load_judgements(path: str | Path) -> Judgements:
