@@ -22,12 +22,13 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from xml.sax.saxutils import escape
 
 import yaml
 
 from newsingest.clean.evaluate import Page, authors_f1, body_scores, load_corpus, same_day, title_match
+from newsingest.crawl.urls import URLError, canonicalize
 
 SITES_PER_CORPUS = 3
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
@@ -146,8 +147,11 @@ class SitesServer:
                 "application/xml",
                 lambda s=site: _sitemap(s, self.base_url),
             )
-            for p in site.pages:
-                self._routes[p.path] = ("text/html; charset=utf-8", lambda p=p: p.page.html.encode("utf-8"))
+            for p in site.pages:  # keyed unquoted: the crawler may normalise percent-escapes
+                self._routes[unquote(p.path)] = (
+                    "text/html; charset=utf-8",
+                    lambda p=p: p.page.html.encode("utf-8"),
+                )
         self._routes["/robots.txt"] = ("text/plain", lambda: b"User-agent: *\nAllow: /\n")
         self._thread: threading.Thread | None = None
 
@@ -159,7 +163,7 @@ class SitesServer:
                 pass
 
             def _answer(self, with_body: bool) -> None:
-                route = routes.get(urlsplit(self.path).path)
+                route = routes.get(unquote(urlsplit(self.path).path))
                 body = route[1]() if route else b"not found"
                 self.send_response(200 if route else 404)
                 self.send_header("Content-Type", route[0] if route else "text/plain")
@@ -238,14 +242,23 @@ class FieldQuality:
     authors_f1: float | None
 
 
+def same_url(url: str | None) -> str:
+    """A served or fetched URL in the crawler's canonical form ('' when it is not a valid URL)."""
+    try:
+        return canonicalize(url or "")
+    except URLError:
+        return ""
+
+
 def field_quality(served: dict[str, ServedPage], docs: Iterable[dict[str, Any]]) -> FieldQuality:
     """Indexed documents against the ground truth of the pages they came from (by fetched URL)."""
+    served = {same_url(url): page for url, page in served.items()}
     pairs: list[tuple[str, str]] = []
     titles: list[bool] = []
     dates: list[bool] = []
     authors: list[float] = []
     for doc in docs:
-        page = served.get(doc.get("url") or "")
+        page = served.get(same_url(doc.get("url")))
         if page is None:
             continue
         body, subtitle = doc.get("body") or "", doc.get("subtitle")

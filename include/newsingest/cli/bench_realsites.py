@@ -56,6 +56,7 @@ def realsites(
         facet_figures,
         field_quality,
         indexed_documents,
+        same_url,
         write_sources,
     )
     from newsingest.services.airflow import migrate
@@ -97,12 +98,12 @@ def realsites(
         ]
         if gate:  # expected: real pages carry their own (older) dates, not the day the feeds give
             click.echo("  " + gate[-1].split("QualityGateError:", 1)[1].strip()[:400])
-        by_url = {server.url(p): p for p in served_pages}
+        by_url = {same_url(server.url(p)): p for p in served_pages}
         original_to_served = {p.page.url: server.url(p) for p in served_pages if p.page.url}
     logging.getLogger("opensearch").setLevel(logging.WARNING)
     client.indices.refresh(index=alias)
     docs = indexed_documents(client, alias)
-    indexed = {d.get("url") for d in docs}
+    indexed = {same_url(d.get("url")) for d in docs}
 
     click.secho("\nPer-field quality against the ground truth (indexed pages)", bold=True)
     header = ("corpus", "served", "indexed", "body F1", "P", "R", "title", "date", "authors")
@@ -119,12 +120,12 @@ def realsites(
     click.secho("\nPages not indexed, and why", bold=True)
     drops = list(dropped_pages(settings.storage_root, run.run_id))
     reasons = Counter(d.get("reason") for d in drops)
-    accounted = {d.get("url") for d in drops}
+    accounted = {same_url(d.get("url")) for d in drops}
     silent = [u for u in by_url if u not in indexed and u not in accounted]
     for reason, count in reasons.most_common():
         click.echo(f"  {count:4d}  {reason}")
         for d in [d for d in drops if d.get("reason") == reason][:3]:
-            page = by_url.get(d.get("url"))
+            page = by_url.get(same_url(d.get("url")))
             click.echo(f"          e.g. {page.key if page else d.get('url')}: {(d.get('detail') or '')[:90]}")
     if silent:
         click.echo(f"  {len(silent):4d}  never reached clean (not discovered/fetched, or lost after): "
