@@ -152,10 +152,10 @@ def search_command(
 
 def print_rank_eval(ours: Any, baseline: Any | None) -> None:
     """Ours beside the baseline, per query (worst of ours first), then no-match queries and gaps."""
-    line = f"{ours.metric} (recall-aware): newsingest search {ours.score:.3f}"
+    line = f"{ours.metric} (recall-aware): newsingest search {ours.score:.4f}"
     if baseline is not None:
-        ratio = f"{ours.score / baseline.score:.2f}" if baseline.score else "-"
-        line += f"   plain BM25 multi_match(title^2, lead, body) {baseline.score:.3f}   ratio {ratio}"
+        ratio = f"{ours.score / baseline.score:.3f}" if baseline.score else "-"
+        line += f"   plain BM25 multi_match(title^2, lead, body) {baseline.score:.4f}   ratio {ratio}"
     click.echo(f"{line}   over {len(ours.per_query)} queries")
     for qid, score in sorted(ours.per_query.items(), key=lambda kv: kv[1]):
         other = f"  baseline {baseline.per_query[qid]:.3f}" if baseline is not None else ""
