@@ -5,12 +5,15 @@ Waits for ``GET /api/status`` to report the overall state ``green``, then sends 
 Exits non-zero, naming each object that failed, if the import is not a full success.
 
 Environment: DASHBOARDS_URL (default http://opensearch-dashboards:5601), DASHBOARDS_USERNAME (default
-admin), DASHBOARDS_PASSWORD (required), DASHBOARDS_CA_CERTS (CA bundle when the URL is https).
+admin), DASHBOARDS_PASSWORD (required), DASHBOARDS_CA_CERTS (CA bundle when the URL is https),
+NEWSINGEST_INDEX (the read alias, default ``news``): the news index pattern and the panels that name the
+index directly (TSVB) are retargeted to it, so an installation with another alias sees its articles.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -21,6 +24,8 @@ from typing import Any
 import httpx
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "include" / "dashboards" / "saved_objects.ndjson"
+SHIPPED_ALIAS = "news"  # the title of the news index pattern in the shipped file
+NEWS_PATTERN_ID = "newsingest-news"
 
 
 class ImportFailed(RuntimeError):
@@ -48,17 +53,41 @@ def wait_until_healthy(client: httpx.Client, *, timeout: float, interval: float 
         time.sleep(interval)
 
 
-def import_file(client: httpx.Client, path: Path) -> dict[str, Any]:
-    """Send one NDJSON file to the import API; return the answer or raise naming the failed objects."""
+def retarget(ndjson: str, alias: str) -> str:
+    """The saved objects with the news index pattern (and TSVB panels naming ``news``) aimed at ``alias``."""
+    if alias == SHIPPED_ALIAS:
+        return ndjson
+    out = []
+    for line in ndjson.splitlines():
+        obj = json.loads(line)
+        attrs = obj.get("attributes", {})
+        if obj.get("type") == "index-pattern" and obj.get("id") == NEWS_PATTERN_ID:
+            attrs["title"] = alias
+        elif obj.get("type") == "visualization" and "visState" in attrs:
+            state = json.loads(attrs["visState"])
+            params = state.get("params", {})
+            if state.get("type") == "metrics" and params.get("index_pattern") == SHIPPED_ALIAS:
+                params["index_pattern"] = params["default_index_pattern"] = alias
+                attrs["visState"] = json.dumps(state, separators=(",", ":"), sort_keys=True)
+        out.append(json.dumps(obj, separators=(",", ":"), sort_keys=True))
+    return "".join(line + "\n" for line in out)
+
+
+def import_file(client: httpx.Client, path: Path, alias: str = SHIPPED_ALIAS) -> dict[str, Any]:
+    """Send one NDJSON file (retargeted to ``alias``) to the import API; return the answer or raise
+    naming the failed objects."""
     if not path.is_file():
         raise ImportFailed(f"saved objects file {path} does not exist")
-    with path.open("rb") as fh:
-        resp = client.post(
-            "/api/saved_objects/_import",
-            params={"overwrite": "true"},
-            headers={"osd-xsrf": "true"},
-            files={"file": (path.name, fh, "application/ndjson")},
-        )
+    try:
+        content = retarget(path.read_text(encoding="utf-8"), alias)
+    except ValueError as exc:
+        raise ImportFailed(f"{path} is not valid NDJSON: {exc}") from exc
+    resp = client.post(
+        "/api/saved_objects/_import",
+        params={"overwrite": "true"},
+        headers={"osd-xsrf": "true"},
+        files={"file": (path.name, content.encode("utf-8"), "application/ndjson")},
+    )
     if resp.status_code != 200:
         raise ImportFailed(f"import of {path} answered HTTP {resp.status_code}: {resp.text[:500]}")
     body = resp.json()
@@ -94,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with make_client(os.environ) as client:
             wait_until_healthy(client, timeout=args.timeout, interval=args.interval)
-            body = import_file(client, args.file)
+            body = import_file(client, args.file, os.environ.get("NEWSINGEST_INDEX") or SHIPPED_ALIAS)
     except ImportFailed as exc:
         print(f"import_saved_objects: {exc}", file=sys.stderr)
         return 1

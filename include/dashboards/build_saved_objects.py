@@ -11,7 +11,14 @@ Objects:
 * visualisations over the news alias (articles over time, top persons / organisations / locations /
   countries / topics / sources / languages, a map of resolved places, largest story clusters, field fill
   rates) and over the runs index (funnel per source, fetch errors by class);
-* dashboards "News overview" and "Ingestion health".
+* dashboards "News overview" and "Ingestion health", restoring the time range
+  :data:`DEFAULT_TIME_FROM` to now: wide enough that a corpus loaded by a backfill or the sample site
+  shows on first open; narrow it in the time picker.
+
+The news index pattern's title is the read alias ``news``; ``deploy/setup/import_saved_objects.py``
+retargets it (and the TSVB panels that name the index) to ``NEWSINGEST_INDEX`` when that differs.
+The story-cluster table lists clusters of two or more articles (a terms ``min_doc_count`` of 2).
+The fetch-error classes are mapped in the runs-index template, so the error chart reads 0, not "no data".
 """
 
 from __future__ import annotations
@@ -53,6 +60,8 @@ MIGRATION = {
 }
 INDEX_REF = "kibanaSavedObjectMeta.searchSourceJSON.index"
 EMPTY_QUERY = {"query": "", "language": "kuery"}
+DEFAULT_TIME_FROM = "now-1y"  # restored by both dashboards, to "now"
+MIN_CLUSTER_SIZE = 2
 
 
 def _dumps(value: Any) -> str:
@@ -106,10 +115,13 @@ def _count() -> dict[str, Any]:
     return _agg("1", "count", "metric")
 
 
-def _terms(id_: str, field: str, size: int, schema: str = "segment", label: str = "") -> dict[str, Any]:
+def _terms(
+    id_: str, field: str, size: int, schema: str = "segment", label: str = "", min_doc_count: int = 1
+) -> dict[str, Any]:
+    extra = {"json": _dumps({"min_doc_count": min_doc_count})} if min_doc_count != 1 else {}
     return _agg(
         id_, "terms", schema, field=field, size=size, order="desc", orderBy="1",
-        otherBucket=False, missingBucket=False, customLabel=label,
+        otherBucket=False, missingBucket=False, customLabel=label, **extra,
     )  # fmt: skip
 
 
@@ -240,7 +252,7 @@ def dashboard(id_: str, title: str, description: str, vis_ids: list[str], widths
         "optionsJSON": _dumps({"hidePanelTitles": False, "useMargins": True}),
         "version": 1,
         "timeRestore": True,
-        "timeFrom": "now-7d",
+        "timeFrom": DEFAULT_TIME_FROM,
         "timeTo": "now",
         "refreshInterval": {"pause": True, "value": 0},
         "kibanaSavedObjectMeta": {"searchSourceJSON": _dumps({"query": EMPTY_QUERY, "filter": []})},
@@ -291,10 +303,12 @@ def news_visualizations() -> list[dict[str, Any]]:
             _agg("4", "top_hits", "metric", field="title", aggregate="concat", size=1,
                  sortField=NEWS_TIME_FIELD, sortOrder="desc", customLabel="Latest title"),
             _agg("5", "min", "metric", field=NEWS_TIME_FIELD, customLabel="First published"),
-            _terms("2", "cluster_id", 20, schema="bucket", label="Story cluster"),
+            _terms("2", "cluster_id", 20, schema="bucket", label="Story cluster",
+                   min_doc_count=MIN_CLUSTER_SIZE),
         ],
         pattern_id=NEWS_PATTERN_ID,
-        description="Near-duplicate story clusters with the most articles, with how many outlets ran them.",
+        description="Near-duplicate story clusters of two or more articles, largest first, with how many "
+        "outlets ran them.",
     )  # fmt: skip
     sources = table(
         "newsingest-top-sources",

@@ -368,15 +368,12 @@ def runs_documents(record: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]
 
 
 def ensure_runs_index(client, index: str) -> None:
-    """Create the runs index from ``data/runs_index_template.json`` unless it exists."""
+    """Create the runs index from ``data/runs_index_template.json`` unless it exists; an existing one gets
+    the template's fields it lacks (e.g. fetch error classes mapped up front), as adding fields is safe."""
     body = json.loads(RUNS_INDEX_TEMPLATE.read_text(encoding="utf-8"))
     if client.indices.exists(index=index):
-        have = client.indices.get_mapping(index=index)
-        for name, mapping in have.items():  # add figures newer than the index (additive, no reindex)
-            known = mapping["mappings"].get("properties", {})
-            new = {k: v for k, v in body["template"]["mappings"]["properties"].items() if k not in known}
-            if new:
-                client.indices.put_mapping(index=name, body={"properties": new})
+        properties = body["template"]["mappings"]["properties"]
+        client.indices.put_mapping(index=index, body={"properties": properties})
         return
     try:
         client.indices.create(index=index, body=body["template"])

@@ -7,7 +7,7 @@ import importlib
 import click
 
 # One module per benchmark, each exposing ``commands`` (click commands named after the stage).
-_BENCH_MODULES = ("bench_crawl", "bench_clean", "bench_enrich", "bench_load", "bench_soak")
+_BENCH_MODULES = ("bench_crawl", "bench_clean", "bench_enrich", "bench_load", "bench_soak", "bench_realsites")
 
 
 @click.group()

@@ -83,7 +83,7 @@ def demo(query: str, days: tuple) -> None:
 
     judged = run_rank_eval(client, settings.index_alias, DATA_DIR / "sample_judgements.json")
     click.echo(
-        f"\nRelevance check (OpenSearch _rank_eval, {len(judged.per_query)} judged queries): "
+        f"\nRelevance check (recall-aware, {len(judged.per_query)} judged queries): "
         f"{judged.metric} = {judged.score:.3f}"
     )
 

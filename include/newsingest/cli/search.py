@@ -150,38 +150,59 @@ def search_command(
         print_result(result)
 
 
+def print_rank_eval(ours: Any, baseline: Any | None) -> None:
+    """Ours beside the baseline, per query (worst of ours first), then no-match queries and gaps."""
+    line = f"{ours.metric} (recall-aware): newsingest search {ours.score:.4f}"
+    if baseline is not None:
+        ratio = f"{ours.score / baseline.score:.3f}" if baseline.score else "-"
+        line += f"   plain BM25 multi_match(title^2, lead, body) {baseline.score:.4f}   ratio {ratio}"
+    click.echo(f"{line}   over {len(ours.per_query)} queries")
+    for qid, score in sorted(ours.per_query.items(), key=lambda kv: kv[1]):
+        other = f"  baseline {baseline.per_query[qid]:.3f}" if baseline is not None else ""
+        unrated = len(ours.unrated_hits.get(qid, []))
+        note = f"  ({unrated} unrated in top {ours.k})" if unrated else ""
+        click.echo(f"  {score:.3f}{other}  {qid}{note}")
+    for qid, hits in ours.no_match_hits.items():
+        other = f", baseline {baseline.no_match_hits[qid]}" if baseline is not None else ""
+        click.echo(f"  should match nothing: {qid}: {hits} hits{other}")
+    if ours.skipped_queries:
+        click.echo(f"skipped (no relevant document indexed): {', '.join(ours.skipped_queries)}")
+    if ours.missing:
+        click.echo(f"rated documents not in the index: {len(ours.missing)}")
+
+
 @click.command("rank-eval")
 @click.argument("judgements", type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "--k", type=click.IntRange(min=1), default=None, help="Cut-off (default: the file's k, else 10)."
 )
+@click.option("--no-baseline", is_flag=True, help="Skip the plain BM25 baseline.")
 @click.option("--json", "as_json", is_flag=True)
 @_connection_options
-def rank_eval_command(judgements: str, k: int | None, as_json: bool, url: str, alias: str) -> None:
-    """nDCG@k of `newsingest search` over a judgements file (OpenSearch _rank_eval)."""
+def rank_eval_command(
+    judgements: str, k: int | None, no_baseline: bool, as_json: bool, url: str, alias: str
+) -> None:
+    """Recall-aware nDCG@k of `newsingest search` over a judgements file, beside plain BM25."""
     from opensearchpy.exceptions import NotFoundError
 
-    from newsingest.load.rank_eval import JudgementsError, run_rank_eval
+    from newsingest.load.rank_eval import JudgementsError, baseline_query, load_judgements, run_rank_eval
 
+    client = _client(url)
     try:
-        result = run_rank_eval(_client(url), alias, judgements, k=k)
+        judged = load_judgements(judgements)
+        ours = run_rank_eval(client, alias, judged, k=k)
+        baseline = None
+        if not no_baseline:
+            baseline = run_rank_eval(client, alias, judged, k=k, query_builder=baseline_query)
     except JudgementsError as exc:
         raise click.BadParameter(str(exc), param_hint="JUDGEMENTS") from exc
     except NotFoundError as exc:
         raise click.ClickException(f"index alias {alias!r} does not exist at {url}") from exc
     if as_json:
-        click.echo(json.dumps(result.__dict__, indent=2))
+        out = {"newsingest": ours.__dict__, **({"baseline": baseline.__dict__} if baseline else {})}
+        click.echo(json.dumps(out, indent=2))
         return
-    click.echo(f"{result.metric}: {result.score:.3f} over {len(result.per_query)} queries")
-    for qid, score in sorted(result.per_query.items(), key=lambda kv: kv[1]):
-        unrated = len(result.unrated_hits.get(qid, []))
-        click.echo(
-            f"  {score:.3f}  {qid}" + (f"  ({unrated} unrated hits in the top {result.k})" if unrated else "")
-        )
-    if result.skipped_queries:
-        click.echo(f"skipped (no rated document indexed): {', '.join(result.skipped_queries)}")
-    if result.missing:
-        click.echo(f"rated documents not in the index: {len(result.missing)}")
+    print_rank_eval(ours, baseline)
 
 
 commands: list[click.Command] = [search_command, rank_eval_command]

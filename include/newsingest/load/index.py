@@ -185,6 +185,23 @@ def add_new_fields(client: OpenSearch, index: str, template: dict[str, Any]) -> 
         log.warning("index %s: cannot add fields %s (%s); reindex to pick them up", index, sorted(new), exc)
 
 
+def sync_query_settings(client: OpenSearch, index: str, template: dict[str, Any] | None = None) -> bool:
+    """Give an existing ``index`` the template's ``index.query.default_field`` (a dynamic setting, so no
+    reindex is needed); returns whether it changed. Indices created before the setting searched every
+    field (``*``), which fails for long Dashboards queries."""
+    template = template or load_template()
+    wanted = template["template"]["settings"]["index"].get("query", {}).get("default_field")
+    if not wanted:
+        return False
+    current = client.indices.get_settings(index=index, name="index.query.default_field")
+    have = current.get(index, {}).get("settings", {}).get("index", {}).get("query", {}).get("default_field")
+    if have == wanted:
+        return False
+    client.indices.put_settings(index=index, body={"index": {"query": {"default_field": wanted}}})
+    log.info("set index.query.default_field=%s on %s", wanted, index)
+    return True
+
+
 def ensure_index(
     client: OpenSearch,
     alias: str = "news",
@@ -231,6 +248,7 @@ def ensure_index(
                 raise
     if not created:
         add_new_fields(client, current, template)
+        sync_query_settings(client, current, template)
     info = IndexInfo(
         alias=alias,
         write_alias=write_alias,

@@ -1,4 +1,4 @@
-"""Measure search relevance with OpenSearch's ``_rank_eval`` API (nDCG@k over judged documents).
+"""Measure search relevance: recall-aware nDCG@k over judged queries, ours beside a plain BM25 baseline.
 
 A judgements file (JSON or YAML) lists queries and graded ratings (0-3) of documents named by ``doc_id``,
 by URL (canonical or fetched), or by URL ``path`` (matches any host, e.g. the sample site on any port)::
@@ -6,15 +6,23 @@ by URL (canonical or fetched), or by URL ``path`` (matches any host, e.g. the sa
     {"k": 10,
      "queries": [{"id": "ecb", "query": "ECB interest rates", "filters": {"countries": ["DE"]},
                   "ratings": [{"url": "https://.../ecb-raises-rates", "rating": 3},
-                              {"doc_id": "ab12..", "rating": 1}]}]}
+                              {"doc_id": "ab12..", "rating": 1}]},
+                 {"id": "nothing", "query": "penguins on mars", "ratings": []}]}
 
-Unrated documents count as irrelevant. The requests are built by the same code as ``newsingest search``
-(:func:`newsingest.load.search.build_query`), so the score measures what users get.
+Unrated documents count as irrelevant. nDCG@k divides the DCG of the top k hits by the ideal DCG of
+**all** judged documents found in the index, so a relevant page the query never returns costs score
+(OpenSearch's ``_rank_eval`` normalises by the returned rated documents only, and rejects queries with
+nothing relevant). A query with ``"ratings": []`` (or only zeros) should match nothing: it is left out of
+the mean and its hit count is reported instead. The requests are built by the same code as
+``newsingest search`` (:func:`newsingest.load.search.build_query`), so the score measures what users get;
+:func:`baseline_query` (a plain ``multi_match`` over ``title^2, lead, body``) is the anchor.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +31,7 @@ from typing import Any
 import yaml
 from opensearchpy import OpenSearch
 
-from newsingest.load.search import build_query
+from newsingest.load.search import build_filters, build_query
 
 QueryBuilder = Callable[..., dict[str, Any]]
 
@@ -62,11 +70,34 @@ class Judgements:
 class RankEvalResult:
     metric: str
     k: int
-    score: float  # mean over queries
+    score: float  # mean nDCG@k over the queries with a relevant indexed document
     per_query: dict[str, float]
     unrated_hits: dict[str, list[str]]  # query id -> doc ids in the top k nobody rated
     missing: list[str]  # rated documents not found in the index
-    skipped_queries: list[str] = field(default_factory=list)  # none of their rated documents is indexed
+    skipped_queries: list[str] = field(default_factory=list)  # relevant documents judged, none indexed
+    no_match_hits: dict[str, int] = field(default_factory=dict)  # should-match-nothing query -> total hits
+    top_ids: dict[str, list[str]] = field(default_factory=dict)  # query id -> top k doc ids
+
+
+def baseline_query(query: str, **filters: Any) -> dict[str, Any]:
+    """The anchor: a plain BM25 ``multi_match`` over ``title^2, lead, body``, with the same filters."""
+    return {
+        "bool": {
+            "must": [{"multi_match": {"query": query, "fields": ["title^2", "lead", "body"]}}],
+            "filter": build_filters(**filters),
+        }
+    }
+
+
+def dcg(gains: list[int]) -> float:
+    """Discounted cumulative gain with exponential gain, as OpenSearch's ``dcg`` metric computes it."""
+    return sum((2**g - 1) / math.log2(rank + 2) for rank, g in enumerate(gains))
+
+
+def ndcg(ranked_ratings: list[int], all_ratings: list[int], k: int) -> float:
+    """nDCG@k of a ranking (ratings of the returned hits, 0 when unrated) against every judged rating."""
+    ideal = dcg(sorted(all_ratings, reverse=True)[:k])
+    return dcg(ranked_ratings[:k]) / ideal if ideal else 0.0
 
 
 def parse_judgements(data: Any, origin: str = "<judgements>") -> Judgements:
@@ -89,8 +120,12 @@ def parse_judgements(data: Any, origin: str = "<judgements>") -> Judgements:
         filters = raw.get("filters") or {}
         if not isinstance(filters, dict):
             raise JudgementsError(f"{where} ({qid}): 'filters' must be an object")
+        if not isinstance(raw.get("ratings"), list):
+            raise JudgementsError(
+                f"{where} ({qid}): needs a 'ratings' list (use [] for a query that should match nothing)"
+            )
         ratings = []
-        for m, r in enumerate(raw.get("ratings") or []):
+        for m, r in enumerate(raw["ratings"]):
             if not isinstance(r, dict) or not isinstance(r.get("rating"), int) or r["rating"] < 0:
                 raise JudgementsError(f"{where} ({qid}): ratings[{m}] needs an integer 'rating' >= 0")
             if not (r.get("doc_id") or r.get("url") or r.get("path")):
@@ -98,10 +133,20 @@ def parse_judgements(data: Any, origin: str = "<judgements>") -> Judgements:
             ratings.append(
                 Rating(rating=r["rating"], doc_id=r.get("doc_id"), url=r.get("url"), path=r.get("path"))
             )
-        if not ratings:
-            raise JudgementsError(f"{where} ({qid}): no ratings")
         queries.append(JudgedQuery(id=qid, query=text, ratings=tuple(ratings), filters=filters))
     return Judgements(queries=tuple(queries), k=k)
+
+
+def retarget_urls(judgements: Judgements, urls: dict[str, str]) -> Judgements:
+    """The judgements with every rated ``url`` found in ``urls`` replaced by its mapping (e.g. the
+    original address of a page to where a benchmark served it)."""
+    queries = tuple(
+        dataclasses.replace(
+            q, ratings=tuple(dataclasses.replace(r, url=urls.get(r.url, r.url)) for r in q.ratings)
+        )
+        for q in judgements.queries
+    )
+    return dataclasses.replace(judgements, queries=queries)
 
 
 def load_judgements(path: str | Path) -> Judgements:
@@ -134,6 +179,8 @@ def _resolve(
         should += [{"terms": {"canonical_url": urls}}, {"terms": {"url": urls}}]
     for path in paths:
         should += [{"wildcard": {f: {"value": f"*{path}"}}} for f in ("canonical_url", "url")]
+    if not should:
+        return {}, []
     response = client.search(
         index=alias,
         body={
@@ -164,44 +211,64 @@ def run_rank_eval(
     k: int | None = None,
     query_builder: QueryBuilder = build_query,
 ) -> RankEvalResult:
-    """nDCG@k of ``query_builder`` (default: the search command's query) over the judged queries.
+    """Recall-aware nDCG@k of ``query_builder`` (default: the search command's query) over the judgements.
 
-    Queries none of whose rated documents are in the index are left out (``skipped_queries``).
+    Queries whose relevant documents are all missing from the index are left out (``skipped_queries``);
+    queries with nothing relevant go to ``no_match_hits`` (how many documents they matched).
     """
     if not isinstance(judgements, Judgements):
         judgements = load_judgements(judgements)
     k = k or judgements.k
     found, missing = _resolve(client, alias, judgements)
-    requests, skipped = [], []
+    evaluated: list[tuple[JudgedQuery, dict[str, int]]] = []
+    skipped: list[str] = []
     for q in judgements.queries:
-        ratings = []
+        ratings: dict[str, int] = {}
         for r in q.ratings:
             ref = found.get(r.key)
             if ref:
-                ratings.append({"_index": ref[0], "_id": ref[1], "rating": r.rating})
-        if not ratings:
+                ratings[ref[1]] = max(ratings.get(ref[1], 0), r.rating)
+        if any(r.rating > 0 for r in q.ratings) and not any(ratings.values()):
             skipped.append(q.id)
             continue
-        requests.append(
-            {"id": q.id, "request": {"query": query_builder(q.query, **q.filters)}, "ratings": ratings}
-        )
-    if not requests:
+        evaluated.append((q, ratings))
+    if not evaluated:
         raise JudgementsError(f"none of the judged documents is in {alias!r}; nothing to evaluate")
-    body = {"requests": requests, "metric": {"dcg": {"k": k, "normalize": True}}}
-    response = client.rank_eval(index=alias, body=body)
-    if response.get("failures"):
-        raise RuntimeError(f"rank_eval failed for queries: {response['failures']}")
-    details = response["details"]
+    lines: list[dict[str, Any]] = []
+    for q, _ in evaluated:
+        lines += [
+            {"index": alias},
+            {
+                "query": query_builder(q.query, **q.filters),
+                "size": k,
+                "_source": False,
+                "track_total_hits": True,
+            },
+        ]
+    responses = client.msearch(body=lines)["responses"]
+    per_query: dict[str, float] = {}
+    unrated: dict[str, list[str]] = {}
+    no_match: dict[str, int] = {}
+    top: dict[str, list[str]] = {}
+    for (q, ratings), response in zip(evaluated, responses, strict=True):
+        if "error" in response:
+            raise RuntimeError(f"query {q.id!r} failed: {response['error']}")
+        ids = [h["_id"] for h in response["hits"]["hits"]]
+        top[q.id] = ids
+        if not any(ratings.values()):
+            no_match[q.id] = int(response["hits"]["total"]["value"])
+            continue
+        per_query[q.id] = ndcg([ratings.get(i, 0) for i in ids], list(ratings.values()), k)
+        if any(i not in ratings for i in ids):
+            unrated[q.id] = [i for i in ids if i not in ratings]
     return RankEvalResult(
         metric=f"nDCG@{k}",
         k=k,
-        score=float(response["metric_score"]),
-        per_query={qid: float(d["metric_score"]) for qid, d in details.items()},
-        unrated_hits={
-            qid: [u["_id"] for u in d.get("unrated_docs", [])]
-            for qid, d in details.items()
-            if d.get("unrated_docs")
-        },
+        score=sum(per_query.values()) / len(per_query) if per_query else 0.0,
+        per_query=per_query,
+        unrated_hits=unrated,
         missing=missing,
         skipped_queries=skipped,
+        no_match_hits=no_match,
+        top_ids=top,
     )

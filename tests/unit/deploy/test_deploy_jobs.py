@@ -129,6 +129,7 @@ def dashboards(monkeypatch):
     monkeypatch.setenv("DASHBOARDS_URL", f"http://127.0.0.1:{server.server_address[1]}")
     monkeypatch.setenv("DASHBOARDS_USERNAME", "admin")
     monkeypatch.setenv("DASHBOARDS_PASSWORD", "s3cret-password")
+    monkeypatch.delenv("NEWSINGEST_INDEX", raising=False)
     yield _Dashboards
     server.shutdown()
     server.server_close()
@@ -141,6 +142,19 @@ def test_import_waits_for_green_then_sends_the_ndjson(dashboards, capsys):
     assert sent["query"] == {"overwrite": ["true"]}
     assert sent["lines"] == NDJSON.read_text().splitlines()
     assert f"imported {len(sent['lines'])} saved objects" in capsys.readouterr().out
+
+
+def test_import_retargets_the_news_pattern_to_the_configured_alias(dashboards, monkeypatch):
+    monkeypatch.setenv("NEWSINGEST_INDEX", "press")
+    assert import_saved_objects.main([str(NDJSON), "--interval", "0.05", "--timeout", "10"]) == 0
+    (sent,) = dashboards.imports
+    objects = {o["id"]: o for o in map(json.loads, sent["lines"])}
+    assert objects["newsingest-news"]["attributes"]["title"] == "press"
+    assert objects["newsingest-runs"]["attributes"]["title"] == "newsingest-runs*"
+    fill = json.loads(objects["newsingest-fill-rates"]["attributes"]["visState"])["params"]
+    errors = json.loads(objects["newsingest-runs-errors"]["attributes"]["visState"])["params"]
+    assert fill["index_pattern"] == "press" and errors["index_pattern"] == "newsingest-runs"
+    assert len(sent["lines"]) == len(NDJSON.read_text().splitlines())
 
 
 def test_import_failure_names_the_objects(dashboards, capsys):

@@ -67,7 +67,7 @@ def test_judgements_file_parses() -> None:
     ("data", "message"),
     [
         ({}, "non-empty 'queries'"),
-        ({"queries": [{"id": "a", "query": "x", "ratings": []}]}, r"queries\[0\] \(a\): no ratings"),
+        ({"queries": [{"id": "a", "query": "x"}]}, r"queries\[0\] \(a\): needs a 'ratings' list"),
         ({"queries": [{"id": "a", "query": "x", "ratings": [{"rating": 1}]}]}, "needs 'doc_id', 'url' or"),
         ({"queries": [{"id": "a", "query": " ", "ratings": [{"url": "u", "rating": 1}]}]}, "'query' must be"),
         ({"k": 0, "queries": [{"id": "a"}]}, "'k' must be a positive integer"),

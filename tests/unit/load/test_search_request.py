@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from newsingest.load.search import FACETS, build_filters, build_query, build_request
+from newsingest.load.search import (
+    FACETS,
+    MAX_QUERY_CLAUSES,
+    build_filters,
+    build_query,
+    build_request,
+    query_languages,
+    query_terms,
+    text_query,
+)
 
 
 def test_filters_or_within_and_across() -> None:
@@ -27,12 +36,37 @@ def test_bad_filter_and_date_are_named() -> None:
         build_filters(until="yesterday")
 
 
-def test_query_weights_title_and_boosts_phrases() -> None:
-    query = build_query("interest rates")["bool"]
-    fields = query["must"][0]["multi_match"]["fields"]
-    assert "title^4" in fields and "body" in fields and "title_*^4" in fields
-    phrase = query["should"][0]["multi_match"]
-    assert phrase["type"] == "phrase" and phrase["boost"] > 1
+def test_query_is_plain_bm25_over_main_fields_without_minimum_match() -> None:
+    match = build_query("interest rates")["bool"]["must"][0]["multi_match"]
+    assert "title^2" in match["fields"] and "body" in match["fields"] and "lead" in match["fields"]
+    assert "minimum_should_match" not in match and match["type"] == "best_fields"
+    assert not any(f.startswith(("title_", "body_")) for f in match["fields"])  # English: no copies
+
+
+def test_language_fields_come_from_the_filter_or_the_query() -> None:
+    fields = build_query("greve", languages=["fr"])["bool"]["must"][0]["multi_match"]["fields"]
+    assert {"title_fr^2", "body_fr"} <= set(fields)
+    assert query_languages("Die Bundesregierung beschließt den neuen Haushalt für Schulen") == ["de"]
+    assert query_languages("x", ["de", "de-AT", "fr", "es"]) == ["de", "fr"]  # at most two languages
+    assert query_languages("anything", ["xx"]) == []
+
+
+@pytest.mark.parametrize("words", [14, 50, 170, 400], ids=lambda n: f"{n}-words")
+def test_clause_count_is_bounded_whatever_the_query_length(words: int) -> None:
+    vocabulary = [f"word{n}" for n in range(words)]
+    for languages in ([], ["de"], ["de", "fr"]):
+        match = text_query(" ".join(vocabulary), languages)["multi_match"]
+        clauses = len(match["query"].split()) * len(match["fields"])
+        assert clauses <= MAX_QUERY_CLAUSES
+        assert match["query"].split() == vocabulary[: len(match["query"].split())]  # leading words kept
+    short = "what did the prime minister say about the budget"
+    assert text_query(short)["multi_match"]["query"] == short  # short queries go through untouched
+
+
+def test_long_query_keeps_distinct_words_and_bounds_cjk() -> None:
+    assert query_terms("tax tax TAX rise " * 200, 10).split() == ["tax", "rise"]
+    cjk = query_terms("国" * 2000, 10)
+    assert len(cjk) <= MAX_QUERY_CLAUSES // 10 + 1
 
 
 def test_recency_wraps_in_decay() -> None:
