@@ -16,6 +16,10 @@ class ServiceError(RuntimeError):
     """A service could not be built, started or stopped; the message says why and where to look."""
 
 
+class PrerequisiteError(ServiceError):
+    """Something the service needs is not installed or not where a setting says (a JDK, Maven)."""
+
+
 @dataclass(frozen=True)
 class Daemon:
     """A named background process: ``<home>/run/<name>.pid`` and ``<home>/logs/<name>.log``."""
