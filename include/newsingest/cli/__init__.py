@@ -20,6 +20,7 @@ from newsingest.cli import errors
 # Sub-modules of this package, each exposing ``commands: list[click.Command]``.
 _MODULES = ("services", "site", "demo", "crawl", "clean", "enrich", "search", "bench", "airflow")
 _HELP = ("-h", "--help")
+_CHATTY_LOGGERS = ("opensearch", "urllib3", "httpx", "httpcore")
 
 
 @dataclass
@@ -91,6 +92,9 @@ def main(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
         ctx.color = False
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if verbose < 2:  # client libraries log each failed request with a traceback; the error line says it
+        for name in _CHATTY_LOGGERS:
+            logging.getLogger(name).setLevel(max(level, logging.ERROR))
 
 
 for _name in _MODULES:

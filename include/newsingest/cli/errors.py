@@ -60,7 +60,7 @@ def _from_opensearch(exc: Exception) -> CliError | None:
         return None
     url = _service_urls.get("opensearch", "the OpenSearch URL")
     if isinstance(exc, os_exc.ConnectionError):
-        reason = _first_line(str(getattr(exc, "info", "") or exc.error or exc))[:200]
+        reason = _first_line(str(getattr(exc, "info", "") or exc.error or exc)).rsplit(": ", 1)[-1][:200]
         if isinstance(exc, os_exc.SSLError):
             return CliError(
                 f"TLS failed talking to {url}: {reason}; set NEWSINGEST_OPENSEARCH_CA_CERTS to its CA",
