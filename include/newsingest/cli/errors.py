@@ -9,12 +9,15 @@ Exit codes (README "Command line"): 0 success, 1 failure (bad input, a refused r
 from __future__ import annotations
 
 import errno
+import re
 from typing import Any
 
 import click
 
 OK, FAILURE, USAGE, CONFIGURATION, UNAVAILABLE, INTERRUPTED = 0, 1, 2, 3, 4, 130
 _OPENSEARCH_HINT = "start it (newsingest services start opensearch) or set NEWSINGEST_OPENSEARCH_URL / --url"
+
+_TAG = re.compile(r"<[^>]*>")
 
 # The OpenSearch URL the running command talks to, for messages about connection errors.
 _service_urls: dict[str, str] = {}
@@ -50,7 +53,12 @@ def _opensearch_reason(info: Any) -> str:
             kind = cause.get("type") or error.get("type") or ""
             return f"{kind}: {reason}".strip(": ")
         return str(error)
-    return " ".join(str(info or "").split())
+    return _plain(info)
+
+
+def _plain(value: Any) -> str:
+    """One line of text from an error body that may be HTML."""
+    return " ".join(_TAG.sub(" ", str(value or "")).split())
 
 
 def _from_opensearch(exc: Exception) -> CliError | None:
@@ -75,7 +83,7 @@ def _from_opensearch(exc: Exception) -> CliError | None:
         )
     if isinstance(exc, os_exc.TransportError):
         status = exc.status_code
-        reason = _opensearch_reason(exc.info)[:300] or str(exc.error)
+        reason = _opensearch_reason(exc.info)[:300] or _plain(exc.error)[:300]
         if status in (401, 403):
             return CliError(
                 f"OpenSearch at {url} refused the credentials (HTTP {status}); "
