@@ -119,3 +119,62 @@ def test_exit_codes_are_documented():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     for line in ("| 1 |", "| 2 |", "| 3 |", "| 4 |", "| 130 |"):
         assert line in readme
+
+
+def test_ctrl_c_exits_130_and_keeps_what_was_written(tmp_path):
+    """SIGINT while `clean --jsonl` waits for more input: records already made are written, exit 130."""
+    import json
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    page = {"id": "a", "url": "https://wire.example/2024/05/15/q"}
+    page["html"] = (
+        Path(__file__).resolve().parents[1] / "fixtures" / "pages" / "wire_story.html"
+    ).read_text()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsingest.cli", "clean", "--jsonl"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    proc.stdin.write(json.dumps(page) + "\n")
+    proc.stdin.flush()
+    wchan = Path(f"/proc/{proc.pid}/wchan")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # until it has cleaned the line and waits on the pipe again
+        time.sleep(0.5)
+        if (
+            "pipe" in wchan.read_text()
+            and Path(f"/proc/{proc.pid}/stat").read_text().split(") ")[1][0] == "S"
+        ):
+            time.sleep(0.5)
+            if "pipe" in wchan.read_text():
+                break
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert [json.loads(line)["id"] for line in stdout.splitlines()] == ["a"]
+
+
+def test_no_color(monkeypatch):
+    """NO_COLOR turns styling off even where colour would be shown (a terminal, or color=True here)."""
+    import click
+    from click.testing import CliRunner
+    from newsingest.cli import main
+
+    @click.command("t-styled")
+    def styled() -> None:
+        click.secho("bold", bold=True)
+
+    main.add_command(styled)
+    try:
+        coloured = CliRunner().invoke(main, ["t-styled"], color=True, env={"NO_COLOR": None})
+        plain = CliRunner().invoke(main, ["t-styled"], color=True, env={"NO_COLOR": "1"})
+    finally:
+        main.commands.pop("t-styled")
+    assert "\x1b[1m" in coloured.stdout
+    assert plain.stdout == "bold\n"

@@ -143,11 +143,15 @@ def _enrich_jsonl(enricher, batch: int, on_error: str) -> None:
 
 def _enrich_each(enricher, articles: list, lines: list[int], stream) -> list[dict | None]:
     """Enriched records for ``articles``; if the batch fails, one by one, reporting the ones that fail."""
+    from newsingest.config import ConfigError
+
     if not articles:
         return []
     try:
         return [doc.to_json() for doc in enricher.enrich(articles)]
     except (ValueError, TypeError, KeyError, IndexError) as batch_error:
+        if isinstance(batch_error, ConfigError):
+            raise
         out: list[dict | None] = []
         for lineno, article in zip(lines, articles, strict=True):
             try:

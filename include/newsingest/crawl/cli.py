@@ -13,6 +13,13 @@ from pathlib import Path
 import click
 
 
+def note(message: str) -> None:
+    """An informational line on stderr (``newsingest -q`` silences it)."""
+    from newsingest.cli import note as cli_note
+
+    cli_note(message)
+
+
 def _settings():
     from newsingest.config import load_settings
 
@@ -111,12 +118,11 @@ def discover_cmd(
     for doc in report.documents:
         status = "304" if doc.not_modified else str(doc.status or "-")
         problem = f"  {doc.error_class}: {doc.error}" if doc.error_class else ""
-        click.echo(f"  {doc.channel:8s} {status:>4s} {doc.items:6d} items  {doc.url}{problem}", err=True)
-    click.echo(
+        note(f"  {doc.channel:8s} {status:>4s} {doc.items:6d} items  {doc.url}{problem}")
+    note(
         f"{source}: {len(report.urls)} URLs in [{begin.isoformat()}, {finish.isoformat()}); dropped "
         f"{report.dropped_out_of_window} out of window, {report.dropped_seen_undated} undated seen before, "
-        f"{report.dropped_undated} undated; {report.skipped_sitemaps} sitemaps skipped by lastmod",
-        err=True,
+        f"{report.dropped_undated} undated; {report.skipped_sitemaps} sitemaps skipped by lastmod"
     )
     lines = (json.dumps(u.to_json(), ensure_ascii=False) for u in report.urls)
     if out:
@@ -165,14 +171,14 @@ def fetch_cmd(
             detail = f"{r.error_class}: {r.error}" if r.error_class else f"{r.bytes} bytes {r.encoding or ''}"
             click.echo(f"{outcome:>4s} {r.elapsed_ms:8.0f} ms  {r.url}  {detail}")
         for row in health:
-            click.echo(json.dumps(row), err=True)
+            note(json.dumps(row))
         if archive:
-            click.echo(f"archive: {archive}", err=True)
+            note(f"archive: {archive}")
     failed = [r for r in results if not r.ok]
     if results and len(failed) == len(results):
         raise CliError(f"none of the {len(results)} URLs could be fetched (see the errors above)", FAILURE)
     if failed:
-        click.echo(f"{len(failed)} of {len(results)} URLs failed", err=True)
+        note(f"{len(failed)} of {len(results)} URLs failed")
 
 
 @crawl.command("warc")
@@ -192,7 +198,7 @@ def warc_cmd(path: str) -> None:
         click.echo(f"{record.offset:>10d}  {record.rec_type:9s} {status:>4s}  {record.url or ''}")
     for problem in problems:
         click.echo(f"skipped at {problem.offset}: {problem.reason}", err=True)
-    click.echo(f"{count} records, {len(problems)} skipped", err=True)
+    note(f"{count} records, {len(problems)} skipped")
 
 
 commands: list[click.Command] = [crawl]
