@@ -90,9 +90,19 @@ def main(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
     ctx.obj = CliState(debug=debug, verbosity=-1 if quiet else verbose)
     if os.environ.get("NO_COLOR"):
         ctx.color = False
-    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    _configure_logging(
+        logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    )
+
+
+def _configure_logging(level: int) -> None:
+    """Log to stderr at ``level``, unless the host process (a test runner, Airflow) set up logging already."""
+    if logging.getLogger().handlers:
+        return
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    if verbose < 2:  # client libraries log each failed request with a traceback; the error line says it
+    if (
+        level > logging.DEBUG
+    ):  # client libraries log each failed request with a traceback; the error line says it
         for name in _CHATTY_LOGGERS:
             logging.getLogger(name).setLevel(max(level, logging.ERROR))
 
