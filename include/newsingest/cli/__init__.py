@@ -66,7 +66,7 @@ class NewsingestGroup(click.Group):
         except Exception as exc:
             if debug or errors.is_broken_pipe(exc):
                 raise
-            raise errors.translate(exc) from exc
+            raise errors.translate(exc, verbose=ctx.params.get("verbose", 0) > 0) from exc
 
 
 @click.group(cls=NewsingestGroup, context_settings={"help_option_names": list(_HELP)})

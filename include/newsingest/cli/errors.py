@@ -104,8 +104,11 @@ def _from_opensearch(exc: Exception) -> CliError | None:
     return None
 
 
-def translate(exc: Exception) -> CliError:
-    """The one-line message and exit code for an exception that reached the top of a command."""
+def translate(exc: Exception, *, verbose: bool = False) -> CliError:
+    """The one-line message and exit code for an exception that reached the top of a command.
+
+    ``verbose`` (``-v``) keeps a service error's whole message (the log tail it carries).
+    """
     from newsingest.config import ConfigError
     from newsingest.services.process import PrerequisiteError, ServiceError
 
@@ -114,7 +117,7 @@ def translate(exc: Exception) -> CliError:
     if isinstance(exc, PrerequisiteError):
         return CliError(_first_line(str(exc)), CONFIGURATION)
     if isinstance(exc, ServiceError):
-        return CliError(_first_line(str(exc)), UNAVAILABLE)
+        return CliError(str(exc).strip() if verbose else _first_line(str(exc)), UNAVAILABLE)
     found = _from_opensearch(exc)
     if found is not None:
         return found
