@@ -38,6 +38,15 @@ def test_clean_keeps_good_pages_around_bad_lines(cli):
     assert out[1]["reason"] == "page_type:error"
 
 
+def test_a_line_that_is_not_utf8_is_one_bad_line(cli, tmp_path):
+    page = tmp_path / "p.jsonl"
+    good = _page("a", STORY, "https://wire.example/2024/05/15/q").encode()
+    page.write_bytes(b'{"id": "caf\xe9"}\n' + good + b"\n")
+    result = cli("clean", "--jsonl", str(page))
+    result.fails(1, f"{page} line 1: not UTF-8 text (byte 0xe9 at column 12); skipped")
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a"]
+
+
 def test_clean_reads_a_file_or_dash(cli, tmp_path):
     page = tmp_path / "p.jsonl"
     page.write_text(_page("a", STORY, "https://wire.example/2024/05/15/q") + "\n", encoding="utf-8")

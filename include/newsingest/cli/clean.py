@@ -120,7 +120,7 @@ def _clean_jsonl(page: str | None, minimum: int, on_error: str) -> None:
                 record["id"] = item["id"]
             stream.write(record)
     finally:
-        if source is not sys.stdin:
+        if source is not sys.stdin.buffer:
             source.close()
     stream.finish()
 

@@ -109,7 +109,7 @@ def _enrich_jsonl(enricher, batch: int, on_error: str) -> None:
 
     from newsingest.models import CleanedArticle
 
-    stream = JsonlStream(sys.stdin, "stdin", on_error=on_error)
+    stream = JsonlStream(sys.stdin.buffer, "stdin", on_error=on_error)
     # In input order: (line, article or None for a pass-through record, the input object).
     pending: list[tuple[int, CleanedArticle | None, dict]] = []
 

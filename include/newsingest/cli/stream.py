@@ -31,7 +31,7 @@ PROGRESS_AFTER = 2.0  # seconds before progress appears (short runs stay quiet)
 class JsonlStream:
     """Reads objects from ``source`` (named ``name`` in messages), writes result lines to ``out``."""
 
-    def __init__(self, source: IO[str], name: str, *, on_error: str, out: IO[str] | None = None):
+    def __init__(self, source: IO[bytes], name: str, *, on_error: str, out: IO[str] | None = None):
         self.source, self.name, self.on_error = source, name, on_error
         self.out = out or sys.stdout
         self.read = self.written = self.skipped = 0
@@ -42,13 +42,18 @@ class JsonlStream:
 
     def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """``(line number, object)`` for every JSON object line; other lines are reported as bad."""
-        for lineno, line in enumerate(self.source, 1):
+        for lineno, raw in enumerate(self.source, 1):
             if self.stopped:
                 return
-            if not line.strip():
+            if not raw.strip():
                 continue
             self.read += 1
             self._tick()
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                self.bad(lineno, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})")
+                continue
             try:
                 item = json.loads(line)
             except ValueError as exc:
@@ -112,11 +117,11 @@ def _verbosity() -> int:
     return state().verbosity
 
 
-def open_input(path: str | None) -> tuple[IO[str], str]:
-    """The text stream for PATH (``-`` or None: stdin) and its name for messages."""
+def open_input(path: str | None) -> tuple[IO[bytes], str]:
+    """The byte stream for PATH (``-`` or None: stdin) and its name for messages (decoded line by line)."""
     if path in (None, "-"):
-        return sys.stdin, "stdin"
+        return sys.stdin.buffer, "stdin"
     try:
-        return open(path, encoding="utf-8"), path
+        return open(path, "rb"), path
     except OSError as exc:
         raise click.BadParameter(f"{path}: {exc.strerror or exc}", param_hint="INPUT") from exc
