@@ -129,9 +129,9 @@ def news_ingest():
     def plan(discovered) -> list[dict]:
         from newsingest.pipeline import plan_batches
 
-        size = int(os.environ.get("NEWSINGEST_BATCH_SIZE", "200"))
+        settings = _settings()  # NEWSINGEST_BATCH_SIZE, validated with every other setting
         return plan_batches(
-            _settings(), get_current_context()["run_id"], _present(discovered), batch_size=size
+            settings, get_current_context()["run_id"], _present(discovered), batch_size=settings.batch_size
         )
 
     @task(

@@ -9,12 +9,13 @@ interval before T, so to ingest day D by hand, trigger it with the logical date 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 
 
-def schedule_time() -> time:
+def schedule_time(environ: Mapping[str, str] | None = None) -> time:
     """The nightly run time in UTC from NEWSINGEST_SCHEDULE_TIME (HH:MM)."""
-    raw = os.environ.get("NEWSINGEST_SCHEDULE_TIME", "02:00")
+    raw = (os.environ if environ is None else environ).get("NEWSINGEST_SCHEDULE_TIME") or "02:00"
     try:
         hour, minute = (int(part) for part in raw.split(":"))
         return time(hour, minute)

@@ -210,5 +210,10 @@ def load_sources(path: str | Path, *, enabled_only: bool = False) -> list[Source
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SourcesError(f"{path}: cannot read sources file ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise SourcesError(
+            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position {exc.start}); "
+            "save the sources file as UTF-8"
+        ) from None
     sources = parse_sources(text, path)
     return [s for s in sources if s.enabled] if enabled_only else sources

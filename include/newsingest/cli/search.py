@@ -18,14 +18,26 @@ _EM = re.compile(r"</?em>")
 _SPACE = re.compile(r"\s+")
 
 
+MAX_QUERY_CHARS = 1000  # longer text is a document, not a query
+MAX_RESULT_WINDOW = 10_000  # OpenSearch's index.max_result_window: hits past it cannot be paged to
+_TIME_UNIT = re.compile(r"^\d+(\.\d+)?(ms|s|m|h|d)$")
+
+
 def _connection_options(func):
     """--url/--index/credentials, shared by the commands here (credentials only from the environment)."""
     func = click.option(
-        "--index", "alias", envvar="NEWSINGEST_INDEX", default="news", show_default=True, help="Read alias."
+        "--index",
+        "alias",
+        envvar="NEWSINGEST_INDEX",
+        show_envvar=True,
+        default="news",
+        show_default=True,
+        help="Read alias.",
     )(func)
     func = click.option(
         "--url",
         envvar="NEWSINGEST_OPENSEARCH_URL",
+        show_envvar=True,
         default="http://127.0.0.1:9200",
         show_default=True,
         help="OpenSearch URL (user/password from NEWSINGEST_OPENSEARCH_USERNAME/_PASSWORD).",
@@ -33,9 +45,24 @@ def _connection_options(func):
     return func
 
 
+def _time_unit(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not _TIME_UNIT.match(value):
+        raise click.BadParameter(f"{value!r} is not a duration like 12h, 7d or 30m (units ms, s, m, h, d)")
+    return value
+
+
+def _missing_alias(exc: Exception) -> bool:
+    """True when OpenSearch says the index or alias does not exist (not a 404 from some other server)."""
+    info = getattr(exc, "info", None)
+    error = info.get("error") if isinstance(info, dict) else None
+    return isinstance(error, dict) and error.get("type") == "index_not_found_exception"
+
+
 def _client(url: str) -> OpenSearch:
+    from newsingest.cli.errors import note_service
     from newsingest.load.client import make_client
 
+    note_service("opensearch", url)
     username = os.environ.get("NEWSINGEST_OPENSEARCH_USERNAME") or None
     password = os.environ.get("NEWSINGEST_OPENSEARCH_PASSWORD") or None
     try:
@@ -98,7 +125,13 @@ def print_result(result: SearchResult, *, color: bool | None = None) -> None:
 @click.option("--since", help="Published on/after (YYYY-MM-DD or ISO timestamp).")
 @click.option("--until", help="Published before (exclusive).")
 @click.option("--recency", is_flag=True, help="Favour recent articles (Gaussian decay on published).")
-@click.option("--recency-scale", default="7d", show_default=True, help="Age at which the boost halves.")
+@click.option(
+    "--recency-scale",
+    default="7d",
+    show_default=True,
+    callback=_time_unit,
+    help="Age at which the boost halves.",
+)
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option(
     "-n", "--size", type=click.IntRange(0, 1000), default=10, show_default=True, help="Hits to show."
@@ -119,11 +152,21 @@ def search_command(
     **options: Any,
 ) -> None:
     """Search the article index (relevance ranked, one hit per story, with facets)."""
-    from opensearchpy.exceptions import ConnectionError as OSConnectionError
-    from opensearchpy.exceptions import NotFoundError, RequestError
+    from opensearchpy.exceptions import NotFoundError
 
     from newsingest.load.search import search
 
+    if len(query) > MAX_QUERY_CHARS:
+        raise click.BadParameter(
+            f"{len(query):,} characters; a query has at most {MAX_QUERY_CHARS:,}", param_hint="QUERY"
+        )
+    reach = page * options["size"]
+    if reach > MAX_RESULT_WINDOW:
+        raise click.BadParameter(
+            f"{page} with --size {options['size']} reaches hit {reach:,}; OpenSearch pages through the first "
+            f"{MAX_RESULT_WINDOW:,} hits only: narrow the search with filters (--since, --source, ...)",
+            param_hint="--page",
+        )
     client = _client(url)
     try:
         result = search(
@@ -136,14 +179,12 @@ def search_command(
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
-    except OSConnectionError as exc:
-        raise click.ClickException(f"cannot reach OpenSearch at {url}: {exc.info or exc}") from exc
     except NotFoundError as exc:
+        if not _missing_alias(exc):
+            raise
         raise click.ClickException(
             f"index alias {alias!r} does not exist at {url}; load articles first (newsingest demo or the DAG)"
         ) from exc
-    except RequestError as exc:
-        raise click.ClickException(f"OpenSearch rejected the search: {exc.error}: {exc.info}") from exc
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -197,6 +238,8 @@ def rank_eval_command(
     except JudgementsError as exc:
         raise click.BadParameter(str(exc), param_hint="JUDGEMENTS") from exc
     except NotFoundError as exc:
+        if not _missing_alias(exc):
+            raise
         raise click.ClickException(f"index alias {alias!r} does not exist at {url}") from exc
     if as_json:
         out = {"newsingest": ours.__dict__, **({"baseline": baseline.__dict__} if baseline else {})}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
+from newsingest.cli.errors import FAILURE, CliError
 from newsingest.config import load_settings
 
 SERVICES = ("opensearch", "site", "airflow")
@@ -34,13 +37,29 @@ def build(verbose: bool) -> None:
 @services.command()
 @click.argument("names", nargs=-1, type=click.Choice(SERVICES))
 def start(names: tuple[str, ...]) -> None:
-    """Start services (default: opensearch and site; airflow only when named)."""
+    """Start services (default: opensearch and site; airflow only when named).
+
+    A service that already answers is left alone ("already running"); a remote OpenSearch
+    (NEWSINGEST_OPENSEARCH_URL on another host) is checked, never started.
+    """
     settings = load_settings()
     chosen = list(names) if names else ["opensearch", "site"]
     for name in chosen:
-        click.echo(f"starting {name} ...", nl=False)
         svc = _service(name, settings)
-        click.echo(f" {svc.start()}")
+        if svc.is_up():
+            where = (
+                "remote, not started by newsingest" if getattr(svc, "remote", False) else "already running"
+            )
+            click.echo(f"{name}: {where} at {svc.url}")
+            continue
+        if hasattr(svc, "preflight"):
+            svc.preflight()  # a missing JDK or a remote URL fails here, before "starting ..."
+        click.echo(f"starting {name} ...", nl=False)
+        try:
+            url = svc.start()
+        finally:
+            click.echo()
+        click.echo(f"{name}: up at {url}")
         if hasattr(svc, "describe"):
             click.echo("  " + svc.describe())
 
@@ -48,20 +67,57 @@ def start(names: tuple[str, ...]) -> None:
 @services.command()
 @click.argument("names", nargs=-1, type=click.Choice(SERVICES))
 def stop(names: tuple[str, ...]) -> None:
-    """Stop services (default: all)."""
+    """Stop services started from this NEWSINGEST_HOME (default: all); waits until their processes exit.
+
+    Exits 1 when a service still answers that was started from another NEWSINGEST_HOME.
+    """
     settings = load_settings()
-    for name in reversed(_selected(names)):
-        stopped = _service(name, settings).stop()
-        click.echo(f"{name}: {'stopped' if stopped else 'not running'}")
+    chosen = _selected(names)
+    click.echo(f"stopping {', '.join(chosen)} started from NEWSINGEST_HOME={settings.home}")
+    elsewhere = []
+    for name in reversed(chosen):
+        svc = _service(name, settings)
+        if getattr(svc, "remote", False):
+            click.echo(f"{name}: remote at {svc.url}, not stopped")
+        elif svc.stop():
+            click.echo(f"{name}: stopped")
+        elif svc.is_up():
+            elsewhere.append(name)
+            click.echo(f"{name}: up at {svc.url} but not started from this NEWSINGEST_HOME (no pid file)")
+        else:
+            click.echo(f"{name}: not running")
+    if elsewhere:
+        raise CliError(
+            f"{', '.join(elsewhere)} still running: stop with the NEWSINGEST_HOME that started "
+            f"{'it' if len(elsewhere) == 1 else 'them'} (`newsingest services status` shows the pid)",
+            FAILURE,
+        )
 
 
 @services.command()
-def status() -> None:
-    """Show which services are running."""
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per service, in a list.")
+def status(as_json: bool) -> None:
+    """Show which services answer, where, and whether this NEWSINGEST_HOME started them."""
     settings = load_settings()
+    rows = []
     for name in SERVICES:
         svc = _service(name, settings)
-        click.echo(f"{name:<11} {'up    ' + svc.url if svc.is_up() else 'down'}")
+        up = svc.is_up()
+        remote = bool(getattr(svc, "remote", False))
+        pid = None if remote else svc.daemon.pid()
+        rows.append({"name": name, "up": up, "url": svc.url, "pid": pid, "remote": remote})
+    if as_json:
+        click.echo(json.dumps({"home": str(settings.home), "services": rows}, indent=2))
+        return
+    for row in rows:
+        if row["remote"]:
+            owner = "remote"
+        elif row["pid"]:
+            owner = f"pid {row['pid']}"
+        else:
+            owner = "not started from this NEWSINGEST_HOME" if row["up"] else ""
+        state_ = f"up    {row['url']}" if row["up"] else f"down  {row['url']}"
+        click.echo(f"{row['name']:<11} {state_}" + (f"  ({owner})" if owner else ""))
 
 
 def _service(name: str, settings):

@@ -20,6 +20,7 @@ def site() -> None:
     show_default=True,
     type=click.IntRange(0, 65535),
     envvar="NEWSINGEST_SAMPLE_SITE_PORT",
+    show_envvar=True,
     help="TCP port (0 picks a free one).",
 )
 @click.option(

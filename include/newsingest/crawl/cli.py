@@ -13,6 +13,13 @@ from pathlib import Path
 import click
 
 
+def note(message: str) -> None:
+    """An informational line on stderr (``newsingest -q`` silences it)."""
+    from newsingest.cli import note as cli_note
+
+    cli_note(message)
+
+
 def _settings():
     from newsingest.config import load_settings
 
@@ -49,8 +56,10 @@ _sources_option = click.option(
     "--sources",
     "sources_path",
     type=click.Path(dir_okay=False),
+    envvar="NEWSINGEST_SOURCES",
+    show_envvar=True,
     default=None,
-    help="Sources file (default: NEWSINGEST_SOURCES).",
+    help="Sources file (default: include/sources/sample.yaml).",
 )
 
 
@@ -61,9 +70,14 @@ def crawl() -> None:
 
 @crawl.command("check-sources")
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
-def check_sources(path: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the sources as one JSON object.")
+def check_sources(path: str | None, as_json: bool) -> None:
     """Validate a sources file and list its sources (exit 1 naming file, source and field on error)."""
     file, sources = _load(path)
+    if as_json:
+        data = {"file": str(file), "sources": [s.model_dump(mode="json") for s in sources]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
     click.echo(f"{file}: {len(sources)} sources")
     for s in sources:
         channels = f"{len(s.feeds)} feeds, {len(s.sitemaps)} sitemaps, {len(s.sections)} sections"
@@ -104,12 +118,11 @@ def discover_cmd(
     for doc in report.documents:
         status = "304" if doc.not_modified else str(doc.status or "-")
         problem = f"  {doc.error_class}: {doc.error}" if doc.error_class else ""
-        click.echo(f"  {doc.channel:8s} {status:>4s} {doc.items:6d} items  {doc.url}{problem}", err=True)
-    click.echo(
+        note(f"  {doc.channel:8s} {status:>4s} {doc.items:6d} items  {doc.url}{problem}")
+    note(
         f"{source}: {len(report.urls)} URLs in [{begin.isoformat()}, {finish.isoformat()}); dropped "
         f"{report.dropped_out_of_window} out of window, {report.dropped_seen_undated} undated seen before, "
-        f"{report.dropped_undated} undated; {report.skipped_sitemaps} sitemaps skipped by lastmod",
-        err=True,
+        f"{report.dropped_undated} undated; {report.skipped_sitemaps} sitemaps skipped by lastmod"
     )
     lines = (json.dumps(u.to_json(), ensure_ascii=False) for u in report.urls)
     if out:
@@ -125,10 +138,20 @@ def discover_cmd(
 @_sources_option
 @click.option("--run-id", default=None, help="Archive under warc/<run-id>/ (default: manual-<timestamp>).")
 @click.option("--force", is_flag=True, help="No conditional GET (refetch even if unchanged).")
+@click.option("--json", "as_json", is_flag=True, help="Print results and health as one JSON object.")
 def fetch_cmd(
-    source: str, urls: tuple[str, ...], sources_path: str | None, run_id: str | None, force: bool
+    source: str,
+    urls: tuple[str, ...],
+    sources_path: str | None,
+    run_id: str | None,
+    force: bool,
+    as_json: bool,
 ) -> None:
-    """Fetch URLS as SOURCE would (robots, rate limit, SSRF guard, WARC); print results and health."""
+    """Fetch URLS as SOURCE would (robots, rate limit, SSRF guard, WARC); print results and health.
+
+    Exits 1 when no URL could be fetched.
+    """
+    from newsingest.cli.errors import FAILURE, CliError
     from newsingest.crawl.fetch import fetch_urls
     from newsingest.crawl.health import summarize
     from newsingest.models import DiscoveredURL
@@ -137,21 +160,35 @@ def fetch_cmd(
     run = run_id or f"manual-{datetime.now(UTC):%Y%m%dT%H%M%S}"
     items = [DiscoveredURL(url=u, source=src.name, channels=["manual"]) for u in urls]
     results = fetch_urls(items, [src], run_id=run, settings=_settings(), force=force)
-    for r in results:
-        outcome = "304" if r.not_modified else str(r.status or "-")
-        detail = f"{r.error_class}: {r.error}" if r.error_class else f"{r.bytes} bytes {r.encoding or ''}"
-        click.echo(f"{outcome:>4s} {r.elapsed_ms:8.0f} ms  {r.url}  {detail}")
-    for health in summarize(results):
-        click.echo(json.dumps(health.to_json()), err=True)
-    if results and results[0].warc_path:
-        click.echo(f"archive: {results[0].warc_path}", err=True)
+    health = [h.to_json() for h in summarize(results)]
+    archive = results[0].warc_path if results and results[0].warc_path else None
+    if as_json:
+        data = {"results": [r.to_json() for r in results], "health": health, "archive": archive}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            outcome = "304" if r.not_modified else str(r.status or "-")
+            detail = f"{r.error_class}: {r.error}" if r.error_class else f"{r.bytes} bytes {r.encoding or ''}"
+            click.echo(f"{outcome:>4s} {r.elapsed_ms:8.0f} ms  {r.url}  {detail}")
+        for row in health:
+            note(json.dumps(row))
+        if archive:
+            note(f"archive: {archive}")
+    failed = [r for r in results if not r.ok]
+    if results and len(failed) == len(results):
+        raise CliError(f"none of the {len(results)} URLs could be fetched (see the errors above)", FAILURE)
+    if failed:
+        note(f"{len(failed)} of {len(results)} URLs failed")
 
 
 @crawl.command("warc")
 @click.argument("path")
 def warc_cmd(path: str) -> None:
-    """List the records of a WARC archive; damaged records are reported and skipped."""
+    """List the records of a WARC archive (a path or fsspec URL); damaged records are reported and skipped."""
     from newsingest.crawl.archive import ArchiveProblem, iter_archive
+
+    if "://" not in path and not Path(path).is_file():
+        raise click.BadParameter(f"{path}: no such file", param_hint="PATH")
 
     problems: list[ArchiveProblem] = []
     count = 0
@@ -161,7 +198,7 @@ def warc_cmd(path: str) -> None:
         click.echo(f"{record.offset:>10d}  {record.rec_type:9s} {status:>4s}  {record.url or ''}")
     for problem in problems:
         click.echo(f"skipped at {problem.offset}: {problem.reason}", err=True)
-    click.echo(f"{count} records, {len(problems)} skipped", err=True)
+    note(f"{count} records, {len(problems)} skipped")
 
 
 commands: list[click.Command] = [crawl]

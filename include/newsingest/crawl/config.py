@@ -65,11 +65,18 @@ class CrawlConfig:
                         raise ValueError("expected true or false")
                     changes[f.name] = raw.lower() in ("1", "true", "yes")
                 elif isinstance(default, int):
-                    changes[f.name] = int(raw)
+                    changes[f.name] = _parse(int, raw, "a whole number")
                 elif isinstance(default, float):
-                    changes[f.name] = float(raw)
+                    changes[f.name] = _parse(float, raw, "a number")
                 else:
                     changes[f.name] = tuple(p.strip() for p in raw.split(",") if p.strip())
             except ValueError as exc:
                 raise ValueError(f"NEWSINGEST_CRAWL_{f.name.upper()}={raw!r}: {exc}") from exc
         return replace(cls(), **changes)
+
+
+def _parse(kind: type, raw: str, expected: str):
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ValueError(f"expected {expected}") from None

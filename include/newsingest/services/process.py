@@ -16,6 +16,10 @@ class ServiceError(RuntimeError):
     """A service could not be built, started or stopped; the message says why and where to look."""
 
 
+class PrerequisiteError(ServiceError):
+    """Something the service needs is not installed or not where a setting says (a JDK, Maven)."""
+
+
 @dataclass(frozen=True)
 class Daemon:
     """A named background process: ``<home>/run/<name>.pid`` and ``<home>/logs/<name>.log``."""
@@ -69,21 +73,32 @@ class Daemon:
         return proc.pid
 
     def stop(self, timeout: float = 30.0) -> bool:
-        """SIGTERM the process group, then SIGKILL after ``timeout``; True if something was stopped."""
+        """SIGTERM the process group, wait until every process of it has exited, SIGKILL after ``timeout``.
+
+        The daemon was started in a session of its own, so the processes it started (Airflow's
+        api-server, scheduler, ...) are found by session and waited for too, not only the first one.
+        True if something was stopped.
+        """
         pid = self.pid()
         if pid is None:
             return False
         _signal_group(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.pid() is None:
-                break
             _reap(pid)
+            if not session_members(pid):
+                break
             time.sleep(0.2)
         else:
             _signal_group(pid, signal.SIGKILL)
-            time.sleep(0.5)
-            _reap(pid)
+            for member in session_members(pid):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(member, signal.SIGKILL)
+            kill_deadline = time.monotonic() + 10
+            while session_members(pid) and time.monotonic() < kill_deadline:
+                _reap(pid)
+                time.sleep(0.1)
+        _reap(pid)
         self.pid_file.unlink(missing_ok=True)
         return True
 
@@ -119,6 +134,22 @@ def _signal_group(pid: int, sig: signal.Signals) -> None:
 def _reap(pid: int) -> None:
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+
+
+def session_members(leader: int) -> list[int]:
+    """Living (not zombie) processes in the session or process group that ``leader`` started."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[-1].split()
+        except OSError:
+            continue
+        state, pgrp, session = fields[0], int(fields[2]), int(fields[3])
+        if state != "Z" and leader in (pgrp, session):
+            members.append(int(entry.name))
+    return members
 
 
 def _is_zombie(pid: int) -> bool:

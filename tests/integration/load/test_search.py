@@ -166,7 +166,7 @@ def test_search_command_text_and_json(opensearch: OpenSearch, loaded: str, opens
     assert "2 articles in 1 story for 'heatwave'" in text.output
     assert "[+1 more copy]" in text.output and "countries: ES (2)" in text.output
     as_json = runner.invoke(search_command, [*base, "measles", "--json", "--facets", "0"])
-    data = json.loads(as_json.output)
+    data = json.loads(as_json.stdout)  # stderr may carry log lines (Airflow sets up logging in-process)
     assert data["hits"][0]["title"] == "WHO warns of measles surge as vaccination rates drop"
     assert data["facets"] == {}
     missing = runner.invoke(search_command, ["--url", opensearch_url, "--index", "t_load_absent", "x"])

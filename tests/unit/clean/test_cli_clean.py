@@ -56,11 +56,11 @@ def test_clean_jsonl_reads_stdin_and_reports_bad_lines():
         json.dumps({"url": "https://e.example/404", "html": (PAGES / "error_404.html").read_text()}),
     ]
     result = CliRunner().invoke(clean_cmd, ["--jsonl"], input="\n".join(lines) + "\n")
-    assert result.exit_code == 0, result.output
-    out = [json.loads(x) for x in result.output.splitlines()]
-    assert [o["kind"] for o in out] == ["article", "dropped", "dropped"]
-    assert out[1]["reason"] == "bad_input" and "line 2" in out[1]["detail"]
-    assert out[2]["reason"] == "page_type:error"
+    assert result.exit_code == 1, result.output
+    out = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [o["kind"] for o in out] == ["article", "dropped"]
+    assert out[1]["reason"] == "page_type:error"
+    assert "stdin line 2: not JSON" in result.stderr and "1 of 3 lines of stdin skipped" in result.stderr
 
 
 def test_clean_usage_errors(tmp_path):
