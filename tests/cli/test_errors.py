@@ -99,7 +99,7 @@ def test_check_sources_json(cli):
             ["--page", "2000"],
             "2000 with --size 10 reaches hit 20,000; OpenSearch pages through the first 10,000",
         ),
-        (["w " * 5000], "Invalid value for QUERY: 10,000 characters; a query has at most 1,000"),
+        (["w " * 5000], "Invalid value for QUERY: 10,000 characters; a query has at most 4,000"),
     ],
 )
 def test_search_options_checked_before_any_request(cli, args, message):

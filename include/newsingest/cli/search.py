@@ -18,7 +18,7 @@ _EM = re.compile(r"</?em>")
 _SPACE = re.compile(r"\s+")
 
 
-MAX_QUERY_CHARS = 1000  # longer text is a document, not a query
+MAX_QUERY_CHARS = 4000  # longer text is a document, not a query (long queries are trimmed to a clause budget)
 MAX_RESULT_WINDOW = 10_000  # OpenSearch's index.max_result_window: hits past it cannot be paged to
 _TIME_UNIT = re.compile(r"^\d+(\.\d+)?(ms|s|m|h|d)$")
 

@@ -167,6 +167,7 @@ class _Run:
     max_backoff: float
     report: LoadReport
     settle_timeout: float = 120.0
+    unreachable: bool = False  # a request stayed unanswered after its retries
     dead: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -185,24 +186,36 @@ class _Run:
     def send(self, kind: str, ops: Iterable[_Op]) -> Iterator[tuple[_Op, dict[str, Any]]]:
         """Send ``ops`` as ``kind`` (create/update) chunk by chunk; yield (op, item) for every finished op.
 
-        Items of a chunk rejected with 429/503 are sent again after an exponential backoff, up to
-        ``max_retries`` times, before the next chunk goes out (backpressure).
+        Items of a chunk rejected with 429/503, or whose request failed without an answer (a timeout, a
+        node going away), are sent again after an exponential backoff, up to ``max_retries`` times,
+        before the next chunk goes out (backpressure). Sending again is safe: a ``create`` that landed
+        after all answers 409 and becomes an upsert, which writes nothing for an identical document.
         """
         for chunk in self._chunks(kind, ops):
+            if self.unreachable:  # the cluster did not answer a chunk's last retry: fail fast, then settle
+                for op in chunk:
+                    yield (
+                        op,
+                        {"status": "N/A", "error": "not sent: the cluster did not answer earlier requests"},
+                    )
+                continue
             pending = chunk
             for round_no in range(self.max_retries + 1):
                 retry: list[_Op] = []
                 for op, item in self._send_once(kind, pending):
-                    if item.get("status") in RETRY_STATUSES and round_no < self.max_retries:
+                    status = item.get("status")
+                    retryable = status in RETRY_STATUSES or not isinstance(status, int)
+                    if retryable and round_no < self.max_retries:
                         op.attempts += 1
                         retry.append(op)
                     else:
+                        self.unreachable = self.unreachable or not isinstance(status, int)
                         yield op, item
                 if not retry:
                     break
                 self.report.retried += len(retry)
                 delay = min(self.max_backoff, self.initial_backoff * 2**round_no)
-                log.warning("%d documents rejected (429/503); retrying in %.1fs", len(retry), delay)
+                log.warning("%d documents rejected or unanswered; retrying in %.1fs", len(retry), delay)
                 time.sleep(delay)
                 pending = retry
 
@@ -470,6 +483,16 @@ def _landed(found: Mapping[str, Any], sent: Mapping[str, Any]) -> bool:
     return have is None or want is None or str(have) >= str(want)
 
 
+def _wait_for_inflight_writes(client: OpenSearch, deadline: float) -> None:
+    """Wait until the cluster runs no bulk write (a request that timed out on our side may still be
+    applied on the node; reading back before it finishes would call a landing document failed)."""
+    while time.monotonic() < deadline:
+        nodes = client.tasks.list(actions="indices:data/write/bulk*").get("nodes") or {}
+        if not any(node.get("tasks") for node in nodes.values()):
+            return
+        time.sleep(0.5)
+
+
 def _settle_unacknowledged(client: OpenSearch, run: _Run) -> None:
     """Find out which documents of failed requests landed anyway (a bulk request can be applied in part
     before the node goes away), so the counts and the dead letters hold exactly what is not indexed.
@@ -487,6 +510,7 @@ def _settle_unacknowledged(client: OpenSearch, run: _Run) -> None:
     delay = 1.0
     while True:
         try:
+            _wait_for_inflight_writes(client, deadline)
             for start in range(0, len(ids), 1000):
                 resp = client.mget(
                     index=run.target,
