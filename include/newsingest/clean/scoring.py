@@ -91,6 +91,7 @@ _READ_MORE = re.compile(
     re.I,
 )
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’)\]。！？]$")
+_DIGIT = re.compile(r"\d")
 _COMMAS = re.compile(r"[,،、，]")
 _WORD = re.compile(r"\w+")
 _BODY_CLASS = re.compile(
@@ -131,11 +132,20 @@ class BodyResult:
     page_chars: int = 0
     page_link_chars: int = 0
     headline_links: int = 0  # headings that are mostly a link (teaser lists)
+    date_lines: list[str] = field(default_factory=list)  # where a visible date line may sit, best first
+    top_lines: list[str] = field(default_factory=list)  # short text lines right around the headline
+    implausible: str | None = None  # why the body still reads as furniture (None: plausible)
+    main_share: float = 0.0  # share of the page's running text inside the chosen container
 
 
 @lru_cache(maxsize=16384)
 def _classify_attrs(text: str) -> tuple[int, bool, bool]:
     return boilerplate.classify_attrs(text)
+
+
+@lru_cache(maxsize=16384)
+def _is_flyout(text: str) -> bool:
+    return boilerplate.is_inline_flyout(text)
 
 
 # Per-tag walk state: (owner, in_link, neg_root, caption, heading, standfirst)
@@ -189,10 +199,13 @@ def build_blocks(root: Tag) -> list[Block]:
             states[id(node)] = None
             continue
         owner, in_link, neg, cap, head, sf = parent_state
-        if name in boilerplate.CHROME_TAGS:
+        if name in boilerplate.CHROME_TAGS or (node.attrs and boilerplate.has_soft_role(node)):
             neg = (*neg, node)
         if node.attrs:
             at = boilerplate.attr_text(node)
+            if at and name not in BLOCK_TAGS and _is_flyout(at):
+                states[id(node)] = None  # a hover card inside a paragraph: not part of the sentence
+                continue
             if at:
                 weight, is_sf, is_cap = _classify_attrs(at)
                 if is_cap:
@@ -248,12 +261,13 @@ def _matches_guide(text: str, guide: frozenset[str]) -> bool:
 
 
 def choose_container(
-    blocks: list[Block], root: Tag, guide: frozenset[str] | None = None
+    blocks: list[Block], root: Tag, guide: frozenset[str] | None = None, *, skip: set[int] | None = None
 ) -> tuple[list[Tag], dict[int, int]]:
     """Pick the main-content element(s): best-scored candidate plus qualifying siblings.
 
     ``guide``: words of the publisher's own article text (JSON-LD ``articleBody``); when given, only
     blocks made of those words vote, which keeps fact boxes and teasers from winning.
+    ``skip``: ids of blocks that do not vote (a rejected first pick, when looking for the next best).
     Returns the chosen elements and the total text length under every scored ancestor.
     """
     total: dict[int, int] = {}
@@ -284,6 +298,8 @@ def choose_container(
             b.good = b.kind == "text" and not (use_neg and b.neg) and n >= 25 and ld < 0.34
             if b.good and guide is not None:
                 b.good = _matches_guide(b.text, guide)
+            if b.good and skip and id(b) in skip:
+                b.good = False
             if not b.good:
                 continue
             points = 1 + len(_COMMAS.findall(b.text)) + min(n // 100, 3)
@@ -339,7 +355,11 @@ def choose_container(
             at = boilerplate.attr_text(r)
             if k in exempt or at in exempt_attrs:
                 verdicts[k] = False
-            elif r.name in boilerplate.CHROME_TAGS or _classify_attrs(at)[0] == 2:
+            elif (
+                r.name in boilerplate.CHROME_TAGS
+                or boilerplate.has_soft_role(r)
+                or _classify_attrs(at)[0] == 2
+            ):
                 # share/related/comments/ads: furniture unless it holds most of the story (a box left
                 # unclosed by broken markup swallows the rest of the article).
                 verdicts[k] = _COMMENTS.search(at.lower()) is not None or long.get(k, 0) < 0.5 * top_long
@@ -500,6 +520,80 @@ def _one_article(chosen: list[Tag], blocks: list[Block], title: str | None) -> l
     return [t for t in chosen if id(t) in kept or any(t is x for x in loose)]
 
 
+# Language of page furniture, in the chosen body: consent walls, newsletter boxes, teaser headers,
+# navigation and account links.
+_FURNITURE_WORDS = re.compile(
+    r"\b(?:cookies?|consent|privacy (?:policy|settings|notice)|we use|our partners|accept all|reject all|"
+    r"newsletters?|subscribe|sign (?:up|in)|log ?in|register|top reads|most (?:read|popular|viewed)|"
+    r"trending|read more|related (?:articles|stories)|advertis\w+|all rights reserved|"
+    r"terms of (?:use|service)|"
+    r"follow us|share (?:this|on)|skip to|menu|home page|contact us|about us|"
+    r"datenschutz|einwilligung|abonnieren|anmelden|mehr zum thema)\b",
+    re.I,
+)
+
+
+def implausible_body(paragraphs: list[str], title: str | None, description: str | None) -> str | None:
+    """Why a chosen body reads as page furniture rather than a story (None when it reads as a story).
+
+    Looks at the text itself, whatever the markup said: the share of furniture language (consent,
+    newsletter, "top reads", navigation) and of short label-like lines (menus, tab titles) next to it.
+    A body that shares words with the headline or description is given more room.
+    """
+    if not paragraphs:
+        return None
+    total = sum(len(p) for p in paragraphs)
+    if total == 0:
+        return None
+    furnished = [len(p) < 400 and _FURNITURE_WORDS.search(p) is not None for p in paragraphs]
+    furniture = sum(len(p) for p, f in zip(paragraphs, furnished, strict=True) if f)
+    # Label-like lines: short, no sentence end, no figures (table rows and recipe lines have figures).
+    labels = [p for p in paragraphs if len(p) < 40 and not _SENTENCE_END.search(p) and not _DIGIT.search(p)]
+    label_chars = sum(len(p) for p in labels)
+    prose = sum(
+        len(p)
+        for p, f in zip(paragraphs, furnished, strict=True)
+        if not f and len(p) >= 80 and _SENTENCE_END.search(p)
+    )
+    head_words = {w for w in _WORD.findall(f"{title or ''} {description or ''}".lower()) if len(w) > 3}
+    body_words = {w for w in _WORD.findall(" ".join(paragraphs).lower()) if len(w) > 3}
+    on_topic = len(head_words) >= 4 and len(head_words & body_words) >= 0.3 * len(head_words)
+    limit = 0.6 if on_topic else 0.4
+    if furniture > limit * total and prose < 0.5 * total:
+        return "furniture language"
+    if (
+        not on_topic
+        and furniture > 0
+        and len(paragraphs) >= 4
+        and len(labels) >= 0.7 * len(paragraphs)
+        and label_chars > 0.5 * total
+    ):
+        return "navigation labels"
+    return None
+
+
+def _date_lines(blocks: list[Block], headline: int) -> list[str]:
+    """Text where a visible date line may sit, nearest to the headline first.
+
+    Short lines (a date line, a byline with a date) around the headline come first, then the opening of
+    longer blocks. Captions, furniture, link lists and related-story teasers are left out: a photo
+    caption ("... in Moscow on July 24, 2024") or a teaser's date is not the article's.
+    """
+    lines: list[tuple[int, int, str]] = []
+    for i in range(max(0, headline - 15), min(len(blocks), headline + 40)):
+        b = blocks[i]
+        n = len(b.text)
+        if b.kind in ("caption", "title") or b.neg or b.link_chars > 0.5 * n:
+            continue
+        distance = headline - i + 0.5 if i < headline else i - headline  # after the headline first
+        if n <= 80:
+            lines.append((0, int(distance * 2), b.text))
+        else:  # a dated opening ("WASHINGTON, Aug. 1 -"), not a date deep in a sentence or caption
+            lines.append((1, int(distance * 2), b.text[:100]))
+    lines.sort(key=lambda item: (item[0], item[1]))
+    return [text for _, _, text in lines]
+
+
 def _inside(tag: Tag, chosen_ids: set[int], stop: Tag | None) -> bool:
     node: Tag | None = tag
     while node is not None and node is not stop:
@@ -523,25 +617,75 @@ def extract_body(
     title: str | None = None,
     authors: list[str] | None = None,
     guide_text: str | None = None,
+    description: str | None = None,
+    min_chars: int = 250,
 ) -> BodyResult:
-    """Paragraphs and captions of the main content under ``root`` (usually ``<body>``)."""
+    """Paragraphs and captions of the main content under ``root`` (usually ``<body>``).
+
+    The best-scored container is checked for plausibility (``implausible_body``); when it reads as
+    furniture, or gives less than ``min_chars`` of text, the next best container (the winner's blocks
+    left out of the vote) is tried, up to twice, and kept when it does better.
+    """
     blocks = build_blocks(root)
     guide = frozenset(_WORD.findall(guide_text.lower())) if guide_text and len(guide_text) >= 400 else None
     chosen, _ = choose_container(blocks, root, guide)
     if guide is not None and not chosen:
         chosen, _ = choose_container(blocks, root)
     chosen = _one_article(chosen, blocks, title)
-    standfirst: str | None = None
     page = BodyResult([], [], None, None)
     page.page_text = [b.text for b in blocks]
     page.headline_index = next((i for i, b in enumerate(blocks) if b.kind == "title"), 0)
-    page.page_chars = sum(len(t) for t in page.page_text)
-    page.page_link_chars = sum(b.link_chars for b in blocks)
+    # Page statistics leave out regions with a furniture role (menus, banners), as a reader's eye does.
+    regions = [b for b in blocks if not any(boilerplate.has_soft_role(r) for r in b.neg_roots)]
+    page.page_chars = sum(len(b.text) for b in regions)
+    page.page_link_chars = sum(b.link_chars for b in regions)
     page.headline_links = sum(1 for b in blocks if b.kind == "heading" and b.link_chars > len(b.text) * 0.6)
+    page.date_lines = _date_lines(blocks, page.headline_index)
+    page.top_lines = [
+        b.text
+        for b in blocks[max(0, page.headline_index - 3) : page.headline_index + 12]
+        if b.kind == "text" and len(b.text) <= 120 and not b.neg
+    ]
     if not chosen:
         return page
-    chosen_ids = {id(t) for t in chosen}
     stop = root.parent
+    best = _collect(chosen, blocks, stop, title, authors)
+    verdict = implausible_body(best[0], title, description)
+    skipped: set[int] = set()
+    for _ in range(2):
+        if verdict is None and sum(len(p) for p in best[0]) >= min_chars:
+            break
+        chosen_ids = {id(t) for t in chosen}
+        skipped |= {id(b) for b in blocks if _inside(b.owner, chosen_ids, stop)}
+        alt, _ = choose_container(blocks, root, None, skip=skipped)
+        alt = _one_article(alt, blocks, title)
+        if not alt:
+            break
+        found = _collect(alt, blocks, stop, title, authors)
+        alt_verdict = implausible_body(found[0], title, description)
+        alt_chars = sum(len(p) for p in found[0])
+        best_chars = sum(len(p) for p in best[0])
+        if alt_verdict is None and (verdict is not None or alt_chars > best_chars):
+            best, verdict, chosen = found, None, alt
+    page.paragraphs, page.captions, page.standfirst = best
+    page.container = chosen[0]
+    page.implausible = verdict
+    chosen_ids = {id(t) for t in chosen}
+    running = [
+        b for b in blocks if b.kind == "text" and len(b.text) >= 80 and b.link_chars < 0.3 * len(b.text)
+    ]
+    page_long = sum(len(b.text) for b in running)
+    inside_long = sum(len(b.text) for b in running if _inside(b.owner, chosen_ids, stop))
+    page.main_share = inside_long / page_long if page_long >= 300 else 0.0
+    return page
+
+
+def _collect(
+    chosen: list[Tag], blocks: list[Block], stop: Tag | None, title: str | None, authors: list[str] | None
+) -> tuple[list[str], list[str], str | None]:
+    """Paragraphs, captions and standfirst of the chosen containers, furniture lines filtered out."""
+    standfirst: str | None = None
+    chosen_ids = {id(t) for t in chosen}
     title_norm = (title or "").strip().lower()
     author_norm = {a.lower() for a in (authors or [])}
     paragraphs: list[str] = []
@@ -626,10 +770,4 @@ def extract_body(
     while kinds and kinds[-1] == "heading":
         paragraphs.pop()
         kinds.pop()
-    page.paragraphs, page.captions, page.standfirst, page.container = (
-        paragraphs,
-        captions,
-        standfirst,
-        chosen[0],
-    )
-    return page
+    return paragraphs, captions, standfirst
