@@ -752,7 +752,9 @@ def _analyse(
         article = hook(article, soup)
     evidence = article_evidence(meta, soup, url, article, body)
     strong = sum(1 for key in _STRONG_EVIDENCE if key in evidence)
-    if article.page_type == "index" and strong >= 1 and strong + ("headline_matches_title" in evidence) >= 2:
+    # One strong sign and one more (strong or not) make a page an article.
+    plainly_article = strong >= 1 and len(evidence) >= 2
+    if article.page_type == "index" and plainly_article:
         # An article page that looked like a list (many links around a short story): keep it.
         article.page_type = "article"
         article.provenance["page_type"] = "detected"
@@ -767,14 +769,22 @@ def _analyse(
     if body.implausible and body_prov == "dom":
         return article, "furniture_only", evidence  # no candidate read as a story: index nothing
     # A short story on a page that is plainly an article (a news brief) is kept.
-    short_ok = strong >= 2 and kept_chars >= _MIN_BRIEF_CHARS and not body.implausible
+    short_ok = plainly_article and kept_chars >= _MIN_BRIEF_CHARS and not body.implausible
     if kept_chars < min_chars and not short_ok:
         return article, "too_short", evidence
     return article, None, evidence
 
 
 # Evidence that a page is an article, whatever its body scored (recorded on a drop).
-_STRONG_EVIDENCE = ("json_ld_article", "og_type_article", "dated_url", "dominant_text", "byline")
+_STRONG_EVIDENCE = (
+    "json_ld_article",
+    "og_type_article",
+    "dated_url",
+    "dominant_text",
+    "byline",
+    "story_text",
+)
+_SENTENCE_END = re.compile(r"[.!?…\"'”’)。！？]$")
 _ARTICLE_TYPES = frozenset(
     {
         "article",
@@ -789,14 +799,16 @@ _ARTICLE_TYPES = frozenset(
         "techarticle",
     }
 )
-_MIN_BRIEF_CHARS = 80
+_MIN_BRIEF_CHARS = 60
 
 
 def article_evidence(
     meta: PageMeta, soup: BeautifulSoup, url: str, article: CleanedArticle, body: BodyResult
 ) -> dict[str, str | int | float | bool]:
     """What on the page says it is an article: JSON-LD article type, ``og:type=article``, a date in the
-    URL, one dominant text cluster, a byline, a headline equal to the title. Only present items appear."""
+    URL, one dominant text cluster, a byline naming a person (not the publisher), at least two paragraphs
+    of running prose (400 characters or more), a headline equal to the title, a publication date in the
+    page's metadata. Only present items appear."""
     found: dict[str, str | int | float | bool] = {}
     node_type = _node_types(meta.ld_article or {}) & _ARTICLE_TYPES
     if node_type:
@@ -808,15 +820,26 @@ def article_evidence(
         found["dated_url"] = url_date.date().isoformat()
     if body.main_share >= 0.6:
         found["dominant_text"] = round(body.main_share, 2)
-    persons = [a for a in article.authors if _looks_like_person(a)]
+    is_publisher = _publisher_filter(_site_names(meta, url) + _host_names(url))
+    persons = [a for a in article.authors if _looks_like_person(a) and not is_publisher(a)]
     if persons:
         found["byline"] = ", ".join(persons[:3])
-    h1 = soup.find("h1")
-    if article.title and isinstance(h1, Tag):
-        heading = clean_text(h1.get_text(" ")).lower()
+    prose = [p for p in article.paragraphs if len(p) >= 80 and _SENTENCE_END.search(p)]
+    if sum(len(p) for p in prose) >= 400:
+        found["story_text"] = sum(len(p) for p in prose)
+    if article.title:
         wanted = article.title.lower()
-        if len(heading) >= 15 and (heading == wanted or heading in wanted or wanted in heading):
-            found["headline_matches_title"] = True
+        for tag in soup.find_all(("h1", "h2"), limit=6):
+            heading = clean_text(tag.get_text(" ")).lower()
+            if len(heading) >= 15 and (heading == wanted or heading in wanted or wanted in heading):
+                found["headline_matches_title"] = True
+                break
+    if article.published is not None and article.provenance.get("published") in (
+        "json-ld",
+        "meta",
+        "microdata",
+    ):
+        found["dated"] = article.provenance["published"]
     return found
 
 

@@ -92,6 +92,7 @@ _READ_MORE = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’)\]。！？]$")
 _DIGIT = re.compile(r"\d")
+_SENTENCE_SPLIT = re.compile(r"[.!?。！？](?:\s|$)")
 _COMMAS = re.compile(r"[,،、，]")
 _WORD = re.compile(r"\w+")
 _BODY_CLASS = re.compile(
@@ -524,13 +525,39 @@ def _one_article(chosen: list[Tag], blocks: list[Block], title: str | None) -> l
 # navigation and account links.
 _FURNITURE_WORDS = re.compile(
     r"\b(?:cookies?|consent|privacy (?:policy|settings|notice)|we use|our partners|accept all|reject all|"
-    r"newsletters?|subscribe|sign (?:up|in)|log ?in|register|top reads|most (?:read|popular|viewed)|"
+    r"newsletters?|subscribe|sign (?:up|in)|log ?in|top reads|most (?:read|popular|viewed)|"
     r"trending|read more|related (?:articles|stories)|advertis\w+|all rights reserved|"
     r"terms of (?:use|service)|"
-    r"follow us|share (?:this|on)|skip to|menu|home page|contact us|about us|"
+    r"follow us|share (?:this|on)|skip to|main menu|home page|contact us|about us|"
     r"datenschutz|einwilligung|abonnieren|anmelden|mehr zum thema)\b",
     re.I,
 )
+
+
+def _longest_prose(blocks: list[Block], current: list[str]) -> Block | None:
+    """The longest block of running prose on the page (sentences, few links, no furniture flag) when it
+    is longer than the body found so far."""
+    have = sum(len(p) for p in current)
+    best: Block | None = None
+    for b in blocks:
+        n = len(b.text)
+        if b.kind not in ("text", "caption") or b.neg or n < max(150, have + 1) or b.link_chars > 0.2 * n:
+            continue
+        if not _SENTENCE_END.search(b.text) or len(_SENTENCE_SPLIT.findall(b.text)) < 2:
+            continue
+        if _reads_as_furniture(b.text) or boilerplate.is_junk_line(b.text):
+            continue
+        if best is None or n > len(best.text):
+            best = b
+    return best
+
+
+def _reads_as_furniture(paragraph: str) -> bool:
+    """A short line with furniture language, or a longer one dense with it (a consent text)."""
+    hits = len(_FURNITURE_WORDS.findall(paragraph))
+    if not hits:
+        return False
+    return len(paragraph) < 120 or hits * 12 >= len(paragraph.split())
 
 
 def implausible_body(paragraphs: list[str], title: str | None, description: str | None) -> str | None:
@@ -545,7 +572,7 @@ def implausible_body(paragraphs: list[str], title: str | None, description: str 
     total = sum(len(p) for p in paragraphs)
     if total == 0:
         return None
-    furnished = [len(p) < 400 and _FURNITURE_WORDS.search(p) is not None for p in paragraphs]
+    furnished = [_reads_as_furniture(p) for p in paragraphs]
     furniture = sum(len(p) for p, f in zip(paragraphs, furnished, strict=True) if f)
     # Label-like lines: short, no sentence end, no figures (table rows and recipe lines have figures).
     labels = [p for p in paragraphs if len(p) < 40 and not _SENTENCE_END.search(p) and not _DIGIT.search(p)]
@@ -667,6 +694,12 @@ def extract_body(
         best_chars = sum(len(p) for p in best[0])
         if alt_verdict is None and (verdict is not None or alt_chars > best_chars):
             best, verdict, chosen = found, None, alt
+    if verdict is None and sum(len(p) for p in best[0]) < min_chars:
+        # Last resort (slide shows, old layouts): the longest prose block anywhere, a caption included.
+        lone = _longest_prose(blocks, best[0])
+        if lone is not None:
+            best = ([lone.text], [c for c in best[1] if c != lone.text], best[2])
+            chosen = [lone.owner]
     page.paragraphs, page.captions, page.standfirst = best
     page.container = chosen[0]
     page.implausible = verdict
