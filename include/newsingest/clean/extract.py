@@ -640,9 +640,9 @@ def _analyse(
     ):
         paragraphs = [p for p in (clean_text(x) for x in re.split(r"\n", ld_body)) if p]
         body_prov = "json-ld"
-    elif dom_chars < min_chars:  # an empty shell: the story may ship as data for JavaScript
+    elif dom_chars < min_chars or body.last_resort:  # a shell: the story may ship as data for JavaScript
         shipped = script_paragraphs(text, f"{title or ''} {description}", min_chars=min_chars)
-        if shipped:
+        if shipped and sum(len(p) for p in shipped) > dom_chars:
             paragraphs, body_prov = shipped, "script"
     prov["body"] = body_prov
     # A byline in the text beats metadata that credits only the publisher (or nobody).

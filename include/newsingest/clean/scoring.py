@@ -137,6 +137,7 @@ class BodyResult:
     top_lines: list[str] = field(default_factory=list)  # short text lines right around the headline
     implausible: str | None = None  # why the body still reads as furniture (None: plausible)
     main_share: float = 0.0  # share of the page's running text inside the chosen container
+    last_resort: bool = False  # no container gave enough text: the body is the longest prose block
 
 
 @lru_cache(maxsize=16384)
@@ -147,6 +148,16 @@ def _classify_attrs(text: str) -> tuple[int, bool, bool]:
 @lru_cache(maxsize=16384)
 def _is_flyout(text: str) -> bool:
     return boilerplate.is_inline_flyout(text)
+
+
+_CREDIT_TOKENS = frozenset({"byline", "author", "dateline", "timestamp", "date", "posted"})
+
+
+def _inline_credit(tag: Tag) -> bool:
+    """An inline element (not a block) whose class/id names a byline or a date stamp."""
+    return tag.name not in BLOCK_TAGS and bool(
+        _CREDIT_TOKENS & set(boilerplate.tokens(boilerplate.attr_text(tag)))
+    )
 
 
 # Per-tag walk state: (owner, in_link, neg_root, caption, heading, standfirst)
@@ -166,7 +177,13 @@ def build_blocks(root: Tag) -> list[Block]:
                 continue
             text = str(node)
             owner = st[0]
-            if cur is None or cur.owner is not owner:
+            # A block that began inside an inline byline or date (a <span class="byline-author"> opening a
+            # post body) ends with it: the text after the span is not furniture.
+            if (
+                cur is None
+                or cur.owner is not owner
+                or (cur.neg_roots and st[2] is not cur.neg_roots and _inline_credit(cur.neg_roots[-1]))
+            ):
                 if not text.strip():
                     continue
                 cur = Block(owner, [])
@@ -700,6 +717,7 @@ def extract_body(
         if lone is not None:
             best = ([lone.text], [c for c in best[1] if c != lone.text], best[2])
             chosen = [lone.owner]
+            page.last_resort = True
     page.paragraphs, page.captions, page.standfirst = best
     page.container = chosen[0]
     page.implausible = verdict

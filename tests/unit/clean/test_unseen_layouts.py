@@ -211,3 +211,15 @@ def test_a_short_brief_on_a_plain_article_page_is_kept():
     # The same text on a page with no sign of being an article is too short to index.
     bare = html.replace(ld, "")
     assert isinstance(clean_page(bare, "https://news.example/dam"), DroppedPage)
+
+
+def test_text_after_an_inline_byline_is_not_furniture():
+    # Old blog templates open the post body with a byline <span>, then write the post as bare text.
+    post = "<br/><br/>".join(STORY)
+    html = f"""<html><head><title>Storage news</title></head><body><div class="widget Blog">
+    <h3 class="post-title"><a href="/2011/03/storage.html">More storage, more photos</a></h3>
+    <div class="post-body"><span class="byline-author">Posted by Jane Moe, Engineering Lead</span><br/>
+    <br/>{post}</div></div></body></html>"""
+    result = clean_page(html, "https://photos.example/2011/03/storage.html")
+    assert isinstance(result, CleanedArticle)
+    assert result.paragraphs == STORY
