@@ -344,7 +344,8 @@ _FLYOUT_TOKENS = frozenset(
 
 def is_inline_flyout(text: str) -> bool:
     """True when a class/id string names a hover card, tooltip or pop-over ("rollover-people-block")."""
-    if not text:
+    low = text.lower()
+    if not text or not any(k in low for k in ("tool", "hover", "pop", "fly", "roll", "tippy")):
         return False
     toks = tokens(text)
     return any(t in _FLYOUT_TOKENS for t in toks) or ("hover" in toks and "card" in toks)

@@ -750,6 +750,12 @@ def _analyse(
     hook = _OVERRIDES.get(source or "")
     if hook is not None:
         article = hook(article, soup)
+    kept_chars = len(article.body)
+    if article.page_type == "gallery":  # a gallery's text is mostly its captions
+        kept_chars += sum(len(c) for c in article.captions)
+    doubtful = article.page_type in NON_ARTICLE or kept_chars < min_chars or bool(body.implausible)
+    if not doubtful:
+        return article, None, {}  # a plain keeper: no evidence needed
     evidence = article_evidence(meta, soup, url, article, body)
     strong = sum(1 for key in _STRONG_EVIDENCE if key in evidence)
     # One strong sign and one more (strong or not) make a page an article.
@@ -758,9 +764,6 @@ def _analyse(
         # An article page that looked like a list (many links around a short story): keep it.
         article.page_type = "article"
         article.provenance["page_type"] = "detected"
-    kept_chars = len(article.body)
-    if article.page_type == "gallery":  # a gallery's text is mostly its captions
-        kept_chars += sum(len(c) for c in article.captions)
     evidence["body_chars"] = kept_chars
     if body.implausible and body_prov == "dom":
         evidence["implausible_body"] = body.implausible

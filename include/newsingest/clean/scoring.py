@@ -133,10 +133,40 @@ class BodyResult:
     page_chars: int = 0
     page_link_chars: int = 0
     headline_links: int = 0  # headings that are mostly a link (teaser lists)
-    date_lines: list[str] = field(default_factory=list)  # where a visible date line may sit, best first
-    top_lines: list[str] = field(default_factory=list)  # short text lines right around the headline
     implausible: str | None = None  # why the body still reads as furniture (None: plausible)
-    main_share: float = 0.0  # share of the page's running text inside the chosen container
+    blocks: list[Block] = field(default_factory=list, repr=False)  # every text block, in page order
+    chosen: list[Tag] = field(default_factory=list, repr=False)  # the main-content elements
+    stop: Tag | None = field(default=None, repr=False)  # the parent of the scored root
+
+    @property
+    def date_lines(self) -> list[str]:
+        """Where a visible date line may sit, best first (``_date_lines``)."""
+        return _date_lines(self.blocks, self.headline_index)
+
+    @property
+    def top_lines(self) -> list[str]:
+        """Short text lines right around the headline (where a byline sits)."""
+        h = self.headline_index
+        return [
+            b.text
+            for b in self.blocks[max(0, h - 3) : h + 12]
+            if b.kind == "text" and len(b.text) <= 120 and not b.neg
+        ]
+
+    @property
+    def main_share(self) -> float:
+        """Share of the page's running text inside the chosen container (0 on a page with little)."""
+        chosen_ids = {id(t) for t in self.chosen}
+        running = [
+            b
+            for b in self.blocks
+            if b.kind == "text" and len(b.text) >= 80 and b.link_chars < 0.3 * len(b.text)
+        ]
+        page_long = sum(len(b.text) for b in running)
+        if page_long < 300:
+            return 0.0
+        return sum(len(b.text) for b in running if _inside(b.owner, chosen_ids, self.stop)) / page_long
+
     last_resort: bool = False  # no container gave enough text: the body is the longest prose block
 
 
@@ -217,7 +247,7 @@ def build_blocks(root: Tag) -> list[Block]:
             states[id(node)] = None
             continue
         owner, in_link, neg, cap, head, sf = parent_state
-        if name in boilerplate.CHROME_TAGS or (node.attrs and boilerplate.has_soft_role(node)):
+        if name in boilerplate.CHROME_TAGS or ("role" in node.attrs and boilerplate.has_soft_role(node)):
             neg = (*neg, node)
         if node.attrs:
             at = boilerplate.attr_text(node)
@@ -571,6 +601,8 @@ def _longest_prose(blocks: list[Block], current: list[str]) -> Block | None:
 
 def _reads_as_furniture(paragraph: str) -> bool:
     """A short line with furniture language, or a longer one dense with it (a consent text)."""
+    if len(paragraph) > 600:
+        return False  # running text; consent and newsletter blurbs are shorter
     hits = len(_FURNITURE_WORDS.findall(paragraph))
     if not hits:
         return False
@@ -680,16 +712,13 @@ def extract_body(
     page.page_text = [b.text for b in blocks]
     page.headline_index = next((i for i, b in enumerate(blocks) if b.kind == "title"), 0)
     # Page statistics leave out regions with a furniture role (menus, banners), as a reader's eye does.
-    regions = [b for b in blocks if not any(boilerplate.has_soft_role(r) for r in b.neg_roots)]
+    roots = {id(r): r for b in blocks for r in b.neg_roots}
+    soft = {k for k, r in roots.items() if boilerplate.has_soft_role(r)}
+    regions = [b for b in blocks if not any(id(r) in soft for r in b.neg_roots)] if soft else blocks
     page.page_chars = sum(len(b.text) for b in regions)
     page.page_link_chars = sum(b.link_chars for b in regions)
     page.headline_links = sum(1 for b in blocks if b.kind == "heading" and b.link_chars > len(b.text) * 0.6)
-    page.date_lines = _date_lines(blocks, page.headline_index)
-    page.top_lines = [
-        b.text
-        for b in blocks[max(0, page.headline_index - 3) : page.headline_index + 12]
-        if b.kind == "text" and len(b.text) <= 120 and not b.neg
-    ]
+    page.blocks, page.stop = blocks, root.parent
     if not chosen:
         return page
     stop = root.parent
@@ -721,13 +750,7 @@ def extract_body(
     page.paragraphs, page.captions, page.standfirst = best
     page.container = chosen[0]
     page.implausible = verdict
-    chosen_ids = {id(t) for t in chosen}
-    running = [
-        b for b in blocks if b.kind == "text" and len(b.text) >= 80 and b.link_chars < 0.3 * len(b.text)
-    ]
-    page_long = sum(len(b.text) for b in running)
-    inside_long = sum(len(b.text) for b in running if _inside(b.owner, chosen_ids, stop))
-    page.main_share = inside_long / page_long if page_long >= 300 else 0.0
+    page.chosen = chosen
     return page
 
 
