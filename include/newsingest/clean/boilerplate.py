@@ -41,11 +41,25 @@ HARD_TAGS = frozenset(
         "textarea",
     }
 )
-# ARIA roles that always mean a widget, never the story: dropped with their contents.
-HARD_ROLES = frozenset({"search", "dialog", "alertdialog", "menu", "menubar", "alert", "status", "tooltip"})
-# ARIA roles of page regions that are usually furniture but are judged like <nav>/<aside> (weighed
-# against the text they hold): real pages wrap whole stories in role="tablist" or "complementary".
-SOFT_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "toolbar", "tablist"})
+# ARIA roles that mean site chrome or a widget, never the story: dropped with their contents.
+HARD_ROLES = frozenset(
+    {
+        "navigation",
+        "banner",
+        "contentinfo",
+        "search",
+        "dialog",
+        "alertdialog",
+        "menu",
+        "menubar",
+        "alert",
+        "status",
+        "tooltip",
+    }
+)
+# ARIA roles of widgets that are usually furniture but are judged like <nav>/<aside> (weighed against
+# the text they hold): real pages wrap whole stories in role="tablist" or "complementary".
+SOFT_ROLES = frozenset({"complementary", "toolbar", "tablist"})
 
 
 # Weak furniture hints (sidebar, byline, widget ...): a container named so is furniture unless it holds
