@@ -120,6 +120,11 @@ class DroppedPage(Record):
     stage: str
     reason: str  # e.g. page_type:consent, too_short, fetch:http_5xx, corrupt_warc
     detail: str | None = None
+    # What the page showed for and against being an article when the cleaner dropped it, e.g.
+    # {"json_ld_article": "newsarticle", "og_type_article": true, "dated_url": "2024-05-17",
+    #  "dominant_text": 0.83, "byline": "Jane Doe", "headline_matches_title": true, "body_chars": 0,
+    #  "implausible_body": "furniture language"}; only the items seen appear. Empty for other stages.
+    evidence: dict[str, str | int | float | bool] = Field(default_factory=dict)
 
 
 class Entity(Record):

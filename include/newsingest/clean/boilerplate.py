@@ -41,23 +41,26 @@ HARD_TAGS = frozenset(
         "textarea",
     }
 )
+# ARIA roles that mean site chrome or a widget, never the story: dropped with their contents.
 HARD_ROLES = frozenset(
     {
         "navigation",
         "banner",
         "contentinfo",
-        "complementary",
         "search",
         "dialog",
         "alertdialog",
         "menu",
         "menubar",
-        "toolbar",
-        "tablist",
         "alert",
         "status",
+        "tooltip",
     }
 )
+# ARIA roles of widgets that are usually furniture but are judged like <nav>/<aside> (weighed against
+# the text they hold): real pages wrap whole stories in role="tablist" or "complementary".
+SOFT_ROLES = frozenset({"complementary", "toolbar", "tablist"})
+
 
 # Weak furniture hints (sidebar, byline, widget ...): a container named so is furniture unless it holds
 # much of the text. Strong hints (_STRONG below) are checked first.
@@ -255,6 +258,12 @@ _HIDDEN_CLASSES = frozenset(
 )
 
 
+def has_soft_role(tag: Tag) -> bool:
+    """True when the element's ARIA role marks a region that is usually furniture (``SOFT_ROLES``)."""
+    role = tag.attrs.get("role")
+    return bool(role) and str(role).lower() in SOFT_ROLES
+
+
 def is_hard_junk(tag: Tag) -> bool:
     """Elements that never hold article text: forms, hidden elements, navigation roles."""
     if tag.name in HARD_TAGS:
@@ -338,6 +347,22 @@ _STRONG_PHRASES = re.compile(
     r"more[-_]?(?:from|stories|news|on|articles)|editors?[-_]?picks?|you[-_]?may[-_]?(?:also[-_]?)?like|"
     r"read[-_]?next|up[-_]?next|also[-_]?like|must[-_]?reads?|top[-_]?stories|latest[-_]?(?:news|stories)"
 )
+
+
+# Inline fly-outs glued into running text when CSS is not applied: hover cards on names ("Kristi Noem"
+# + "Kristi Lynn Noem / South Dakota governor"), tooltips, footnote pop-overs.
+_FLYOUT_TOKENS = frozenset(
+    {"tooltip", "tooltips", "tooltiptext", "hovercard", "popover", "flyout", "rollover", "tippy"}
+)
+
+
+def is_inline_flyout(text: str) -> bool:
+    """True when a class/id string names a hover card, tooltip or pop-over ("rollover-people-block")."""
+    low = text.lower()
+    if not text or not any(k in low for k in ("tool", "hover", "pop", "fly", "roll", "tippy")):
+        return False
+    toks = tokens(text)
+    return any(t in _FLYOUT_TOKENS for t in toks) or ("hover" in toks and "card" in toks)
 
 
 def classify_attrs(text: str) -> tuple[int, bool, bool]:

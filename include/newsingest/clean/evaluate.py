@@ -48,6 +48,7 @@ class Prediction:
     authors: list[str] = field(default_factory=list)
     agency: list[str] = field(default_factory=list)
     published: datetime | str | None = None
+    dropped: str | None = None  # why the pipeline would not index the page (None: indexed)
 
 
 def load_corpus(path: str | Path) -> tuple[str, list[Page]]:
@@ -197,14 +198,18 @@ def title_match(pred: str | None, truth: str | None) -> bool:
 Extractor = Callable[[str, str], Prediction]
 
 
-def ours(html: str, url: str) -> Prediction:
-    """Our extractor; body for Fundus-style scoring is composed by the caller."""
-    from newsingest.clean.extract import extract
+def ours(html: str, url: str) -> tuple[Prediction, str | None]:
+    """Our extractor as the pipeline runs it: a page ``clean_page`` drops gives an empty prediction
+    (nothing is indexed), with the drop reason kept. The subtitle comes back for Fundus-style scoring."""
+    from newsingest.clean.extract import extract_with_verdict
 
-    a = extract(html, url)
-    return Prediction(
+    a, dropped = extract_with_verdict(html, url)
+    if dropped is not None or a is None:
+        return Prediction(dropped=dropped.reason if dropped else "unreadable"), None
+    pred = Prediction(
         body=a.body, title=a.title, authors=list(a.authors), agency=list(a.agency), published=a.published
-    ), a.subtitle  # type: ignore[return-value]
+    )
+    return pred, a.subtitle
 
 
 def make_trafilatura() -> Callable[[str, str], tuple[Prediction, str | None]]:
@@ -230,6 +235,8 @@ class CorpusResult:
     title_exact: float | None
     authors_f1: float | None
     published_day: float | None
+    dropped_or_empty: int  # pages dropped, or kept with a body of no words
+    low_f1: int  # pages whose body F1 is below 0.5 (dropped and empty pages included)
     pages_per_s: float
     seconds: float
     per_page: list[dict] = field(default_factory=list)
@@ -246,6 +253,8 @@ class _Tally:
         self.dates: list[bool] = []
         self.per_page: list[dict] = []
         self.elapsed = 0.0
+        self.dropped_or_empty = 0
+        self.low_f1 = 0
 
     def add(self, page: Page, pred: Prediction, subtitle: str | None, seconds: float) -> None:
         self.elapsed += seconds
@@ -255,6 +264,12 @@ class _Tally:
         self.pairs.append((body, page.body))
         one = body_scores([(body, page.body)])
         row: dict = {"id": page.id, "body": one.f1, "body_p": one.precision, "body_r": one.recall}
+        if pred.dropped:
+            row["dropped"] = pred.dropped
+        if pred.dropped or not tokens(body):
+            self.dropped_or_empty += 1
+            row["empty"] = True
+        self.low_f1 += one.f1 < 0.5
         if self.kind == "fundus":
             self.titles.append(title_match(pred.title, page.title))
             row["title"] = self.titles[-1]
@@ -273,6 +288,8 @@ class _Tally:
             title_exact=sum(self.titles) / len(self.titles) if self.titles else None,
             authors_f1=sum(self.authors) / len(self.authors) if self.authors else None,
             published_day=sum(self.dates) / len(self.dates) if self.dates else None,
+            dropped_or_empty=self.dropped_or_empty,
+            low_f1=self.low_f1,
             pages_per_s=pages / self.elapsed if self.elapsed else 0.0,
             seconds=self.elapsed,
             per_page=self.per_page,
@@ -302,8 +319,8 @@ def evaluate(kind: str, pages: list[Page], name: str, run: Callable) -> CorpusRe
     return evaluate_side_by_side(kind, pages, {name: run})[0]
 
 
-def iter_metrics(result: CorpusResult) -> Iterator[tuple[str, float | None]]:
-    """(metric name, value) pairs in display order."""
+def iter_metrics(result: CorpusResult) -> Iterator[tuple[str, float | int | None]]:
+    """(metric name, value) pairs in display order (counts are ints)."""
     yield "body precision", result.body.precision
     yield "body recall", result.body.recall
     yield "body F1", result.body.f1
@@ -311,4 +328,6 @@ def iter_metrics(result: CorpusResult) -> Iterator[tuple[str, float | None]]:
     yield "title exact", result.title_exact
     yield "authors F1", result.authors_f1
     yield "published day", result.published_day
+    yield "dropped or empty", result.dropped_or_empty
+    yield "F1 < 0.5", result.low_f1
     yield "pages/s", result.pages_per_s

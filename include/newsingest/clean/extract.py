@@ -11,11 +11,12 @@ import html as html_mod
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from newsingest.clean import boilerplate
 from newsingest.clean import dates as dates_mod
 from newsingest.clean.authors import agency_name, split_authors
 from newsingest.clean.hydration import script_paragraphs
@@ -118,6 +119,20 @@ def _squash(text: str) -> str:
     return re.sub(r"[^\w]", "", text.lower().translate(_TRANSLITERATE))
 
 
+def _names_site(segment: str, name: str) -> bool:
+    """A squashed title segment names the site: the name itself, or a variant of it that adds a few
+    characters at one end ("cbcnews" for "cbc", "sueddeutschede" for "sueddeutsche").
+
+    A segment that merely starts with the site's name ("theguardianviewonhongkong") is a headline.
+    """
+    if segment == name:
+        return True
+    short, long_ = (segment, name) if len(segment) < len(name) else (name, segment)
+    if len(short) < 3 or not (long_.startswith(short) or long_.endswith(short)):
+        return False
+    return len(long_) - len(short) <= max(5, len(short) // 3)
+
+
 def strip_site_suffix(title: str, site_names: list[str]) -> str:
     """Remove site name segments ("Headline | The Site", "Site - Headline", "Headline | Site | by X")."""
     parts = _TITLE_SEPARATORS.split(title)
@@ -125,15 +140,21 @@ def strip_site_suffix(title: str, site_names: list[str]) -> str:
         return title
     squashed = [_squash(n) for n in site_names if n and len(_squash(n)) >= 2]
 
-    def is_site(segment: str) -> bool:
+    def is_site(segment: str, trailing: bool = False) -> bool:
         seg = _squash(segment)
-        return bool(seg) and any(seg == n or (len(n) >= 4 and (n in seg or seg in n)) for n in squashed)
+        if not seg:
+            return False
+        if any(_names_site(seg, n) for n in squashed):
+            return True
+        # After a "|" or " - ", a segment that starts or ends with the site's name names the site
+        # ("Die Neue Südtiroler Tageszeitung" for "tageszeitung"); a leading one is too often a headline.
+        return trailing and any(len(n) >= 4 and (seg.startswith(n) or seg.endswith(n)) for n in squashed)
 
     seps = list(_TITLE_SEPARATORS.finditer(title))
     # The first segment after the headline that names the site ends the headline; what follows
     # it ("| by Author", "| 28.04.2023") is furniture too.
     for i in range(1, len(parts)):
-        if is_site(parts[i]):
+        if is_site(parts[i], trailing=":" not in seps[i - 1].group(0)):
             return title[: seps[i - 1].start()].strip() or title
     if is_site(parts[0]):
         return title[seps[0].end() :].strip() or title
@@ -292,6 +313,32 @@ def _pick_authors(meta: PageMeta, sites: list[str]) -> tuple[list[str], list[str
     return fallback
 
 
+_BYLINE_PREFIX = re.compile(
+    r"^(?:by|von|par|por|di|door|av|af|text|words|written by|reporting by)\s*:?\s+", re.I
+)
+_BYLINE_SPLIT = re.compile(r"\s*(?:/|,|&|;|\band\b|\bund\b|\bet\b|\bog\b|\boch\b)\s*")
+
+
+def _text_byline(lines: list[str], title: str | None) -> tuple[list[str], str | None]:
+    """People named by a byline in the visible text near the headline ("By Jane Doe",
+    "Mathatisi Sebusi/Mohalenyane Phakela"), with the line they came from.
+
+    A line counts when it is short and made only of person-like names: after "By" one name is enough,
+    without it two or more are needed (a lone name is as likely a heading or a caption credit).
+    """
+    for line in lines:
+        if len(line) > 90 or line == title:
+            continue
+        stripped = line.strip(" |·•-–—")
+        bare = _BYLINE_PREFIX.sub("", stripped)
+        names = [n.strip() for n in _BYLINE_SPLIT.split(bare) if n.strip()]
+        if not 1 <= len(names) <= 4 or not all(_looks_like_person(n) for n in names):
+            continue
+        if bare != stripped or len(names) >= 2:
+            return names, line
+    return [], None
+
+
 def _author_sources(meta: PageMeta) -> Iterator[tuple[list[str], list[str], str]]:
     node = meta.ld_article or {}
     raw = ld_names(node.get("author")) or ld_names(node.get("creator"))
@@ -331,14 +378,35 @@ def _author_sources(meta: PageMeta) -> Iterator[tuple[list[str], list[str], str]
             yield people[:6], agencies, "dom"
 
 
-def _dateline_text(body: BodyResult) -> str:
-    """Text where a visible date line sits: around and after the headline (else the page top)."""
-    start = max(0, body.headline_index - 5)
-    return " ".join(body.page_text[start : start + 40])[:3000]
+def _text_date(body: BodyResult) -> datetime | None:
+    """The date of the visible date line: the first line near the headline that holds a date.
+
+    Lines come nearest to the headline first, captions and teaser lists left out (``_date_lines``).
+    """
+    for line in body.date_lines:
+        found = dates_mod.date_from_text(line)
+        if found is not None and dates_mod.plausible(found):
+            return found
+    return None
+
+
+def _in_teaser(tag: Tag) -> bool:
+    """A ``<time>`` inside a caption or a related/teaser box dates another story or a photo."""
+    node = tag.parent
+    for _ in range(8):
+        if not isinstance(node, Tag) or node.name in ("body", "html", "article", "main"):
+            return False
+        if node.name in ("figcaption", "figure"):
+            return True
+        at = boilerplate.attr_text(node)
+        if at and (boilerplate.negative_weight(at) == 2 or boilerplate.is_caption(at)):
+            return True
+        node = node.parent
+    return False
 
 
 def _date_candidates(
-    meta: PageMeta, url: str, kind: str, hint: datetime | None, body_head: str
+    meta: PageMeta, url: str, kind: str, hint: datetime | None, body: BodyResult | None
 ) -> list[dates_mod.DateCandidate]:
     node = meta.ld_article or {}
     out: list[dates_mod.DateCandidate] = []
@@ -400,7 +468,7 @@ def _date_candidates(
         for tag in meta.microdata.get("datemodified", [])[:2]:
             add(tag.get("datetime") or tag.get("content") or tag.get_text(" "), "microdata", 3)
         return out
-    for tag in meta.times[:5]:
+    for tag in [t for t in meta.times[:12] if not _in_teaser(t)][:5]:
         value = tag.get("datetime")
         if value:
             add(value, "dom", 4)
@@ -409,7 +477,9 @@ def _date_candidates(
     url_date = dates_mod.date_from_url(url)
     if url_date is not None:
         out.append(dates_mod.DateCandidate(url_date, "url", 6))
-    text_date = dates_mod.date_from_text(body_head)
+    if any(dates_mod.plausible(c.value) for c in out):
+        return out  # the text date ranks last: look for it only when nothing else dates the page
+    text_date = _text_date(body) if body is not None else None
     if text_date is not None:
         out.append(dates_mod.DateCandidate(text_date, "text", 7))
     return out
@@ -523,47 +593,67 @@ def _analyse(
     title_hint: str | None,
     source: str | None,
     min_chars: int,
-) -> tuple[CleanedArticle, str | None]:
-    """Extract an article and return it with the reason to drop it (None when it is a keeper)."""
+) -> tuple[CleanedArticle, str | None, dict[str, str | int | float | bool]]:
+    """Extract an article; return it with the reason to drop it (None when it is a keeper) and the
+    article evidence seen on the page (``article_evidence``)."""
     empty = CleanedArticle(
         url=url, canonical_url=canonicalize_url(url), source=source, page_type="unknown", access="unknown"
     )
     try:
         text = decode_html(html)
     except UndecodableInput:
-        return empty, "binary"
+        return empty, "binary", {}
     if not text or not text.strip():
-        return empty, "empty"
+        return empty, "empty", {}
     if text_looks_binary(text):
-        return empty, "binary"
+        return empty, "binary", {}
     prepared = prestrip(text)
     soup = BeautifulSoup(prepared.html, "lxml", multi_valued_attributes=None)
     meta = read_metadata(soup, prepared.ld_json)
     prov: dict[str, str] = {}
 
     title, prov["title"] = _pick_title(meta, soup, url, title_hint)
-    people, agencies, author_prov = _pick_authors(meta, _site_names(meta, url) + _host_names(url))
-    if author_prov:
-        prov["authors"] = author_prov
+    sites = _site_names(meta, url) + _host_names(url)
+    people, agencies, author_prov = _pick_authors(meta, sites)
 
     root = soup.body if isinstance(soup.body, Tag) else soup
     ld_raw = (meta.ld_article or {}).get("articleBody")
     ld_body = html_mod.unescape(ld_raw) if isinstance(ld_raw, str) else ""
     if "<" in ld_body and re.search(r"</?(?:p|br|div|span|a|strong|em)\b", ld_body):
         ld_body = BeautifulSoup(ld_body, "lxml").get_text("\n")  # some CMSs put HTML in articleBody
-    body = extract_body(root, title=title, authors=people, guide_text=ld_body or None)
+    description = (meta.first_meta("og:description", "description") or (None, ""))[1] or ""
+    body = extract_body(
+        root,
+        title=title,
+        authors=people,
+        guide_text=ld_body or None,
+        description=description,
+        min_chars=min_chars,
+    )
     paragraphs = body.paragraphs
     body_prov = "dom"
     dom_chars = sum(len(p) for p in paragraphs)
-    if len(clean_text(ld_body)) > max(400, dom_chars * 3):
+    ld_chars = len(clean_text(ld_body))
+    if ld_chars > max(400, dom_chars * 3) or (
+        # the DOM gave too little, or only furniture: the publisher's own article text is better
+        (dom_chars < min_chars or body.implausible) and ld_chars > dom_chars and ld_chars >= 80
+    ):
         paragraphs = [p for p in (clean_text(x) for x in re.split(r"\n", ld_body)) if p]
         body_prov = "json-ld"
-    elif dom_chars < min_chars:  # an empty shell: the story may ship as data for JavaScript
-        description = (meta.first_meta("og:description", "description") or (None, ""))[1] or ""
+    elif dom_chars < min_chars or body.last_resort:  # a shell: the story may ship as data for JavaScript
         shipped = script_paragraphs(text, f"{title or ''} {description}", min_chars=min_chars)
-        if shipped:
+        if shipped and sum(len(p) for p in shipped) > dom_chars:
             paragraphs, body_prov = shipped, "script"
     prov["body"] = body_prov
+    # A byline in the text beats metadata that credits only the publisher (or nobody).
+    is_publisher = _publisher_filter(sites)
+    if not agencies and all(is_publisher(p) for p in people):
+        named, line = _text_byline(body.top_lines + paragraphs[:2], title)
+        if named and not any(is_publisher(n) for n in named):
+            people, author_prov = named, "text"
+            paragraphs = [p for p in paragraphs if p != line]
+    if author_prov:
+        prov["authors"] = author_prov
 
     # Agencies named in a dateline ("LONDON (Reuters) -") when no byline credits one.
     if not agencies and paragraphs:
@@ -579,10 +669,8 @@ def _analyse(
     if sub_prov:
         prov["subtitle"] = sub_prov
 
-    published_c = dates_mod.best_date(
-        _date_candidates(meta, url, "published", published_hint, _dateline_text(body))
-    )
-    modified_c = dates_mod.best_date(_date_candidates(meta, url, "modified", None, ""))
+    published_c = dates_mod.best_date(_date_candidates(meta, url, "published", published_hint, body))
+    modified_c = dates_mod.best_date(_date_candidates(meta, url, "modified", None, None))
     if published_c:
         prov["published"] = published_c.provenance
     if modified_c:
@@ -664,14 +752,100 @@ def _analyse(
     hook = _OVERRIDES.get(source or "")
     if hook is not None:
         article = hook(article, soup)
-    if article.page_type in NON_ARTICLE:
-        return article, f"page_type:{article.page_type}"
     kept_chars = len(article.body)
     if article.page_type == "gallery":  # a gallery's text is mostly its captions
         kept_chars += sum(len(c) for c in article.captions)
-    if kept_chars < min_chars:
-        return article, "too_short"
-    return article, None
+    doubtful = article.page_type in NON_ARTICLE or kept_chars < min_chars or bool(body.implausible)
+    if not doubtful:
+        return article, None, {}  # a plain keeper: no evidence needed
+    evidence = article_evidence(meta, soup, url, article, body)
+    strong = sum(1 for key in _STRONG_EVIDENCE if key in evidence)
+    # One strong sign and one more (strong or not) make a page an article.
+    plainly_article = strong >= 1 and len(evidence) >= 2
+    if article.page_type == "index" and plainly_article:
+        # An article page that looked like a list (many links around a short story): keep it.
+        article.page_type = "article"
+        article.provenance["page_type"] = "detected"
+    evidence["body_chars"] = kept_chars
+    if body.implausible and body_prov == "dom":
+        evidence["implausible_body"] = body.implausible
+    if article.page_type in NON_ARTICLE:
+        return article, f"page_type:{article.page_type}", evidence
+    if body.implausible and body_prov == "dom":
+        return article, "furniture_only", evidence  # no candidate read as a story: index nothing
+    # A short story on a page that is plainly an article (a news brief) is kept.
+    short_ok = plainly_article and kept_chars >= _MIN_BRIEF_CHARS and not body.implausible
+    if kept_chars < min_chars and not short_ok:
+        return article, "too_short", evidence
+    return article, None, evidence
+
+
+# Evidence that a page is an article, whatever its body scored (recorded on a drop).
+_STRONG_EVIDENCE = (
+    "json_ld_article",
+    "og_type_article",
+    "dated_url",
+    "dominant_text",
+    "byline",
+    "story_text",
+)
+_SENTENCE_END = re.compile(r"[.!?…\"'”’)。！？]$")
+_ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+        "blogposting",
+        "report",
+        "scholarlyarticle",
+        "techarticle",
+    }
+)
+_MIN_BRIEF_CHARS = 60
+
+
+def article_evidence(
+    meta: PageMeta, soup: BeautifulSoup, url: str, article: CleanedArticle, body: BodyResult
+) -> dict[str, str | int | float | bool]:
+    """What on the page says it is an article: JSON-LD article type, ``og:type=article``, a date in the
+    URL, one dominant text cluster, a byline naming a person (not the publisher), at least two paragraphs
+    of running prose (400 characters or more), a headline equal to the title, a publication date in the
+    page's metadata. Only present items appear."""
+    found: dict[str, str | int | float | bool] = {}
+    node_type = _node_types(meta.ld_article or {}) & _ARTICLE_TYPES
+    if node_type:
+        found["json_ld_article"] = sorted(node_type)[0]
+    if (meta.first_meta("og:type") or ("", ""))[1].strip().lower() == "article":
+        found["og_type_article"] = True
+    url_date = dates_mod.date_from_url(url)
+    if url_date is not None:
+        found["dated_url"] = url_date.date().isoformat()
+    if body.main_share >= 0.6:
+        found["dominant_text"] = round(body.main_share, 2)
+    is_publisher = _publisher_filter(_site_names(meta, url) + _host_names(url))
+    persons = [a for a in article.authors if _looks_like_person(a) and not is_publisher(a)]
+    if persons:
+        found["byline"] = ", ".join(persons[:3])
+    prose = [p for p in article.paragraphs if len(p) >= 80 and _SENTENCE_END.search(p)]
+    if sum(len(p) for p in prose) >= 400:
+        found["story_text"] = sum(len(p) for p in prose)
+    if article.title:
+        wanted = article.title.lower()
+        for tag in soup.find_all(("h1", "h2"), limit=6):
+            heading = clean_text(tag.get_text(" ")).lower()
+            if len(heading) >= 15 and (heading == wanted or heading in wanted or wanted in heading):
+                found["headline_matches_title"] = True
+                break
+    if article.published is not None and article.provenance.get("published") in (
+        "json-ld",
+        "meta",
+        "microdata",
+    ):
+        found["dated"] = article.provenance["published"]
+    return found
 
 
 def extract(
@@ -683,7 +857,7 @@ def extract(
     source: str | None = None,
 ) -> CleanedArticle:
     """Extract the article fields of one page (whatever its page type) with per-field provenance."""
-    article, _ = _analyse(
+    article, _, _ = _analyse(
         html,
         url,
         published_hint=published_hint,
@@ -694,30 +868,33 @@ def extract(
     return article
 
 
-def clean_page(
-    html: str | bytes,
-    url: str,
-    *,
-    published_hint: datetime | None = None,
-    title_hint: str | None = None,
-    source: str | None = None,
-    min_chars: int = MIN_BODY_CHARS,
-) -> CleanedArticle | DroppedPage:
-    """Extract one page; non-articles, unreadable input and too-short bodies become a DroppedPage.
+class CleanOptions(TypedDict, total=False):
+    """Keyword options of ``clean_page`` and ``extract_with_verdict``."""
 
-    Never raises for page content: unexpected internal errors are reported as ``extract_error``.
-    """
+    published_hint: datetime | None  # a date the feed or sitemap gave
+    title_hint: str | None  # a title the feed gave
+    source: str | None
+    min_chars: int  # shortest body kept (MIN_BODY_CHARS)
+
+
+def extract_with_verdict(
+    html: str | bytes, url: str, **options: Unpack[CleanOptions]
+) -> tuple[CleanedArticle | None, DroppedPage | None]:
+    """The extracted article (None when the page could not be read) and the drop record ``clean_page``
+    returns for it (None when the page is kept). Never raises for page content."""
+    source = options.get("source")
+    min_chars = options.get("min_chars", MIN_BODY_CHARS)
     try:
-        article, reason = _analyse(
+        article, reason, evidence = _analyse(
             html,
             url,
-            published_hint=published_hint,
-            title_hint=title_hint,
+            published_hint=options.get("published_hint"),
+            title_hint=options.get("title_hint"),
             source=source,
             min_chars=min_chars,
         )
     except RecursionError:
-        return DroppedPage(
+        return None, DroppedPage(
             url=url,
             source=source,
             stage="clean",
@@ -725,7 +902,7 @@ def clean_page(
             detail="markup nesting too deep to parse",
         )
     except Exception as exc:
-        return DroppedPage(
+        return None, DroppedPage(
             url=url,
             source=source,
             stage="clean",
@@ -733,10 +910,27 @@ def clean_page(
             detail=f"{type(exc).__name__}: {exc}"[:500],
         )
     if reason is None:
-        return article
+        return article, None
     detail = None
     if reason == "too_short":
         detail = f"body has {len(article.body)} characters (minimum {min_chars})"
     elif reason.startswith("page_type:"):
         detail = f"title: {article.title!r}" if article.title else None
-    return DroppedPage(url=url, source=source, stage="clean", reason=reason, detail=detail)
+    elif reason == "furniture_only":
+        detail = f"every candidate body reads as page furniture ({len(article.body)} characters)"
+    dropped = DroppedPage(
+        url=url, source=source, stage="clean", reason=reason, detail=detail, evidence=evidence
+    )
+    return article, dropped
+
+
+def clean_page(html: str | bytes, url: str, **options: Unpack[CleanOptions]) -> CleanedArticle | DroppedPage:
+    """Extract one page; non-articles, unreadable input and too-short bodies become a DroppedPage.
+
+    Never raises for page content: unexpected internal errors are reported as ``extract_error``.
+    """
+    article, dropped = extract_with_verdict(html, url, **options)
+    if dropped is not None:
+        return dropped
+    assert article is not None
+    return article

@@ -91,6 +91,8 @@ _READ_MORE = re.compile(
     re.I,
 )
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’)\]。！？]$")
+_DIGIT = re.compile(r"\d")
+_SENTENCE_SPLIT = re.compile(r"[.!?。！？](?:\s|$)")
 _COMMAS = re.compile(r"[,،、，]")
 _WORD = re.compile(r"\w+")
 _BODY_CLASS = re.compile(
@@ -131,11 +133,61 @@ class BodyResult:
     page_chars: int = 0
     page_link_chars: int = 0
     headline_links: int = 0  # headings that are mostly a link (teaser lists)
+    implausible: str | None = None  # why the body still reads as furniture (None: plausible)
+    blocks: list[Block] = field(default_factory=list, repr=False)  # every text block, in page order
+    chosen: list[Tag] = field(default_factory=list, repr=False)  # the main-content elements
+    stop: Tag | None = field(default=None, repr=False)  # the parent of the scored root
+
+    @property
+    def date_lines(self) -> list[str]:
+        """Where a visible date line may sit, best first (``_date_lines``)."""
+        return _date_lines(self.blocks, self.headline_index)
+
+    @property
+    def top_lines(self) -> list[str]:
+        """Short text lines right around the headline (where a byline sits)."""
+        h = self.headline_index
+        return [
+            b.text
+            for b in self.blocks[max(0, h - 3) : h + 12]
+            if b.kind == "text" and len(b.text) <= 120 and not b.neg
+        ]
+
+    @property
+    def main_share(self) -> float:
+        """Share of the page's running text inside the chosen container (0 on a page with little)."""
+        chosen_ids = {id(t) for t in self.chosen}
+        running = [
+            b
+            for b in self.blocks
+            if b.kind == "text" and len(b.text) >= 80 and b.link_chars < 0.3 * len(b.text)
+        ]
+        page_long = sum(len(b.text) for b in running)
+        if page_long < 300:
+            return 0.0
+        return sum(len(b.text) for b in running if _inside(b.owner, chosen_ids, self.stop)) / page_long
+
+    last_resort: bool = False  # no container gave enough text: the body is the longest prose block
 
 
 @lru_cache(maxsize=16384)
 def _classify_attrs(text: str) -> tuple[int, bool, bool]:
     return boilerplate.classify_attrs(text)
+
+
+@lru_cache(maxsize=16384)
+def _is_flyout(text: str) -> bool:
+    return boilerplate.is_inline_flyout(text)
+
+
+_CREDIT_TOKENS = frozenset({"byline", "author", "dateline", "timestamp", "date", "posted"})
+
+
+def _inline_credit(tag: Tag) -> bool:
+    """An inline element (not a block) whose class/id names a byline or a date stamp."""
+    return tag.name not in BLOCK_TAGS and bool(
+        _CREDIT_TOKENS & set(boilerplate.tokens(boilerplate.attr_text(tag)))
+    )
 
 
 # Per-tag walk state: (owner, in_link, neg_root, caption, heading, standfirst)
@@ -155,7 +207,13 @@ def build_blocks(root: Tag) -> list[Block]:
                 continue
             text = str(node)
             owner = st[0]
-            if cur is None or cur.owner is not owner:
+            # A block that began inside an inline byline or date (a <span class="byline-author"> opening a
+            # post body) ends with it: the text after the span is not furniture.
+            if (
+                cur is None
+                or cur.owner is not owner
+                or (cur.neg_roots and st[2] is not cur.neg_roots and _inline_credit(cur.neg_roots[-1]))
+            ):
                 if not text.strip():
                     continue
                 cur = Block(owner, [])
@@ -189,10 +247,13 @@ def build_blocks(root: Tag) -> list[Block]:
             states[id(node)] = None
             continue
         owner, in_link, neg, cap, head, sf = parent_state
-        if name in boilerplate.CHROME_TAGS:
+        if name in boilerplate.CHROME_TAGS or ("role" in node.attrs and boilerplate.has_soft_role(node)):
             neg = (*neg, node)
         if node.attrs:
             at = boilerplate.attr_text(node)
+            if at and name not in BLOCK_TAGS and _is_flyout(at):
+                states[id(node)] = None  # a hover card inside a paragraph: not part of the sentence
+                continue
             if at:
                 weight, is_sf, is_cap = _classify_attrs(at)
                 if is_cap:
@@ -248,12 +309,13 @@ def _matches_guide(text: str, guide: frozenset[str]) -> bool:
 
 
 def choose_container(
-    blocks: list[Block], root: Tag, guide: frozenset[str] | None = None
+    blocks: list[Block], root: Tag, guide: frozenset[str] | None = None, *, skip: set[int] | None = None
 ) -> tuple[list[Tag], dict[int, int]]:
     """Pick the main-content element(s): best-scored candidate plus qualifying siblings.
 
     ``guide``: words of the publisher's own article text (JSON-LD ``articleBody``); when given, only
     blocks made of those words vote, which keeps fact boxes and teasers from winning.
+    ``skip``: ids of blocks that do not vote (a rejected first pick, when looking for the next best).
     Returns the chosen elements and the total text length under every scored ancestor.
     """
     total: dict[int, int] = {}
@@ -284,6 +346,8 @@ def choose_container(
             b.good = b.kind == "text" and not (use_neg and b.neg) and n >= 25 and ld < 0.34
             if b.good and guide is not None:
                 b.good = _matches_guide(b.text, guide)
+            if b.good and skip and id(b) in skip:
+                b.good = False
             if not b.good:
                 continue
             points = 1 + len(_COMMAS.findall(b.text)) + min(n // 100, 3)
@@ -339,7 +403,11 @@ def choose_container(
             at = boilerplate.attr_text(r)
             if k in exempt or at in exempt_attrs:
                 verdicts[k] = False
-            elif r.name in boilerplate.CHROME_TAGS or _classify_attrs(at)[0] == 2:
+            elif (
+                r.name in boilerplate.CHROME_TAGS
+                or boilerplate.has_soft_role(r)
+                or _classify_attrs(at)[0] == 2
+            ):
                 # share/related/comments/ads: furniture unless it holds most of the story (a box left
                 # unclosed by broken markup swallows the rest of the article).
                 verdicts[k] = _COMMENTS.search(at.lower()) is not None or long.get(k, 0) < 0.5 * top_long
@@ -500,6 +568,108 @@ def _one_article(chosen: list[Tag], blocks: list[Block], title: str | None) -> l
     return [t for t in chosen if id(t) in kept or any(t is x for x in loose)]
 
 
+# Language of page furniture, in the chosen body: consent walls, newsletter boxes, teaser headers,
+# navigation and account links.
+_FURNITURE_WORDS = re.compile(
+    r"\b(?:cookies?|consent|privacy (?:policy|settings|notice)|we use|our partners|accept all|reject all|"
+    r"newsletters?|subscribe|sign (?:up|in)|log ?in|top reads|most (?:read|popular|viewed)|"
+    r"trending|read more|related (?:articles|stories)|advertis\w+|all rights reserved|"
+    r"terms of (?:use|service)|"
+    r"follow us|share (?:this|on)|skip to|main menu|home page|contact us|about us|"
+    r"datenschutz|einwilligung|abonnieren|anmelden|mehr zum thema)\b",
+    re.I,
+)
+
+
+def _longest_prose(blocks: list[Block], current: list[str]) -> Block | None:
+    """The longest block of running prose on the page (sentences, few links, no furniture flag) when it
+    is longer than the body found so far."""
+    have = sum(len(p) for p in current)
+    best: Block | None = None
+    for b in blocks:
+        n = len(b.text)
+        if b.kind not in ("text", "caption") or b.neg or n < max(150, have + 1) or b.link_chars > 0.2 * n:
+            continue
+        if not _SENTENCE_END.search(b.text) or len(_SENTENCE_SPLIT.findall(b.text)) < 2:
+            continue
+        if _reads_as_furniture(b.text) or boilerplate.is_junk_line(b.text):
+            continue
+        if best is None or n > len(best.text):
+            best = b
+    return best
+
+
+def _reads_as_furniture(paragraph: str) -> bool:
+    """A short line with furniture language, or a longer one dense with it (a consent text)."""
+    if len(paragraph) > 600:
+        return False  # running text; consent and newsletter blurbs are shorter
+    hits = len(_FURNITURE_WORDS.findall(paragraph))
+    if not hits:
+        return False
+    return len(paragraph) < 120 or hits * 12 >= len(paragraph.split())
+
+
+def implausible_body(paragraphs: list[str], title: str | None, description: str | None) -> str | None:
+    """Why a chosen body reads as page furniture rather than a story (None when it reads as a story).
+
+    Looks at the text itself, whatever the markup said: the share of furniture language (consent,
+    newsletter, "top reads", navigation) and of short label-like lines (menus, tab titles) next to it.
+    A body that shares words with the headline or description is given more room.
+    """
+    if not paragraphs:
+        return None
+    total = sum(len(p) for p in paragraphs)
+    if total == 0:
+        return None
+    furnished = [_reads_as_furniture(p) for p in paragraphs]
+    furniture = sum(len(p) for p, f in zip(paragraphs, furnished, strict=True) if f)
+    # Label-like lines: short, no sentence end, no figures (table rows and recipe lines have figures).
+    labels = [p for p in paragraphs if len(p) < 40 and not _SENTENCE_END.search(p) and not _DIGIT.search(p)]
+    label_chars = sum(len(p) for p in labels)
+    prose = sum(
+        len(p)
+        for p, f in zip(paragraphs, furnished, strict=True)
+        if not f and len(p) >= 80 and _SENTENCE_END.search(p)
+    )
+    head_words = {w for w in _WORD.findall(f"{title or ''} {description or ''}".lower()) if len(w) > 3}
+    body_words = {w for w in _WORD.findall(" ".join(paragraphs).lower()) if len(w) > 3}
+    on_topic = len(head_words) >= 4 and len(head_words & body_words) >= 0.3 * len(head_words)
+    limit = 0.6 if on_topic else 0.4
+    if furniture > limit * total and prose < 0.5 * total:
+        return "furniture language"
+    if (
+        not on_topic
+        and furniture > 0
+        and len(paragraphs) >= 4
+        and len(labels) >= 0.7 * len(paragraphs)
+        and label_chars > 0.5 * total
+    ):
+        return "navigation labels"
+    return None
+
+
+def _date_lines(blocks: list[Block], headline: int) -> list[str]:
+    """Text where a visible date line may sit, nearest to the headline first.
+
+    Short lines (a date line, a byline with a date) around the headline come first, then the opening of
+    longer blocks. Captions, furniture, link lists and related-story teasers are left out: a photo
+    caption ("... in Moscow on July 24, 2024") or a teaser's date is not the article's.
+    """
+    lines: list[tuple[int, int, str]] = []
+    for i in range(max(0, headline - 15), min(len(blocks), headline + 40)):
+        b = blocks[i]
+        n = len(b.text)
+        if b.kind in ("caption", "title") or b.neg or b.link_chars > 0.5 * n:
+            continue
+        distance = headline - i + 0.5 if i < headline else i - headline  # after the headline first
+        if n <= 80:
+            lines.append((0, int(distance * 2), b.text))
+        else:  # a dated opening ("WASHINGTON, Aug. 1 -"), not a date deep in a sentence or caption
+            lines.append((1, int(distance * 2), b.text[:100]))
+    lines.sort(key=lambda item: (item[0], item[1]))
+    return [text for _, _, text in lines]
+
+
 def _inside(tag: Tag, chosen_ids: set[int], stop: Tag | None) -> bool:
     node: Tag | None = tag
     while node is not None and node is not stop:
@@ -523,25 +693,73 @@ def extract_body(
     title: str | None = None,
     authors: list[str] | None = None,
     guide_text: str | None = None,
+    description: str | None = None,
+    min_chars: int = 250,
 ) -> BodyResult:
-    """Paragraphs and captions of the main content under ``root`` (usually ``<body>``)."""
+    """Paragraphs and captions of the main content under ``root`` (usually ``<body>``).
+
+    The best-scored container is checked for plausibility (``implausible_body``); when it reads as
+    furniture, or gives less than ``min_chars`` of text, the next best container (the winner's blocks
+    left out of the vote) is tried, up to twice, and kept when it does better.
+    """
     blocks = build_blocks(root)
     guide = frozenset(_WORD.findall(guide_text.lower())) if guide_text and len(guide_text) >= 400 else None
     chosen, _ = choose_container(blocks, root, guide)
     if guide is not None and not chosen:
         chosen, _ = choose_container(blocks, root)
     chosen = _one_article(chosen, blocks, title)
-    standfirst: str | None = None
     page = BodyResult([], [], None, None)
     page.page_text = [b.text for b in blocks]
     page.headline_index = next((i for i, b in enumerate(blocks) if b.kind == "title"), 0)
-    page.page_chars = sum(len(t) for t in page.page_text)
-    page.page_link_chars = sum(b.link_chars for b in blocks)
+    # Page statistics leave out regions with a furniture role (menus, banners), as a reader's eye does.
+    roots = {id(r): r for b in blocks for r in b.neg_roots}
+    soft = {k for k, r in roots.items() if boilerplate.has_soft_role(r)}
+    regions = [b for b in blocks if not any(id(r) in soft for r in b.neg_roots)] if soft else blocks
+    page.page_chars = sum(len(b.text) for b in regions)
+    page.page_link_chars = sum(b.link_chars for b in regions)
     page.headline_links = sum(1 for b in blocks if b.kind == "heading" and b.link_chars > len(b.text) * 0.6)
+    page.blocks, page.stop = blocks, root.parent
     if not chosen:
         return page
-    chosen_ids = {id(t) for t in chosen}
     stop = root.parent
+    best = _collect(chosen, blocks, stop, title, authors)
+    verdict = implausible_body(best[0], title, description)
+    skipped: set[int] = set()
+    for _ in range(2):
+        if verdict is None and sum(len(p) for p in best[0]) >= min_chars:
+            break
+        chosen_ids = {id(t) for t in chosen}
+        skipped |= {id(b) for b in blocks if _inside(b.owner, chosen_ids, stop)}
+        alt, _ = choose_container(blocks, root, None, skip=skipped)
+        alt = _one_article(alt, blocks, title)
+        if not alt:
+            break
+        found = _collect(alt, blocks, stop, title, authors)
+        alt_verdict = implausible_body(found[0], title, description)
+        alt_chars = sum(len(p) for p in found[0])
+        best_chars = sum(len(p) for p in best[0])
+        if alt_verdict is None and (verdict is not None or alt_chars > best_chars):
+            best, verdict, chosen = found, None, alt
+    if verdict is None and sum(len(p) for p in best[0]) < min_chars:
+        # Last resort (slide shows, old layouts): the longest prose block anywhere, a caption included.
+        lone = _longest_prose(blocks, best[0])
+        if lone is not None:
+            best = ([lone.text], [c for c in best[1] if c != lone.text], best[2])
+            chosen = [lone.owner]
+            page.last_resort = True
+    page.paragraphs, page.captions, page.standfirst = best
+    page.container = chosen[0]
+    page.implausible = verdict
+    page.chosen = chosen
+    return page
+
+
+def _collect(
+    chosen: list[Tag], blocks: list[Block], stop: Tag | None, title: str | None, authors: list[str] | None
+) -> tuple[list[str], list[str], str | None]:
+    """Paragraphs, captions and standfirst of the chosen containers, furniture lines filtered out."""
+    standfirst: str | None = None
+    chosen_ids = {id(t) for t in chosen}
     title_norm = (title or "").strip().lower()
     author_norm = {a.lower() for a in (authors or [])}
     paragraphs: list[str] = []
@@ -626,10 +844,4 @@ def extract_body(
     while kinds and kinds[-1] == "heading":
         paragraphs.pop()
         kinds.pop()
-    page.paragraphs, page.captions, page.standfirst, page.container = (
-        paragraphs,
-        captions,
-        standfirst,
-        chosen[0],
-    )
-    return page
+    return paragraphs, captions, standfirst

@@ -77,3 +77,23 @@ def test_load_both_layouts(tmp_path):
 
     with pytest.raises(ValueError, match="not a corpus directory"):
         load_corpus(tmp_path)
+
+
+def test_side_by_side_counts_dropped_empty_and_low_f1_pages():
+    from newsingest.clean.evaluate import Page, Prediction, evaluate_side_by_side, iter_metrics
+
+    pages = [
+        Page(id="kept", url="u1", html="", body="one two three four five six"),
+        Page(id="dropped", url="u2", html="", body="one two three four five six"),
+        Page(id="poor", url="u3", html="", body="one two three four five six seven eight nine"),
+    ]
+    answers = {
+        "u1": Prediction(body="one two three four five six"),
+        "u2": Prediction(dropped="page_type:index"),
+        "u3": Prediction(body="one two three four"),
+    }
+    (result,) = evaluate_side_by_side("aeb", pages, {"x": lambda html, url: (answers[url], None)})
+    assert result.dropped_or_empty == 1 and result.low_f1 == 2  # the dropped page scores 0 too
+    assert result.per_page[1]["dropped"] == "page_type:index" and result.per_page[1]["empty"]
+    metrics = dict(iter_metrics(result))
+    assert metrics["dropped or empty"] == 1 and metrics["F1 < 0.5"] == 2

@@ -1,0 +1,225 @@
+"""Layouts of publishers the cleaner was not developed on (issue 16), as hand-written pages.
+
+No real article drops, no furniture as the story, dates not from captions, site names cut only when
+confirmed, bylines from the text, hover cards kept out of sentences.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from newsingest.clean.extract import clean_page, extract, strip_site_suffix
+from newsingest.clean.scoring import implausible_body
+from newsingest.models import CleanedArticle, DroppedPage
+
+STORY = [
+    "The provincial water board said on Monday that the dam had reached its lowest level in a decade, "
+    "and that restrictions on garden use would begin at the end of the month.",
+    "Engineers have warned for years that the pipeline serving the eastern suburbs was losing almost a "
+    "third of its water to leaks, a figure the board disputes.",
+    "Residents of the affected districts will be asked to cut their use by a fifth, according to the "
+    "plan, which the council is expected to approve on Thursday.",
+    "Farmers downstream said the restrictions came too late for the current season, and asked for a "
+    "meeting with the minister before the next planting.",
+]
+
+
+def _paragraphs(items: list[str]) -> str:
+    return "".join(f"<p>{p}</p>" for p in items)
+
+
+def _ld(node: dict) -> str:
+    data = json.dumps({"@context": "https://schema.org", **node})
+    return f'<script type="application/ld+json">{data}</script>'
+
+
+def test_a_story_wrapped_in_a_tablist_is_not_replaced_by_furniture():
+    html = f"""<html><head><title>Dam at lowest level in a decade</title>
+    <meta property="og:type" content="article"></head><body>
+    <nav><a href="/">Home</a><a href="/news">News</a><a href="/opinion">Opinion</a></nav>
+    <div class="section-label"><span>MIDDLE EAST CRISIS</span></div>
+    <div class="tab-content" role="tablist"><div class="article-wrap">
+      <h1>Dam at lowest level in a decade</h1>{_paragraphs(STORY)}</div></div>
+    <div class="top-reads"><h3>Top Reads This Hour</h3><ul><li><a href="/a">One story</a></li>
+      <li><a href="/b">Two story</a></li></ul><h3>TOP READS IN SECTION</h3></div>
+    <div class="cookie-notice"><p>We use cookies on our website to give you the best experience.</p></div>
+    </body></html>"""
+    result = clean_page(html, "https://news.example/article/2025-06-02-dam-lowest-level/")
+    assert isinstance(result, CleanedArticle)
+    assert result.paragraphs == STORY
+    for furniture in ("Top Reads", "We use cookies", "MIDDLE EAST CRISIS"):
+        assert furniture not in result.body
+
+
+def test_a_furniture_box_that_outscores_the_story_is_rejected_for_the_next_candidate():
+    consent = [
+        "We use cookies and similar technologies, and our partners process personal data, to run this "
+        "site, to measure traffic and to show personalised advertising. See our privacy policy.",
+        "You can accept all cookies, reject all, or manage your consent in the privacy settings at any "
+        "time; your choice applies to this site and its newsletters.",
+        "Sign up for our newsletter, subscribe for unlimited access, or log in to your account, and follow "
+        "us on social media. Terms of use apply.",
+    ] * 2
+    html = f"""<html><head><title>Dam at lowest level in a decade</title>
+    <meta name="description" content="The dam is at its lowest level in a decade."></head>
+    <body><div class="layout"><div class="box">{_paragraphs(consent)}</div></div>
+    <div class="layout"><div class="story"><h1>Dam at lowest level in a decade</h1>
+    {_paragraphs(STORY[:3])}</div></div></body></html>"""
+    result = extract(html, "https://news.example/2025/06/02/dam")
+    assert "lowest level in a decade, and that restrictions" in result.body
+    assert "cookies" not in result.body
+
+
+def test_implausible_body_reads_the_text_not_the_markup():
+    assert implausible_body(STORY, "Dam at lowest level", None) is None
+    furniture = ["Top Reads This Hour", "MIDDLE EAST CRISIS", "4", "TOP READS IN SECTION", "Newsletters"]
+    assert implausible_body(furniture, "Dam at lowest level", None) is not None
+    cookie = ["We use cookies on our website. Accept all cookies or manage your consent in privacy settings."]
+    assert implausible_body(cookie, "Dam at lowest level", None) == "furniture language"
+    # A story about cookies, on topic with its headline, is a story.
+    about = [
+        "The regulator fined the retailer for setting advertising cookies before visitors gave consent, "
+        "the first such penalty under the new privacy rules.",
+        "The retailer said it would appeal and that it had changed the banner within days of the complaint.",
+    ]
+    assert (
+        implausible_body(about, "Retailer fined over advertising cookies set without consent", None) is None
+    )
+
+
+def test_hover_cards_are_not_glued_into_sentences():
+    html = f"""<html><head><title>Governor signs water bill</title></head><body><article>
+    <h1>Governor signs water bill</h1>
+    <p>Gov. <a href="/people/noem">Kristi Noem</a><span class="rollover-people-block">
+      <span class="rollover-people-name">Kristi Lynn Noem</span>
+      <span class="rollover-people-title">South Dakota governor</span></span> signed the bill on
+      Tuesday, ending a dispute that had lasted for two sessions of the legislature.</p>
+    <p>The law takes effect in July<span role="tooltip">Footnote: fiscal year start</span>, officials said,
+      and will be reviewed after three years by a committee of both chambers.</p>
+    {_paragraphs(STORY[:2])}</article></body></html>"""
+    body = extract(html, "https://news.example/2025/06/02/water-bill").body
+    assert "Gov. Kristi Noem signed the bill on Tuesday" in body
+    assert "Kristi Lynn Noem" not in body and "South Dakota governor" not in body
+    assert "takes effect in July, officials said" in body
+
+
+def test_the_date_line_beats_a_date_in_a_photo_caption():
+    caption = (
+        "In this pool photograph, Russia's President Vladimir Putin shakes hands with his Syrian "
+        "counterpart during their meeting at the Kremlin in Moscow on July 24, 2024. (Pool/AFP)"
+    )
+    html = f"""<html><head><title>Syrian FM meets Putin</title></head><body>
+    <div class="masthead">THE AMERICA ONE NEWS</div><div class="topbar">Aug 1, 2025 | 0 | Remer,MN</div>
+    <div class="sponsor">Sponsor: QWIKET</div><div>back</div><div>topic</div>
+    <h1>Syrian FM meets Putin and Lavrov, in first Russia visit since fall of Assad regime</h1>
+    <div class="text">{_paragraphs(STORY[:2])}<p>{caption}</p>{_paragraphs(STORY[2:])}</div>
+    <ul class="list"><li><a href="/x">Older story</a> March 3, 2023</li></ul></body></html>"""
+    article = extract(html, "https://americaone.example/news/syrian-fm-meets-putin")
+    assert article.published is not None and article.published.date() == date(2025, 8, 1)
+    assert article.provenance["published"] == "text"
+
+
+def test_a_date_in_a_caption_alone_does_not_date_the_page():
+    html = f"""<html><head><title>Harbour works</title></head><body><article><h1>Harbour works resume</h1>
+    <figure><img src="a.jpg"><figcaption>The harbour on March 3, 2021.</figcaption></figure>
+    {_paragraphs(STORY)}</article></body></html>"""
+    assert extract(html, "https://news.example/harbour-works").published is None
+
+
+def test_site_names_are_cut_only_when_they_name_the_site():
+    guardian = "The Guardian view on Hong Kong: a city on the brink | Editorial"
+    assert strip_site_suffix(guardian, ["The Guardian", "theguardian"]) == guardian
+    assert strip_site_suffix("Flood warning for the coast | CBC News", ["CBC", "cbc"]) == (
+        "Flood warning for the coast"
+    )
+    assert strip_site_suffix("Budget passed - Sueddeutsche.de", ["sueddeutsche"]) == "Budget passed"
+    assert (
+        strip_site_suffix("Opinion | Why the budget fails", ["The Post"]) == "Opinion | Why the budget fails"
+    )
+
+
+def test_a_byline_in_the_text_beats_the_publisher_in_metadata():
+    ld = _ld(
+        {
+            "@type": "NewsArticle",
+            "headline": "Dam at lowest level in a decade",
+            "author": {"@type": "Organization", "name": "Lesotho Times"},
+            "publisher": {"@type": "Organization", "name": "Lesotho Times"},
+        }
+    )
+    html = f"""<html><head><title>Dam at lowest level in a decade - Lesotho Times</title>
+    <meta property="og:site_name" content="Lesotho Times">{ld}</head><body><article>
+    <h1>Dam at lowest level in a decade</h1><p>Mathatisi Sebusi/Mohalenyane Phakela</p>
+    {_paragraphs(STORY)}</article></body></html>"""
+    article = extract(html, "https://lestimes.example/dam-at-lowest-level/")
+    assert article.authors == ["Mathatisi Sebusi", "Mohalenyane Phakela"]
+    assert article.provenance["authors"] == "text"
+    assert "Mathatisi" not in article.body
+    # With a person credited in metadata, the metadata stays.
+    person = _ld(
+        {"@type": "NewsArticle", "headline": "Dam", "author": {"@type": "Person", "name": "Jane Moe"}}
+    )
+    assert extract(html.replace(ld, person), "https://lestimes.example/dam/").authors == ["Jane Moe"]
+
+
+def test_an_article_among_many_links_is_not_dropped_as_an_index():
+    teasers = "".join(
+        f'<h3><a href="/2024/05/{i:02d}/story-{i}">Teaser headline number {i} here</a></h3>'
+        for i in range(12)
+    )
+    html = f"""<html><head><title>Dam at lowest level in a decade</title></head><body>
+    <div class="rail">{teasers}</div>
+    <div class="main"><h1>Dam at lowest level in a decade</h1><p class="byline">By Jane Moe</p>
+    {_paragraphs(STORY[:2])}</div></body></html>"""
+    result = clean_page(html, "https://news.example/2025/06/02/dam-lowest-level")
+    assert isinstance(result, CleanedArticle), result
+    assert result.page_type == "article"
+
+
+def test_a_real_index_page_is_still_dropped(page):
+    result = clean_page(page("index_page"), "https://www.northernledger.example/news/")
+    assert isinstance(result, DroppedPage) and result.reason == "page_type:index"
+    assert result.evidence.get("body_chars") is not None
+
+
+def test_json_ld_article_body_stands_in_when_the_page_shows_no_text():
+    text = " ".join(STORY[:2])
+    ld = _ld({"@type": "NewsArticle", "headline": "Dam at lowest level", "articleBody": text})
+    html = f"""<html><head><title>Dam at lowest level</title>{ld}</head><body><div id="app"></div>
+    <p>Menu</p></body></html>"""
+    result = clean_page(html, "https://news.example/2025/06/02/dam")
+    assert isinstance(result, CleanedArticle)
+    assert result.body == text and result.provenance["body"] == "json-ld"
+
+
+def test_a_drop_records_the_article_evidence_it_saw():
+    html = """<html><head><title>Dam at lowest level</title><meta property="og:type" content="article">
+    </head><body><div id="app"></div></body></html>"""
+    result = clean_page(html, "https://news.example/2025/06/02/dam-lowest-level")
+    assert isinstance(result, DroppedPage) and result.reason == "too_short"
+    assert result.evidence == {"og_type_article": True, "dated_url": "2025-06-02", "body_chars": 0}
+    assert DroppedPage.from_json(result.to_json()) == result
+
+
+def test_a_short_brief_on_a_plain_article_page_is_kept():
+    ld = _ld({"@type": "NewsArticle", "headline": "Dam at lowest level"})
+    html = f"""<html><head><title>Dam at lowest level</title>{ld}</head><body><article>
+    <h1>Dam at lowest level</h1><p>{STORY[0]}</p></article></body></html>"""
+    result = clean_page(html, "https://news.example/2025/06/02/dam")
+    assert isinstance(result, CleanedArticle) and result.body == STORY[0]
+    # The same text on a page with no sign of being an article is too short to index.
+    bare = html.replace(ld, "")
+    assert isinstance(clean_page(bare, "https://news.example/dam"), DroppedPage)
+
+
+def test_text_after_an_inline_byline_is_not_furniture():
+    # Old blog templates open the post body with a byline <span>, then write the post as bare text.
+    post = "<br/><br/>".join(STORY)
+    html = f"""<html><head><title>Storage news</title></head><body><div class="widget Blog">
+    <h3 class="post-title"><a href="/2011/03/storage.html">More storage, more photos</a></h3>
+    <div class="post-body"><span class="byline-author">Posted by Jane Moe, Engineering Lead</span><br/>
+    <br/>{post}</div></div></body></html>"""
+    result = clean_page(html, "https://photos.example/2011/03/storage.html")
+    assert isinstance(result, CleanedArticle)
+    assert result.paragraphs == STORY
