@@ -227,8 +227,8 @@ def article_figures(rows: Iterable[Mapping[str, Any]], start: datetime, end: dat
 def _merge(into: dict[str, Any], row: Mapping[str, Any]) -> None:
     """Add one stage summary to a source's merged summary (batches of one source add up)."""
     for key, value in row.items():
-        if key == "path":
-            into.setdefault("paths", []).append(value)
+        if key in ("path", "dropped_path"):
+            into.setdefault(f"{key}s", []).append(value)
         elif isinstance(value, bool) or key == "source":
             into[key] = value
         elif isinstance(value, int | float):
@@ -316,7 +316,27 @@ def source_figures(
         "clean_yield": _ratio(int(cleaned.get("cleaned", 0) or 0), fetched_n + not_modified),
     }
     figures.update(article_figures(rows, start, end))
+    figures["drop_samples"] = drop_samples(cleaned.get("dropped_paths"))
     return figures
+
+
+def drop_samples(paths: Iterable[str] | None, per_reason: int = 3, limit: int = 20) -> list[dict[str, Any]]:
+    """A few dropped pages per reason, with the cleaner's evidence, for the run report."""
+    samples: list[dict[str, Any]] = []
+    seen: Counter[str] = Counter()
+    for row in _read_rows(paths):
+        reason = str(row.get("reason"))
+        if seen[reason] >= per_reason or len(samples) >= limit:
+            continue
+        seen[reason] += 1
+        samples.append(
+            {
+                k: row.get(k)
+                for k in ("url", "reason", "detail", "evidence")
+                if row.get(k) not in (None, {}, "")
+            }
+        )
+    return samples
 
 
 def run_figures(

@@ -233,6 +233,13 @@ def render_markdown(record: Mapping[str, Any]) -> str:
             f"- {source}: discovery errors: {_fmt(fig.get('discovery_errors'))}; "
             f"fetch errors: {_fmt(fig.get('fetch_errors'))}; dropped: {_fmt(fig.get('dropped'))}"
         )
+    samples = [(source, d) for source, fig in figures.items() for d in fig.get("drop_samples") or []]
+    if samples:
+        lines += ["", "## Dropped pages (a few per reason, with the cleaner's evidence)", ""]
+        for source, d in samples:
+            evidence = ", ".join(f"{k}={v}" for k, v in (d.get("evidence") or {}).items()) or "none"
+            detail = f" ({d['detail']})" if d.get("detail") else ""
+            lines.append(f"- {source}: `{d.get('reason')}` {d.get('url')}{detail}; evidence: {evidence}")
     return "\n".join(lines) + "\n"
 
 

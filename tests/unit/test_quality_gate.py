@@ -174,3 +174,30 @@ def test_the_report_never_renders_another_attempts_record(tmp_path):
     assert "belongs to another attempt" in Path(stale["report"]).read_text()
     missing = publish_report(settings, "r2", verdict=None, start=START, end=END)
     assert "did not finish" in Path(missing["report"]).read_text()
+
+
+def test_the_report_shows_dropped_pages_with_the_cleaners_evidence(tmp_path):
+    settings = _settings(tmp_path)
+    stages = _stage_rows(tmp_path, "s1", [_article(i) for i in range(3)], attempted=4, errors={})
+    dropped = str(tmp_path / "s1-dropped.jsonl.gz")
+    storage.write_jsonl_gz(
+        dropped,
+        [
+            {
+                "url": "https://example.org/live",
+                "source": "s1",
+                "stage": "clean",
+                "reason": "too_short",
+                "detail": "body has 12 characters",
+                "evidence": {"og_type_article": True, "body_chars": 12},
+            }
+        ],
+    )
+    stages["cleaned"][0]["dropped_path"] = dropped
+    assess_run(settings, "r3", START, END, **stages, attempt="a")
+    markdown = Path(publish_report(settings, "r3")["report"]).read_text()
+    line = (
+        "`too_short` https://example.org/live (body has 12 characters); "
+        "evidence: body_chars=12, og_type_article=True"
+    )
+    assert line in markdown
