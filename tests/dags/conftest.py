@@ -116,6 +116,8 @@ def airflow_standalone(settings, sample_site, opensearch_client) -> Iterator[Air
     except Exception:
         service.stop()
         postgres.stop()
+        if not os.environ.get("NEWSINGEST_KEEP_TEST_FILES"):
+            shutil.rmtree(root, ignore_errors=True)
         raise
     api = service.api()
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import os
 
 from newsingest.config import load_settings
 from newsingest.services.airflow import AirflowStandalone, airflow_env
@@ -51,3 +52,14 @@ def test_an_explicit_database_wins_over_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv(CONN, "sqlite:////elsewhere.db")
     env = airflow_env(load_settings(), home=tmp_path, database_url="postgresql+psycopg2://u:p@127.0.0.1:1/x")
     assert env[CONN] == "postgresql+psycopg2://u:p@127.0.0.1:1/x"
+
+
+def test_sqlite_connect_args_left_in_the_environment_do_not_reach_postgres(monkeypatch, tmp_path):
+    from newsingest.services.airflow import process_env
+
+    monkeypatch.setenv(CONN, f"sqlite:///{tmp_path / 'airflow.db'}")
+    for key, value in airflow_env(load_settings()).items():
+        monkeypatch.setenv(key, value)  # what the test session's setup leaves behind
+    assert all(key in os.environ for key in KEYS)
+    env = process_env(load_settings(), home=tmp_path, database_url="postgresql+psycopg2://u:p@127.0.0.1:1/x")
+    assert env[CONN].startswith("postgresql") and not any(key in env for key in KEYS)

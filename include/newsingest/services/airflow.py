@@ -114,6 +114,9 @@ def airflow_env(
         "AIRFLOW__API__PORT": str(api_port),
         "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{api_port}",
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
+        # Task processes talk to the API server; on a busy shared machine it can take longer than the 5 s
+        # default to answer, and a timed-out "start" call fails the task before it runs.
+        "AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT": "60",
         "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
         "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
@@ -138,11 +141,29 @@ def airflow_env(
             env[key] = os.environ[key]
     if env[DB_CONN].startswith("sqlite"):
         # Wait for SQLite's write lock instead of failing after 5 s (see airflow_sqlite).
-        for key, name in (
-            ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", "CONNECT_ARGS"),
-            ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC", "ASYNC_CONNECT_ARGS"),
-        ):
-            env.setdefault(key, os.environ.get(key, f"newsingest.services.airflow_sqlite.{name}"))
+        for key, name in _SQLITE_CONNECT_ARGS:
+            env.setdefault(key, os.environ.get(key, f"{_SQLITE_ARGS_MODULE}.{name}"))
+    return env
+
+
+_SQLITE_ARGS_MODULE = "newsingest.services.airflow_sqlite"
+_SQLITE_CONNECT_ARGS = (
+    ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", "CONNECT_ARGS"),
+    ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC", "ASYNC_CONNECT_ARGS"),
+)
+
+
+def process_env(settings: Settings, **kwargs) -> dict[str, str]:
+    """This process's environment with ``airflow_env`` on top, for ``airflow`` subprocesses.
+
+    SQLite's connect arguments left in the environment by an earlier SQLite setup (e.g. the test session's
+    ``dag.test`` database) are dropped when the database is another one: PostgreSQL refuses them.
+    """
+    env = {**os.environ, **airflow_env(settings, **kwargs)}
+    if not env[DB_CONN].startswith("sqlite"):
+        for key, _ in _SQLITE_CONNECT_ARGS:
+            if env.get(key, "").startswith(_SQLITE_ARGS_MODULE):
+                del env[key]
     return env
 
 
@@ -158,7 +179,7 @@ def run_airflow(
     postgres = embedded_postgres(settings)
     if postgres is not None:
         postgres.start()
-    env = {**os.environ, **airflow_env(settings)}
+    env = process_env(settings)
     proc = subprocess.run([_airflow_bin(), *args], env=env, text=True, capture_output=capture)
     if check and proc.returncode != 0:
         tail = ((proc.stdout or "") + (proc.stderr or ""))[-3000:] if capture else ""
@@ -244,16 +265,13 @@ class AirflowStandalone:
 
     def env(self) -> dict[str, str]:
         """The environment ``airflow standalone`` runs with (for ``airflow`` CLI calls against it)."""
-        return {
-            **os.environ,
-            **airflow_env(
-                self.settings,
-                api_port=self.api_port,
-                home=self.home,
-                database_url=self.postgres.sqlalchemy_url() if self.postgres else None,
-            ),
-            **self.extra_env,
-        }
+        env = process_env(
+            self.settings,
+            api_port=self.api_port,
+            home=self.home,
+            database_url=self.postgres.sqlalchemy_url() if self.postgres else None,
+        )
+        return {**env, **self.extra_env}
 
     def run_cli(self, *args: str, timeout: float = 300.0) -> subprocess.CompletedProcess:
         """Run ``airflow ARGS`` against this instance's home and database; raises on failure."""
