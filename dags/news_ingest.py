@@ -116,7 +116,7 @@ def _present(rows) -> list[dict]:
             items=_SOURCE_ITEM,
             uniqueItems=True,
             title="Sources",
-            description="Source names to run, one per line (empty: all enabled sources of the sources file)"
+            description="Sources to run (empty: all enabled sources of the sources file)"
             + (f"; one of: {', '.join(SOURCE_NAMES)}." if SOURCE_NAMES else "."),
             **({"examples": SOURCE_NAMES} if SOURCE_NAMES else {}),
         ),
