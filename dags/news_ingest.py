@@ -8,16 +8,30 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from pathlib import Path
 
 import pendulum
 from airflow.sdk import CronDataIntervalTimetable, Param, dag, get_current_context, task
 from newsingest.schedule import cron_expression, day_window, schedule_time
+from newsingest.sources import enabled_names_quick
 from newsingest_airflow.assets import news_index_asset
 
 _AT = schedule_time()
 _HOUR, _MINUTE = _AT.hour, _AT.minute
 MAX_ACTIVE_RUNS = int(os.environ.get("NEWSINGEST_MAX_ACTIVE_RUNS", "3"))
 NEWS_INDEX = news_index_asset()
+# The form offers (and Airflow validates) the enabled source names of the sources file, read at parse time
+# (YAML only, no network); when the file cannot be read, any well-formed name passes the form and the
+# load_sources task names the problem.
+_SOURCES_FILE = os.environ.get("NEWSINGEST_SOURCES") or str(
+    Path(__file__).resolve().parents[1] / "include" / "sources" / "sample.yaml"
+)
+SOURCE_NAMES = enabled_names_quick(_SOURCES_FILE)
+_SOURCE_ITEM = (
+    {"type": "string", "enum": SOURCE_NAMES}
+    if SOURCE_NAMES
+    else {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"}
+)
 
 DOC = f"""
 ### news_ingest
@@ -25,14 +39,18 @@ Crawls the configured news sources for **one calendar day (UTC)**, cleans each p
 (entities, topics, keywords, language, clusters) and upserts it into OpenSearch through the write alias,
 then checks the run's figures (quality gate) and writes the run report.
 
-* **Schedule**: daily at `NEWSINGEST_SCHEDULE_TIME` (now {_HOUR:02d}:{_MINUTE:02d} UTC). The data interval
-  is one day, `[D {_HOUR:02d}:{_MINUTE:02d}, D+1 {_HOUR:02d}:{_MINUTE:02d})`; the run **ingests the calendar
-  day D** of its data interval start (articles published on D, 00:00-24:00 UTC), after D is over.
-* **Backfill**: *Trigger → Backfill* with a date range gives one run per day D whose logical date
-  (D {_HOUR:02d}:{_MINUTE:02d}) falls in the range. "Reprocess completed" re-runs days already done: documents
-  are keyed by canonical URL, so nothing is duplicated and `first_seen` is kept. See `docs/backfill.md`.
-* **Params**: `sources` (subset of source names, empty = all enabled), `force_refetch` (ignore ETag /
-  Last-Modified), `dry_run` (crawl, clean and enrich, but do not load).
+* **Schedule**: daily at `NEWSINGEST_SCHEDULE_TIME` (now {_HOUR:02d}:{_MINUTE:02d} UTC). The run of day D has
+  the logical date `D {_HOUR:02d}:{_MINUTE:02d}` and the data interval
+  `[D {_HOUR:02d}:{_MINUTE:02d}, D+1 {_HOUR:02d}:{_MINUTE:02d})`; it **ingests the calendar day D** (articles
+  published on D, 00:00-24:00 UTC) and starts after D is over.
+* **Backfill**: *Trigger → Backfill* with a date range (*From* D 00:00, *To* the last day 23:59) gives one
+  run per day, with the same logical date as the scheduled run of that day. *All Runs* re-runs days already
+  done (their runs keep their ids): documents are keyed by canonical URL, so nothing is duplicated and
+  `first_seen` is kept. *Max Active Runs* in the form starts at 1; up to {MAX_ACTIVE_RUNS} days can run at
+  once (`NEWSINGEST_MAX_ACTIVE_RUNS`). `newsingest run --day D` does the same for one day. See
+  `docs/backfill.md`.
+* **Params** (all optional): `sources` (a subset of the enabled sources, empty = all), `force_refetch`
+  (ignore ETag / Last-Modified), `dry_run` (crawl, clean and enrich, but do not load).
 * **Politeness**: fetch tasks run in the `crawl` pool; fetches of one source never overlap across runs.
 * **Quality gate**: thresholds from `NEWSINGEST_QUALITY_THRESHOLDS` (default
   `include/newsingest/data/quality_thresholds.yaml`); the report task logs where the report is.
@@ -76,23 +94,26 @@ def _present(rows) -> list[dict]:
         "execution_timeout": timedelta(hours=1),
     },
     params={
+        # "null" in each type: the form marks a param required unless null is allowed, and empty/off is valid.
         "sources": Param(
             [],
-            type="array",
-            items={"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
+            type=["array", "null"],
+            items=_SOURCE_ITEM,
             uniqueItems=True,
             title="Sources",
-            description="Source names to run (empty: all enabled sources of the sources file).",
+            description="Sources to run (empty: all enabled sources of the sources file)"
+            + (f"; one of: {', '.join(SOURCE_NAMES)}." if SOURCE_NAMES else "."),
+            **({"examples": SOURCE_NAMES} if SOURCE_NAMES else {}),
         ),
         "force_refetch": Param(
             False,
-            type="boolean",
+            type=["boolean", "null"],
             title="Force re-fetch",
             description="Ignore ETag/Last-Modified and fetch every page again.",
         ),
         "dry_run": Param(
             False,
-            type="boolean",
+            type=["boolean", "null"],
             title="Dry run",
             description="Crawl, clean and enrich, but do not load into OpenSearch.",
         ),

@@ -3,7 +3,10 @@
 #   bash scripts/setup.sh          runtime: venv from requirements.lock, the OpenSearch node
 #   bash scripts/setup.sh --dev    also the test tools (requirements-dev.lock)
 #   bash scripts/setup.sh --bench  also the benchmark anchors, trafilatura and Scrapy (requirements-bench.lock)
-# Needs: Python 3.11+, a JDK 21+ (for OpenSearch 3), Maven. Everything else comes from PyPI and Maven Central.
+# Needs: Python 3.11+, a JDK 21+ (for OpenSearch 3), Maven. Everything else comes from PyPI and Maven Central,
+# except the PostgreSQL server for Airflow's metadata database: Debian's `postgresql` package, installed
+# with apt-get when no PostgreSQL server is found (elsewhere: install PostgreSQL 14+ and put it on PATH or
+# set NEWSINGEST_POSTGRES_BIN).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -38,6 +41,27 @@ for j in "${NEWSINGEST_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/*; do
 done
 [ -n "$JDK_OK" ] || fail "a JDK 21 or newer is needed for OpenSearch 3 (e.g. Temurin 21); set NEWSINGEST_JAVA_HOME"
 echo "python: $PY ($("$PY" --version 2>&1)); jdk: $JDK_OK; maven: $(mvn -v 2>/dev/null | head -1)"
+
+step "checking for a PostgreSQL server (Airflow's metadata database)"
+pg_found() {
+  [ -n "${NEWSINGEST_POSTGRES_BIN:-}" ] && [ -x "$NEWSINGEST_POSTGRES_BIN/postgres" ] && return 0
+  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && return 0
+  command -v postgres >/dev/null
+}
+if ! pg_found; then
+  command -v apt-get >/dev/null || fail "no PostgreSQL server found: install PostgreSQL 14 or newer (initdb, postgres, pg_isready, psql on PATH) or set NEWSINGEST_POSTGRES_BIN"
+  echo "installing Debian's postgresql package (apt-get)"
+  SUDO=$([ "$(id -u)" -eq 0 ] || echo sudo)
+  # newsingest runs its own cluster under $STATE/postgres; do not create and start a system cluster on 5432.
+  if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+    $SUDO mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+  pg_found || fail "apt-get installed postgresql but no server binaries were found under /usr/lib/postgresql"
+fi
+echo "postgresql: $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || command -v postgres)"
 
 mkdir -p "$STATE"
 export UV_CACHE_DIR=${UV_CACHE_DIR:-$STATE/cache/uv}

@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
 
-# System packages the tests drive for real: Debian's Chromium (the browser test; Playwright's own browser
+# System packages the tests drive for real (setup.sh above already installed Debian's PostgreSQL where
+# missing, for Airflow's metadata database): Debian's Chromium (the browser test; Playwright's own browser
 # download is not used) and nginx (the TLS + basic-auth proxy in front of OpenSearch in the security tests).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)

@@ -23,6 +23,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
     os.environ.setdefault("NEWSINGEST_STORAGE_ROOT", str(_SESSION_DIR / "storage"))
     os.environ["AIRFLOW_HOME"] = str(_SESSION_DIR / "airflow")
+    # dag.test() runs a whole DAG run in this one process, so nothing uses the metadata database
+    # concurrently: SQLite is safe there and needs no server. The `airflow standalone` fixture
+    # (tests/dags/conftest.py) runs its own PostgreSQL.
+    os.environ.setdefault(
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{_SESSION_DIR / 'airflow' / 'airflow.db'}"
+    )
     os.environ.update(airflow_env(load_settings()))
 
 

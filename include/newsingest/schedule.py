@@ -1,9 +1,12 @@
 """The nightly schedule: one calendar day (UTC) per run, started at a configurable time the day after.
 
-The DAG uses a cron data-interval timetable at ``NEWSINGEST_SCHEDULE_TIME`` (default 02:00 UTC), so a run's
-data interval is [D 02:00, D+1 02:00); the run ingests the calendar day D of its interval start.
-A manual run triggered at time T (``airflow dags test``, the Trigger button) gets the last complete
-interval before T, so to ingest day D by hand, trigger it with the logical date D+1 at the schedule time.
+The DAG uses a cron data-interval timetable at ``NEWSINGEST_SCHEDULE_TIME`` (default 02:00 UTC), so the
+run of day D has the logical date D 02:00 and the data interval [D 02:00, D+1 02:00); it ingests the
+calendar day D of its interval start. Scheduled runs, backfills (UI, REST, ``airflow backfill create``),
+``newsingest run --day D`` and the quickstart all use that one logical date per day
+(``scheduled_logical_date``). Only Airflow's *manual* runs (``airflow dags test``, Trigger → Single Run)
+differ: a manual run at logical date T gets the last complete interval before T
+(``manual_logical_date`` gives the T that makes such a run ingest D; it is a different run from D's).
 """
 
 from __future__ import annotations
@@ -33,6 +36,12 @@ def day_window(interval_start: datetime) -> tuple[datetime, datetime]:
     day = interval_start.astimezone(UTC).date()
     start = datetime(day.year, day.month, day.day, tzinfo=UTC)
     return start, start + timedelta(days=1)
+
+
+def scheduled_logical_date(day: date) -> datetime:
+    """The logical date of day ``day``'s run: D at the schedule time (UTC), its data interval start."""
+    at = schedule_time()
+    return datetime(day.year, day.month, day.day, at.hour, at.minute, tzinfo=UTC)
 
 
 def manual_logical_date(day: date) -> datetime:

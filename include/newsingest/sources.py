@@ -217,3 +217,27 @@ def load_sources(path: str | Path, *, enabled_only: bool = False) -> list[Source
         ) from None
     sources = parse_sources(text, path)
     return [s for s in sources if s.enabled] if enabled_only else sources
+
+
+def enabled_names_quick(path: str | Path) -> list[str] | None:
+    """Names of the enabled sources, read without validating the file (for the DAG's params form).
+
+    Cheap enough for DAG parse time: YAML only, no interpolation, no network. None when the file cannot
+    be read or has no usable names; the ``load_sources`` task then reports what is wrong with it.
+    """
+    try:
+        data = yaml.safe_load(Path(path).read_text())
+    except (OSError, yaml.YAMLError):
+        return None
+    entries = data.get("sources") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return None
+    names = [
+        entry["name"]
+        for entry in entries
+        if isinstance(entry, dict)
+        and isinstance(entry.get("name"), str)
+        and _SLUG.match(entry["name"])
+        and entry.get("enabled", True) is not False
+    ]
+    return names or None

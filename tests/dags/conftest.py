@@ -1,7 +1,8 @@
 """A real ``airflow standalone`` for the backfill tests, shared by the REST and the browser tests.
 
-It gets its own AIRFLOW_HOME, API port (NEWSINGEST_TEST_AIRFLOW_PORT, default 8089), log-server ports,
-storage root, index alias, runs index and quality-thresholds file, and crawls the ``sample_site``
+It gets its own AIRFLOW_HOME, PostgreSQL metadata database (the embedded launcher on a free port, data
+under its temporary state folder), API port (NEWSINGEST_TEST_AIRFLOW_PORT, default 8089), log-server
+ports, storage root, index alias, runs index and quality-thresholds file, and crawls the ``sample_site``
 fixture's server. Started once per session (about 2-3 minutes on a busy 2-core machine).
 """
 
@@ -75,12 +76,14 @@ def _unpause_without_catchup(api) -> None:
 def airflow_standalone(settings, sample_site, opensearch_client) -> Iterator[AirflowUnderTest]:
     from newsingest.quality import DEFAULT_THRESHOLDS_FILE
     from newsingest.services.airflow import AirflowStandalone
+    from newsingest.services.postgres import PostgresServer
 
     port = int(os.environ.get("NEWSINGEST_TEST_AIRFLOW_PORT", "8089"))
     if _port_in_use(port):
         pytest.fail(f"port {port} is taken; set NEWSINGEST_TEST_AIRFLOW_PORT to a free port")
     # Not tmp_path_factory: other pytest sessions on the machine prune old basetemp folders.
     root = Path(tempfile.mkdtemp(prefix="newsingest-airflow-"))
+    os.chmod(root, 0o755)  # PostgreSQL runs as its own account when we are root: it must reach its data
     tag = uuid.uuid4().hex[:8]
     test_settings = dataclasses.replace(
         settings,
@@ -94,10 +97,12 @@ def airflow_standalone(settings, sample_site, opensearch_client) -> Iterator[Air
     default_thresholds = DEFAULT_THRESHOLDS_FILE.read_text()
     thresholds.write_text(default_thresholds)
     runs_index = f"test-orch-runs-{tag}"
+    postgres = PostgresServer(test_settings.home, port=_free_port())
     service = AirflowStandalone(
         test_settings,
         api_port=port,
         home=root / "airflow",
+        postgres=postgres,
         env={
             "NEWSINGEST_RUNS_INDEX": runs_index,
             "NEWSINGEST_QUALITY_THRESHOLDS": str(thresholds),
@@ -110,6 +115,9 @@ def airflow_standalone(settings, sample_site, opensearch_client) -> Iterator[Air
         service.start()
     except Exception:
         service.stop()
+        postgres.stop()
+        if not os.environ.get("NEWSINGEST_KEEP_TEST_FILES"):
+            shutil.rmtree(root, ignore_errors=True)
         raise
     api = service.api()
     try:
@@ -119,6 +127,7 @@ def airflow_standalone(settings, sample_site, opensearch_client) -> Iterator[Air
     finally:
         api.close()
         service.stop()
+        postgres.stop()
         opensearch_client.indices.delete(index=f"{test_settings.index_alias}*", ignore_unavailable=True)
         opensearch_client.indices.delete(index=runs_index, ignore_unavailable=True)
         if not os.environ.get("NEWSINGEST_KEEP_TEST_FILES"):

@@ -109,3 +109,25 @@ def test_news_ingest_structure(dagbag):
         with pytest.raises(Exception, match=r"Not a slug|yes|sources|dry_run"):
             params[key] = bad
             params.validate()
+
+
+def test_news_ingest_params_are_optional_and_sources_come_from_the_sources_file(dagbag):
+    """The form marks a param required unless its type allows null; empty/off is valid for all three.
+    The source names are an enum of the sources file's enabled sources (read at parse time)."""
+    from newsingest.config import load_settings
+    from newsingest.pipeline import load_source_names
+
+    params = dagbag.dags["news_ingest"].params
+    for name in ("sources", "force_refetch", "dry_run"):
+        assert "null" in params.get_param(name).schema["type"], name
+    sources = params.get_param("sources").schema
+    assert sources["items"]["enum"] == load_source_names(load_settings())
+    assert sources["examples"] == sources["items"]["enum"]  # the form's multi-select offers them
+    assert params.get_param("sources").value == []
+    assert params.get_param("force_refetch").value is False and params.get_param("dry_run").value is False
+
+
+def test_news_ingest_doc_names_the_forms_choices(dagbag):
+    doc = dagbag.dags["news_ingest"].doc_md
+    assert "All Runs" in doc and "Reprocess completed" not in doc
+    assert "Max Active Runs" in doc

@@ -18,7 +18,7 @@ import click
 from newsingest.cli import errors
 
 # Sub-modules of this package, each exposing ``commands: list[click.Command]``.
-_MODULES = ("services", "site", "demo", "crawl", "clean", "enrich", "search", "bench", "airflow")
+_MODULES = ("services", "site", "demo", "run", "crawl", "clean", "enrich", "search", "bench", "airflow")
 _HELP = ("-h", "--help")
 _CHATTY_LOGGERS = ("opensearch", "urllib3", "httpx", "httpcore")
 

@@ -28,6 +28,38 @@ def _done(started: float) -> None:
     click.echo(f"    done in {time.monotonic() - started:.1f}s")
 
 
+def retire_sqlite_db(settings) -> str | None:
+    """Move aside the SQLite metadata database of earlier versions (its runs used the old convention)."""
+    from newsingest.services.airflow import airflow_home, embedded_postgres
+
+    old = airflow_home(settings) / "airflow.db"
+    if embedded_postgres(settings) is None or not old.exists():
+        return None
+    target = old.with_name("airflow.db.replaced-by-postgres")
+    old.replace(target)
+    return str(target)
+
+
+def start_airflow(settings):
+    """Start PostgreSQL and ``airflow standalone``; clear runs of the old convention. Returns the service."""
+    from newsingest.services.airflow import AirflowStandalone
+    from newsingest.services.day_runs import DAG_ID, remove_old_convention_runs
+
+    moved = retire_sqlite_db(settings)
+    if moved:
+        click.echo(f"    the old SQLite metadata database is now {moved} (Airflow uses PostgreSQL)")
+    airflow = AirflowStandalone(settings)
+    airflow.start()
+    with airflow.api() as api:
+        api.wait_for_dag(DAG_ID)
+        removed = remove_old_convention_runs(api)
+    if removed:
+        click.echo(
+            f"    removed {len(removed)} run(s) of the old logical-date convention: {', '.join(removed)}"
+        )
+    return airflow
+
+
 @click.command()
 @click.option("--query", default="", help="Search to run at the end (default: everything, newest first).")
 @click.option(
@@ -38,8 +70,8 @@ def _done(started: float) -> None:
     help="Only run these days (default: every day of the sample site).",
 )
 def demo(query: str, days: tuple) -> None:
-    """Start OpenSearch and the sample site, run news_ingest for each sample day, then search."""
-    from newsingest.services.airflow import AirflowStandalone, migrate
+    """Start OpenSearch, the sample site and Airflow, backfill news_ingest over the sample days, search."""
+    from newsingest.services.day_runs import run_days
     from newsingest.services.opensearch import OpenSearchNode
     from newsingest.services.site import SampleSiteService
 
@@ -50,25 +82,28 @@ def demo(query: str, days: tuple) -> None:
     t = _step(f"starting the sample news site on {settings.sample_site_url}")
     SampleSiteService(settings).start()
     _done(t)
-    t = _step("preparing the Airflow metadata database")
-    migrate(settings)
+    t = _step("starting Airflow (PostgreSQL metadata database, scheduler, API server)")
+    airflow = start_airflow(settings)
     _done(t)
 
-    run_days = [d.date() for d in days] or _sample_days()
-    log_file = settings.home / "logs" / "demo-news_ingest.log"
-    t = _step(f"running the news_ingest DAG (dag.test) once per day, {run_days[0]} to {run_days[-1]}")
-    click.echo(f"    Airflow's task logs: {log_file}")
-    from newsingest.services.dagtest import run_days as dag_test_days
-
-    results = dag_test_days(settings, run_days, log_file)
+    wanted = [d.date() for d in days] or _sample_days()
+    t = _step(
+        f"backfilling the news_ingest DAG through the scheduler, one run per day, {wanted[0]} to {wanted[-1]}"
+    )
+    click.echo(f"    follow it in the UI: {airflow.url}/dags/news_ingest/runs")
+    with airflow.api() as api:
+        results = run_days(api, wanted, progress=click.echo)
     failed = [r for r in results if r.state != "success"]
     if failed:
         bad = failed[0]
-        raise click.ClickException(f"the news_ingest run for {bad.day} ended {bad.state}; see {log_file}")
+        raise click.ClickException(
+            f"the news_ingest run for {bad.day} ({bad.run_id}) ended {bad.state}; task logs in the UI "
+            f"({airflow.url}/dags/news_ingest/runs/{bad.run_id})"
+        )
     _done(t)
 
     t = _step(f"searching the '{settings.index_alias}' alias" + (f" for {query!r}" if query else ""))
-    logging.getLogger("opensearch").setLevel(logging.WARNING)  # Airflow left request logging on
+    logging.getLogger("opensearch").setLevel(logging.WARNING)
     from newsingest.cli.search import print_result
     from newsingest.load.client import make_client
     from newsingest.load.search import search
@@ -87,12 +122,11 @@ def demo(query: str, days: tuple) -> None:
         f"{judged.metric} = {judged.score:.3f}"
     )
 
-    airflow = AirflowStandalone(settings)
     click.echo(
         "\nNext:\n"
         '  search yourself:     .venv/bin/newsingest search "your words" --person ... --topic ...\n'
-        f"  open the Airflow UI: .venv/bin/newsingest services start airflow   then {airflow.url}\n"
-        f"                       user admin, password in {airflow.password_file}\n"
+        f"  the Airflow UI:      {airflow.url} (running; user admin, password in {airflow.password_file})\n"
+        "  ingest one day:      .venv/bin/newsingest run --day 2026-11-05\n"
         "  stop everything:     .venv/bin/newsingest services stop"
     )
 

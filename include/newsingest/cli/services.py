@@ -9,7 +9,7 @@ import click
 from newsingest.cli.errors import FAILURE, CliError
 from newsingest.config import load_settings
 
-SERVICES = ("opensearch", "site", "airflow")
+SERVICES = ("opensearch", "site", "postgres", "airflow")
 
 
 def _selected(names: tuple[str, ...]) -> list[str]:
@@ -18,7 +18,7 @@ def _selected(names: tuple[str, ...]) -> list[str]:
 
 @click.group()
 def services() -> None:
-    """Start, stop and inspect the embedded OpenSearch node, sample site and Airflow."""
+    """Start, stop and inspect the embedded OpenSearch node, sample site, PostgreSQL and Airflow."""
 
 
 @services.command()
@@ -37,7 +37,7 @@ def build(verbose: bool) -> None:
 @services.command()
 @click.argument("names", nargs=-1, type=click.Choice(SERVICES))
 def start(names: tuple[str, ...]) -> None:
-    """Start services (default: opensearch and site; airflow only when named).
+    """Start services (default: opensearch and site; airflow, with its postgres, only when named).
 
     A service that already answers is left alone ("already running"); a remote OpenSearch
     (NEWSINGEST_OPENSEARCH_URL on another host) is checked, never started.
@@ -129,6 +129,10 @@ def _service(name: str, settings):
         from newsingest.services.site import SampleSiteService
 
         return SampleSiteService(settings)
+    if name == "postgres":
+        from newsingest.services.postgres import PostgresServer
+
+        return PostgresServer(settings.home)
     from newsingest.services.airflow import AirflowStandalone
 
     return AirflowStandalone(settings)

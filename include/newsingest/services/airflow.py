@@ -1,8 +1,10 @@
 """Airflow for the embedded setup: environment, database, ``airflow standalone`` as a service.
 
 The project configures Airflow through environment variables only: AIRFLOW_HOME under the
-newsingest home, dags/ and plugins/ from this repository, examples off, SQLite + LocalExecutor,
-SimpleAuthManager with an ``admin`` user whose generated password Airflow writes to a file.
+newsingest home, dags/ and plugins/ from this repository, examples off, LocalExecutor, the metadata
+database in the embedded PostgreSQL (``newsingest.services.postgres``; a user's own
+AIRFLOW__DATABASE__SQL_ALCHEMY_CONN wins), SimpleAuthManager with an ``admin`` user whose generated
+password Airflow writes to a file.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsingest.config import PROJECT_ROOT, Settings
+from newsingest.services.postgres import PostgresServer
 from newsingest.services.process import Daemon, ServiceError, wait_until
 
 API_PORT = 8080
@@ -38,6 +41,15 @@ def crawl_pool_slots() -> int:
         raise ServiceError(str(exc)) from None
 
 
+def airflow_port() -> int:
+    """The API server's port: NEWSINGEST_AIRFLOW_PORT (default 8080)."""
+    raw = os.environ.get("NEWSINGEST_AIRFLOW_PORT", str(API_PORT))
+    try:
+        return int(raw)
+    except ValueError:
+        raise ServiceError(f"NEWSINGEST_AIRFLOW_PORT must be a port number, got {raw!r}") from None
+
+
 def airflow_home(settings: Settings) -> Path:
     return Path(os.environ.get("AIRFLOW_HOME") or settings.home / "airflow")
 
@@ -56,15 +68,33 @@ def opensearch_conn_uri(url: str) -> str:
     )
 
 
-def airflow_env(settings: Settings, *, api_port: int = API_PORT, home: Path | None = None) -> dict[str, str]:
+DB_CONN = "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"
+
+
+def embedded_postgres(settings: Settings) -> PostgresServer | None:
+    """The state folder's PostgreSQL, unless the user points Airflow at a database of their own."""
+    return None if os.environ.get(DB_CONN) else PostgresServer(settings.home)
+
+
+def airflow_env(
+    settings: Settings,
+    *,
+    api_port: int | None = None,
+    home: Path | None = None,
+    database_url: str | None = None,
+) -> dict[str, str]:
     """Environment for every ``airflow`` command and for ``dag.test()`` in tests.
 
-    ``home`` (default: ``airflow_home(settings)``) and an ``api_port`` other than 8080 are explicit and win
-    over the caller's environment; other ``AIRFLOW__*`` variables already set in the environment win over
-    the embedded defaults.
+    ``home`` (default: ``airflow_home(settings)``), ``database_url`` and an ``api_port`` other than 8080
+    are explicit and win over the caller's environment; other ``AIRFLOW__*`` variables already set in the
+    environment win over the embedded defaults. The default database is the embedded PostgreSQL
+    (``embedded_postgres``), which the caller starts.
     """
     home_given = home is not None
     home = home or airflow_home(settings)
+    api_port = api_port or airflow_port()
+    if database_url is None:
+        database_url = os.environ.get(DB_CONN) or PostgresServer(settings.home).sqlalchemy_url()
     env = {
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
@@ -78,11 +108,14 @@ def airflow_env(settings: Settings, *, api_port: int = API_PORT, home: Path | No
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(
             home / "simple_auth_manager_passwords.json.generated"
         ),
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+        DB_CONN: database_url,
         "AIRFLOW__API__HOST": "127.0.0.1",
         "AIRFLOW__API__PORT": str(api_port),
         "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{api_port}",
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
+        # Task processes talk to the API server; on a busy shared machine it can take longer than the 5 s
+        # default to answer, and a timed-out "start" call fails the task before it runs.
+        "AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT": "60",
         "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
         "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
@@ -99,18 +132,37 @@ def airflow_env(settings: Settings, *, api_port: int = API_PORT, home: Path | No
     env.setdefault("AIRFLOW_CONN_OPENSEARCH_DEFAULT", opensearch_conn_uri(settings.opensearch_url))
     # A user's own connection or settings win over the embedded defaults (an explicit port wins over both).
     explicit = {"AIRFLOW__API__PORT", "AIRFLOW__API__BASE_URL"} if api_port != API_PORT else set()
+    explicit.add(DB_CONN)
     if home_given:
         explicit |= {key for key, value in env.items() if key.startswith("AIRFLOW__") and str(home) in value}
     for key in list(env):
         if key.startswith(("AIRFLOW__", "AIRFLOW_CONN_")) and key in os.environ and key not in explicit:
             env[key] = os.environ[key]
-    if env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("sqlite"):
+    if env[DB_CONN].startswith("sqlite"):
         # Wait for SQLite's write lock instead of failing after 5 s (see airflow_sqlite).
-        for key, name in (
-            ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", "CONNECT_ARGS"),
-            ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC", "ASYNC_CONNECT_ARGS"),
-        ):
-            env.setdefault(key, os.environ.get(key, f"newsingest.services.airflow_sqlite.{name}"))
+        for key, name in _SQLITE_CONNECT_ARGS:
+            env.setdefault(key, os.environ.get(key, f"{_SQLITE_ARGS_MODULE}.{name}"))
+    return env
+
+
+_SQLITE_ARGS_MODULE = "newsingest.services.airflow_sqlite"
+_SQLITE_CONNECT_ARGS = (
+    ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", "CONNECT_ARGS"),
+    ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC", "ASYNC_CONNECT_ARGS"),
+)
+
+
+def process_env(settings: Settings, **kwargs) -> dict[str, str]:
+    """This process's environment with ``airflow_env`` on top, for ``airflow`` subprocesses.
+
+    SQLite's connect arguments left in the environment by an earlier SQLite setup (e.g. the test session's
+    ``dag.test`` database) are dropped when the database is another one: PostgreSQL refuses them.
+    """
+    env = {**os.environ, **airflow_env(settings, **kwargs)}
+    if not env[DB_CONN].startswith("sqlite"):
+        for key, _ in _SQLITE_CONNECT_ARGS:
+            if env.get(key, "").startswith(_SQLITE_ARGS_MODULE):
+                del env[key]
     return env
 
 
@@ -122,8 +174,11 @@ def _airflow_bin() -> str:
 def run_airflow(
     settings: Settings, *args: str, check: bool = True, capture: bool = False
 ) -> subprocess.CompletedProcess:
-    """Run one ``airflow`` CLI command with the project's environment."""
-    env = {**os.environ, **airflow_env(settings)}
+    """Run one ``airflow`` CLI command with the project's environment (starting the embedded PostgreSQL)."""
+    postgres = embedded_postgres(settings)
+    if postgres is not None:
+        postgres.start()
+    env = process_env(settings)
     proc = subprocess.run([_airflow_bin(), *args], env=env, text=True, capture_output=capture)
     if check and proc.returncode != 0:
         tail = ((proc.stdout or "") + (proc.stderr or ""))[-3000:] if capture else ""
@@ -152,13 +207,16 @@ class AirflowStandalone:
         self,
         settings: Settings,
         *,
-        api_port: int = API_PORT,
+        api_port: int | None = None,
         env: dict[str, str] | None = None,
         home: Path | None = None,
+        postgres: PostgresServer | None = None,
     ):
         self.settings = settings
         self.home = home or airflow_home(settings)
-        self.api_port = api_port
+        # The metadata database: the given server, else the state folder's (unless the user has their own).
+        self.postgres = postgres or embedded_postgres(settings)
+        self.api_port = api_port or airflow_port()
         self.extra_env = dict(env or {})
         self.daemon = Daemon("airflow", settings.home)
 
@@ -190,6 +248,8 @@ class AirflowStandalone:
             return self.url
         home = self.home
         home.mkdir(parents=True, exist_ok=True)
+        if self.postgres is not None:
+            self.postgres.start()
         self.daemon.start([_airflow_bin(), "standalone"], env=self.env(), cwd=home)
         if not wait_until(
             self.is_up, timeout=timeout, interval=2, alive=lambda: self.daemon.pid() is not None
@@ -204,11 +264,13 @@ class AirflowStandalone:
 
     def env(self) -> dict[str, str]:
         """The environment ``airflow standalone`` runs with (for ``airflow`` CLI calls against it)."""
-        return {
-            **os.environ,
-            **airflow_env(self.settings, api_port=self.api_port, home=self.home),
-            **self.extra_env,
-        }
+        env = process_env(
+            self.settings,
+            api_port=self.api_port,
+            home=self.home,
+            database_url=self.postgres.sqlalchemy_url() if self.postgres else None,
+        )
+        return {**env, **self.extra_env}
 
     def run_cli(self, *args: str, timeout: float = 300.0) -> subprocess.CompletedProcess:
         """Run ``airflow ARGS`` against this instance's home and database; raises on failure."""

@@ -53,7 +53,8 @@ class AirflowAPI:
         return self._token
 
     def request(self, method: str, path: str, *, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
-        """One API call; renews the token on 401 and retries 503 (e.g. SQLite busy) a bounded number of times.
+        """One API call; renews the token on 401, retries 503 (the database busy) and GETs that got no answer,
+        a bounded number of times.
 
         A 503 means the server did not do the work (Airflow answers it when the metadata database is
         locked, as SQLite is under concurrent access), so sending the same request again is safe.
@@ -61,7 +62,14 @@ class AirflowAPI:
         renewed = False
         for attempt in range(self.max_attempts):
             auth = {**(headers or {}), "Authorization": f"Bearer {self.token()}"}
-            resp = self._http.request(method, f"/api/v2{path}", headers=auth, **kwargs)
+            try:
+                resp = self._http.request(method, f"/api/v2{path}", headers=auth, **kwargs)
+            except httpx.TransportError:
+                # A busy API server may not answer in time: reading again is safe, writing is not.
+                if method != "GET" or attempt + 1 >= self.max_attempts:
+                    raise
+                time.sleep(min(2.0**attempt, 10.0))
+                continue
             if resp.status_code == 401 and not renewed:
                 self._token, renewed = None, True
                 continue
@@ -141,7 +149,7 @@ class AirflowAPI:
         health = self.request("GET", "/monitor/health")
         return str((health.get("scheduler") or {}).get("status") or "unknown")
 
-    def _watch_scheduler(self, since: list[float | None], grace: float = SCHEDULER_GRACE) -> None:
+    def watch_scheduler(self, since: list[float | None], grace: float = SCHEDULER_GRACE) -> None:
         """Raise once the scheduler has been unhealthy for ``grace`` seconds: waiting longer cannot help."""
         if self.scheduler_status() == "healthy":
             since[0] = None
@@ -163,7 +171,7 @@ class AirflowAPI:
             active = [b for b in self.backfills(dag_id) if not b.get("completed_at")]
             if not active:
                 return
-            self._watch_scheduler(unhealthy)
+            self.watch_scheduler(unhealthy)
             if time.monotonic() > deadline:
                 raise AirflowAPIError(f"backfills of {dag_id} still running after {timeout:.0f}s: {active}")
             time.sleep(poll)
@@ -176,7 +184,7 @@ class AirflowAPI:
             backfill = self.backfill(backfill_id)
             if backfill.get("completed_at"):
                 return backfill
-            self._watch_scheduler(unhealthy)
+            self.watch_scheduler(unhealthy)
             if time.monotonic() > deadline:
                 raise AirflowAPIError(
                     f"backfill {backfill_id} not completed within {timeout:.0f}s: {backfill}"
@@ -229,7 +237,7 @@ class AirflowAPI:
             runs = {r["dag_run_id"]: r for r in self.dag_runs(dag_id) if r["dag_run_id"] in wanted}
             if len(runs) == len(wanted) and all(r["state"] in TERMINAL for r in runs.values()):
                 return runs
-            self._watch_scheduler(unhealthy)
+            self.watch_scheduler(unhealthy)
             if time.monotonic() > deadline:
                 states = {rid: runs.get(rid, {}).get("state", "missing") for rid in sorted(wanted)}
                 raise AirflowAPIError(f"runs of {dag_id} not finished within {timeout:.0f}s: {states}")
