@@ -31,13 +31,24 @@ def run_doc_ids(enrich_paths: Iterable[str]) -> list[str]:
     return sorted(ids)
 
 
-def consolidate(client, alias: str, doc_ids: Iterable[str]) -> dict[str, Any]:
-    """Canonical entities, then story clusters, for ``doc_ids`` already loaded under ``alias``."""
+def all_doc_ids(client, index: str) -> list[str]:
+    """Every document id of ``index`` (a reindex build consolidates the whole index)."""
+    from opensearchpy.helpers import scan
+
+    return sorted(h["_id"] for h in scan(client, index=index, query={"_source": False}))
+
+
+def consolidate(
+    client, alias: str, doc_ids: Iterable[str] | None, *, registry_alias: str | None = None
+) -> dict[str, Any]:
+    """Canonical entities, then story clusters, for ``doc_ids`` already loaded under ``alias`` (every
+    document when None: a reindex build, with ``registry_alias`` naming the live alias's registry)."""
     from newsingest.load.clusters import recluster
     from newsingest.load.entity_registry import consolidate_entities
 
-    ids = sorted(set(doc_ids))
-    entities = consolidate_entities(client, alias, ids)
+    everything = doc_ids is None
+    ids = all_doc_ids(client, alias) if everything else sorted(set(doc_ids))
+    entities = consolidate_entities(client, alias, None if everything else ids, registry_alias=registry_alias)
     clusters = recluster(client, alias, ids)
     summary = {"documents": len(ids), "entities": entities.to_dict(), "clusters": clusters.to_dict()}
     log.info("consolidate %s: %s", alias, summary)

@@ -380,12 +380,17 @@ def store_registry(
     bulk(client, actions(), refresh=True)
 
 
-def consolidate_entities(client: OpenSearch, alias: str, doc_ids: Iterable[str]) -> ConsolidationReport:
-    """Update the registry from the index and bring ``doc_ids`` (and older documents) to canonical names."""
+def consolidate_entities(
+    client: OpenSearch, alias: str, doc_ids: Iterable[str] | None, *, registry_alias: str | None = None
+) -> ConsolidationReport:
+    """Update the registry from the index and bring ``doc_ids`` (all documents when None) and older
+    documents to canonical names. ``registry_alias`` names the registry's alias when ``alias`` is a build
+    (a reindex consolidates the new physical index into the live alias's registry)."""
     report = ConsolidationReport()
+    registry = registry_alias or alias
     try:
         client.indices.refresh(index=alias)
-        before = load_registry(client, alias)
+        before = load_registry(client, registry)
         entries = collect(client, alias)
     except NotFoundError:
         return report
@@ -397,6 +402,6 @@ def consolidate_entities(client: OpenSearch, alias: str, doc_ids: Iterable[str])
     report.older_documents_updated = apply_mapping(client, alias, learned)
     # Stored from the evidence before the rewrite: a mapped name keeps its entry (and its canonical target)
     # after its documents were rewritten; entries are overwritten by id, never deleted.
-    store_registry(client, alias, entries, mapping)
-    log.info("entity registry %s: %s", registry_index(alias), report.to_dict())
+    store_registry(client, registry, entries, mapping)
+    log.info("entity registry %s: %s", registry_index(registry), report.to_dict())
     return report

@@ -58,8 +58,18 @@ def index(opensearch: OpenSearch, alias: str) -> Iterator[str]:
     opensearch.indices.delete(index=registry_index(alias), ignore_unavailable=True)
 
 
-def load(client: OpenSearch, alias: str, articles: list[EnrichedArticle]) -> list[str]:
-    report = load_articles(client, alias, articles, dead_letter_path=None, crawled_at=CRAWLED, refresh=True)
+def load(
+    client: OpenSearch, alias: str, articles: list[EnrichedArticle], write_alias: str | None = None
+) -> list[str]:
+    report = load_articles(
+        client,
+        alias,
+        articles,
+        dead_letter_path=None,
+        crawled_at=CRAWLED,
+        refresh=True,
+        write_alias=write_alias,
+    )
     assert report.failed == 0
     return [a.doc_id for a in articles]
 
@@ -184,3 +194,21 @@ def test_consolidate_runs_both_steps(opensearch: OpenSearch, index: str) -> None
     assert summary["clusters"]["multi_article_stories"] == 1
     assert summary["entities"]["run_documents_updated"] == 1
     assert facet(opensearch, index, "https://b.example/w", "persons") == ["Kristi Noem"]
+
+
+def test_reindex_build_is_consolidated_before_the_swap(opensearch: OpenSearch, index: str) -> None:
+    """news_reindex (archive) loads batches into a build one after another; finish_build consolidates the
+    whole build, so it ends with the clusters and canonical names the nightly runs give."""
+    from newsingest.reindex_runner import build_alias_for, create_build, finish_build
+
+    build = create_build(opensearch, index)
+    a = article("https://a.example/r", body=WIRE, published="2026-11-20T09:00:00Z", entities=[person("Noem")])
+    b = article("https://b.example/r", body=WIRE, published="2026-11-20T08:00:00Z",
+                entities=[person("Kristi Noem", "Noem")])  # fmt: skip
+    load(opensearch, index, [a], build_alias_for(index))  # batch 1
+    load(opensearch, index, [b], build_alias_for(index))  # batch 2
+    result = finish_build(opensearch, build, keep_unlisted=False)
+    assert result["consolidated"]["clusters"]["multi_article_stories"] == 1
+    assert set(cluster_ids(opensearch, index).values()) == {b.doc_id}  # the earliest copy
+    assert facet(opensearch, index, "https://a.example/r", "persons") == ["Kristi Noem"]
+    assert opensearch.indices.exists(index=registry_index(index))
