@@ -246,9 +246,16 @@ def news_ingest():
         from newsingest.consolidate import run_doc_ids
         from newsingest_airflow.hooks import NewsOpenSearchHook
 
-        if get_current_context()["params"].get("dry_run"):
+        ctx = get_current_context()
+        if ctx["ti"].xcom_pull(task_ids="load_sources") is None:
+            from airflow.sdk.exceptions import AirflowSkipException
+
+            raise AirflowSkipException("load_sources did not finish: nothing to consolidate")
+        if ctx["params"].get("dry_run"):
             return {"dry_run": True}
         done = {(r["source"], r.get("batch")) for r in _present(loaded)}
+        if not done:
+            return {"documents": 0}
         paths = [r["path"] for r in _present(enriched) if (r["source"], r.get("batch")) in done]
         client = NewsOpenSearchHook().get_client()
         return consolidate_run(client, _settings().index_alias, run_doc_ids(paths))

@@ -10,9 +10,10 @@ Across articles the registry does: after the loads of a run, :func:`consolidate_
 2. **resolves** it (:func:`resolve`): a name filed under several types takes the type with the most
    articles (weight of evidence, not per article); a short or variant form maps to a full name when the
    evidence is one-sided -- it was merged into that name in other articles (``Trump`` into ``Donald
-   Trump``) or, for a one-word person never merged anywhere, it is the last name of exactly one known
-   person. A form shared by several names (``Biden`` of Joe and Hunter Biden) stays as it is unless one
-   name holds at least :data:`DOMINANCE` times the evidence of every other;
+   Trump``) or, for a one-word person never merged anywhere, it is the last name of one known person
+   (or of one holding :data:`DOMINANCE` times the articles of each other). A form shared by several
+   names (``Biden`` of Joe and Hunter Biden) stays as it is unless one name holds at least
+   :data:`DOMINANCE` times the evidence of every other;
 3. **rewrites documents** with one Painless script (:data:`APPLY_SCRIPT`): the facet fields
    (``persons``, ``organisations``, ``locations``) get the canonical value, the nested entity takes the
    canonical name and type and keeps every surface form in ``entities.forms``, and the old value goes to
@@ -244,8 +245,7 @@ def resolve(entries: Iterable[Entry]) -> dict[tuple[str, str], tuple[str, str]]:
         target = _dominant(merged_into.get(key, {}), exclude=(name, etype))
         if target is None and etype == "person" and len(key.split()) == 1:
             full = last_names.get(key, set())
-            if len(full) == 1:
-                target = next(iter(full))
+            target = _dominant({p: docs_of[p] for p in full}, exclude=(name, etype))
         if target is not None and target[1] == etype and len(fold(target[0])) > len(key):
             short[(name, etype)] = target
 
