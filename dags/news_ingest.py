@@ -37,7 +37,8 @@ DOC = f"""
 ### news_ingest
 Crawls the configured news sources for **one calendar day (UTC)**, cleans each page, enriches it
 (entities, topics, keywords, language, clusters) and upserts it into OpenSearch through the write alias,
-then checks the run's figures (quality gate) and writes the run report.
+then consolidates the run (entity registry: one canonical name per entity across articles; story clusters
+across batches, sources and days), checks the run's figures (quality gate) and writes the run report.
 
 * **Schedule**: daily at `NEWSINGEST_SCHEDULE_TIME` (now {_HOUR:02d}:{_MINUTE:02d} UTC). The run of day D has
   the logical date `D {_HOUR:02d}:{_MINUTE:02d}` and the data interval
@@ -243,6 +244,32 @@ def news_ingest():
         )
 
     @task(
+        trigger_rule="all_done",
+        execution_timeout=timedelta(minutes=30),
+        doc_md="After every load: canonical entity names through the entity registry (`<alias>-entities`; "
+        "older documents follow a newly learned merge) and story clusters across batches, sources and days; "
+        "skipped by `dry_run`.",
+    )
+    def consolidate(enriched, loaded) -> dict:
+        from newsingest.consolidate import consolidate as consolidate_run
+        from newsingest.consolidate import run_doc_ids
+        from newsingest_airflow.hooks import NewsOpenSearchHook
+
+        ctx = get_current_context()
+        if ctx["ti"].xcom_pull(task_ids="load_sources") is None:
+            from airflow.sdk.exceptions import AirflowSkipException
+
+            raise AirflowSkipException("load_sources did not finish: nothing to consolidate")
+        if ctx["params"].get("dry_run"):
+            return {"dry_run": True}
+        done = {(r["source"], r.get("batch")) for r in _present(loaded)}
+        if not done:
+            return {"documents": 0}
+        paths = [r["path"] for r in _present(enriched) if (r["source"], r.get("batch")) in done]
+        client = NewsOpenSearchHook().get_client()
+        return consolidate_run(client, _settings().index_alias, run_doc_ids(paths))
+
+    @task(
         retries=0,
         trigger_rule="all_done",
         execution_timeout=timedelta(minutes=15),
@@ -268,6 +295,8 @@ def news_ingest():
                 problems.append("load_sources did not finish (see its log)")
             except ValueError as exc:
                 sources, problems = [], [f"load_sources failed: {exc}"]
+        if ctx["ti"].xcom_pull(task_ids="consolidate") is None:
+            problems.append("stage consolidate did not finish (entity registry, story clusters)")
         dry_run = bool(ctx["params"].get("dry_run"))
         client = None if dry_run else NewsOpenSearchHook().get_client()
         verdict = decide_run(
@@ -324,7 +353,9 @@ def news_ingest():
     cleaned = clean.expand(fetched=fetched)
     enriched = enrich.expand(cleaned=cleaned)
     loaded = load.expand(enriched=enriched)
+    consolidated = consolidate(enriched, loaded)
     gate = quality_gate(discovered, fetched, cleaned, enriched, loaded)
+    consolidated >> gate
     # The report is a teardown: it runs whatever the gate decided (even when load_sources failed, since
     # its setup is `begin`) and does not decide the run's state.
     gate >> report().as_teardown(setups=started)

@@ -66,8 +66,18 @@ def _reconciliation(
         return {}, [
             f"the index could not be read to reconcile the run ({type(exc).__name__}: {str(exc)[:200]})"
         ]
-    figures: dict[str, dict[str, Any]] = {}
+    reloaded = [doc_id for row in rows.values() for doc_id in row.reloaded_ids]
     problems = []
+    if reloaded:  # documents loaded after the consolidate task ran: give them canonical names and clusters
+        from newsingest.consolidate import consolidate
+
+        try:
+            consolidate(client, settings.index_alias, reloaded)
+        except Exception as exc:
+            problems.append(
+                f"consolidating {len(reloaded)} reloaded articles failed ({type(exc).__name__}: {exc})"
+            )
+    figures: dict[str, dict[str, Any]] = {}
     for source, row in rows.items():
         figures[source] = {
             "expected_in_index": row.expected,

@@ -136,6 +136,7 @@ class Entity(Record):
     country: str | None = None  # ISO 3166-1 alpha-2 for resolved locations
     lat: float | None = None
     lon: float | None = None
+    forms: list[str] = Field(default_factory=list)  # every surface form merged into this entity
 
 
 class Topic(Record):

@@ -41,12 +41,14 @@ class SourceReconciliation:
     expected: int = 0  # distinct documents the run produced
     present: int = 0  # in the index as produced (or replaced by a later crawl)
     reloaded: int = 0  # missing or stale at first, loaded again by the reconciliation
+    reloaded_ids: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # doc ids still not (or not as produced) in the index
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["missing_count"] = len(self.missing)
         data["missing"] = self.missing[:20]  # a sample for the report; the count is the figure
+        del data["reloaded_ids"]
         return data
 
 
@@ -149,6 +151,7 @@ def reconcile_run(
         for want in pending:
             if want.doc_id not in still:
                 result[want.source].reloaded += 1
+                result[want.source].reloaded_ids.append(want.doc_id)
         pending = [w for w in pending if w.doc_id in still]
     for want in pending:
         result[want.source].missing.append(want.doc_id)

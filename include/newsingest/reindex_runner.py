@@ -30,6 +30,7 @@ from opensearchpy.helpers import scan, streaming_bulk
 
 from newsingest import storage
 from newsingest.config import Settings
+from newsingest.consolidate import consolidate
 from newsingest.load.index import (
     IndexLayoutError,
     alias_indices,
@@ -440,6 +441,8 @@ def finish_build(
     if keep_unlisted:
         result["kept"] = carry_over(client, old, new)
     result["caught_up"] = carry_over(client, old, new, since=since)
+    # Entity registry and story clusters over the whole build, so a reindex ends as the nightly runs do.
+    result["consolidated"] = consolidate(client, new, None, registry_alias=alias)
     actions: list[dict[str, Any]] = [{"remove": {"index": r, "alias": alias}} for r in readers]
     actions += [
         {"remove": {"index": old, "alias": write_alias}},

@@ -73,6 +73,8 @@ def test_one_day_lands_in_opensearch_and_a_rerun_adds_nothing(airflow_db, run_en
     assert known.paragraphs[0] in doc["body"]
     assert set(known.persons) <= set(doc["persons"]), (known.persons, doc["persons"])
     first_seen = {k: v["first_seen"] for k, v in docs.items()}
+    clusters = {k: v["cluster_id"] for k, v in docs.items()}
+    assert any(t.task_id == "consolidate" and t.state == "success" for t in first.get_task_instances())
     any_url = next(iter(docs.values()))["canonical_url"]
     assert doc_id(canonicalize(any_url)) in docs  # documents are keyed by the canonical URL's hash
 
@@ -81,6 +83,7 @@ def test_one_day_lands_in_opensearch_and_a_rerun_adds_nothing(airflow_db, run_en
     again = _docs(opensearch_client)
     assert set(again) == set(docs)  # no duplicates, nothing lost
     assert {k: v["first_seen"] for k, v in again.items()} == first_seen
+    assert {k: v["cluster_id"] for k, v in again.items()} == clusters  # the consolidate step is stable
 
 
 def test_a_failed_gate_fails_the_run_its_report_says_so_and_a_plain_rerun_is_judged_again(

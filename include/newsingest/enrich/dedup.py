@@ -147,6 +147,48 @@ def lookup_candidates(batch: Sequence[Sketch], lookup: ClusterLookup | None) -> 
     return list(found.values())
 
 
+def _keys(node: Sketch) -> list[str]:
+    return [*node.bands, *(["sha:" + node.content_hash] if node.content_hash else [])]
+
+
+class UnionFind:
+    """Disjoint sets over node indices 0..n-1."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        self.parent[self.find(i)] = self.find(j)
+
+
+def link_similar(nodes: Sequence[Sketch], first: int, threshold: float = JACCARD_THRESHOLD) -> UnionFind:
+    """Components of ``nodes``: each of the first ``first`` nodes is joined with every node sharing a band
+    (or its content hash) whose similarity is confirmed."""
+    sets = UnionFind(len(nodes))
+    by_key: dict[str, list[int]] = {}
+    for i, node in enumerate(nodes):
+        for key in _keys(node):
+            by_key.setdefault(key, []).append(i)
+    checked: set[tuple[int, int]] = set()
+    for i in range(first):
+        for key in _keys(nodes[i]):
+            for j in by_key.get(key, ()):
+                pair = (min(i, j), max(i, j))
+                if j == i or pair in checked:
+                    continue
+                checked.add(pair)
+                if similar(nodes[i], nodes[j], threshold):
+                    sets.union(i, j)
+    return sets
+
+
 def assign_clusters(
     batch: Sequence[Sketch], *, lookup: ClusterLookup | None = None, threshold: float = JACCARD_THRESHOLD
 ) -> dict[str, str]:
@@ -156,32 +198,7 @@ def assign_clusters(
     # A re-enriched document keeps the cluster it already has in the index.
     previous = {s.doc_id: s.cluster_id for s in existing if s.doc_id in batch_ids}
     nodes: list[Sketch] = list(batch) + [s for s in existing if s.doc_id not in batch_ids]
-    parent = list(range(len(nodes)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    by_key: dict[str, list[int]] = {}
-    for i, node in enumerate(nodes):
-        keys = list(node.bands)
-        if node.content_hash:
-            keys.append("sha:" + node.content_hash)
-        for key in keys:
-            by_key.setdefault(key, []).append(i)
-    checked: set[tuple[int, int]] = set()
-    for i in range(len(batch)):
-        keys = list(nodes[i].bands) + (["sha:" + nodes[i].content_hash] if nodes[i].content_hash else [])
-        for key in keys:
-            for j in by_key.get(key, ()):
-                pair = (min(i, j), max(i, j))
-                if j == i or pair in checked:
-                    continue
-                checked.add(pair)
-                if similar(nodes[i], nodes[j], threshold):
-                    parent[find(i)] = find(j)
+    find = link_similar(nodes, len(batch), threshold).find
     groups: dict[int, list[int]] = {}
     for i in range(len(nodes)):
         groups.setdefault(find(i), []).append(i)

@@ -1,4 +1,9 @@
-"""Keyphrases with YAKE, deduplicated against the document's entity names."""
+"""Keyphrases with YAKE, deduplicated against the document's entity names.
+
+Phrases of two words are preferred (YAKE n=2 over the headline and lead); a single word is kept only when
+the whole story uses it at least three times, so verbs and common words picked from the lead ("named",
+"Hours") do not become keyphrases.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
+from itertools import islice
 
 from newsingest.enrich.geo import fold
 
@@ -46,6 +52,17 @@ def _extractor(lang: str, top: int):
         return _extractors[key]
 
 
+MIN_SINGLE_WORD_USES = 3
+
+
+def _recurring(word: str, folded_text: str) -> bool:
+    """True when ``word`` occurs at least :data:`MIN_SINGLE_WORD_USES` times in ``folded_text``."""
+    if len(word) < 4:
+        return False
+    uses = re.finditer(r"\b" + re.escape(word) + r"\b", folded_text)
+    return sum(1 for _ in islice(uses, MIN_SINGLE_WORD_USES)) >= MIN_SINGLE_WORD_USES
+
+
 def extract_keywords(
     text: str,
     *,
@@ -69,6 +86,7 @@ def extract_keywords(
     out: list[str] = []
     seen: set[str] = set()
     used: Counter[str] = Counter()
+    folded_text = ""  # folded on first need
     for phrase, _score in _extractor(lang, top).extract_keywords(sample):
         key = fold(phrase)
         if not key or key in names or not any(ch.isalpha() for ch in key):
@@ -76,8 +94,8 @@ def extract_keywords(
         toks = set(key.split())
         if any(toks <= nt for nt in name_tokens):
             continue  # "Putin" when "Vladimir Putin" is an entity
-        if len(toks) > 1 and sum(1 for t in toks if t in all_name_tokens) * 2 > len(toks):
-            continue  # "Roma Jayne told": mostly a name
+        if len(toks) > 1 and sum(1 for t in toks if t in all_name_tokens) * 2 >= len(toks):
+            continue  # "Roma Jayne told", "Gaza wondered": half a name or more (names are facets)
         if toks & person_tokens:
             continue  # "Foreign Minister Sergei"
         if _SHOUTED.search(phrase):
@@ -86,6 +104,8 @@ def extract_keywords(
             continue  # "West End" after "West End performance"
         if toks <= _FILLER or any(used[t] >= 2 for t in toks):
             continue  # "Tuesday"; a third "OBR ..." phrase
+        if len(toks) == 1 and not _recurring(key, folded_text or (folded_text := fold(text))):
+            continue  # a lone word ("named", "Hours") is a keyphrase only when the story keeps using it
         used.update(toks)
         seen.add(key)
         out.append(phrase)

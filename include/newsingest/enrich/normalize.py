@@ -228,6 +228,23 @@ def is_photo_credit(text: str) -> bool:
     return bool(words & _CREDIT_WORDS) or len(parts[-1].split()) >= 2
 
 
+_WEB = re.compile(r"://|\bwww\.|\bpic\.|@\w", re.IGNORECASE)  # URLs and handles
+_TITLE_WORDS = frozenset(TITLE_PHRASES)
+
+
+def _not_a_facet_value(ent: DocEntity, groups: dict) -> bool:
+    """Entities that never make a useful facet value, whatever the model said: a "person" with digits
+    ("802.11ax Wi-Fi") and a lone given name the article never completes ("John" beside "M. Ford"),
+    unless a title vouched for it ("Mr John")."""
+    if ent.type != "person":
+        return False
+    if any(ch.isdigit() for ch in ent.name):
+        return True
+    if " " in ent.name or fold(ent.name) not in given_names():
+        return False
+    return not any(cm.titled for ms in groups.values() for cm in ms if cm.text in ent.forms)
+
+
 def is_junk(text: str) -> bool:
     """True for numbers, single letters, pronouns, boilerplate, photo credits and lowercase fragments."""
     if len(text) < 2 or not any(ch.isalpha() for ch in text):
@@ -239,7 +256,9 @@ def is_junk(text: str) -> bool:
         return True
     if not any(ch.isupper() for ch in text):
         return True  # model picked a lowercase fragment
-    return len(text.split()) > 8 or text.startswith(("http", "www.", "@", "#"))
+    if folded in _TITLE_WORDS:
+        return True  # a role word alone ("President", "Chief Executive")
+    return len(text.split()) > 8 or text.startswith("#") or _WEB.search(text) is not None
 
 
 def org_key(text: str) -> str:
@@ -466,7 +485,7 @@ class Normalizer:
                     doc_countries.add(self.gazetteer.demonym(cm.text)[1])
         doc_countries.discard(None)
         entities = [self._entity(ms, frozenset(doc_countries)) for ms in groups.values()]
-        entities = self._merge_same_name(entities)
+        entities = [e for e in self._merge_same_name(entities) if not _not_a_facet_value(e, groups)]
         self._score(
             entities, text_length=text_length, title_end=title_end, lead_end=lead_end, cleaned=cleaned
         )

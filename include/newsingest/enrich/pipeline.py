@@ -230,7 +230,7 @@ def _ts(value: datetime | None) -> float:
 def _entity_record(e: DocEntity) -> Entity:
     return Entity(
         name=e.name, type=e.type, label=e.label, count=e.count, salience=e.salience,
-        country=e.country, lat=e.lat, lon=e.lon,
+        country=e.country, lat=e.lat, lon=e.lon, forms=sorted(e.forms),
     )  # fmt: skip
 
 

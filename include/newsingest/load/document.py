@@ -70,6 +70,16 @@ def _place(place: dict[str, float], article: EnrichedArticle) -> dict[str, float
     return {"lat": lat, "lon": lon}
 
 
+def _aliases(article: EnrichedArticle) -> dict[str, list[str]]:
+    """``<type>_aliases``: every name and surface form of the article's persons, organisations and places
+    (a facet filter matches any of them; the entity registry adds cross-article aliases later)."""
+    out: dict[str, list[str]] = {}
+    for etype in ("person", "organisation", "location"):
+        names = [n for e in article.entities if e.type == etype for n in (e.name, *e.forms)]
+        out[f"{etype}_aliases"] = sorted(set(_unique(names)))
+    return out
+
+
 def text_language(article: EnrichedArticle) -> str | None:
     """The language the text is in: detected if known, else declared by the page."""
     return article.detected_language or article.language
@@ -124,6 +134,7 @@ def to_document(article: EnrichedArticle, *, crawled_at: datetime) -> dict[str, 
         "persons": _unique(article.persons),
         "organisations": _unique(article.organisations),
         "locations": _unique(article.locations),
+        **_aliases(article),
         "countries": _unique([c.upper() for c in article.countries]),
         "keywords": _unique(article.keywords),
         "topics": [{"code": t.code, "label": t.label, "score": t.score} for t in article.topics],
@@ -136,6 +147,7 @@ def to_document(article: EnrichedArticle, *, crawled_at: datetime) -> dict[str, 
                 "count": e.count,
                 "country": e.country,
                 "location": {"lat": e.lat, "lon": e.lon} if e.lat is not None and e.lon is not None else None,
+                "forms": _unique(list(e.forms)),
             }
             for e in article.entities
         ],
@@ -201,6 +213,7 @@ def reuse_enrichment(article: CleanedArticle, doc: dict[str, Any]) -> EnrichedAr
                 country=e.get("country"),
                 lat=where.get("lat"),
                 lon=where.get("lon"),
+                forms=list(e.get("forms") or []),
             )
         )
     base = {name: getattr(article, name) for name in CleanedArticle.model_fields}

@@ -38,10 +38,11 @@ FACETS: dict[str, str] = {
 }
 
 # Filter name -> fields any of which may match (normalised sub-fields; topic takes a code or a label).
+# Entity filters match the canonical name or any alias (``<type>_aliases``, see load/entity_registry.py).
 FILTERS: dict[str, tuple[str, ...]] = {
-    "persons": ("persons.norm",),
-    "organisations": ("organisations.norm",),
-    "locations": ("locations.norm",),
+    "persons": ("persons.norm", "person_aliases.norm"),
+    "organisations": ("organisations.norm", "organisation_aliases.norm"),
+    "locations": ("locations.norm", "location_aliases.norm"),
     "countries": ("countries.norm",),
     "topics": ("topics.code", "topics.label.norm"),
     "sources": ("source.norm",),

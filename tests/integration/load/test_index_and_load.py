@@ -16,6 +16,7 @@ from newsingest.load.index import (
     existing_versions,
     load_template,
     template_name_for,
+    template_schema_version,
     write_alias_for,
 )
 from newsingest.load.reindex import reindex_to_new_version
@@ -186,7 +187,8 @@ def test_reindex_swaps_aliases_atomically_and_keeps_old_until_dropped(
     ensure_index(opensearch, alias, replicas=0)
     load_articles(opensearch, alias, fixture_articles, dead_letter_path=None, crawled_at=T0, refresh=True)
     newer = copy.deepcopy(load_template())
-    newer["template"]["mappings"]["_meta"]["schema_version"] = 2
+    newer_version = template_schema_version() + 1
+    newer["template"]["mappings"]["_meta"]["schema_version"] = newer_version
     newer["template"]["mappings"]["properties"]["paywall_score"] = {"type": "float"}
     assert ensure_index(opensearch, alias, template=newer).needs_reindex
 
@@ -197,7 +199,7 @@ def test_reindex_swaps_aliases_atomically_and_keeps_old_until_dropped(
     assert opensearch.indices.exists(index=f"{alias}-v1")  # kept
     assert count(opensearch, new) == len(fixture_articles)
     mapping = opensearch.indices.get_mapping(index=new)[new]["mappings"]
-    assert mapping["_meta"]["schema_version"] == 2 and "paywall_score" in mapping["properties"]
+    assert mapping["_meta"]["schema_version"] == newer_version and "paywall_score" in mapping["properties"]
     doc = source(opensearch, alias, fixture_articles[0].doc_id)
     assert doc["first_seen"] == "2026-11-01T06:00:00.000Z"
     assert not ensure_index(opensearch, alias, template=newer).needs_reindex

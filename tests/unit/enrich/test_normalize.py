@@ -231,3 +231,29 @@ def test_photo_credits_are_not_organisations():
     assert is_junk("Valery Sharifulin/Pool/AFP")
     assert not is_junk("AC/DC")
     assert not is_junk("Reuters")
+
+
+@pytest.mark.parametrize(
+    "text", ["pic.twitter.com/AbC123", "@NewsDesk", "https://example.org/x", "www.example.org", "President"]
+)
+def test_urls_handles_and_role_words_alone_are_junk(text):
+    assert is_junk(text)
+
+
+def test_persons_with_digits_and_lone_given_names_are_not_facet_values(normalizer):
+    text = "John and 802.11ax Wi-Fi were discussed by M. Ford. Mr John later spoke to Amira Hass."
+    found = normalizer.normalize(
+        mentions(text, [("John", "PERSON"), ("802.11ax Wi-Fi", "PERSON"), ("M. Ford", "PERSON"),
+                        ("Mr John", "PERSON"), ("Amira Hass", "PERSON")]),
+        text_length=len(text), text=text,
+    )  # fmt: skip
+    persons = {e.name for e in found if e.type == "person"}
+    assert "802.11ax Wi-Fi" not in persons
+    assert {"M. Ford", "Amira Hass"} <= persons
+    assert "John" in persons  # "Mr John": a title vouches for the lone given name
+
+    bare = "John said the plan for Leeds would work, according to Amira Hass."
+    found = normalizer.normalize(
+        mentions(bare, [("John", "PERSON"), ("Amira Hass", "PERSON")]), text_length=len(bare), text=bare
+    )
+    assert [e.name for e in found if e.type == "person"] == ["Amira Hass"]

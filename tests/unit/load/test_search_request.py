@@ -17,7 +17,9 @@ from newsingest.load.search import (
 
 def test_filters_or_within_and_across() -> None:
     clauses = build_filters(persons=["Ann Lee", "Bo Chen"], countries="gb", sources=[], since="2026-01-01")
-    assert {"terms": {"persons.norm": ["Ann Lee", "Bo Chen"]}} in clauses
+    names = ["Ann Lee", "Bo Chen"]  # a canonical name or any alias matches
+    assert {"terms": {"persons.norm": names}} in clauses[0]["bool"]["should"]
+    assert {"terms": {"person_aliases.norm": names}} in clauses[0]["bool"]["should"]
     assert {"terms": {"countries.norm": ["gb"]}} in clauses
     assert {"range": {"published": {"gte": "2026-01-01"}}} in clauses
     assert len(clauses) == 3  # empty filter dropped

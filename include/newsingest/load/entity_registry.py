@@ -1,0 +1,407 @@
+"""Cross-document entity canonicalisation: the entity registry (``<alias>-entities``).
+
+Enrichment settles names within one article ("Putin" into "Vladimir Putin" when the article has both).
+Across articles the registry does: after the loads of a run, :func:`consolidate_entities`
+
+1. **collects the evidence** from the article index itself (a composite aggregation over the nested
+   ``entities``: per name and type, the articles, the surface forms merged into it, first/last seen and
+   sources) -- rebuilding from the index makes every rerun idempotent and lets backfills, reindexes and
+   nightly runs converge on the same registry;
+2. **resolves** it (:func:`resolve`): a name filed under several types takes the type with the most
+   articles (weight of evidence, not per article); a short or variant form maps to a full name when the
+   evidence is one-sided -- it was merged into that name in other articles (``Trump`` into ``Donald
+   Trump``) or, for a one-word person never merged anywhere, it is the last name of one known person
+   (or of one holding :data:`DOMINANCE` times the articles of each other). A form shared by several
+   names (``Biden`` of Joe and Hunter Biden) stays as it is unless one name holds at least
+   :data:`DOMINANCE` times the evidence of every other;
+3. **rewrites documents** with one Painless script (:data:`APPLY_SCRIPT`): the facet fields
+   (``persons``, ``organisations``, ``locations``) get the canonical value, the nested entity takes the
+   canonical name and type and keeps every surface form in ``entities.forms``, and the old value goes to
+   ``<type>_aliases`` so a facet filter on either name matches. The run's own documents are rewritten
+   with every mapping that touches them; **older documents follow** by update-by-query on the
+   ``persons``/``organisations``/``locations`` value of each mapping the registry learned in this run;
+4. **stores the registry**: one document per (name, type) with its canonical target, alias counts,
+   first/last seen and sources.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from opensearchpy import OpenSearch
+from opensearchpy.exceptions import NotFoundError
+from opensearchpy.helpers import bulk, scan
+
+from newsingest.enrich.geo import fold
+
+log = logging.getLogger(__name__)
+
+FACET_FIELDS = {"person": "persons", "organisation": "organisations", "location": "locations"}
+ALIAS_FIELDS = {t: f"{t}_aliases" for t in FACET_FIELDS}
+TYPE_ORDER = ("person", "organisation", "location")  # tie-break between types with equal evidence
+DOMINANCE = 10  # a shared form maps to the name holding >= 10x the evidence of every other
+AGG_PAGE = 1000
+MAX_FORMS = 50
+UPDATE_CHUNK = 500
+
+REGISTRY_MAPPINGS: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "name": {"type": "keyword"},
+        "type": {"type": "keyword"},
+        "canonical": {"type": "keyword"},
+        "canonical_type": {"type": "keyword"},
+        "docs": {"type": "integer"},
+        "aliases": {"properties": {"form": {"type": "keyword"}, "docs": {"type": "integer"}}},
+        "first_seen": {"type": "date"},
+        "last_seen": {"type": "date"},
+        "sources": {"type": "keyword"},
+    },
+}
+
+# params.map: "<type>|<name>" -> [canonical name, canonical type]; params.fields/aliases: type -> field.
+APPLY_SCRIPT = """
+Map m = params.map;
+Map src = ctx._source;
+boolean changed = false;
+if (src.entities != null) {
+  List out = new ArrayList();
+  Map seen = new HashMap();
+  for (def e : src.entities) {
+    def hit = m.get(e.type + '|' + e.name);
+    if (hit != null) {
+      List forms = e.forms == null ? new ArrayList() : new ArrayList(e.forms);
+      if (!forms.contains(e.name)) { forms.add(e.name); }
+      e.forms = forms; e.name = hit[0]; e.type = hit[1]; changed = true;
+    }
+    String key = e.type + '|' + e.name;
+    def prev = seen.get(key);
+    if (prev == null) { seen.put(key, e); out.add(e); continue; }
+    prev.count = (prev.count == null ? 0 : prev.count) + (e.count == null ? 0 : e.count);
+    if (e.salience != null && (prev.salience == null || e.salience > prev.salience)) {
+      prev.salience = e.salience;
+    }
+    List forms = prev.forms == null ? new ArrayList() : new ArrayList(prev.forms);
+    if (e.forms != null) { for (def f : e.forms) { if (!forms.contains(f)) { forms.add(f); } } }
+    prev.forms = forms;
+  }
+  src.entities = out;
+}
+Map newValues = new HashMap();
+for (def t : params.fields.keySet()) { newValues.put(t, new ArrayList()); }
+for (def t : params.fields.keySet()) {
+  def values = src[params.fields[t]];
+  if (values == null) { continue; }
+  for (def v : values) {
+    def hit = m.get(t + '|' + v);
+    String name = hit == null ? v : hit[0];
+    String type = hit == null ? t : hit[1];
+    if (!newValues.containsKey(type)) { type = t; }
+    List target = newValues.get(type);
+    if (!target.contains(name)) { target.add(name); }
+    if (hit != null) {
+      changed = true;
+      String af = params.aliases[type];
+      List al = src[af] == null ? new ArrayList() : new ArrayList(src[af]);
+      if (!al.contains(v)) { al.add(v); }
+      if (!al.contains(name)) { al.add(name); }
+      src[af] = al;
+    }
+  }
+}
+if (!changed) { ctx.op = 'noop'; return; }
+for (def t : params.fields.keySet()) { src[params.fields[t]] = newValues.get(t); }
+""".strip()
+
+
+def registry_index(alias: str) -> str:
+    return f"{alias}-entities"
+
+
+@dataclass
+class Entry:
+    """Evidence for one (name, type) from the article index."""
+
+    name: str
+    type: str
+    docs: int
+    forms: dict[str, int] = field(default_factory=dict)  # surface form -> articles
+    first_seen: str | None = None
+    last_seen: str | None = None
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ConsolidationReport:
+    entries: int = 0
+    mappings: int = 0
+    new_mappings: int = 0
+    run_documents_updated: int = 0
+    older_documents_updated: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def collect(client: OpenSearch, alias: str) -> list[Entry]:
+    """Per (name, type) evidence from the nested ``entities`` of every indexed article."""
+    entries: list[Entry] = []
+    after: dict | None = None
+    while True:
+        composite: dict[str, Any] = {
+            "size": AGG_PAGE,
+            "sources": [
+                {"name": {"terms": {"field": "entities.name"}}},
+                {"type": {"terms": {"field": "entities.type"}}},
+            ],
+        }
+        if after:
+            composite["after"] = after
+        body = {
+            "size": 0,
+            "query": {"match_all": {}},
+            "aggs": {
+                "e": {
+                    "nested": {"path": "entities"},
+                    "aggs": {
+                        "c": {
+                            "composite": composite,
+                            "aggs": {
+                                "forms": {"terms": {"field": "entities.forms", "size": MAX_FORMS}},
+                                "doc": {
+                                    "reverse_nested": {},
+                                    "aggs": {
+                                        "first": {"min": {"field": "published"}},
+                                        "last": {"max": {"field": "published"}},
+                                        "sources": {"terms": {"field": "source", "size": 20}},
+                                    },
+                                },
+                            },
+                        }
+                    },
+                }
+            },
+        }
+        resp = client.search(index=alias, body=body)
+        agg = resp["aggregations"]["e"]["c"]
+        for b in agg["buckets"]:
+            doc = b["doc"]
+            entries.append(
+                Entry(
+                    name=b["key"]["name"],
+                    type=b["key"]["type"],
+                    docs=int(doc["doc_count"]),
+                    forms={f["key"]: int(f["doc_count"]) for f in b["forms"]["buckets"]},
+                    first_seen=doc["first"].get("value_as_string"),
+                    last_seen=doc["last"].get("value_as_string"),
+                    sources=sorted(s["key"] for s in doc["sources"]["buckets"]),
+                )
+            )
+        after = agg.get("after_key")
+        if not agg["buckets"] or not after:
+            return entries
+
+
+def _type_rank(t: str) -> int:
+    return TYPE_ORDER.index(t) if t in TYPE_ORDER else len(TYPE_ORDER)
+
+
+def resolve(entries: Iterable[Entry]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(name, type) -> (canonical name, canonical type) for every entry that is not its own canonical."""
+    entries = [e for e in entries if e.type in FACET_FIELDS]
+    mapping: dict[tuple[str, str], tuple[str, str]] = {}
+    # 1. One type per name: the type with the most articles (then person > organisation > location).
+    by_name: dict[str, list[Entry]] = defaultdict(list)
+    for e in entries:
+        by_name[fold(e.name)].append(e)
+    settled: dict[str, tuple[str, str]] = {}  # folded name -> (display name, type)
+    docs_of: dict[tuple[str, str], int] = defaultdict(int)
+    for key, group in by_name.items():
+        best = max(group, key=lambda e: (e.docs, -_type_rank(e.type), e.name))
+        settled[key] = (best.name, best.type)
+        for e in group:
+            docs_of[settled[key]] += e.docs
+            if (e.name, e.type) != (best.name, best.type):
+                mapping[(e.name, e.type)] = (best.name, best.type)
+    # 2. Short and variant forms: evidence that a form was merged into a longer name elsewhere.
+    merged_into: dict[str, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+    for e in entries:
+        target = settled[fold(e.name)]
+        for form, n in e.forms.items():
+            if fold(form) != fold(e.name):
+                merged_into[fold(form)][target] += n
+    last_names: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for name, etype in settled.values():
+        words = fold(name).split()
+        if etype == "person" and len(words) >= 2:
+            last_names[words[-1]].add((name, etype))
+    short: dict[tuple[str, str], tuple[str, str]] = {}
+    for key, (name, etype) in settled.items():
+        target = _dominant(merged_into.get(key, {}), exclude=(name, etype))
+        if target is None and etype == "person" and len(key.split()) == 1:
+            full = last_names.get(key, set())
+            target = _dominant({p: docs_of[p] for p in full}, exclude=(name, etype))
+        if target is not None and target[1] == etype and len(fold(target[0])) > len(key):
+            short[(name, etype)] = target
+
+    # Chains (a -> b -> c) end at the last name; mappings of the type step are redirected too.
+    def final(node: tuple[str, str]) -> tuple[str, str]:
+        seen = {node}
+        while node in short and short[node] not in seen:
+            node = short[node]
+            seen.add(node)
+        return node
+
+    for src, dst in list(mapping.items()):
+        mapping[src] = final(dst)
+    for src in short:
+        mapping[src] = final(src)
+    return {k: v for k, v in mapping.items() if k != v}
+
+
+def _dominant(votes: dict[tuple[str, str], int], *, exclude: tuple[str, str]) -> tuple[str, str] | None:
+    ranked = sorted(((n, t) for t, n in votes.items() if t != exclude), reverse=True)
+    if not ranked:
+        return None
+    if len(ranked) == 1 or ranked[0][0] >= DOMINANCE * ranked[1][0]:
+        return ranked[0][1]
+    return None
+
+
+def _params(mapping: dict[tuple[str, str], tuple[str, str]]) -> dict[str, Any]:
+    return {
+        "map": {f"{t}|{n}": [cn, ct] for (n, t), (cn, ct) in mapping.items()},
+        "fields": FACET_FIELDS,
+        "aliases": ALIAS_FIELDS,
+    }
+
+
+def apply_mapping(
+    client: OpenSearch,
+    alias: str,
+    mapping: dict[tuple[str, str], tuple[str, str]],
+    *,
+    doc_ids: Iterable[str] | None = None,
+) -> int:
+    """Rewrite documents holding a mapped value (only ``doc_ids`` when given); returns documents updated."""
+    if not mapping:
+        return 0
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for name, etype in mapping:
+        by_type[etype].append(name)
+    updated = 0
+    items = sorted(mapping.items())
+    ids = sorted(set(doc_ids)) if doc_ids is not None else None
+    for i in range(0, len(items), UPDATE_CHUNK):
+        part = dict(items[i : i + UPDATE_CHUNK])
+        names: dict[str, list[str]] = defaultdict(list)
+        for name, etype in part:
+            names[etype].append(name)
+        should = [{"terms": {FACET_FIELDS[t]: sorted(v)}} for t, v in sorted(names.items())]
+        query: dict[str, Any] = {"bool": {"should": should, "minimum_should_match": 1}}
+        if ids is not None:
+            query["bool"]["filter"] = [{"ids": {"values": ids}}]
+        resp = client.update_by_query(
+            index=alias,
+            body={
+                "query": query,
+                "script": {"lang": "painless", "source": APPLY_SCRIPT, "params": _params(part)},
+            },
+            conflicts="proceed",
+            refresh=True,
+        )
+        updated += int(resp.get("updated", 0))
+    return updated
+
+
+def load_registry(client: OpenSearch, alias: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """The mappings the registry holds now ((name, type) -> (canonical, type))."""
+    index = registry_index(alias)
+    if not client.indices.exists(index=index):
+        return {}
+    out = {}
+    query = {
+        "query": {"exists": {"field": "canonical"}},
+        "_source": ["name", "type", "canonical", "canonical_type"],
+    }
+    for hit in scan(client, index=index, query=query):
+        s = hit["_source"]
+        out[(s["name"], s["type"])] = (s["canonical"], s["canonical_type"])
+    return out
+
+
+def _entry_id(name: str, etype: str) -> str:
+    return hashlib.sha1(f"{etype}|{fold(name)}|{name}".encode()).hexdigest()
+
+
+def store_registry(
+    client: OpenSearch, alias: str, entries: list[Entry], mapping: dict[tuple[str, str], tuple[str, str]]
+) -> None:
+    index = registry_index(alias)
+    if not client.indices.exists(index=index):
+        client.indices.create(index=index, body={"mappings": REGISTRY_MAPPINGS})
+    # Aliases of a canonical entry: its own forms plus every name mapped into it.
+    aliases: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for e in entries:
+        target = mapping.get((e.name, e.type), (e.name, e.type))
+        for form, n in e.forms.items():
+            aliases[target][form] += n
+        if target != (e.name, e.type):
+            aliases[target][e.name] += e.docs
+
+    def actions():
+        for e in entries:
+            if e.type not in FACET_FIELDS:
+                continue
+            key = (e.name, e.type)
+            target = mapping.get(key)
+            yield {
+                "_op_type": "index",
+                "_index": index,
+                "_id": _entry_id(e.name, e.type),
+                "_source": {
+                    "name": e.name,
+                    "type": e.type,
+                    "canonical": target[0] if target else None,
+                    "canonical_type": target[1] if target else None,
+                    "docs": e.docs,
+                    "aliases": [{"form": f, "docs": n} for f, n in sorted(aliases.get(key, {}).items())],
+                    "first_seen": e.first_seen,
+                    "last_seen": e.last_seen,
+                    "sources": e.sources,
+                },
+            }
+
+    bulk(client, actions(), refresh=True)
+
+
+def consolidate_entities(
+    client: OpenSearch, alias: str, doc_ids: Iterable[str] | None, *, registry_alias: str | None = None
+) -> ConsolidationReport:
+    """Update the registry from the index and bring ``doc_ids`` (all documents when None) and older
+    documents to canonical names. ``registry_alias`` names the registry's alias when ``alias`` is a build
+    (a reindex consolidates the new physical index into the live alias's registry)."""
+    report = ConsolidationReport()
+    registry = registry_alias or alias
+    try:
+        client.indices.refresh(index=alias)
+        before = load_registry(client, registry)
+        entries = collect(client, alias)
+    except NotFoundError:
+        return report
+    mapping = resolve(entries)
+    report.entries, report.mappings = len(entries), len(mapping)
+    report.run_documents_updated = apply_mapping(client, alias, mapping, doc_ids=doc_ids)
+    learned = {k: v for k, v in mapping.items() if before.get(k) != v}
+    report.new_mappings = len(learned)
+    report.older_documents_updated = apply_mapping(client, alias, learned)
+    # Stored from the evidence before the rewrite: a mapped name keeps its entry (and its canonical target)
+    # after its documents were rewritten; entries are overwritten by id, never deleted.
+    store_registry(client, registry, entries, mapping)
+    log.info("entity registry %s: %s", registry_index(registry), report.to_dict())
+    return report

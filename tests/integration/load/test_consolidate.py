@@ -1,0 +1,214 @@
+"""Post-load consolidation against the real node: entity registry merges and cross-batch story clusters."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from newsingest.consolidate import consolidate
+from newsingest.enrich import dedup
+from newsingest.load.bulk import load_articles
+from newsingest.load.clusters import recluster
+from newsingest.load.entity_registry import consolidate_entities, registry_index
+from newsingest.load.index import ensure_index
+from newsingest.load.search import search
+from newsingest.models import EnrichedArticle, Entity
+from opensearchpy import OpenSearch
+
+pytestmark = pytest.mark.opensearch
+
+CRAWLED = datetime(2026, 12, 1, tzinfo=UTC)
+WIRE = (
+    "Flood waters rose across the river valley on Tuesday as emergency crews evacuated hundreds of "
+    "residents from low lying villages, officials said. The regional authority opened three shelters and "
+    "asked drivers to avoid the main highway, which was closed in both directions after a bridge was "
+    "damaged. Forecasters expect more heavy rain through Thursday, and the water agency warned that two "
+    "reservoirs upstream were close to capacity. Farmers said entire harvests had been lost in the worst "
+    "floods the valley has seen in two decades."
+)
+OTHER = (
+    "The city council approved a new budget for public libraries on Monday, adding weekend opening hours "
+    "at six branches and funding for a mobile library that will visit schools in outlying districts. "
+    "Council members debated for three hours before the vote, which passed by eleven votes to four."
+)
+
+
+def article(
+    url: str, *, body: str = OTHER, published: str = "2026-11-20T08:00:00Z", source: str = "wire-a",
+    entities: list[Entity] = (),
+) -> EnrichedArticle:  # fmt: skip
+    sig = dedup.signature(body)
+    doc_id = hashlib.sha1(url.encode()).hexdigest()
+    by_type = {t: [e.name for e in entities if e.type == t] for t in ("person", "organisation", "location")}
+    return EnrichedArticle(
+        url=url, canonical_url=url, source=source, title=url.rsplit("/", 1)[-1], body=body,
+        published=datetime.fromisoformat(published.replace("Z", "+00:00")), doc_id=doc_id,
+        entities=list(entities), persons=by_type["person"], organisations=by_type["organisation"],
+        locations=by_type["location"], content_hash=dedup.content_hash(body), minhash_signature=sig,
+        minhash_bands=dedup.band_hashes(sig), cluster_id=doc_id, fetched_at=CRAWLED,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def index(opensearch: OpenSearch, alias: str) -> Iterator[str]:
+    ensure_index(opensearch, alias)
+    yield alias
+    opensearch.indices.delete(index=registry_index(alias), ignore_unavailable=True)
+
+
+def load(
+    client: OpenSearch, alias: str, articles: list[EnrichedArticle], write_alias: str | None = None
+) -> list[str]:
+    report = load_articles(
+        client,
+        alias,
+        articles,
+        dead_letter_path=None,
+        crawled_at=CRAWLED,
+        refresh=True,
+        write_alias=write_alias,
+    )
+    assert report.failed == 0
+    return [a.doc_id for a in articles]
+
+
+def cluster_ids(client: OpenSearch, alias: str) -> dict[str, str]:
+    client.indices.refresh(index=alias)
+    hits = client.search(index=alias, body={"size": 100, "_source": ["title", "cluster_id"]})["hits"]["hits"]
+    return {h["_source"]["title"]: h["_source"]["cluster_id"] for h in hits}
+
+
+def test_wire_story_in_two_batches_is_one_cluster_and_rerun_is_stable(
+    opensearch: OpenSearch, index: str
+) -> None:
+    # Two sources carry the same wire story on one day; each batch was enriched on its own, so each copy
+    # arrives with its own provisional cluster (its doc_id).
+    copy_a = article("https://a.example/flood", body=WIRE, published="2026-11-20T09:00:00Z", source="wire-a")
+    copy_b = article(
+        "https://b.example/flood-copy",
+        body="UPDATED. " + WIRE + " Reporting by staff.",
+        published="2026-11-20T11:30:00Z",
+        source="paper-b",
+    )
+    unrelated = article("https://a.example/library", published="2026-11-20T07:00:00Z")
+    ids = load(opensearch, index, [copy_a]) + load(opensearch, index, [copy_b, unrelated])
+    assert len(set(cluster_ids(opensearch, index).values())) == 3
+
+    report = recluster(opensearch, index, ids)
+    got = cluster_ids(opensearch, index)
+    assert got["flood"] == got["flood-copy"] == copy_a.doc_id  # the earliest member names the story
+    assert got["library"] == unrelated.doc_id
+    assert report.to_dict()["multi_article_stories"] == 1
+
+    again = recluster(opensearch, index, ids)  # a rerun changes nothing
+    assert again.updated == 0 and again.relabelled_documents == 0
+    assert cluster_ids(opensearch, index) == got
+
+    # The next day a third copy arrives (a later run, only its own doc ids): it joins the same story.
+    day2 = article("https://c.example/flood-day2", body=WIRE + " More rain fell overnight.",
+                   published="2026-11-21T06:00:00Z", source="paper-c")  # fmt: skip
+    recluster(opensearch, index, load(opensearch, index, [day2]))
+    assert cluster_ids(opensearch, index)["flood-day2"] == copy_a.doc_id
+
+
+def test_backfill_of_an_earlier_copy_relabels_the_story(opensearch: OpenSearch, index: str) -> None:
+    """Order independence: a backfilled earlier copy becomes the root; the stored members follow."""
+    later = article("https://b.example/flood", body=WIRE, published="2026-11-22T09:00:00Z")
+    later2 = article("https://c.example/flood", body=WIRE + " Update.", published="2026-11-22T10:00:00Z")
+    recluster(opensearch, index, load(opensearch, index, [later, later2]))
+    assert set(cluster_ids(opensearch, index).values()) == {later.doc_id}
+    earlier = article("https://a.example/flood-early", body=WIRE, published="2026-11-19T09:00:00Z")
+    report = recluster(opensearch, index, load(opensearch, index, [earlier]))
+    assert report.relabelled_clusters == 1
+    assert set(cluster_ids(opensearch, index).values()) == {earlier.doc_id}
+
+
+def person(name: str, *forms: str, etype: str = "person") -> Entity:
+    return Entity(name=name, type=etype, forms=sorted({name, *forms}))
+
+
+def facet(client: OpenSearch, alias: str, url: str, field: str) -> list[str]:
+    doc_id = hashlib.sha1(url.encode()).hexdigest()
+    return client.get(index=alias, id=doc_id)["_source"][field]
+
+
+def test_registry_maps_short_forms_settles_types_and_filters_match_aliases(
+    opensearch: OpenSearch, index: str
+) -> None:
+    docs = [
+        article("https://x.example/1", entities=[person("Donald Trump", "Trump")]),
+        article("https://x.example/2", entities=[person("Donald Trump", "Trump", "President Trump")]),
+        article("https://x.example/3", entities=[person("Trump")]),  # the short form alone
+        article("https://x.example/4", entities=[person("Joe Biden", "Biden")]),
+        article("https://x.example/5", entities=[person("Hunter Biden", "Biden")]),
+        article("https://x.example/6", entities=[person("Biden")]),  # ambiguous: Joe or Hunter
+        article("https://x.example/7", entities=[person("Yahya Sinwar", etype="organisation")]),
+        article("https://x.example/8", entities=[person("Yahya Sinwar")]),
+        article("https://x.example/9", entities=[person("Yahya Sinwar")]),
+    ]
+    ids = load(opensearch, index, docs)
+    report = consolidate_entities(opensearch, index, ids)
+    assert report.run_documents_updated == 2
+    assert facet(opensearch, index, "https://x.example/3", "persons") == ["Donald Trump"]
+    assert "Trump" in facet(opensearch, index, "https://x.example/3", "person_aliases")
+    entity = facet(opensearch, index, "https://x.example/3", "entities")[0]
+    assert entity["name"] == "Donald Trump" and "Trump" in entity["forms"]
+    assert facet(opensearch, index, "https://x.example/6", "persons") == ["Biden"]
+    assert facet(opensearch, index, "https://x.example/7", "persons") == ["Yahya Sinwar"]
+    assert facet(opensearch, index, "https://x.example/7", "organisations") == []
+
+    full = {h.title for h in search(opensearch, index, "", persons="Donald Trump").hits}
+    short = {h.title for h in search(opensearch, index, "", persons="Trump").hits}
+    assert full == short == {"1", "2", "3"}
+
+    # The registry holds the merge with its evidence.
+    opensearch.indices.refresh(index=registry_index(index))
+    hit = opensearch.search(
+        index=registry_index(index), body={"query": {"bool": {"filter": [{"term": {"name": "Trump"}}]}}}
+    )["hits"]["hits"][0]["_source"]
+    assert hit["canonical"] == "Donald Trump" and hit["canonical_type"] == "person"
+
+    again = consolidate_entities(opensearch, index, ids)  # a rerun: nothing left to rewrite
+    assert again.run_documents_updated == 0 and again.older_documents_updated == 0
+
+
+def test_older_documents_follow_a_merge_learned_later(opensearch: OpenSearch, index: str) -> None:
+    old = article("https://y.example/old", entities=[person("Noem")], published="2026-11-01T08:00:00Z")
+    consolidate_entities(opensearch, index, load(opensearch, index, [old]))
+    assert facet(opensearch, index, "https://y.example/old", "persons") == ["Noem"]
+    # A later run names her in full: the registry learns the merge and the older document follows.
+    new = article("https://y.example/new", entities=[person("Kristi Noem", "Noem")])
+    report = consolidate_entities(opensearch, index, load(opensearch, index, [new]))
+    assert report.older_documents_updated == 1
+    assert facet(opensearch, index, "https://y.example/old", "persons") == ["Kristi Noem"]
+    hits = {h.title for h in search(opensearch, index, "", persons="Kristi Noem").hits}
+    assert hits == {"old", "new"}
+
+
+def test_consolidate_runs_both_steps(opensearch: OpenSearch, index: str) -> None:
+    a = article("https://a.example/w", body=WIRE, entities=[person("Kristi Noem", "Noem")])
+    b = article("https://b.example/w", body=WIRE, published="2026-11-20T10:00:00Z", entities=[person("Noem")])
+    summary = consolidate(opensearch, index, load(opensearch, index, [a]) + load(opensearch, index, [b]))
+    assert summary["clusters"]["multi_article_stories"] == 1
+    assert summary["entities"]["run_documents_updated"] == 1
+    assert facet(opensearch, index, "https://b.example/w", "persons") == ["Kristi Noem"]
+
+
+def test_reindex_build_is_consolidated_before_the_swap(opensearch: OpenSearch, index: str) -> None:
+    """news_reindex (archive) loads batches into a build one after another; finish_build consolidates the
+    whole build, so it ends with the clusters and canonical names the nightly runs give."""
+    from newsingest.reindex_runner import build_alias_for, create_build, finish_build
+
+    build = create_build(opensearch, index)
+    a = article("https://a.example/r", body=WIRE, published="2026-11-20T09:00:00Z", entities=[person("Noem")])
+    b = article("https://b.example/r", body=WIRE, published="2026-11-20T08:00:00Z",
+                entities=[person("Kristi Noem", "Noem")])  # fmt: skip
+    load(opensearch, index, [a], build_alias_for(index))  # batch 1
+    load(opensearch, index, [b], build_alias_for(index))  # batch 2
+    result = finish_build(opensearch, build, keep_unlisted=False)
+    assert result["consolidated"]["clusters"]["multi_article_stories"] == 1
+    assert set(cluster_ids(opensearch, index).values()) == {b.doc_id}  # the earliest copy
+    assert facet(opensearch, index, "https://a.example/r", "persons") == ["Kristi Noem"]
+    assert opensearch.indices.exists(index=registry_index(index))

@@ -1,0 +1,56 @@
+"""The registry's resolution rules on hand-built evidence (the node-backed flow is in
+tests/integration/load/test_consolidate.py)."""
+
+from __future__ import annotations
+
+from newsingest.load.entity_registry import DOMINANCE, Entry, resolve
+
+
+def entry(name: str, etype: str = "person", docs: int = 1, **forms: int) -> Entry:
+    return Entry(
+        name=name,
+        type=etype,
+        docs=docs,
+        forms={name: docs, **{k.replace("_", " "): v for k, v in forms.items()}},
+    )
+
+
+def test_type_by_weight_of_evidence():
+    mapping = resolve(
+        [
+            entry("Jordan Vale", "organisation", 1),
+            entry("Jordan Vale", "person", 1),
+            entry("Jordan Vale", "location", 0),
+        ]
+    )
+    assert mapping == {
+        ("Jordan Vale", "organisation"): ("Jordan Vale", "person"),
+        ("Jordan Vale", "location"): ("Jordan Vale", "person"),
+    }
+    mapping = resolve([entry("Yahya Sinwar", "organisation", 1), entry("Yahya Sinwar", "person", 3)])
+    assert mapping == {("Yahya Sinwar", "organisation"): ("Yahya Sinwar", "person")}
+
+
+def test_short_form_follows_merge_evidence_unless_shared():
+    trump = [entry("Donald Trump", docs=4, Trump=4), entry("Melania Trump", docs=1), entry("Trump", docs=2)]
+    assert resolve(trump)[("Trump", "person")] == ("Donald Trump", "person")
+    biden = [entry("Joe Biden", docs=3, Biden=3), entry("Hunter Biden", docs=1, Biden=1), entry("Biden")]
+    assert ("Biden", "person") not in resolve(biden)
+    dominant = [
+        entry("Joe Biden", docs=DOMINANCE, Biden=DOMINANCE),
+        entry("Hunter Biden", Biden=1),
+        entry("Biden"),
+    ]
+    assert resolve(dominant)[("Biden", "person")] == ("Joe Biden", "person")
+
+
+def test_last_name_of_one_known_person_and_chains():
+    assert resolve([entry("Kristi Noem"), entry("Noem")]) == {("Noem", "person"): ("Kristi Noem", "person")}
+    assert resolve([entry("Kristi Noem"), entry("Tom Noem"), entry("Noem")]) == {}
+    # A type conflict and a short form compose: (Noem, organisation) ends at Kristi Noem too.
+    mapping = resolve([entry("Kristi Noem"), entry("Noem", docs=2), entry("Noem", "organisation")])
+    assert mapping[("Noem", "organisation")] == ("Kristi Noem", "person")
+
+
+def test_other_types_and_places_are_left_alone():
+    assert resolve([entry("Paris", "location", 5), entry("Paris Hilton"), entry("Brexit", "other")]) == {}
