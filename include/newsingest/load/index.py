@@ -170,12 +170,27 @@ def create_version(
     return name
 
 
+def _missing_fields(wanted: dict[str, Any], have: dict[str, Any]) -> dict[str, Any]:
+    """The field mappings of ``wanted`` that ``have`` lacks, nested objects included."""
+    missing: dict[str, Any] = {}
+    for name, spec in wanted.items():
+        if name not in have:
+            missing[name] = spec
+        elif "properties" in spec:
+            inner = _missing_fields(spec["properties"], have[name].get("properties", {}))
+            if inner:
+                missing[name] = {**{k: v for k, v in spec.items() if k != "properties"}, "properties": inner}
+    return missing
+
+
 def add_new_fields(client: OpenSearch, index: str, template: dict[str, Any]) -> None:
-    """Add fields the template maps and ``index`` does not yet (additive mapping changes need no
-    reindex); a conflicting change is left for :func:`newsingest.load.reindex.reindex_to_new_version`."""
+    """Add fields the template maps and ``index`` does not yet (nested ones too), so documents of a newer
+    pipeline load into an older index (``dynamic: strict`` rejects unknown fields). The index keeps its
+    schema version: :func:`newsingest.load.reindex.reindex_to_new_version` fills the new fields of old
+    documents and applies changes that are not additive."""
     wanted = template["template"]["mappings"].get("properties", {})
     have = client.indices.get_mapping(index=index)[index]["mappings"].get("properties", {})
-    new = {name: spec for name, spec in wanted.items() if name not in have}
+    new = _missing_fields(wanted, have)
     if not new:
         return
     try:

@@ -18,6 +18,7 @@ from newsingest.load.index import (
     template_name_for,
     template_schema_version,
     write_alias_for,
+    write_index,
 )
 from newsingest.load.reindex import reindex_to_new_version
 from newsingest.models import EnrichedArticle
@@ -258,3 +259,22 @@ def test_429_rejections_are_retried_with_backoff_then_dead_lettered(
     assert {r["status"] for r in rows} == {429} and {r["doc_id"] for r in rows} == {
         a.doc_id for a in articles
     }
+
+
+def test_an_index_made_by_an_older_template_gets_the_new_fields_and_takes_new_documents(
+    opensearch: OpenSearch, alias: str, fixture_articles: list[EnrichedArticle]
+) -> None:
+    """Additive mapping changes (a new field, a new nested sub-field) reach a live index without a
+    reindex, so a newer pipeline's documents load into it (the mapping is ``dynamic: strict``)."""
+    older = copy.deepcopy(load_template())
+    props = older["template"]["mappings"]["properties"]
+    del props["truncated"]
+    del props["entities"]["properties"]["forms"]
+    ensure_index(opensearch, alias, template=older)
+    index = write_index(opensearch, write_alias_for(alias))
+    info = ensure_index(opensearch, alias)  # the shipped template
+    mapping = opensearch.indices.get_mapping(index=index)[index]["mappings"]["properties"]
+    assert "truncated" in mapping and "forms" in mapping["entities"]["properties"]
+    assert info.index == index  # no new index version for an additive change
+    report = load_articles(opensearch, alias, fixture_articles, dead_letter_path=None, refresh=True)
+    assert report.failed == 0 and report.indexed == len(fixture_articles), report.summary()
