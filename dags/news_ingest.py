@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pendulum
 from airflow.sdk import CronDataIntervalTimetable, Param, dag, get_current_context, task
-from newsingest.schedule import cron_expression, day_window, schedule_time
+from newsingest.schedule import cron_expression, run_window, schedule_time
 from newsingest.sources import enabled_names_quick
 from newsingest_airflow.assets import news_index_asset
 
@@ -65,9 +65,9 @@ def _settings():
 
 
 def _day_window():
-    """The calendar day of this run's data interval start, as [start, end) in UTC, and the run id."""
+    """The calendar day this run ingests (its logical date's), as [start, end) in UTC, and the run id."""
     ctx = get_current_context()
-    start, end = day_window(ctx["data_interval_start"])
+    start, end = run_window(ctx.get("logical_date"), ctx["data_interval_start"])
     return start, end, ctx["run_id"]
 
 

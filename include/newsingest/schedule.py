@@ -1,12 +1,12 @@
 """The nightly schedule: one calendar day (UTC) per run, started at a configurable time the day after.
 
 The DAG uses a cron data-interval timetable at ``NEWSINGEST_SCHEDULE_TIME`` (default 02:00 UTC), so the
-run of day D has the logical date D 02:00 and the data interval [D 02:00, D+1 02:00); it ingests the
-calendar day D of its interval start. Scheduled runs, backfills (UI, REST, ``airflow backfill create``),
-``newsingest run --day D`` and the quickstart all use that one logical date per day
-(``scheduled_logical_date``). Only Airflow's *manual* runs (``airflow dags test``, Trigger → Single Run)
-differ: a manual run at logical date T gets the last complete interval before T
-(``manual_logical_date`` gives the T that makes such a run ingest D; it is a different run from D's).
+run of day D has the logical date D 02:00 and the data interval [D 02:00, D+1 02:00). A run ingests the
+calendar day of its **logical date** (:func:`run_day`), whatever made it: scheduled runs, backfills (UI,
+REST, ``airflow backfill create``), ``newsingest run --day D``, the quickstart, and Airflow's *manual*
+runs too (``airflow dags test news_ingest 2026-11-20`` and Trigger → Single Run with a logical date of
+2026-11-20 ingest 2026-11-20, although Airflow gives a manual run the last complete interval before its
+logical date as its data interval). A run without a logical date ingests its data interval's start day.
 """
 
 from __future__ import annotations
@@ -31,11 +31,16 @@ def cron_expression() -> str:
     return f"{at.minute} {at.hour} * * *"
 
 
-def day_window(interval_start: datetime) -> tuple[datetime, datetime]:
-    """The calendar day (UTC) a run ingests: [00:00, 24:00) of its data interval's start date."""
-    day = interval_start.astimezone(UTC).date()
+def day_window(when: datetime) -> tuple[datetime, datetime]:
+    """The calendar day (UTC) of ``when`` as [00:00, 24:00)."""
+    day = when.astimezone(UTC).date()
     start = datetime(day.year, day.month, day.day, tzinfo=UTC)
     return start, start + timedelta(days=1)
+
+
+def run_window(logical_date: datetime | None, interval_start: datetime) -> tuple[datetime, datetime]:
+    """The calendar day a run ingests: its logical date's day, else its data interval start's."""
+    return day_window(logical_date or interval_start)
 
 
 def scheduled_logical_date(day: date) -> datetime:
@@ -45,7 +50,6 @@ def scheduled_logical_date(day: date) -> datetime:
 
 
 def manual_logical_date(day: date) -> datetime:
-    """The logical date that makes a manual run (``dags test``, Trigger) ingest ``day``."""
-    at = schedule_time()
-    nxt = day + timedelta(days=1)
-    return datetime(nxt.year, nxt.month, nxt.day, at.hour, at.minute, tzinfo=UTC)
+    """The logical date of a manual run (``dags test``, Trigger) of ``day``: the same as the scheduled
+    run's, so a later backfill of ``day`` finds and re-runs that run instead of making a second one."""
+    return scheduled_logical_date(day)
