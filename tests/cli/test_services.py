@@ -47,7 +47,7 @@ def test_stop_without_names_says_what_it_stops(cli, tmp_path):
     result = cli("services", "stop", env=env)
     assert (
         result.stdout.splitlines()[0]
-        == f"stopping opensearch, site, airflow started from NEWSINGEST_HOME={tmp_path}"
+        == f"stopping opensearch, site, postgres, airflow started from NEWSINGEST_HOME={tmp_path}"
     )
     assert "opensearch: not running" in result.stdout and "site: not running" in result.stdout
     assert "Traceback" not in result.output
