@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -28,25 +27,17 @@ def _connection_options(func):
         envvar="NEWSINGEST_OPENSEARCH_URL",
         default="http://127.0.0.1:9200",
         show_default=True,
-        help="OpenSearch URL (user/password from NEWSINGEST_OPENSEARCH_USERNAME/_PASSWORD).",
+        help="OpenSearch URL (user/password from NEWSINGEST_OPENSEARCH_USERNAME/_PASSWORD; "
+        "NEWSINGEST_OPENSEARCH_AUTH=sigv4 signs with AWS credentials instead).",
     )(func)
     return func
 
 
 def _client(url: str) -> OpenSearch:
-    from newsingest.load.client import make_client
+    from newsingest.load.client import env_client_options, make_client
 
-    username = os.environ.get("NEWSINGEST_OPENSEARCH_USERNAME") or None
-    password = os.environ.get("NEWSINGEST_OPENSEARCH_PASSWORD") or None
     try:
-        return make_client(
-            url,
-            username=username,
-            password=password,
-            ca_certs=os.environ.get("NEWSINGEST_OPENSEARCH_CA_CERTS") or None,
-            verify_certs=os.environ.get("NEWSINGEST_OPENSEARCH_VERIFY_CERTS", "true").lower() != "false",
-            max_retries=1,
-        )
+        return make_client(url, max_retries=1, **env_client_options())
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
 
