@@ -11,7 +11,7 @@ import importlib
 import click
 
 # Sub-modules of this package, each exposing ``commands: list[click.Command]``.
-_MODULES = ("services", "site", "demo", "crawl", "clean", "enrich", "search", "bench", "airflow")
+_MODULES = ("services", "cluster", "site", "demo", "crawl", "clean", "enrich", "search", "bench", "airflow")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
