@@ -48,7 +48,7 @@ def down() -> None:
 
 @cluster.command()
 @click.option("--json", "as_json", is_flag=True, help="Print only the summary as JSON.")
-@click.option("--day", default="2026-11-04", show_default=True, help="The nightly run's sample day.")
+@click.option("--day", default="2026-11-05", show_default=True, help="The nightly run's sample day.")
 @click.option("--timeout", default=3600.0, show_default=True, help="Seconds to wait for the runs.")
 def rehearse(as_json: bool, day: str, timeout: float) -> None:
     """Nightly run + three-day backfill on the cluster, a worker SIGKILLed and a node stopped; summary."""

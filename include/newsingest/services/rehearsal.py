@@ -3,7 +3,7 @@
 Against a running ``newsingest cluster`` and the sample site, through Airflow's REST API:
 
 1. the nightly run of one sample day (``news_ingest``, triggered);
-2. a three-day backfill that covers that day again (reprocess *completed*), while
+2. a three-day backfill of the two days before and that day again (reprocess *completed*), while
    * one Celery worker is SIGKILLed (its whole process group, as if its machine died) while it runs a
      ``fetch`` or ``enrich`` task, and started again a little later;
    * one OpenSearch node is stopped while a ``load`` task runs, and started again;
@@ -22,7 +22,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from newsingest.services.cluster import NODES, WORKERS, Cluster
@@ -30,7 +30,7 @@ from newsingest.services.process import ServiceError
 
 DAG_ID = "news_ingest"
 INDEXED_KINDS = {"article", "repost", "liveblog", "gallery", "paywall"}  # consent walls are dropped
-DEFAULT_DAY = date(2026, 11, 4)
+DEFAULT_DAY = date(2026, 11, 5)
 
 
 def _all_docs(client, alias: str) -> list[dict]:
@@ -115,6 +115,10 @@ class FaultInjector:
             self.error = exc
 
 
+def _parse(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
 def _in_group(pid: int, group: int) -> bool:
     try:
         return os.getpgid(pid) == group
@@ -127,7 +131,7 @@ def rehearse(cluster: Cluster, *, day: date = DEFAULT_DAY, timeout: float = 3600
     from newsingest.lease import LeaseStore, lock_violations
     from newsingest.load.client import make_client
     from newsingest.sample_site.catalog import articles_on
-    from newsingest.schedule import day_bounds, manual_logical_date
+    from newsingest.schedule import day_window, manual_logical_date
     from newsingest.services.airflow_api import AirflowAPI
     from newsingest.services.site import SampleSiteService
 
@@ -145,16 +149,20 @@ def rehearse(cluster: Cluster, *, day: date = DEFAULT_DAY, timeout: float = 3600
     password = cluster.admin_password()
     if password is None:
         raise ServiceError("no Airflow admin password yet: has the api-server started?")
-    days = [day - timedelta(days=1), day, day + timedelta(days=1)]
     with AirflowAPI(f"http://127.0.0.1:{cluster.ports.api}", "admin", password) as api:
         api.wait_for_dag(DAG_ID, timeout=600)
         api.set_paused(DAG_ID, False)
-        nightly = api.trigger(DAG_ID, manual_logical_date(day), run_id=f"rehearsal__{day.isoformat()}")
-        runs = api.wait_for_runs(DAG_ID, [nightly["dag_run_id"]], timeout=timeout)
+        run_id = f"rehearsal__{day.isoformat()}__{int(time.time())}"
+        nightly = api.trigger(DAG_ID, manual_logical_date(day), run_id=run_id)
+        finished = api.wait_for_runs(DAG_ID, [nightly["dag_run_id"]], timeout=timeout)
+        runs = {f"nightly {rid}": r for rid, r in finished.items()}  # the backfill re-runs this one too
         first_seen = {d["_id"]: d["first_seen"] for d in _all_docs(client, alias)}
 
-        start, _ = day_bounds(days[0])
-        _, end = day_bounds(days[-1])
+        # Backfill runs at logical dates D-2, D-1 and D (02:00) ingest those days, so day D is ingested a
+        # second time. Not D+1: that logical date is the manual run's (a manual run of day D has logical
+        # date D+1), and a backfill would re-run that run (day D) instead of ingesting day D+1.
+        end = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
+        start = end - timedelta(days=3)
         api.wait_for_backfills(DAG_ID)
         last = end - timedelta(minutes=1)
         backfill = api.create_backfill(DAG_ID, start, last, reprocess_behavior="completed", max_active_runs=3)
@@ -167,12 +175,14 @@ def rehearse(cluster: Cluster, *, day: date = DEFAULT_DAY, timeout: float = 3600
         watcher = threading.Thread(target=injector.watch, args=(run_ids,), daemon=True)
         watcher.start()
         deadline = time.monotonic() + 120
-        while len(backfill_runs) < len(days) and time.monotonic() < deadline:
+        while len(backfill_runs) < 3 and time.monotonic() < deadline:
             backfill_runs[:] = [
                 r["dag_run_id"] for r in api.runs_between(DAG_ID, start, end) if r["run_type"] == "backfill"
             ]
             time.sleep(1)
-        runs.update(api.wait_for_runs(DAG_ID, backfill_runs, timeout=timeout))
+        finished = api.wait_for_runs(DAG_ID, backfill_runs, timeout=timeout)
+        runs.update({f"backfill {rid}": r for rid, r in finished.items()})
+        days = sorted({day_window(_parse(r["data_interval_start"]))[0].date() for r in runs.values()})
         api.wait_for_backfill(backfill["id"], timeout=600)
         injector.stop_event.set()
         watcher.join(timeout=300)
