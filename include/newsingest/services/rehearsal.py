@@ -151,6 +151,9 @@ def rehearse(cluster: Cluster, *, day: date = DEFAULT_DAY, timeout: float = 3600
         raise ServiceError("no Airflow admin password yet: has the api-server started?")
     with AirflowAPI(f"http://127.0.0.1:{cluster.ports.api}", "admin", password) as api:
         api.wait_for_dag(DAG_ID, timeout=600)
+        api.wait_for_backfills(DAG_ID)
+        for old in api.dag_runs(DAG_ID):  # a rerun of the rehearsal starts from no runs, as from no index
+            api.request("DELETE", f"/dags/{DAG_ID}/dagRuns/{old['dag_run_id']}")
         api.set_paused(DAG_ID, False)
         run_id = f"rehearsal__{day.isoformat()}__{int(time.time())}"
         nightly = api.trigger(DAG_ID, manual_logical_date(day), run_id=run_id)
