@@ -277,7 +277,15 @@ class Cluster:
         for node in self.nodes:
             if node.stop(timeout=60):
                 stopped.append(node.daemon.name)
-        for name, service in (("s3", self.s3), ("redis", self.redis), ("postgres", self.postgres)):
+        from newsingest.services.site import SampleSiteService
+
+        site = SampleSiteService(self.settings)  # the rehearsal's
+        for name, service in (
+            ("site", site),
+            ("s3", self.s3),
+            ("redis", self.redis),
+            ("postgres", self.postgres),
+        ):
             if service.stop():
                 stopped.append(name)
         return stopped
