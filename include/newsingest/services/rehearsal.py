@@ -156,7 +156,10 @@ def rehearse(cluster: Cluster, *, day: date = DEFAULT_DAY, timeout: float = 3600
             api.request("DELETE", f"/dags/{DAG_ID}/dagRuns/{old['dag_run_id']}")
         api.set_paused(DAG_ID, False)
         run_id = f"rehearsal__{day.isoformat()}__{int(time.time())}"
-        nightly = api.trigger(DAG_ID, manual_logical_date(day), run_id=run_id)
+        # force_refetch: conditional requests would answer 304 for pages an earlier rehearsal fetched,
+        # and those pages are not re-processed, while this rehearsal started from an empty index.
+        conf = {"force_refetch": True}
+        nightly = api.trigger(DAG_ID, manual_logical_date(day), conf=conf, run_id=run_id)
         finished = api.wait_for_runs(DAG_ID, [nightly["dag_run_id"]], timeout=timeout)
         runs = {f"nightly {rid}": r for rid, r in finished.items()}  # the backfill re-runs this one too
         first_seen = {d["_id"]: d["first_seen"] for d in _all_docs(client, alias)}
@@ -168,7 +171,9 @@ def rehearse(cluster: Cluster, *, day: date = DEFAULT_DAY, timeout: float = 3600
         start = end - timedelta(days=3)
         api.wait_for_backfills(DAG_ID)
         last = end - timedelta(minutes=1)
-        backfill = api.create_backfill(DAG_ID, start, last, reprocess_behavior="completed", max_active_runs=3)
+        backfill = api.create_backfill(
+            DAG_ID, start, last, reprocess_behavior="completed", max_active_runs=3, dag_run_conf=conf
+        )
         backfill_runs: list[str] = []
 
         def run_ids() -> list[str]:
