@@ -9,7 +9,9 @@ SIGKILLed during fetch or enrich and an OpenSearch node is stopped during load.
 from __future__ import annotations
 
 import json
+import shutil
 import time
+import uuid
 from dataclasses import replace
 
 import pytest
@@ -18,10 +20,12 @@ pytestmark = [pytest.mark.airflow, pytest.mark.opensearch, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def cluster(settings, tmp_path_factory):
+def cluster(settings):
     from newsingest.services.cluster import Cluster
 
-    started = Cluster(replace(settings, home=tmp_path_factory.mktemp("cluster-home")))
+    # Under the state folder, not pytest's 0700 temp folder: PostgreSQL's account must reach its data.
+    home = settings.home / f"test-cluster-{uuid.uuid4().hex[:8]}"
+    started = Cluster(replace(settings, home=home))
     t0 = time.monotonic()
     try:
         started.up_result = started.up()
@@ -29,6 +33,7 @@ def cluster(settings, tmp_path_factory):
         yield started
     finally:
         started.down()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def test_cluster_up_runs_every_part(cluster):
