@@ -168,7 +168,7 @@ def news_ingest():
 
         ctx = get_current_context()
         settings = _settings()
-        with source_lock(batch["source"], settings.home / "locks"):
+        with source_lock(batch["source"]):
             return fetch_stage(
                 settings,
                 ctx["run_id"],

@@ -7,10 +7,13 @@ bash scripts/setup.sh --dev
 
 # System packages the tests drive for real (setup.sh above already installed Debian's PostgreSQL where
 # missing, for Airflow's metadata database): Debian's Chromium (the browser test; Playwright's own browser
-# download is not used) and nginx (the TLS + basic-auth proxy in front of OpenSearch in the security tests).
+# download is not used), nginx (the TLS + basic-auth proxy in front of OpenSearch in the security tests) and
+# redis-server (the broker of `newsingest cluster`, in its rehearsal test).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || command -v postgres >/dev/null || missing+=(postgresql)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo; echo "==> installing ${missing[*]} (Debian packages)"
   SUDO=$([ "$(id -u)" -eq 0 ] || echo sudo)

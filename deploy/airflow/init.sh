@@ -10,7 +10,7 @@ airflow pools set crawl "${NEWSINGEST_CRAWL_POOL_SLOTS:-4}" \
   "newsingest fetch tasks: caps concurrent crawling across all runs (per-host limits apply inside)"
 
 echo "airflow-init: connection opensearch_default"
-conn_file="$(mktemp)"
+conn_file="$(mktemp --suffix=.json)"  # `connections import` goes by the extension
 trap 'rm -f "$conn_file"' EXIT
 python "$here/opensearch_connection.py" "$conn_file"
 airflow connections import --overwrite "$conn_file"

@@ -7,6 +7,8 @@ Built from the environment with ``json.dumps`` (so any password character is saf
 Environment: OPENSEARCH_HOST (default opensearch-node1), OPENSEARCH_PORT (9200),
 OPENSEARCH_PIPELINE_USER (newsingest), OPENSEARCH_PIPELINE_PASSWORD (required),
 OPENSEARCH_CA_CERTS (default /opt/airflow/pki/root-ca.pem: the ca/ folder of the pki volume).
+OPENSEARCH_SCHEME=http (``newsingest cluster``: loopback nodes without the security plugin) writes a
+plain-HTTP connection without login or CA; the default is https.
 """
 
 from __future__ import annotations
@@ -23,14 +25,26 @@ CONN_ID = "opensearch_default"
 
 def connection(env: Mapping[str, str]) -> dict[str, Any]:
     """The connection as Airflow's JSON connection form."""
+    port_raw = env.get("OPENSEARCH_PORT", "9200")
+    if not port_raw.isdigit():
+        raise ValueError(f"OPENSEARCH_PORT must be a port number, got {port_raw!r}")
+    scheme = env.get("OPENSEARCH_SCHEME", "https")
+    if scheme == "http":
+        return {
+            "conn_type": "opensearch",
+            "description": "newsingest: a loopback OpenSearch cluster without the security plugin",
+            "host": env.get("OPENSEARCH_HOST", "127.0.0.1"),
+            "port": int(port_raw),
+            "schema": "http",
+            "extra": json.dumps({"use_ssl": False, "verify_certs": True}),
+        }
+    if scheme != "https":
+        raise ValueError(f"OPENSEARCH_SCHEME must be https or http, got {scheme!r}")
     password = env.get("OPENSEARCH_PIPELINE_PASSWORD", "")
     if not password:
         raise ValueError(
             "OPENSEARCH_PIPELINE_PASSWORD is not set (password of the OpenSearch user newsingest)"
         )
-    port_raw = env.get("OPENSEARCH_PORT", "9200")
-    if not port_raw.isdigit():
-        raise ValueError(f"OPENSEARCH_PORT must be a port number, got {port_raw!r}")
     return {
         "conn_type": "opensearch",
         "description": "newsingest: the compose OpenSearch cluster (TLS, verified against the private CA)",

@@ -4,10 +4,16 @@ It reuses the provider's ``opensearch`` connection type (so the UI form and ``AI
 variables work as users expect) but, unlike the provider's default, verifies TLS certificates
 unless the connection explicitly says ``"verify_certs": false``, and accepts a CA bundle
 (``"ca_certs": "/path/ca.pem"``) in the connection extra.
+
+Amazon OpenSearch Service with IAM: ``"aws_auth": true`` (or ``"auth_type": "aws_sigv4"``) with
+``"region"`` (or ``"aws_region"``) and optionally ``"aws_service"`` (``es``, or ``aoss`` for
+Serverless) in the extra, or ``NEWSINGEST_OPENSEARCH_AUTH=sigv4`` in the workers' environment, signs
+every request with SigV4 using botocore's standard credential chain; login/password must then be empty.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from airflow.providers.opensearch.hooks.opensearch import OpenSearchHook
@@ -19,6 +25,28 @@ def _flag(value: Any, default: bool) -> bool:
     if isinstance(value, bool):
         return value
     return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def _sigv4_options(extra: dict[str, Any]) -> dict[str, Any]:
+    """``aws_region``/``aws_service`` for make_client when the connection or environment asks for SigV4."""
+    env_auth = (os.environ.get("NEWSINGEST_OPENSEARCH_AUTH") or "").strip().lower()
+    wanted = (
+        _flag(extra.get("aws_auth"), False)
+        or str(extra.get("auth_type", "")).lower() == "aws_sigv4"
+        or env_auth == "sigv4"
+    )
+    if not wanted:
+        return {}
+    region = (
+        extra.get("region")
+        or extra.get("aws_region")
+        or os.environ.get("NEWSINGEST_OPENSEARCH_AWS_REGION")
+        or os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or ""
+    )
+    service = extra.get("aws_service") or os.environ.get("NEWSINGEST_OPENSEARCH_AWS_SERVICE") or "es"
+    return {"aws_region": region, "aws_service": service}
 
 
 class NewsOpenSearchHook(OpenSearchHook):
@@ -42,6 +70,7 @@ class NewsOpenSearchHook(OpenSearchHook):
             "password": conn.password or None,
             "ca_certs": extra.get("ca_certs"),
             "verify_certs": _flag(extra.get("verify_certs"), True),
+            **_sigv4_options(extra),
         }
 
     def get_client(self):

@@ -18,7 +18,9 @@ import click
 from newsingest.cli import errors
 
 # Sub-modules of this package, each exposing ``commands: list[click.Command]``.
-_MODULES = ("services", "site", "demo", "run", "crawl", "clean", "enrich", "search", "bench", "airflow")
+_MODULES = (
+    "services", "cluster", "site", "demo", "run", "crawl", "clean", "enrich", "search", "bench", "airflow"
+)  # fmt: skip
 _HELP = ("-h", "--help")
 _CHATTY_LOGGERS = ("opensearch", "urllib3", "httpx", "httpcore")
 

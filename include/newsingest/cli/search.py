@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +39,8 @@ def _connection_options(func):
         show_envvar=True,
         default="http://127.0.0.1:9200",
         show_default=True,
-        help="OpenSearch URL (user/password from NEWSINGEST_OPENSEARCH_USERNAME/_PASSWORD).",
+        help="OpenSearch URL (user/password from NEWSINGEST_OPENSEARCH_USERNAME/_PASSWORD; "
+        "NEWSINGEST_OPENSEARCH_AUTH=sigv4 signs with AWS credentials instead).",
     )(func)
     return func
 
@@ -60,20 +60,11 @@ def _missing_alias(exc: Exception) -> bool:
 
 def _client(url: str) -> OpenSearch:
     from newsingest.cli.errors import note_service
-    from newsingest.load.client import make_client
+    from newsingest.load.client import env_client_options, make_client
 
     note_service("opensearch", url)
-    username = os.environ.get("NEWSINGEST_OPENSEARCH_USERNAME") or None
-    password = os.environ.get("NEWSINGEST_OPENSEARCH_PASSWORD") or None
     try:
-        return make_client(
-            url,
-            username=username,
-            password=password,
-            ca_certs=os.environ.get("NEWSINGEST_OPENSEARCH_CA_CERTS") or None,
-            verify_certs=os.environ.get("NEWSINGEST_OPENSEARCH_VERIFY_CERTS", "true").lower() != "false",
-            max_retries=1,
-        )
+        return make_client(url, max_retries=1, **env_client_options())
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
 

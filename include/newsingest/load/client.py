@@ -1,8 +1,15 @@
-"""Build the OpenSearch client: TLS verified by default, retries on connection errors and 502/503/504."""
+"""Build the OpenSearch client: TLS verified by default, retries on connection errors and 502/503/504.
+
+Authentication is none, basic (username/password) or AWS SigV4 (Amazon OpenSearch Service and
+Serverless): with ``aws_region`` set, every request is signed by opensearch-py's
+``Urllib3AWSV4SignerAuth`` with credentials from botocore's standard chain (environment, shared
+config/credentials files, web identity/IRSA, container and instance roles), refreshed as they rotate.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -11,6 +18,59 @@ from opensearchpy import OpenSearch
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = (502, 503, 504)
+AWS_SERVICES = ("es", "aoss")
+
+
+def aws_credentials():
+    """Credentials from botocore's default chain; ValueError naming the chain when it finds none."""
+    import botocore.session
+
+    credentials = botocore.session.get_session().get_credentials()
+    if credentials is None:
+        raise ValueError(
+            "SigV4 needs AWS credentials and botocore's chain found none (AWS_ACCESS_KEY_ID/"
+            "AWS_SECRET_ACCESS_KEY, AWS_PROFILE and ~/.aws, web identity token, container or instance role)"
+        )
+    return credentials
+
+
+def sigv4_auth(region: str, service: str = "es"):
+    """opensearch-py's SigV4 signer for ``region``/``service`` (``es`` domain, ``aoss`` Serverless)."""
+    from opensearchpy import Urllib3AWSV4SignerAuth
+
+    if not region:
+        raise ValueError("SigV4 needs an AWS region (connection extra 'region' or AWS_REGION)")
+    if service not in AWS_SERVICES:
+        raise ValueError(f"SigV4 service {service!r} is not valid: expected one of {', '.join(AWS_SERVICES)}")
+    return Urllib3AWSV4SignerAuth(aws_credentials(), region, service)
+
+
+def env_client_options() -> dict[str, Any]:
+    """Auth and TLS options for :func:`make_client` from the ``NEWSINGEST_OPENSEARCH_*`` environment.
+
+    ``NEWSINGEST_OPENSEARCH_AUTH``: ``basic`` (the default; USERNAME/PASSWORD when set) or ``sigv4``
+    (region from NEWSINGEST_OPENSEARCH_AWS_REGION, else AWS_REGION / AWS_DEFAULT_REGION; service from
+    NEWSINGEST_OPENSEARCH_AWS_SERVICE, default ``es``).
+    """
+    auth = (os.environ.get("NEWSINGEST_OPENSEARCH_AUTH") or "basic").strip().lower()
+    options: dict[str, Any] = {
+        "ca_certs": os.environ.get("NEWSINGEST_OPENSEARCH_CA_CERTS") or None,
+        "verify_certs": os.environ.get("NEWSINGEST_OPENSEARCH_VERIFY_CERTS", "true").lower() != "false",
+    }
+    if auth == "sigv4":
+        options["aws_region"] = (
+            os.environ.get("NEWSINGEST_OPENSEARCH_AWS_REGION")
+            or os.environ.get("AWS_REGION")
+            or os.environ.get("AWS_DEFAULT_REGION")
+            or ""
+        )
+        options["aws_service"] = os.environ.get("NEWSINGEST_OPENSEARCH_AWS_SERVICE") or "es"
+    elif auth == "basic":
+        options["username"] = os.environ.get("NEWSINGEST_OPENSEARCH_USERNAME") or None
+        options["password"] = os.environ.get("NEWSINGEST_OPENSEARCH_PASSWORD") or None
+    else:
+        raise ValueError(f"NEWSINGEST_OPENSEARCH_AUTH={auth!r} is not valid: expected 'basic' or 'sigv4'")
+    return options
 
 
 def make_client(
@@ -23,13 +83,16 @@ def make_client(
     timeout: float = 60.0,
     max_retries: int = 3,
     http_compress: bool = False,
+    aws_region: str | None = None,
+    aws_service: str = "es",
     **kwargs: Any,
 ) -> OpenSearch:
     """An :class:`OpenSearch` client for ``url`` (``http(s)://host:port``).
 
     Certificates are verified unless ``verify_certs=False`` is passed explicitly; ``ca_certs`` names a CA
     bundle for private clusters. Connection errors, timeouts and 502/503/504 answers are retried up to
-    ``max_retries`` times. The password is never logged.
+    ``max_retries`` times. The password is never logged. ``aws_region`` (not None) switches to SigV4
+    signing (see :func:`sigv4_auth`); it cannot be combined with a username and password.
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -46,7 +109,11 @@ def make_client(
         "retry_on_status": RETRY_STATUSES,
         "http_compress": http_compress,
     }
-    if username is not None:
+    if aws_region is not None:
+        if username is not None:
+            raise ValueError("OpenSearch SigV4 (aws region set) and a username/password exclude each other")
+        options["http_auth"] = sigv4_auth(aws_region, aws_service)
+    elif username is not None:
         options["http_auth"] = (username, password)
     if parts.scheme == "https":
         options["use_ssl"] = True
@@ -57,5 +124,6 @@ def make_client(
             options["ssl_show_warn"] = True
             log.warning("TLS certificate verification is OFF for %s", url)
     options.update(kwargs)
-    log.debug("OpenSearch client for %s (user=%s)", url, username or "-")
+    who = f"sigv4:{aws_service}@{aws_region}" if aws_region is not None else username or "-"
+    log.debug("OpenSearch client for %s (auth=%s)", url, who)
     return OpenSearch(**options)

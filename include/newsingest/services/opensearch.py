@@ -97,14 +97,21 @@ class OpenSearchNode:
     checked (``is_up``, ``health``) but never started or stopped.
     """
 
-    def __init__(self, settings: Settings, *, port: int | None = None, transport_port: int | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        port: int | None = None,
+        transport_port: int | None = None,
+        name: str = "opensearch",
+    ):
         self.settings = settings
         configured = settings.opensearch_url.rstrip("/")
         self.remote = port is None and not is_loopback(configured)
         self.port = port or url_port(configured)
         self.transport_port = transport_port or self.port + 100
-        self.base = settings.home / "opensearch"
-        self.daemon = Daemon("opensearch", settings.home)
+        self.base = settings.home / name  # data, logs and config; a cluster's nodes differ by name
+        self.daemon = Daemon(name, settings.home)
         self._url = f"http://127.0.0.1:{self.port}" if port else configured
 
     @property
@@ -195,6 +202,11 @@ class OpenSearchNode:
         if self.is_up():
             return self.url
         self.preflight()
+        self.launch(heap=heap, extra_settings=extra_settings)
+        return self.wait_green(timeout=timeout)
+
+    def launch(self, *, heap: str = "1g", extra_settings: dict[str, str] | None = None) -> None:
+        """Start the node's process without waiting (cluster nodes start together, then wait)."""
         self.build()
         java = find_java_home() / "bin" / "java"
         classpath = f"{self.target / 'newsingest-opensearch-node-1.0.0.jar'}:{self.target / 'lib'}/*"
@@ -216,6 +228,9 @@ class OpenSearchNode:
         argv += [f"-E{key}={value}" for key, value in (extra_settings or {}).items()]
         self.base.mkdir(parents=True, exist_ok=True)
         self.daemon.start(argv, cwd=self.base)
+
+    def wait_green(self, *, timeout: float = 180.0) -> str:
+        """Wait until the node answers with green health; stop it and raise when it does not."""
         ok = wait_until(self._green, timeout=timeout, alive=lambda: self.daemon.pid() is not None)
         if not ok:
             self.daemon.stop(timeout=10)

@@ -66,6 +66,22 @@ def test_connection_without_password_is_refused(tmp_path, monkeypatch, capsys):
     assert "OPENSEARCH_PIPELINE_PASSWORD is not set" in capsys.readouterr().err
 
 
+def test_http_connection_for_the_local_cluster_has_no_credentials(monkeypatch, tmp_path):
+    monkeypatch.syspath_prepend(str(REPO / "plugins"))
+    from newsingest_airflow.hooks import NewsOpenSearchHook
+
+    env = {"OPENSEARCH_SCHEME": "http", "OPENSEARCH_HOST": "127.0.0.1", "OPENSEARCH_PORT": "9821"}
+    monkeypatch.setattr(opensearch_connection.os, "environ", env)
+    out = tmp_path / "conn.json"
+    assert opensearch_connection.main([str(out)]) == 0
+    conn = json.loads(out.read_text())["opensearch_default"]
+    monkeypatch.setenv("AIRFLOW_CONN_OPENSEARCH_DEFAULT", json.dumps(conn))
+    options = NewsOpenSearchHook().client_options()
+    assert options["url"] == "http://127.0.0.1:9821" and options["username"] is None
+    monkeypatch.setattr(opensearch_connection.os, "environ", {**env, "OPENSEARCH_SCHEME": "ftp"})
+    assert opensearch_connection.main([str(out)]) == 2
+
+
 # ---------------------------------------------------------------- saved-objects import job
 class _Dashboards(BaseHTTPRequestHandler):
     """Answers /api/status (yellow, then green) and /api/saved_objects/_import; records requests."""

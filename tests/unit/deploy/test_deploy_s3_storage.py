@@ -2,8 +2,8 @@
 
 Uses exactly the environment that docker-compose.yaml gives the Airflow containers
 (NEWSINGEST_STORAGE_ROOT=s3://..., FSSPEC_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID/SECRET), pointed at moto's
-S3 server on 127.0.0.1 instead of MinIO. s3fs and moto are not in the dev lock (s3fs is image-only:
-requirements-deploy.txt), so this module is skipped unless both are installed.
+S3 server on 127.0.0.1 instead of MinIO. s3fs and moto[server] are in the dev lock, so nothing here skips.
+The pipeline's stages on an S3 root: tests/integration/storage/test_stages_on_s3.py.
 """
 
 from __future__ import annotations
@@ -11,11 +11,9 @@ from __future__ import annotations
 import socket
 from datetime import UTC, datetime
 
+import moto.server as moto_server
 import pytest
 from compose_support import filled_env, interpolate_tree, load_compose
-
-pytest.importorskip("s3fs", reason="s3fs is a deploy-only dependency (requirements-deploy.txt)")
-moto_server = pytest.importorskip("moto.server", reason="moto[server] is needed for a local S3 endpoint")
 
 
 def _free_port() -> int:
