@@ -131,8 +131,9 @@ def rehearse(cluster: Cluster, *, day: date = DEFAULT_DAY, timeout: float = 3600
     from newsingest.lease import LeaseStore, lock_violations
     from newsingest.load.client import make_client
     from newsingest.sample_site.catalog import articles_on
-    from newsingest.schedule import day_window, manual_logical_date
+    from newsingest.schedule import run_window
     from newsingest.services.airflow_api import AirflowAPI
+    from newsingest.services.day_runs import backfill_bounds
     from newsingest.services.site import SampleSiteService
 
     started = time.monotonic()
@@ -155,18 +156,21 @@ def rehearse(cluster: Cluster, *, day: date = DEFAULT_DAY, timeout: float = 3600
         for old in api.dag_runs(DAG_ID):  # a rerun of the rehearsal starts from no runs, as from no index
             api.request("DELETE", f"/dags/{DAG_ID}/dagRuns/{old['dag_run_id']}")
         api.set_paused(DAG_ID, False)
-        run_id = f"rehearsal__{day.isoformat()}__{int(time.time())}"
-        # force_refetch: conditional requests would answer 304 for pages an earlier rehearsal fetched,
-        # and those pages are not re-processed, while this rehearsal started from an empty index.
-        conf = {"force_refetch": True}
-        nightly = api.trigger(DAG_ID, manual_logical_date(day), conf=conf, run_id=run_id)
-        finished = api.wait_for_runs(DAG_ID, [nightly["dag_run_id"]], timeout=timeout)
+        # The nightly run of day D, made as `newsingest run --day D` makes it: a one-day backfill, so it
+        # has the scheduled run's logical date (D 02:00) and data interval.
+        conf = {"force_refetch": True}  # start from fetching in full, as into the emptied index
+        day_start, day_end = backfill_bounds(day, day)
+        one = api.create_backfill(
+            DAG_ID, day_start, day_end, reprocess_behavior="completed", max_active_runs=1, dag_run_conf=conf
+        )
+        api.wait_for_backfill(one["id"], timeout=timeout)
+        nightly = [r["dag_run_id"] for r in api.runs_between(DAG_ID, day_start, day_end)]
+        finished = api.wait_for_runs(DAG_ID, nightly, timeout=timeout)
         runs = {f"nightly {rid}": r for rid, r in finished.items()}  # the backfill re-runs this one too
         first_seen = {d["_id"]: d["first_seen"] for d in _all_docs(client, alias)}
 
         # Backfill runs at logical dates D-2, D-1 and D (02:00) ingest those days, so day D is ingested a
-        # second time. Not D+1: that logical date is the manual run's (a manual run of day D has logical
-        # date D+1), and a backfill would re-run that run (day D) instead of ingesting day D+1.
+        # second time (its run is re-run: reprocess "completed").
         end = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
         start = end - timedelta(days=3)
         api.wait_for_backfills(DAG_ID)
@@ -190,7 +194,15 @@ def rehearse(cluster: Cluster, *, day: date = DEFAULT_DAY, timeout: float = 3600
             time.sleep(1)
         finished = api.wait_for_runs(DAG_ID, backfill_runs, timeout=timeout)
         runs.update({f"backfill {rid}": r for rid, r in finished.items()})
-        days = sorted({day_window(_parse(r["data_interval_start"]))[0].date() for r in runs.values()})
+        days = sorted(
+            {
+                run_window(
+                    _parse(r["logical_date"]) if r.get("logical_date") else None,
+                    _parse(r["data_interval_start"]),
+                )[0].date()
+                for r in runs.values()
+            }
+        )
         api.wait_for_backfill(backfill["id"], timeout=600)
         injector.stop_event.set()
         watcher.join(timeout=300)
