@@ -295,7 +295,7 @@ def news_ingest():
                 problems.append("load_sources did not finish (see its log)")
             except ValueError as exc:
                 sources, problems = [], [f"load_sources failed: {exc}"]
-        if ctx["ti"].xcom_pull(task_ids="consolidate") is None:
+        if not problems and ctx["ti"].xcom_pull(task_ids="consolidate") is None:
             problems.append("stage consolidate did not finish (entity registry, story clusters)")
         dry_run = bool(ctx["params"].get("dry_run"))
         client = None if dry_run else NewsOpenSearchHook().get_client()

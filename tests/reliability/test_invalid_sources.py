@@ -50,8 +50,10 @@ def test_dag_imports_and_the_run_fails_at_the_first_task(
     bad_sources: Path, settings, capfd: pytest.CaptureFixture[str]
 ) -> None:
     from airflow.dag_processing.dagbag import DagBag
+    from newsingest.config import load_settings
     from newsingest.schedule import manual_logical_date
     from newsingest.services.airflow import migrate
+    from newsingest.storage import safe_part
 
     migrate(settings)
     bag = DagBag(dag_folder=str(DAGS_DIR))
@@ -65,10 +67,16 @@ def test_dag_imports_and_the_run_fails_at_the_first_task(
     assert run.state == "failed"
     states = {ti.task_id: ti.state for ti in run.get_task_instances()}
     assert states["load_sources"] == "failed", states
+    # Nothing crawls; the gate decides (failed, naming the sources file) and the report says so.
     ran = {task for task, state in states.items() if state in ("success", "running")}
-    assert not ran - {"load_sources"}, f"tasks ran after the sources check failed: {states}"
+    assert not ran - {"begin", "report"}, f"tasks ran after the sources check failed: {states}"
+    assert states["quality_gate"] == "failed", states
     captured = capfd.readouterr()
     logged = captured.out + captured.err  # Airflow's task log goes to the console in dag.test()
     assert _names_file_source_field(logged, bad_sources), logged[-3000:]
+    report = Path(load_settings().storage_root) / "runs" / safe_part(run.run_id) / "report.md"
+    text = report.read_text()
+    assert "Run outcome: **failed**" in text and "load_sources failed" in text, text[:1500]
+    assert _names_file_source_field(text, bad_sources), text[:1500]
     print(f"failed after {elapsed:.1f}s")
-    assert elapsed < 60, f"the run took {elapsed:.0f}s to fail"
+    assert elapsed < 90, f"the run took {elapsed:.0f}s to fail"
