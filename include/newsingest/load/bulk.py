@@ -86,8 +86,8 @@ class LoadReport:
     created: int = 0  # new documents
     updated: int = 0  # existing documents replaced (first_seen kept)
     unchanged: int = 0  # existing documents identical to, or crawled later than, the incoming copy
-    # documents whose request failed without an answer (the node went away) but that a later read
-    # found in the index as sent: landed, so neither failed nor dead-lettered
+    # documents whose request got no answer (a timeout, the node went away) but that had landed: found
+    # identical when sent again, or found as sent by the read-back; indexed, not failed or dead-lettered
     landed_unacknowledged: int = 0
     duplicates: int = 0  # the same doc_id again in the input (the first copy is loaded)
     failed: int = 0  # invalid articles and rejected documents, all in the dead-letter file
@@ -152,6 +152,7 @@ class _Op:
     source: str  # the serialised document
     url: str | None
     attempts: int = 0
+    unanswered: bool = False  # an earlier request with this document got no answer (it may have landed)
 
 
 @dataclass
@@ -207,6 +208,7 @@ class _Run:
                     retryable = status in RETRY_STATUSES or not isinstance(status, int)
                     if retryable and round_no < self.max_retries:
                         op.attempts += 1
+                        op.unanswered = op.unanswered or not isinstance(status, int)
                         retry.append(op)
                     else:
                         self.unreachable = self.unreachable or not isinstance(status, int)
@@ -300,6 +302,8 @@ class _Run:
             result = item.get("result")
             if result == "created":
                 self.report.created += 1
+            elif result == "noop" and op.unanswered:  # our own unanswered request had landed
+                self.report.landed_unacknowledged += 1
             elif result == "noop":
                 self.report.unchanged += 1
             else:
