@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
 from newsingest import storage
@@ -73,9 +74,7 @@ def expected_documents(enrich_paths: Iterable[str]) -> dict[str, Expected]:
     return found
 
 
-def _parse(value: Any):
-    from datetime import datetime
-
+def _parse(value: Any) -> datetime:
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 
