@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from pathlib import Path
 
 import pendulum
 from airflow.sdk import CronDataIntervalTimetable, Param, dag, get_current_context, task
+from newsingest.config import DEFAULT_SOURCES_FILE
 from newsingest.schedule import cron_expression, run_window, schedule_time
 from newsingest.sources import enabled_names_quick
 from newsingest_airflow.assets import news_index_asset
@@ -23,10 +23,7 @@ NEWS_INDEX = news_index_asset()
 # The form offers (and Airflow validates) the enabled source names of the sources file, read at parse time
 # (YAML only, no network); when the file cannot be read, any well-formed name passes the form and the
 # load_sources task names the problem.
-_SOURCES_FILE = os.environ.get("NEWSINGEST_SOURCES") or str(
-    Path(__file__).resolve().parents[1] / "include" / "sources" / "sample.yaml"
-)
-SOURCE_NAMES = enabled_names_quick(_SOURCES_FILE)
+SOURCE_NAMES = enabled_names_quick(os.environ.get("NEWSINGEST_SOURCES") or DEFAULT_SOURCES_FILE)
 _SOURCE_ITEM = (
     {"type": "string", "enum": SOURCE_NAMES}
     if SOURCE_NAMES

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 INCLUDE_DIR = PROJECT_ROOT / "include"
+DEFAULT_SOURCES_FILE = INCLUDE_DIR / "sources" / "sample.yaml"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_USER_AGENT = "newsingest/0.1 (+https://github.com/newsingest/newsingest)"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -136,7 +137,7 @@ VARIABLES: tuple[Var, ...] = (
         "local state: services, logs, Maven repository, caches"),
     Var("NEWSINGEST_STORAGE_ROOT", "storage_root", local_dir, lambda s: str(s["home"] / "storage"),
         "run files and WARC archive; a local folder or an fsspec URL"),
-    Var("NEWSINGEST_SOURCES", "sources_file", existing_file, INCLUDE_DIR / "sources" / "sample.yaml",
+    Var("NEWSINGEST_SOURCES", "sources_file", existing_file, DEFAULT_SOURCES_FILE,
         "the sources file"),
     Var("NEWSINGEST_OPENSEARCH_URL", "opensearch_url", opensearch_url, "http://127.0.0.1:9200",
         "OpenSearch for the CLI and the embedded node"),

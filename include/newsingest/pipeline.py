@@ -281,7 +281,7 @@ def enrich_stage(
         indexed = reuse_lookup(sorted(set(keys.values())))
         for i, article in enumerate(articles):
             doc = indexed.get(keys[i])
-            text = (article.body or "").strip() or (article.title or "").strip()  # as the enricher hashes
+            text = dedup.hashed_text(article.body, article.title)
             if (
                 doc
                 and text

@@ -226,7 +226,7 @@ def enabled_names_quick(path: str | Path) -> list[str] | None:
     be read or has no usable names; the ``load_sources`` task then reports what is wrong with it.
     """
     try:
-        data = yaml.safe_load(Path(path).read_text())
+        data = yaml.load(Path(path).read_text(), Loader=_Yaml12Loader)
     except (OSError, yaml.YAMLError):
         return None
     entries = data.get("sources") if isinstance(data, dict) else None

@@ -42,6 +42,11 @@ def normalise_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
 
 
+def hashed_text(body: str | None, title: str | None) -> str:
+    """The text an article's content hash is taken from: its body, else its title (title-only pages)."""
+    return (body or "").strip() or (title or "").strip()
+
+
 def content_hash(text: str) -> str:
     """sha256 hex of the normalised text."""
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()

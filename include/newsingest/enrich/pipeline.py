@@ -184,7 +184,7 @@ class Enricher:
         keywords = extract_keywords(
             kw_text, language=lang, entity_names=names, person_names=persons, top=self.max_keywords
         )
-        hashed = (art.body or "").strip() or (art.title or "").strip()  # title-only pages hash their title
+        hashed = dedup.hashed_text(art.body, art.title)
         signature = dedup.signature(hashed)
         return EnrichedArticle(
             **base,
