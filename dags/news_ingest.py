@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from typing import Any
 
 import pendulum
 from airflow.sdk import CronDataIntervalTimetable, Param, dag, get_current_context, task
@@ -29,6 +30,7 @@ _SOURCE_ITEM = (
     if SOURCE_NAMES
     else {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"}
 )
+_EXAMPLES: dict[str, Any] = {"examples": SOURCE_NAMES} if SOURCE_NAMES else {}
 
 DOC = f"""
 ### news_ingest
@@ -101,7 +103,7 @@ def _present(rows) -> list[dict]:
             title="Sources",
             description="Sources to run (empty: all enabled sources of the sources file)"
             + (f"; one of: {', '.join(SOURCE_NAMES)}." if SOURCE_NAMES else "."),
-            **({"examples": SOURCE_NAMES} if SOURCE_NAMES else {}),
+            **_EXAMPLES,
         ),
         "force_refetch": Param(
             False,
@@ -355,7 +357,9 @@ def news_ingest():
     consolidated >> gate
     # The report is a teardown: it runs whatever the gate decided (even when load_sources failed, since
     # its setup is `begin`) and does not decide the run's state.
-    gate >> report().as_teardown(setups=started)
+    reported = report().as_teardown()
+    started.as_setup() >> reported
+    gate >> reported
 
 
 news_ingest()

@@ -54,7 +54,7 @@ def register_override(source: str, hook: SourceOverride) -> None:
 def canonicalize_url(url: str) -> str:
     """Canonical form of a URL: the crawl room's ``canonicalize`` when available, else a local fallback."""
     try:
-        from newsingest.crawl.urls import canonicalize  # type: ignore[import-not-found]
+        from newsingest.crawl.urls import canonicalize
     except ImportError:
         return _fallback_canonicalize(url)
     try:
@@ -361,7 +361,7 @@ def _author_sources(meta: PageMeta) -> Iterator[tuple[list[str], list[str], str]
     if micro:
         names = []
         for tag in micro[:10]:
-            inner = tag.find(attrs={"itemprop": "name"})
+            inner = tag.find(itemprop="name")
             target = inner if isinstance(inner, Tag) else tag
             text = target.get("content") if target.name == "meta" else target.get_text(" ")
             if text:
@@ -469,9 +469,9 @@ def _date_candidates(
             add(tag.get("datetime") or tag.get("content") or tag.get_text(" "), "microdata", 3)
         return out
     for tag in [t for t in meta.times[:12] if not _in_teaser(t)][:5]:
-        value = tag.get("datetime")
-        if value:
-            add(value, "dom", 4)
+        stamp = tag.get("datetime")
+        if stamp:
+            add(stamp, "dom", 4)
     if hint is not None:
         add(hint, "feed", 5)
     url_date = dates_mod.date_from_url(url)
@@ -658,8 +658,8 @@ def _analyse(
     # Agencies named in a dateline ("LONDON (Reuters) -") when no byline credits one.
     if not agencies and paragraphs:
         m = re.match(r"^[^()]{0,60}\(([A-Za-z .]{2,30})\)\s*[-—–]", paragraphs[0])
-        if m and agency_name(m.group(1)):
-            agencies = [agency_name(m.group(1))]  # type: ignore[list-item]
+        if m and (agency := agency_name(m.group(1))):
+            agencies = [agency]
             prov.setdefault("agency", "text")
     if agencies:
         prov.setdefault("agency", author_prov or "text")
@@ -743,8 +743,8 @@ def _analyse(
         language=language,
         section=section,
         tags=tags,
-        page_type=page_type,  # type: ignore[arg-type]
-        access=access,  # type: ignore[arg-type]
+        page_type=page_type,
+        access=access,
         provenance=prov,
         truncated=prepared.truncated,
         original_chars=prepared.original_chars if prepared.truncated else None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 XML_TYPES = (
@@ -53,7 +54,7 @@ class CrawlConfig:
     def from_env(cls, env: dict[str, str] | None = None) -> CrawlConfig:
         """Defaults overridden by ``NEWSINGEST_CRAWL_<FIELD>`` variables (e.g. ``..._MAX_ATTEMPTS``)."""
         env = dict(os.environ if env is None else env)
-        changes: dict[str, object] = {}
+        changes: dict[str, Any] = {}
         for f in fields(cls):
             raw = env.get(f"NEWSINGEST_CRAWL_{f.name.upper()}")
             if raw in (None, ""):
