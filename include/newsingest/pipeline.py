@@ -318,7 +318,8 @@ def load_stage(
         replicas=settings.index_replicas,
         refresh_interval=settings.index_refresh_interval,
     )
-    articles = (EnrichedArticle.from_json(r) for r in storage.read_jsonl_gz(enrich_path))
+    # The rows as stored: load_articles validates each one and dead-letters the invalid ones.
+    articles = storage.read_jsonl_gz(enrich_path)
     dead_letter = storage.join(
         settings.storage_root,
         "runs",
