@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 from newsingest import pipeline, storage
+from newsingest.bench.synthetic import synthetic_articles
 from newsingest.config import Settings
 from newsingest.load.index import drop_alias_and_indices
-from newsingest.load.synthetic import synthetic_articles
 from newsingest.models import DiscoveredURL, FetchResult
 from opensearchpy.helpers import scan
 from reliability_support import PYTHON, child_env

@@ -173,8 +173,8 @@ def test_load_stage_over_tls_reports_no_secret(
     proxy: TLSProxy, iso_settings, all_logs, capfd, tmp_path: Path
 ) -> None:
     from newsingest import pipeline, storage
+    from newsingest.bench.synthetic import synthetic_articles
     from newsingest.load.index import drop_alias_and_indices
-    from newsingest.load.synthetic import synthetic_articles
 
     alias = f"t_sec_{uuid.uuid4().hex[:8]}"
     settings = replace(iso_settings, index_alias=alias)

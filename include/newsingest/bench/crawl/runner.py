@@ -62,7 +62,7 @@ class _Site:
     def __init__(self, workdir: Path) -> None:
         port_file = workdir / "site-url"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "newsingest.crawl.bench.workers", "serve", str(port_file)],
+            [sys.executable, "-m", "newsingest.bench.crawl.workers", "serve", str(port_file)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -97,7 +97,7 @@ def _worker(crawler: str, urls_file: Path, concurrency: int, storage_root: Path)
     cmd = [
         sys.executable,
         "-m",
-        "newsingest.crawl.bench.workers",
+        "newsingest.bench.crawl.workers",
         crawler,
         str(urls_file),
         "--concurrency",

@@ -1,4 +1,4 @@
-"""Benchmark workers, run as ``python -m newsingest.crawl.bench.workers <ours|scrapy> <urls-file> ...``.
+"""Benchmark workers, run as ``python -m newsingest.bench.crawl.workers <ours|scrapy> <urls-file> ...``.
 
 Each prints one JSON line: pages requested, pages fetched OK, seconds, peak RSS (KiB), CPU seconds.
 Timing starts after imports, so interpreter start-up is not counted for either crawler.
@@ -132,7 +132,7 @@ def serve(port_file: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="newsingest.crawl.bench.workers")
+    parser = argparse.ArgumentParser(prog="newsingest.bench.crawl.workers")
     parser.add_argument("crawler", choices=["ours", "scrapy", "serve"])
     parser.add_argument("path", help="URL list file (one per line), or the port file for 'serve'")
     parser.add_argument("--concurrency", type=int, default=16)

@@ -97,11 +97,11 @@ def load(
     """Loader throughput vs raw `_bulk` on the same node (docs/s and ratio; target >= 0.9x)."""
     from opensearchpy.exceptions import ConnectionError as OSConnectionError
 
+    from newsingest.bench.synthetic import synthetic_articles
     from newsingest.load.bulk import LoadReport, load_articles
     from newsingest.load.client import make_client
     from newsingest.load.document import to_document
     from newsingest.load.index import drop_alias_and_indices, ensure_index
-    from newsingest.load.synthetic import synthetic_articles
 
     password = os.environ.get("NEWSINGEST_OPENSEARCH_PASSWORD")
     auth = (username, password) if username and password else None
