@@ -28,7 +28,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import NotFoundError
 from opensearchpy.helpers import scan, streaming_bulk
 
-from newsingest import storage
+from newsingest import layout, storage
 from newsingest.config import Settings
 from newsingest.consolidate import consolidate
 from newsingest.load.index import (
@@ -97,13 +97,9 @@ class FetchBatch:
         return cls(run=data["run"], source=data["source"], batch=data["batch"], path=data["path"])
 
 
-def _runs_dir(storage_root: str) -> str:
-    return storage.join(storage_root, "runs")
-
-
 def fetch_batches(storage_root: str, run: str) -> list[FetchBatch]:
     """The fetch stage files of one stored run, sorted by source and batch."""
-    prefix = storage.join(_runs_dir(storage_root), storage.safe_part(run), "fetch")
+    prefix = layout.stage_dir(storage_root, run, "fetch")
     batches = []
     for path in storage.list_files(prefix, "*/*.jsonl.gz"):
         source = path.rstrip("/").rsplit("/", 2)[-2]
@@ -114,7 +110,7 @@ def fetch_batches(storage_root: str, run: str) -> list[FetchBatch]:
 
 def list_runs(storage_root: str) -> list[str]:
     """Folder names of the stored runs that have fetch stage files (the runs an archive build can use)."""
-    fs, root = fsspec.core.url_to_fs(_runs_dir(storage_root))
+    fs, root = fsspec.core.url_to_fs(layout.runs_dir(storage_root))
     if not fs.exists(root):
         return []
     names = sorted(p.rstrip("/").rsplit("/", 1)[-1] for p in fs.ls(root, detail=False))
@@ -123,7 +119,7 @@ def list_runs(storage_root: str) -> list[str]:
 
 def run_day(storage_root: str, run: str) -> date | None:
     """The day a stored run ingested (``interval_start`` of its ``quality.json``); None when unknown."""
-    path = storage.join(_runs_dir(storage_root), storage.safe_part(run), "quality.json")
+    path = layout.quality_path(storage_root, run)
     if not storage.exists(path):
         return None
     try:
@@ -169,7 +165,7 @@ def select_runs(
         unknown = [r for r in dict.fromkeys(wanted) if r not in available]
         if unknown:
             raise ValueError(
-                f"runs {unknown} have no fetch files under {_runs_dir(storage_root)}; "
+                f"runs {unknown} have no fetch files under {layout.runs_dir(storage_root)}; "
                 f"stored runs: {available[-10:] or 'none'}"
             )
         chosen = list(dict.fromkeys(wanted))
@@ -187,7 +183,7 @@ def select_runs(
         chosen = kept
     if not chosen:
         raise ValueError(
-            f"no stored run to re-process under {_runs_dir(storage_root)} "
+            f"no stored run to re-process under {layout.runs_dir(storage_root)} "
             f"(runs={list(runs or [])}, since={start}, until={end})"
         )
     return chosen
@@ -332,14 +328,7 @@ def reprocess_batch(
     enriched = enrich_stage(
         settings, run_id, batch.source, cleaned["path"], cluster_lookup=lookup, batch=name
     )
-    dead_letter = storage.join(
-        settings.storage_root,
-        "runs",
-        run_id,
-        "dead-letter",
-        storage.safe_part(batch.source),
-        f"{name}.jsonl.gz",
-    )
+    dead_letter = layout.dead_letter_path(settings.storage_root, run_id, batch.source, name)
     articles = (EnrichedArticle.from_json(r) for r in storage.read_jsonl_gz(enriched["path"]))
     report = load_articles(
         client, build["alias"], articles, dead_letter_path=dead_letter, write_alias=build_alias, refresh=True

@@ -333,8 +333,8 @@ def facet_figures(docs: list[dict[str, Any]], top_n: int = 15) -> FacetFigures:
 
 def dropped_pages(storage_root: str, run_id: str) -> Iterator[dict[str, Any]]:
     """The pages the run's clean stage dropped, with stage and reason (its ``*.dropped`` files)."""
-    from newsingest import storage
+    from newsingest import layout, storage
 
-    prefix = storage.join(storage_root, "runs", storage.safe_part(run_id), "clean")
-    for path in storage.list_files(prefix, "**/*.dropped.jsonl.gz"):
+    prefix = layout.stage_dir(storage_root, run_id, "clean")
+    for path in storage.list_files(prefix, layout.DROPPED_GLOB):
         yield from storage.read_jsonl_gz(path)
