@@ -10,15 +10,17 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from newsingest import layout, storage
-from newsingest.reindex_runner import (
+from newsingest.load.reindex import (
     ReindexRunError,
     build_alias_for,
     carry_over,
     create_build,
     discard_build,
+    index_state,
+)
+from newsingest.reindex_runner import (
     fetch_batches,
     finish_build,
-    index_state,
     list_runs,
     plan_archive,
     reindex_from_index,
