@@ -30,7 +30,15 @@ from newsingest import layout, storage
 from newsingest.config import Settings
 from newsingest.consolidate import consolidate
 from newsingest.load.index import IndexLayoutError, alias_indices, write_index
-from newsingest.load.reindex import ReindexRunError, build_alias_for, carry_over, index_state
+from newsingest.load.reindex import (
+    ReindexRunError,
+    build_alias_for,
+    carry_over,
+    drop_indices,
+    index_state,
+    reindex_to_new_version,
+    swap_aliases,
+)
 
 log = logging.getLogger(__name__)
 
@@ -171,8 +179,6 @@ def plan_archive(
 
 def reindex_from_index(client: OpenSearch, alias: str, *, drop_old: bool = False) -> dict[str, Any]:
     """Index mode: copy the live index into the next version with the current template and swap to it."""
-    from newsingest.load.reindex import reindex_to_new_version
-
     before = index_state(client, alias)
     if before["build"]:
         raise ReindexRunError(
@@ -274,22 +280,17 @@ def finish_build(
     result["caught_up"] = carry_over(client, old, new, since=since)
     # Entity registry and story clusters over the whole build, so a reindex ends as the nightly runs do.
     result["consolidated"] = consolidate(client, new, None, registry_alias=alias)
-    actions: list[dict[str, Any]] = [{"remove": {"index": r, "alias": alias}} for r in readers]
-    actions += [
-        {"remove": {"index": old, "alias": write_alias}},
-        {"remove": {"index": new, "alias": build_alias}},
-        {"add": {"index": new, "alias": alias}},
-        {"add": {"index": new, "alias": write_alias, "is_write_index": True}},
-    ]
-    client.indices.update_aliases(body={"actions": actions})
+    swap_aliases(
+        client,
+        new,
+        alias=alias,
+        readers=readers,
+        write_alias=write_alias,
+        writer=old,
+        build_alias=build_alias,
+    )  # read, write and build alias at once
     log.info("aliases %s, %s -> %s (were %s, %s)", alias, write_alias, new, readers, old)
     result["caught_up_after_swap"] = carry_over(client, old, new, since=since)
     result["documents"] = client.count(index=new)["count"]
-    dropped = []
-    if drop_old:
-        for index in sorted(set(readers) | {old}):
-            client.indices.delete(index=index)
-            dropped.append(index)
-            log.info("dropped %s", index)
-    result["dropped"] = dropped
+    result["dropped"] = drop_indices(client, set(readers) | {old}) if drop_old else []
     return result

@@ -41,6 +41,58 @@ class ReindexError(RuntimeError):
     """The copy failed or came out short; the aliases still point where the message says."""
 
 
+def same_layout(index_settings: dict[str, Any]) -> dict[str, Any]:
+    """Shards and replicas of an index (its ``settings.index``), for a new version laid out the same way."""
+    settings: dict[str, Any] = {"number_of_shards": index_settings["number_of_shards"]}
+    if index_settings.get("auto_expand_replicas") not in (None, "false"):
+        settings["auto_expand_replicas"] = index_settings["auto_expand_replicas"]
+    else:
+        settings["number_of_replicas"] = index_settings.get("number_of_replicas", "1")
+    return settings
+
+
+def _index_settings(client: OpenSearch, index: str) -> dict[str, Any]:
+    return client.indices.get_settings(index=index)[index]["settings"]["index"]
+
+
+def swap_aliases(
+    client: OpenSearch,
+    new: str,
+    *,
+    alias: str | None = None,
+    readers: list[str] | None = None,
+    write_alias: str | None = None,
+    writer: str | None = None,
+    build_alias: str | None = None,
+) -> None:
+    """Point aliases at ``new`` in one atomic ``_aliases`` call.
+
+    ``alias`` (the read alias) moves from ``readers``; ``write_alias`` moves from ``writer`` and marks
+    ``new`` as its write index; ``build_alias`` is taken off ``new``. Leave out what should not move.
+    """
+    actions: list[dict[str, Any]] = []
+    if alias:
+        actions += [{"remove": {"index": r, "alias": alias}} for r in readers or []]
+    if write_alias and writer:
+        actions.append({"remove": {"index": writer, "alias": write_alias}})
+    if build_alias:
+        actions.append({"remove": {"index": new, "alias": build_alias}})
+    if alias:
+        actions.append({"add": {"index": new, "alias": alias}})
+    if write_alias:
+        actions.append({"add": {"index": new, "alias": write_alias, "is_write_index": True}})
+    client.indices.update_aliases(body={"actions": actions})
+
+
+def drop_indices(client: OpenSearch, indices: list[str] | set[str]) -> list[str]:
+    """Delete ``indices`` (the versions an alias swap left behind); returns them sorted."""
+    dropped = sorted(set(indices))
+    for index in dropped:
+        client.indices.delete(index=index)
+        log.info("dropped %s", index)
+    return dropped
+
+
 def _wait_for_task(client: OpenSearch, task_id: str, *, poll_s: float, timeout_s: float) -> dict[str, Any]:
     deadline = time.monotonic() + timeout_s
     while True:
@@ -76,26 +128,12 @@ def reindex_to_new_version(
         raise IndexLayoutError(f"alias {alias!r}/{write_alias!r} missing; run ensure_index first")
     put_template(client, alias, template)
     version = max(existing_versions(client, alias), default=0) + 1
-    old_settings = client.indices.get_settings(index=old)[old]["settings"]["index"]
-    settings: dict[str, Any] = {
-        "refresh_interval": "-1",
-        "number_of_shards": old_settings["number_of_shards"],
-    }
-    if old_settings.get("auto_expand_replicas") not in (None, "false"):
-        settings["auto_expand_replicas"] = old_settings["auto_expand_replicas"]
-    else:
-        settings["number_of_replicas"] = old_settings.get("number_of_replicas", "1")
+    old_settings = _index_settings(client, old)
+    settings = {"refresh_interval": "-1", **same_layout(old_settings)}
     new = create_version(client, alias, version, settings=settings)
 
     # Writes go to the new index from here on.
-    client.indices.update_aliases(
-        body={
-            "actions": [
-                {"remove": {"index": old, "alias": write_alias}},
-                {"add": {"index": new, "alias": write_alias, "is_write_index": True}},
-            ]
-        }
-    )
+    swap_aliases(client, new, write_alias=write_alias, writer=old)
     log.info("write alias %s -> %s; copying %s", write_alias, new, old)
     try:
         answer = client.reindex(
@@ -126,14 +164,10 @@ def reindex_to_new_version(
             f"{new} has {new_count} documents, fewer than {old} ({old_count}); read alias {alias!r} "
             f"left at {readers}, write alias {write_alias!r} at {new}"
         )
-    actions: list[dict[str, Any]] = [{"remove": {"index": r, "alias": alias}} for r in readers]
-    actions.append({"add": {"index": new, "alias": alias}})
-    client.indices.update_aliases(body={"actions": actions})
+    swap_aliases(client, new, alias=alias, readers=readers)
     log.info("read alias %s -> %s (%d documents; old %s had %d)", alias, new, new_count, old, old_count)
     if drop_old:
-        for index in sorted(set(readers) | {old}):
-            client.indices.delete(index=index)
-            log.info("dropped %s", index)
+        drop_indices(client, set(readers) | {old})
     return new
 
 
@@ -214,12 +248,7 @@ def create_build(
         )
     put_template(client, alias, template)
     old = state["write_index"]
-    old_settings = client.indices.get_settings(index=old)[old]["settings"]["index"]
-    settings: dict[str, Any] = {"number_of_shards": old_settings["number_of_shards"]}
-    if old_settings.get("auto_expand_replicas") not in (None, "false"):
-        settings["auto_expand_replicas"] = old_settings["auto_expand_replicas"]
-    else:
-        settings["number_of_replicas"] = old_settings.get("number_of_replicas", "1")
+    settings = same_layout(_index_settings(client, old))
     version = max(existing_versions(client, alias), default=0) + 1
     new = create_version(
         client, alias, version, settings=settings, aliases={build_alias: {"is_write_index": True}}
