@@ -304,20 +304,40 @@ def _enricher():
     return Enricher()
 
 
-def load_stage(
-    settings: Settings, run_id: str, source: str, enrich_path: str, client, *, batch: str = BATCH
-) -> dict[str, Any]:
-    """Bulk-load the enriched articles of one batch into the write alias."""
-    from newsingest.load.bulk import load_articles
+def prepare_index(settings: Settings, client) -> dict[str, Any]:
+    """Install the index template, create the index behind the aliases when missing and give an existing
+    one the template's new fields; once per run, before any load (the DAG's ``prepare_index`` task)."""
     from newsingest.load.index import ensure_index
 
-    ensure_index(
+    info = ensure_index(
         client,
         alias=settings.index_alias,
         shards=settings.index_shards,
         replicas=settings.index_replicas,
         refresh_interval=settings.index_refresh_interval,
     )
+    return {
+        "alias": info.alias,
+        "index": info.index,
+        "created": info.created,
+        "schema_version": info.schema_version,
+        "template_schema_version": info.template_schema_version,
+    }
+
+
+def load_stage(
+    settings: Settings, run_id: str, source: str, enrich_path: str, client, *, batch: str = BATCH
+) -> dict[str, Any]:
+    """Bulk-load the enriched articles of one batch into the write alias.
+
+    The template is installed once per run by :func:`prepare_index`; a batch only checks that the write
+    alias exists and prepares the index itself when it does not (a first load without that step).
+    """
+    from newsingest.load.bulk import load_articles
+    from newsingest.load.index import write_alias_for, write_index
+
+    if write_index(client, write_alias_for(settings.index_alias)) is None:
+        prepare_index(settings, client)
     articles = (EnrichedArticle.from_json(r) for r in storage.read_jsonl_gz(enrich_path))
     dead_letter = layout.dead_letter_path(settings.storage_root, run_id, source, batch)
     report = load_articles(client, settings.index_alias, articles, dead_letter_path=dead_letter)
