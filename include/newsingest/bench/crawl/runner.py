@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -105,7 +104,8 @@ def _worker(crawler: str, urls_file: Path, concurrency: int, storage_root: Path)
         "--storage-root",
         str(storage_root),
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, env=os.environ.copy())
+    # The worker inherits this environment and reads its settings with load_settings() (its entry point).
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     if proc.returncode != 0:
         tail = proc.stderr.strip().splitlines()[-5:]
         if crawler == "scrapy" and "No module named 'scrapy'" in proc.stderr:
