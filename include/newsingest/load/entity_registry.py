@@ -17,7 +17,8 @@ Across articles the registry does: after the loads of a run, :func:`consolidate_
 3. **rewrites documents** with one Painless script (:data:`APPLY_SCRIPT`): the facet fields
    (``persons``, ``organisations``, ``locations``) get the canonical value, the nested entity takes the
    canonical name and type and keeps every surface form in ``entities.forms``, and the old value goes to
-   ``<type>_aliases`` so a facet filter on either name matches. The run's own documents are rewritten
+   ``<type>_aliases`` so a facet filter on either name matches (a name settled as "other" leaves the
+   facets). The run's own documents are rewritten
    with every mapping that touches them; **older documents follow** by update-by-query on the
    ``persons``/``organisations``/``locations`` value of each mapping the registry learned in this run;
 4. **stores the registry**: one document per (name, type) with its canonical target, alias counts,
@@ -101,7 +102,7 @@ for (def t : params.fields.keySet()) {
     def hit = m.get(t + '|' + v);
     String name = hit == null ? v : hit[0];
     String type = hit == null ? t : hit[1];
-    if (!newValues.containsKey(type)) { type = t; }
+    if (!newValues.containsKey(type)) { changed = true; continue; }
     List target = newValues.get(type);
     if (!target.contains(name)) { target.add(name); }
     if (hit != null) {
@@ -213,21 +214,28 @@ def _type_rank(t: str) -> int:
 
 def resolve(entries: Iterable[Entry]) -> dict[tuple[str, str], tuple[str, str]]:
     """(name, type) -> (canonical name, canonical type) for every entry that is not its own canonical."""
-    entries = [e for e in entries if e.type in FACET_FIELDS]
     mapping: dict[tuple[str, str], tuple[str, str]] = {}
-    # 1. One type per name: the type with the most articles (then person > organisation > location).
+    # 1. One type per name: the type with the most articles (then person > organisation > location >
+    #    other). A name most articles file as a product, work or group ("other": "Twitter" on X) leaves
+    #    the facets everywhere.
     by_name: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
         by_name[fold(e.name)].append(e)
     settled: dict[str, tuple[str, str]] = {}  # folded name -> (display name, type)
     docs_of: dict[tuple[str, str], int] = defaultdict(int)
     for key, group in by_name.items():
+        if not any(e.type in FACET_FIELDS for e in group):
+            continue
         best = max(group, key=lambda e: (e.docs, -_type_rank(e.type), e.name))
+        for e in group:
+            if e.type in FACET_FIELDS and (e.name, e.type) != (best.name, best.type):
+                mapping[(e.name, e.type)] = (best.name, best.type)
+        if best.type not in FACET_FIELDS:
+            continue
         settled[key] = (best.name, best.type)
         for e in group:
             docs_of[settled[key]] += e.docs
-            if (e.name, e.type) != (best.name, best.type):
-                mapping[(e.name, e.type)] = (best.name, best.type)
+    entries = [e for e in entries if fold(e.name) in settled]
     # 2. Short and variant forms: evidence that a form was merged into a longer name elsewhere.
     merged_into: dict[str, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
     for e in entries:

@@ -212,3 +212,14 @@ def test_reindex_build_is_consolidated_before_the_swap(opensearch: OpenSearch, i
     assert set(cluster_ids(opensearch, index).values()) == {b.doc_id}  # the earliest copy
     assert facet(opensearch, index, "https://a.example/r", "persons") == ["Kristi Noem"]
     assert opensearch.indices.exists(index=registry_index(index))
+
+
+def test_a_platform_most_articles_call_a_product_leaves_the_person_facet(
+    opensearch: OpenSearch, index: str
+) -> None:
+    docs = [article(f"https://z.example/{i}", entities=[person("Zwitter", etype="other")]) for i in range(3)]
+    docs.append(article("https://z.example/p", entities=[person("Zwitter"), person("Ingrid Halvorsen")]))
+    consolidate_entities(opensearch, index, load(opensearch, index, docs))
+    assert facet(opensearch, index, "https://z.example/p", "persons") == ["Ingrid Halvorsen"]
+    types = {e["name"]: e["type"] for e in facet(opensearch, index, "https://z.example/p", "entities")}
+    assert types == {"Zwitter": "other", "Ingrid Halvorsen": "person"}
