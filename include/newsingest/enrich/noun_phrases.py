@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
+from functools import cache
 from typing import Any
 
 from newsingest.enrich.geo import fold
@@ -26,21 +26,15 @@ MAX_WORDS = 3  # "flood barrier plan", not "the town's new flood barrier plan"
 
 
 class NounPhraser:
-    """Noun-phrase keyphrase candidates from a spaCy pipeline with a parser (lazy, thread-safe load)."""
+    """Noun-phrase keyphrase candidates from a spaCy pipeline with a parser (loaded on first use)."""
 
     def __init__(self, model: str) -> None:
         self.model = model
-        self._nlp: Any = None
-        self._lock = threading.Lock()
 
     @property
     def nlp(self) -> Any:
         """The parsing pipeline, or None when the model has no parser (keyphrases then use YAKE)."""
-        if self._nlp is None:
-            with self._lock:
-                if self._nlp is None:
-                    self._nlp = _load(self.model) or False
-        return self._nlp or None
+        return _load(self.model)
 
     def candidates(self, sample: str, *, title_end: int = 0, folded_text: str = "") -> list[str] | None:
         """Noun phrases of ``sample``, best first. ``folded_text`` (the whole story, folded) counts
@@ -74,7 +68,9 @@ class NounPhraser:
         return [phrase for _score, phrase in sorted(scored.values(), key=lambda sp: -sp[0])]
 
 
+@cache
 def _load(model: str) -> Any:
+    """One parsing pipeline per model and process (a rare double load in a race is harmless)."""
     import spacy
 
     try:
