@@ -8,7 +8,8 @@ import pytest
 from newsingest.clean.authors import split_authors
 from newsingest.clean.boilerplate import is_junk_line
 from newsingest.clean.dates import DateCandidate, best_date, date_from_text, date_from_url, parse_date
-from newsingest.clean.extract import canonicalize_url, strip_site_suffix
+from newsingest.clean.extract import canonicalize_url
+from newsingest.clean.fields.titles import strip_site_suffix
 from newsingest.clean.metadata import parse_ld_json
 from newsingest.clean.scoring import _DATELINE_ONLY, _STAMP
 from newsingest.clean.text import UndecodableInput, decode_html, prestrip

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from newsingest.clean.extract import clean_page, extract, strip_site_suffix
+from newsingest.clean.extract import clean_page, extract
+from newsingest.clean.fields.titles import strip_site_suffix
 from newsingest.clean.scoring import implausible_body
 from newsingest.models import CleanedArticle, DroppedPage
 
