@@ -10,8 +10,9 @@ from __future__ import annotations
 import html as html_mod
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TypedDict, Unpack
+from typing import TypedDict, TypeVar, Unpack
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -21,6 +22,7 @@ from newsingest.clean.authors import agency_name
 from newsingest.clean.evidence import STRONG_EVIDENCE, article_evidence
 from newsingest.clean.fields.bylines import pick_authors, publisher_filter, text_byline
 from newsingest.clean.fields.descriptive import (
+    pick_canonical,
     pick_image,
     pick_language,
     pick_section,
@@ -30,20 +32,21 @@ from newsingest.clean.fields.descriptive import (
 from newsingest.clean.fields.published import date_candidates
 from newsingest.clean.fields.titles import host_names, pick_title, site_names
 from newsingest.clean.hydration import script_paragraphs
-from newsingest.clean.metadata import read_metadata
+from newsingest.clean.metadata import PageMeta, read_metadata
 from newsingest.clean.pagetype import NON_ARTICLE, PageSignals, classify
-from newsingest.clean.scoring import extract_body
+from newsingest.clean.scoring import BodyResult, extract_body
 from newsingest.clean.text import (
+    Prepared,
     UndecodableInput,
     clean_text,
     decode_html,
     prestrip,
     text_looks_binary,
 )
-from newsingest.crawl.urls import join_url
 from newsingest.models import CleanedArticle, DroppedPage
 
 MIN_BODY_CHARS = 250
+_T = TypeVar("_T")
 
 # Optional per-source post-processing hooks (not used by the core; for publishers that need help).
 SourceOverride = Callable[[CleanedArticle, BeautifulSoup], CleanedArticle]
@@ -89,44 +92,57 @@ def _fallback_canonicalize(url: str) -> str:
 # --------------------------------------------------------------------------- entry points
 
 
-def _analyse(
-    html: str | bytes,
-    url: str,
-    *,
-    published_hint: datetime | None,
-    title_hint: str | None,
-    source: str | None,
-    min_chars: int,
-) -> tuple[CleanedArticle, str | None, dict[str, str | int | float | bool]]:
-    """Extract an article; return it with the reason to drop it (None when it is a keeper) and the
-    article evidence seen on the page (``article_evidence``)."""
-    empty = CleanedArticle(
-        url=url, canonical_url=canonicalize_url(url), source=source, page_type="unknown", access="unknown"
-    )
+@dataclass
+class _Page:
+    """One page decoded and parsed: the text, its prepared markup, the parse tree and the metadata."""
+
+    text: str
+    prepared: Prepared
+    soup: BeautifulSoup
+    meta: PageMeta
+
+
+@dataclass
+class _Body:
+    """The chosen body: the scorer's result, the paragraphs kept and where they came from."""
+
+    found: BodyResult
+    paragraphs: list[str]
+    provenance: str  # dom, json-ld or script
+
+
+def _read_page(html: str | bytes) -> _Page | str:
+    """Decode, pre-strip and parse a page; a drop reason (``binary``, ``empty``) when it is not text."""
     try:
         text = decode_html(html)
     except UndecodableInput:
-        return empty, "binary", {}
+        return "binary"
     if not text or not text.strip():
-        return empty, "empty", {}
+        return "empty"
     if text_looks_binary(text):
-        return empty, "binary", {}
+        return "binary"
     prepared = prestrip(text)
     soup = BeautifulSoup(prepared.html, "lxml", multi_valued_attributes=None)
-    meta = read_metadata(soup, prepared.ld_json)
-    prov: dict[str, str] = {}
+    return _Page(text, prepared, soup, read_metadata(soup, prepared.ld_json))
 
-    title, prov["title"] = pick_title(meta, soup, url, title_hint)
-    sites = site_names(meta, url) + host_names(url)
-    people, agencies, author_prov = pick_authors(meta, sites)
 
-    root = soup.body if isinstance(soup.body, Tag) else soup
+def _ld_article_body(meta: PageMeta) -> str:
+    """The JSON-LD ``articleBody`` as plain text ("" when there is none)."""
     ld_raw = (meta.ld_article or {}).get("articleBody")
     ld_body = html_mod.unescape(ld_raw) if isinstance(ld_raw, str) else ""
     if "<" in ld_body and re.search(r"</?(?:p|br|div|span|a|strong|em)\b", ld_body):
         ld_body = BeautifulSoup(ld_body, "lxml").get_text("\n")  # some CMSs put HTML in articleBody
+    return ld_body
+
+
+def _pick_body(page: _Page, title: str | None, people: list[str], min_chars: int) -> _Body:
+    """The story text: the DOM scorer's pick, or the JSON-LD ``articleBody`` when the DOM gave too little
+    (or only furniture), or the story a JavaScript shell ships as data."""
+    meta = page.meta
+    root = page.soup.body if isinstance(page.soup.body, Tag) else page.soup
+    ld_body = _ld_article_body(meta)
     description = (meta.first_meta("og:description", "description") or (None, ""))[1] or ""
-    body = extract_body(
+    found = extract_body(
         root,
         title=title,
         authors=people,
@@ -134,102 +150,107 @@ def _analyse(
         description=description,
         min_chars=min_chars,
     )
-    paragraphs = body.paragraphs
+    paragraphs = found.paragraphs
     body_prov = "dom"
     dom_chars = sum(len(p) for p in paragraphs)
     ld_chars = len(clean_text(ld_body))
     if ld_chars > max(400, dom_chars * 3) or (
         # the DOM gave too little, or only furniture: the publisher's own article text is better
-        (dom_chars < min_chars or body.implausible) and ld_chars > dom_chars and ld_chars >= 80
+        (dom_chars < min_chars or found.implausible) and ld_chars > dom_chars and ld_chars >= 80
     ):
         paragraphs = [p for p in (clean_text(x) for x in re.split(r"\n", ld_body)) if p]
         body_prov = "json-ld"
-    elif dom_chars < min_chars or body.last_resort:  # a shell: the story may ship as data for JavaScript
-        shipped = script_paragraphs(text, f"{title or ''} {description}", min_chars=min_chars)
+    elif dom_chars < min_chars or found.last_resort:  # a shell: the story may ship as data for JavaScript
+        shipped = script_paragraphs(page.text, f"{title or ''} {description}", min_chars=min_chars)
         if shipped and sum(len(p) for p in shipped) > dom_chars:
             paragraphs, body_prov = shipped, "script"
-    prov["body"] = body_prov
+    return _Body(found, paragraphs, body_prov)
+
+
+def _credit(
+    byline: tuple[list[str], list[str], str | None],
+    sites: list[str],
+    title: str | None,
+    body: _Body,
+    prov: dict[str, str],
+) -> tuple[list[str], list[str]]:
+    """People and agencies credited: the metadata ``byline`` (``pick_authors``), or a byline in the text
+    when metadata credits only the publisher (its line then leaves the body); an agency named in the
+    dateline when no byline names one."""
+    people, agencies, author_prov = byline
     # A byline in the text beats metadata that credits only the publisher (or nobody).
     is_publisher = publisher_filter(sites)
     if not agencies and all(is_publisher(p) for p in people):
-        named, line = text_byline(body.top_lines + paragraphs[:2], title)
+        named, line = text_byline(body.found.top_lines + body.paragraphs[:2], title)
         if named and not any(is_publisher(n) for n in named):
             people, author_prov = named, "text"
-            paragraphs = [p for p in paragraphs if p != line]
+            body.paragraphs = [p for p in body.paragraphs if p != line]
     if author_prov:
         prov["authors"] = author_prov
-
     # Agencies named in a dateline ("LONDON (Reuters) -") when no byline credits one.
-    if not agencies and paragraphs:
-        m = re.match(r"^[^()]{0,60}\(([A-Za-z .]{2,30})\)\s*[-—–]", paragraphs[0])
+    if not agencies and body.paragraphs:
+        m = re.match(r"^[^()]{0,60}\(([A-Za-z .]{2,30})\)\s*[-—–]", body.paragraphs[0])
         if m and agency_name(m.group(1)):
             agencies = [agency_name(m.group(1))]  # type: ignore[list-item]
             prov.setdefault("agency", "text")
     if agencies:
         prov.setdefault("agency", author_prov or "text")
+    return people, agencies
 
-    page_text = " ".join(b for b in body.page_text)
-    subtitle, sub_prov = pick_subtitle(meta, body, page_text)
-    if sub_prov:
-        prov["subtitle"] = sub_prov
 
-    published_c = dates_mod.best_date(date_candidates(meta, url, "published", published_hint, body))
-    modified_c = dates_mod.best_date(date_candidates(meta, url, "modified", None, None))
-    if published_c:
-        prov["published"] = published_c.provenance
-    if modified_c:
-        prov["modified"] = modified_c.provenance
-
-    canonical = None
-    for value, cprov in (
-        (meta.canonical, "dom"),
-        ((meta.first_meta("og:url") or (None, None))[1], "opengraph"),
-    ):
-        if value:
-            absolute = join_url(url, value)
-            if (
-                absolute
-                and urlsplit(absolute).scheme in ("http", "https")
-                and (urlsplit(absolute).path not in ("", "/") or urlsplit(url).path in ("", "/"))
-            ):
-                canonical, prov["canonical_url"] = absolute, cprov
-                break
-    if canonical is None:
-        canonical, prov["canonical_url"] = url, "url"
-
-    language, lang_prov = pick_language(meta)
-    if lang_prov:
-        prov["language"] = lang_prov
-    section, sec_prov = pick_section(meta, url)
-    if sec_prov:
-        prov["section"] = sec_prov
-    tags, tag_prov = pick_tags(meta)
-    if tag_prov:
-        prov["tags"] = tag_prov
-    image, img_prov = pick_image(meta, url)
-    if img_prov:
-        prov["lead_image"] = img_prov
-
-    body_text = "\n\n".join(paragraphs)
+def _page_type(
+    meta: PageMeta, url: str, title: str | None, body: _Body, body_text: str, page_text: str, min_chars: int
+) -> tuple[str, str, str]:
+    """Page type, access and their provenance, from the page's shape around the chosen body."""
+    found, paragraphs = body.found, body.paragraphs
     og_type = (meta.first_meta("og:type") or ("", ""))[1].lower()
     signals = PageSignals(
         title=title or meta.title_tag or "",
         body_chars=len(body_text),
         body_paragraphs=len(paragraphs),
-        page_text_chars=body.page_chars,
-        page_link_chars=body.page_link_chars,
-        figures=len(body.captions),  # captioned images in the main content, not teaser thumbnails
-        headline_links=body.headline_links,
+        page_text_chars=found.page_chars,
+        page_link_chars=found.page_link_chars,
+        figures=len(found.captions),  # captioned images in the main content, not teaser thumbnails
+        headline_links=found.headline_links,
         page_text_sample=page_text[:6000],
         paywall_marker=meta.paywall_marker,
         live_marker=meta.live_marker,
         article_markers=bool(meta.ld_article) or og_type == "article" or "articlebody" in meta.microdata,
         url=url,
     )
-    page_type, access, type_prov = classify(meta, signals, min_chars=min_chars)
+    return classify(meta, signals, min_chars=min_chars)
+
+
+def _build_article(
+    page: _Page, url: str, source: str | None, hints: tuple[datetime | None, str | None], min_chars: int
+) -> tuple[CleanedArticle, _Body]:
+    """Every field of the article with its provenance, and the body it was built from."""
+    meta, soup = page.meta, page.soup
+    published_hint, title_hint = hints
+    prov: dict[str, str] = {}
+    title, prov["title"] = pick_title(meta, soup, url, title_hint)
+    sites = site_names(meta, url) + host_names(url)
+    byline = pick_authors(meta, sites)
+    body = _pick_body(page, title, byline[0], min_chars)
+    prov["body"] = body.provenance
+    people, agencies = _credit(byline, sites, title, body, prov)
+    page_text = " ".join(b for b in body.found.page_text)
+    subtitle = _with_prov(prov, "subtitle", pick_subtitle(meta, body.found, page_text))
+    published_c = dates_mod.best_date(date_candidates(meta, url, "published", published_hint, body.found))
+    modified_c = dates_mod.best_date(date_candidates(meta, url, "modified", None, None))
+    if published_c:
+        prov["published"] = published_c.provenance
+    if modified_c:
+        prov["modified"] = modified_c.provenance
+    canonical, prov["canonical_url"] = pick_canonical(meta, url)
+    language = _with_prov(prov, "language", pick_language(meta))
+    section = _with_prov(prov, "section", pick_section(meta, url))
+    tags = _with_prov(prov, "tags", pick_tags(meta))
+    image = _with_prov(prov, "lead_image", pick_image(meta, url))
+    body_text = "\n\n".join(body.paragraphs)
+    page_type, access, type_prov = _page_type(meta, url, title, body, body_text, page_text, min_chars)
     prov["page_type"] = type_prov
     prov["access"] = type_prov if access != "free" else "detected"
-
     article = CleanedArticle(
         url=url,
         canonical_url=canonicalize_url(canonical),
@@ -237,8 +258,8 @@ def _analyse(
         title=title,
         subtitle=subtitle,
         body=body_text,
-        paragraphs=paragraphs,
-        captions=body.captions,
+        paragraphs=body.paragraphs,
+        captions=body.found.captions,
         lead_image=image,
         authors=people,
         agency=agencies,
@@ -250,19 +271,36 @@ def _analyse(
         page_type=page_type,  # type: ignore[arg-type]
         access=access,  # type: ignore[arg-type]
         provenance=prov,
-        truncated=prepared.truncated,
-        original_chars=prepared.original_chars if prepared.truncated else None,
+        truncated=page.prepared.truncated,
+        original_chars=page.prepared.original_chars if page.prepared.truncated else None,
     )
-    hook = _OVERRIDES.get(source or "")
-    if hook is not None:
-        article = hook(article, soup)
+    return article, body
+
+
+def _with_prov(prov: dict[str, str], name: str, picked: tuple[_T, str | None]) -> _T:
+    """The value of a ``(value, provenance)`` pick, its provenance recorded under ``name`` when set."""
+    value, source = picked
+    if source:
+        prov[name] = source
+    return value
+
+
+def _verdict(
+    page: _Page, url: str, article: CleanedArticle, body: _Body, min_chars: int
+) -> tuple[str | None, dict[str, str | int | float | bool]]:
+    """Why to drop the article (None: keep it) and the article evidence behind a doubtful case.
+
+    A non-article page type, a body under ``min_chars`` or a body that reads as furniture is doubtful;
+    article evidence then can turn an ``index`` verdict into an article or keep a short brief.
+    """
+    found = body.found
     kept_chars = len(article.body)
     if article.page_type == "gallery":  # a gallery's text is mostly its captions
         kept_chars += sum(len(c) for c in article.captions)
-    doubtful = article.page_type in NON_ARTICLE or kept_chars < min_chars or bool(body.implausible)
+    doubtful = article.page_type in NON_ARTICLE or kept_chars < min_chars or bool(found.implausible)
     if not doubtful:
-        return article, None, {}  # a plain keeper: no evidence needed
-    evidence = article_evidence(meta, soup, url, article, body)
+        return None, {}  # a plain keeper: no evidence needed
+    evidence = article_evidence(page.meta, page.soup, url, article, found)
     strong = sum(1 for key in STRONG_EVIDENCE if key in evidence)
     # One strong sign and one more (strong or not) make a page an article.
     plainly_article = strong >= 1 and len(evidence) >= 2
@@ -271,17 +309,43 @@ def _analyse(
         article.page_type = "article"
         article.provenance["page_type"] = "detected"
     evidence["body_chars"] = kept_chars
-    if body.implausible and body_prov == "dom":
-        evidence["implausible_body"] = body.implausible
+    furniture = found.implausible if body.provenance == "dom" else None
+    if furniture:
+        evidence["implausible_body"] = furniture
     if article.page_type in NON_ARTICLE:
-        return article, f"page_type:{article.page_type}", evidence
-    if body.implausible and body_prov == "dom":
-        return article, "furniture_only", evidence  # no candidate read as a story: index nothing
+        return f"page_type:{article.page_type}", evidence
+    if furniture:
+        return "furniture_only", evidence  # no candidate read as a story: index nothing
     # A short story on a page that is plainly an article (a news brief) is kept.
-    short_ok = plainly_article and kept_chars >= _MIN_BRIEF_CHARS and not body.implausible
+    short_ok = plainly_article and kept_chars >= _MIN_BRIEF_CHARS and not found.implausible
     if kept_chars < min_chars and not short_ok:
-        return article, "too_short", evidence
-    return article, None, evidence
+        return "too_short", evidence
+    return None, evidence
+
+
+def _analyse(
+    html: str | bytes,
+    url: str,
+    *,
+    published_hint: datetime | None,
+    title_hint: str | None,
+    source: str | None,
+    min_chars: int,
+) -> tuple[CleanedArticle, str | None, dict[str, str | int | float | bool]]:
+    """Extract an article; return it with the reason to drop it (None when it is a keeper) and the
+    article evidence seen on the page (``article_evidence``)."""
+    page = _read_page(html)
+    if isinstance(page, str):
+        empty = CleanedArticle(
+            url=url, canonical_url=canonicalize_url(url), source=source, page_type="unknown", access="unknown"
+        )
+        return empty, page, {}
+    article, body = _build_article(page, url, source, (published_hint, title_hint), min_chars)
+    hook = _OVERRIDES.get(source or "")
+    if hook is not None:
+        article = hook(article, page.soup)
+    reason, evidence = _verdict(page, url, article, body, min_chars)
+    return article, reason, evidence
 
 
 _MIN_BRIEF_CHARS = 60

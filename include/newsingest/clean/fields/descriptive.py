@@ -1,4 +1,4 @@
-"""The page's descriptive fields: language, section, tags, lead image and subtitle."""
+"""The page's descriptive fields: canonical URL, language, section, tags, lead image and subtitle."""
 
 from __future__ import annotations
 
@@ -108,3 +108,21 @@ def pick_subtitle(meta: PageMeta, body: BodyResult, page_text: str) -> tuple[str
             if value.rstrip(".… ") not in first:
                 return value, prov
     return None, None
+
+
+def pick_canonical(meta: PageMeta, url: str) -> tuple[str, str]:
+    """The page's declared canonical URL (``rel=canonical``, then ``og:url``) made absolute, or the page
+    URL itself. A declared site root for an article page is ignored (a common CMS default)."""
+    for value, prov in (
+        (meta.canonical, "dom"),
+        ((meta.first_meta("og:url") or (None, None))[1], "opengraph"),
+    ):
+        if value:
+            absolute = join_url(url, value)
+            if (
+                absolute
+                and urlsplit(absolute).scheme in ("http", "https")
+                and (urlsplit(absolute).path not in ("", "/") or urlsplit(url).path in ("", "/"))
+            ):
+                return absolute, prov
+    return url, "url"
