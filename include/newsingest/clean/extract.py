@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict, TypeVar, Unpack
-from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -43,6 +42,7 @@ from newsingest.clean.text import (
     prestrip,
     text_looks_binary,
 )
+from newsingest.crawl.urls import canonicalize
 from newsingest.models import CleanedArticle, DroppedPage
 
 MIN_BODY_CHARS = 250
@@ -59,34 +59,12 @@ def register_override(source: str, hook: SourceOverride) -> None:
 
 
 def canonicalize_url(url: str) -> str:
-    """Canonical form of a URL: the crawl room's ``canonicalize`` when available, else a local fallback."""
-    try:
-        from newsingest.crawl.urls import canonicalize  # type: ignore[import-not-found]
-    except ImportError:
-        return _fallback_canonicalize(url)
+    """Canonical form of a URL (the shared ``canonicalize``); a URL it refuses (not http(s), no host) is
+    kept as given, stripped: the cleaner never raises for a page's URL."""
     try:
         return canonicalize(url)
-    except Exception:
-        return _fallback_canonicalize(url)
-
-
-_TRACKING = re.compile(
-    r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ito|at_\w+|__twitter_impression)$", re.I
-)
-
-
-def _fallback_canonicalize(url: str) -> str:
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return url
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    port = parts.port if parts.port not in (None, 80 if scheme == "http" else 443) else None
-    netloc = f"{host}:{port}" if port else host
-    query = "&".join(q for q in parts.query.split("&") if q and not _TRACKING.match(q.split("=", 1)[0]))
-    path = parts.path or "/"
-    return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
+    except ValueError:  # URLError
+        return url.strip()
 
 
 # --------------------------------------------------------------------------- entry points
