@@ -23,6 +23,7 @@ STRONG_EVIDENCE = (
     "dominant_text",
     "byline",
     "story_text",
+    "sole_story",
 )
 _SENTENCE_END = re.compile(r"[.!?…\"'”’)。！？]$")
 _ARTICLE_TYPES = frozenset(
@@ -46,8 +47,9 @@ def article_evidence(
 ) -> dict[str, str | int | float | bool]:
     """What on the page says it is an article: JSON-LD article type, ``og:type=article``, a date in the
     URL, one dominant text cluster, a byline naming a person (not the publisher), at least two paragraphs
-    of running prose (400 characters or more), a headline equal to the title, a publication date in the
-    page's metadata. Only present items appear."""
+    of running prose (400 characters or more), a short story that is the page's only running prose (no
+    teaser snippets beside it), a headline equal to the title, a publication date in the page's metadata.
+    Only present items appear."""
     found: dict[str, str | int | float | bool] = {}
     node_type = node_types(meta.ld_article or {}) & _ARTICLE_TYPES
     if node_type:
@@ -66,6 +68,13 @@ def article_evidence(
     prose = [p for p in article.paragraphs if len(p) >= 80 and _SENTENCE_END.search(p)]
     if sum(len(p) for p in prose) >= 400:
         found["story_text"] = sum(len(p) for p in prose)
+    else:
+        # A short post or brief on a link-heavy page: its text is the only prose there, where an index
+        # page shows several teaser snippets of the same kind.
+        sentences = [p for p in article.paragraphs if len(p) >= 60 and _SENTENCE_END.search(p)]
+        longest = max((len(p) for p in article.paragraphs), default=0)
+        if sentences and not body.implausible and body.rival_prose(longest) == 0:
+            found["sole_story"] = sum(len(p) for p in sentences)
     if article.title:
         wanted = article.title.lower()
         for tag in soup.find_all(("h1", "h2"), limit=6):

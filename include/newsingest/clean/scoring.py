@@ -153,6 +153,25 @@ class BodyResult:
             if b.kind == "text" and len(b.text) <= 120 and not b.neg
         ]
 
+    def rival_prose(self, longest: int) -> int:
+        """Blocks of running prose outside the chosen container at least half as long as ``longest`` (the
+        body's longest paragraph; 50 characters at least): teaser snippets on an index page, none on a page
+        whose short story is its only prose."""
+        if not self.chosen:
+            return 0
+        chosen_ids = {id(t) for t in self.chosen}
+        floor = max(50, longest // 2)
+        return sum(
+            1
+            for b in self.blocks
+            if b.kind == "text"
+            and not b.neg
+            and len(b.text) >= floor
+            and b.link_chars <= 0.3 * len(b.text)
+            and _SENTENCE_END.search(b.text)
+            and not _inside(b.owner, chosen_ids, self.stop)
+        )
+
     @property
     def main_share(self) -> float:
         """Share of the page's running text inside the chosen container (0 on a page with little)."""
