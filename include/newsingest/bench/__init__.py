@@ -1,0 +1,1 @@
+"""Benchmarks and evaluations: code the ``newsingest bench`` commands run, not part of the product's path."""
