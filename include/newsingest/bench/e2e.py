@@ -146,12 +146,13 @@ def sources_yaml(site_url: str) -> str:
 
 # ------------------------------------------------------------------------------------ task memory sampler
 class TaskMemory:
-    """Samples the resident memory of every Airflow task process (``airflow worker -- <ti id>``) and of
-    its children (spaCy workers), keeping the peak per task instance id."""
+    """Samples the resident memory of every Airflow task process (``airflow worker -- <ti id>``) under
+    the ``root`` process and of its children (spaCy workers), keeping the peak per task instance id."""
 
     PREFIX = "airflow worker -- "
 
-    def __init__(self, interval: float = 0.5) -> None:
+    def __init__(self, root: int | None = None, interval: float = 0.5) -> None:
+        self.root = root
         self.interval = interval
         self.peak_mb: dict[str, float] = {}
         self._stop = threading.Event()
@@ -169,9 +170,13 @@ class TaskMemory:
         import psutil
 
         while not self._stop.wait(self.interval):
-            for proc in psutil.process_iter(["cmdline"]):
+            try:  # only the Airflow instance's processes: cheaper than every process on the machine
+                procs = psutil.Process(self.root).children(recursive=True) if self.root else None
+            except psutil.Error:
+                procs = None
+            for proc in procs if procs is not None else psutil.process_iter():
                 try:
-                    cmd = " ".join(proc.info["cmdline"] or ())
+                    cmd = " ".join(proc.cmdline())
                     if not cmd.startswith(self.PREFIX):
                         continue
                     ti_id = cmd[len(self.PREFIX) :].split()[0]
@@ -335,22 +340,28 @@ def run_e2e(
         t = time.perf_counter()
         progress("==> starting a private airflow standalone (LocalExecutor, PostgreSQL)")
         airflow.start()
+        result["settings"] = {
+            "batch_size": bench.batch_size,
+            "parallelism": int(airflow.env()["AIRFLOW__CORE__PARALLELISM"]),
+            "ner_processes": bench.ner_processes,
+        }
         with airflow.api() as api:
             api.wait_for_dag(DAG_ID)
             unpause_without_catchup(api, DAG_ID)
             progress(
                 f"    up in {time.perf_counter() - t:.0f}s at {airflow.url}; running news_ingest for {day}"
             )
-            first = _one_run(api, bench, client, day, articles, progress)
+            first = _one_run(api, bench, client, day, articles, progress, airflow.daemon.pid())
             result.update(first)
             if rerun:
                 progress(f"==> the same day again (rerun of {first['run_id']})")
-                again = _one_run(api, bench, client, day, articles, progress)
+                again = _one_run(api, bench, client, day, articles, progress, airflow.daemon.pid())
                 result["rerun"] = {
                     key: again[key]
                     for key in ("wall_s", "e2e_per_s", "reused", "enriched", "indexed", "state", "stages")
                 }
                 result["rerun"]["share_of_first"] = round(again["wall_s"] / first["wall_s"], 3)
+        result["dag_parse_s"] = dag_parse_seconds(airflow)
         quality = read_quality(bench, first["run_id"])
         result["quality_gate"] = quality.get("status")
     finally:
@@ -377,7 +388,30 @@ def run_e2e(
     return result
 
 
-def _one_run(api, settings: Settings, client, day: date, articles: int, progress) -> dict[str, Any]:
+def dag_parse_seconds(airflow) -> dict[str, float] | None:
+    """Parse time per DAG file as Airflow's DagBag reports it (``airflow dags report``)."""
+    import json
+
+    try:
+        text = airflow.run_cli("dags", "report", "-o", "json", timeout=300).stdout
+        rows = json.loads(text[text.index("[") :])
+    except Exception:  # the figure is optional: a failing report must not lose the run's figures
+        return None
+    out = {}
+    for row in rows:
+        raw = str(row.get("duration", ""))
+        try:  # "0:00:00.123456" (a timedelta) or seconds
+            parts = [float(p) for p in raw.split(":")]
+            seconds = sum(p * 60**i for i, p in enumerate(reversed(parts)))
+            out[Path(row["file"]).name] = round(seconds, 3)
+        except (KeyError, ValueError):
+            continue
+    return out
+
+
+def _one_run(
+    api, settings: Settings, client, day: date, articles: int, progress, root_pid: int | None
+) -> dict[str, Any]:
     from newsingest.report import read_quality
     from newsingest.services.day_runs import run_days
 
@@ -392,7 +426,7 @@ def _one_run(api, settings: Settings, client, day: date, articles: int, progress
     sampler.start()
     started = time.perf_counter()
     try:
-        with TaskMemory() as memory:
+        with TaskMemory(root_pid) as memory:
             (run,) = run_days(api, [day], max_active_runs=1, timeout_per_day=6 * 3600, progress=progress)
     finally:
         stop.set()
@@ -429,6 +463,7 @@ def format_report(r: dict[str, Any]) -> str:
     lines = [
         f"\nnews_ingest for {r['day']} through the scheduler: {r['articles']} articles "
         f"({r['unique_texts']} unique texts), run {r['state']}, quality gate {r.get('quality_gate')}",
+        "settings: " + ", ".join(f"{k} {v}" for k, v in r.get("settings", {}).items()),
         f"{'':<34}{'seconds':>10}{'articles/s':>12}",
         f"{'end to end (scheduler)':<34}{r['wall_s']:>10.1f}{r['e2e_per_s']:>12.2f}",
         f"{'limit: raw nlp.pipe x' + str(r['limit']['processes']):<34}"
