@@ -7,5 +7,5 @@
 - ``synthetic``: synthetic enriched articles for the load benchmark and fault tests.
 - ``soak``: sustained load through the stage runners.
 - ``realsites``: labelled corpora served as sites over real HTTP, through the real pipeline.
-- ``e2e``: a generated day of articles through ``news_ingest`` under a real scheduler, beside raw ``nlp.pipe``.
+- ``e2e``: a generated day of articles through news_ingest under a real scheduler, beside raw nlp.pipe.
 """
