@@ -327,10 +327,10 @@ def store_targets(
     known = {(e.name, e.type) for e in entries}
     actions = []
     for name, etype in sorted(keys & known):
-        target = mapping.get((name, etype))
+        canonical = mapping.get((name, etype))
         doc = {
-            "canonical": target[0] if target else None,
-            "canonical_type": target[1] if target else None,
+            "canonical": canonical[0] if canonical else None,
+            "canonical_type": canonical[1] if canonical else None,
             "aliases": [{"form": f, "docs": n} for f, n in sorted(aliases.get((name, etype), {}).items())],
         }
         actions.append({"_op_type": "update", "_index": registry, "_id": entry_id(name, etype), "doc": doc})
