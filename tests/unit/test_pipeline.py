@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from newsingest import pipeline, storage
+from newsingest import layout, pipeline, storage
 from newsingest.config import Settings
-from newsingest.crawl.archive import WarcFile, warc_path
+from newsingest.crawl.archive import WarcFile
 from newsingest.crawl.urls import doc_id
 from newsingest.enrich.version import ENRICHMENT_VERSION
 from newsingest.load.document import to_document
@@ -75,7 +75,7 @@ def test_load_source_names_lists_enabled_sources_and_validates_a_subset(stage_se
 
 
 def _discover_file(settings: Settings, run_id: str, source: str, n: int) -> dict:
-    path = storage.stage_path(settings.storage_root, run_id, "discover", source, "all")
+    path = layout.stage_path(settings.storage_root, run_id, "discover", source, "all")
     rows = [{"url": f"https://{source}.example/a/{i}", "source": source} for i in range(n)]
     storage.write_jsonl_gz(path, rows)
     return {"source": source, "path": path, "discovered": n}
@@ -131,7 +131,7 @@ def test_discover_then_fetch_against_the_sample_site(sample_site, settings: Sett
 
     fetched = pipeline.fetch_stage(st, "r3", "bulk", found["path"], batch="b0000")
     assert fetched["attempted"] == 6 and fetched["fetched"] == 6 and fetched["errors"] == {}, fetched
-    assert fetched["path"] == storage.stage_path(st.storage_root, "r3", "fetch", "bulk", "b0000")
+    assert fetched["path"] == layout.stage_path(st.storage_root, "r3", "fetch", "bulk", "b0000")
     results = [FetchResult.from_json(r) for r in storage.read_jsonl_gz(fetched["path"])]
     assert all(r.ok and r.warc_path and Path(r.warc_path).exists() for r in results)
     assert {r.channels[0] for r in results} == {"sitemap"}
@@ -159,7 +159,7 @@ def _claiming(canonical: str) -> bytes:
 
 def _archive(settings: Settings, run_id: str, pages: dict[str, bytes]) -> dict[str, tuple[str, int]]:
     """Write ``pages`` (URL -> HTML) as 200 responses into one WARC; returns URL -> (path, offset)."""
-    path = warc_path(settings.storage_root, run_id, SOURCE, "b0000")
+    path = layout.warc_path(settings.storage_root, run_id, SOURCE, "b0000")
     warc = WarcFile(path)
     where = {}
     for url, body in pages.items():
@@ -222,7 +222,7 @@ def fetched(stage_settings: Settings) -> str:
         FetchResult(url=f"{SITE}/lost-304", source=SOURCE, status=304, ok=True, not_modified=True),
         ok(f"{SITE}/corrupt", at=(wire_path, wire_offset + 7)),  # an offset in the middle of a record
     ]  # fmt: skip
-    path = storage.stage_path(stage_settings.storage_root, "r4", "fetch", SOURCE, "b0000")
+    path = layout.stage_path(stage_settings.storage_root, "r4", "fetch", SOURCE, "b0000")
     storage.write_jsonl_gz(path, (r.to_json() for r in results))
     return path
 
@@ -238,7 +238,7 @@ def test_clean_stage_writes_articles_and_every_dropped_page_with_its_reason(
         "fetch:http_5xx": 1,
         "archive_unreadable": 2,
     }
-    assert summary["path"] == storage.stage_path(stage_settings.storage_root, "r4", "clean", SOURCE, "b0000")
+    assert summary["path"] == layout.stage_path(stage_settings.storage_root, "r4", "clean", SOURCE, "b0000")
     articles = {a.url: a for a in map(CleanedArticle.from_json, storage.read_jsonl_gz(summary["path"]))}
     dropped = {d.url: d for d in map(DroppedPage.from_json, storage.read_jsonl_gz(summary["dropped_path"]))}
     assert set(articles) == {ARTICLE, WIRE, COPIED, SYNDICATED}
@@ -308,7 +308,7 @@ def test_enrich_stage_enriches_then_reuses_unchanged_articles(stage_settings: Se
     assert summary == {
         "source": SOURCE,
         "batch": "b0000",
-        "path": storage.stage_path(stage_settings.storage_root, "r4", "enrich", SOURCE, "b0000"),
+        "path": layout.stage_path(stage_settings.storage_root, "r4", "enrich", SOURCE, "b0000"),
         "enriched": 4,
         "reused": 0,
     }
@@ -353,7 +353,7 @@ def test_enrich_stage_enriches_then_reuses_unchanged_articles(stage_settings: Se
 
 
 def test_enrich_stage_of_an_empty_batch_writes_an_empty_file(stage_settings: Settings) -> None:
-    empty = storage.stage_path(stage_settings.storage_root, "r7", "clean", SOURCE, "all")
+    empty = layout.stage_path(stage_settings.storage_root, "r7", "clean", SOURCE, "all")
     storage.write_jsonl_gz(empty, [])
     summary = pipeline.enrich_stage(stage_settings, "r7", SOURCE, empty, reuse_lookup=lambda ids: {})
     assert summary["enriched"] == 0 and summary["reused"] == 0
@@ -388,7 +388,7 @@ def _enriched(n: int) -> list[EnrichedArticle]:
 
 
 def _enrich_file(settings: Settings, run_id: str, batch: str, rows: list[dict]) -> str:
-    path = storage.stage_path(settings.storage_root, run_id, "enrich", SOURCE, batch)
+    path = layout.stage_path(settings.storage_root, run_id, "enrich", SOURCE, batch)
     storage.write_jsonl_gz(path, rows)
     return path
 
@@ -444,3 +444,15 @@ def test_load_stage_dead_letters_invalid_articles_before_failing(
     assert [row.get("url") for row in dead] == [f"{SITE}/broken"]  # nothing already done is lost
     opensearch_client.indices.refresh(index=st.index_alias)
     assert opensearch_client.count(index=st.index_alias)["count"] == 2
+
+
+@pytest.mark.opensearch
+def test_prepare_index_creates_the_versioned_index_once(alias_settings: Settings, opensearch_client) -> None:
+    st = alias_settings
+    first = pipeline.prepare_index(st, opensearch_client)
+    assert first["alias"] == st.index_alias and first["created"] is True
+    assert first["index"] == f"{st.index_alias}-v1"  # the first physical version behind the aliases
+    assert first["schema_version"] == first["template_schema_version"]
+    assert opensearch_client.indices.exists_alias(name=f"{st.index_alias}-write")
+    again = pipeline.prepare_index(st, opensearch_client)  # every run calls it: nothing new is created
+    assert again["created"] is False and again["index"] == first["index"]
