@@ -198,7 +198,7 @@ def news_ingest():
     def enrich(cleaned: dict) -> dict:
         from newsingest.load.search import cluster_candidates
         from newsingest.pipeline import enrich_stage
-        from newsingest.reconcile import enrichment_lookup
+        from newsingest.quality.reconcile import enrichment_lookup
         from newsingest_airflow.hooks import NewsOpenSearchHook
 
         settings = _settings()
@@ -275,9 +275,9 @@ def news_ingest():
         "thresholds. Fails the run naming the source and the reason; the report renders this decision.",
     )
     def quality_gate(discovered, fetched, cleaned, enriched, loaded) -> dict:
-        from newsingest.gate import decide_run
         from newsingest.pipeline import load_source_names
-        from newsingest.report import QualityGateError
+        from newsingest.quality.gate import decide_run
+        from newsingest.quality.report import QualityGateError
         from newsingest_airflow.hooks import NewsOpenSearchHook
 
         start, end, run_id = _day_window()
@@ -327,7 +327,7 @@ def news_ingest():
         "before it, and never changes the run's state.",
     )
     def report() -> dict:
-        from newsingest.report import publish_report
+        from newsingest.quality.report import publish_report
         from newsingest_airflow.hooks import NewsOpenSearchHook
 
         start, end, run_id = _day_window()

@@ -29,7 +29,7 @@ def run(day, sources: str, dry_run: bool, force_refetch: bool) -> None:
     """Ingest one calendar day (UTC) through the news_ingest DAG and print its figures and report."""
     from newsingest.cli.demo import start_airflow
     from newsingest.pipeline import load_source_names
-    from newsingest.report import read_quality, run_dir
+    from newsingest.quality.report import read_quality, run_dir
     from newsingest.schedule import scheduled_logical_date
     from newsingest.services.day_runs import run_days
     from newsingest.services.opensearch import OpenSearchNode

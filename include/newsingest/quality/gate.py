@@ -4,10 +4,10 @@
 count as done, in this order:
 
 1. a source's stage that did not finish (a discover task, or a planned batch in fetch, clean or enrich);
-2. the day reconciliation (:mod:`newsingest.reconcile`): every article the run produced must be in the
+2. the day reconciliation (:mod:`newsingest.quality.reconcile`): every article the run produced must be in the
    index as produced; what is missing is loaded again from the run's files once (which also finishes a
    batch whose load task failed), and what is still missing fails the run, naming the source and count;
-3. the thresholds over the run's figures (:mod:`newsingest.quality`), including discovery (a source
+3. the thresholds over the run's figures (:mod:`newsingest.quality.figures`), including discovery (a source
    whose every channel failed) and a source's yield against its own recent history.
 
 It writes one ``quality.json`` with the outcome and returns the verdict; the report renders exactly it.
@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from newsingest.config import Settings
-from newsingest.report import assess_run, runs_index_name
+from newsingest.quality.report import assess_run, runs_index_name
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def _reconciliation(
     client, settings: Settings, sources: Sequence[str], enriched: Sequence[Mapping]
 ) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """Figures per source from reconciling the run's articles with the index, and problems."""
-    from newsingest.reconcile import reconcile_run
+    from newsingest.quality.reconcile import reconcile_run
 
     paths = [row["path"] for row in enriched if row.get("path")]
     try:

@@ -1,8 +1,8 @@
 """The quality gate's record of a run and the run report (Markdown + HTML) and ``newsingest-runs`` index.
 
-``assess_run`` computes the figures of one run (see :mod:`newsingest.quality`), checks them against the
-thresholds and writes ``<storage_root>/runs/<run_id>/quality.json``; ``publish_report`` renders that
-record as ``report.md`` and ``report.html`` next to it and indexes one document per source
+``assess_run`` computes the figures of one run (see :mod:`newsingest.quality.figures`), checks them
+against the thresholds and writes ``<storage_root>/runs/<run_id>/quality.json``; ``publish_report``
+renders that record as ``report.md`` and ``report.html`` next to it and indexes one document per source
 into the runs index. Both are idempotent: a rerun overwrites the same files and
 document ids.
 """
@@ -22,7 +22,7 @@ import fsspec
 
 from newsingest import storage
 from newsingest.config import DATA_DIR, Settings
-from newsingest.quality import (
+from newsingest.quality.figures import (
     COUNTS,
     QualityGateError,
     Thresholds,
