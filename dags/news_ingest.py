@@ -277,7 +277,7 @@ def news_ingest():
     def quality_gate(discovered, fetched, cleaned, enriched, loaded) -> dict:
         from newsingest.pipeline import load_source_names
         from newsingest.quality.gate import decide_run
-        from newsingest.quality.report import QualityGateError
+        from newsingest.quality.thresholds import QualityGateError
         from newsingest_airflow.hooks import NewsOpenSearchHook
 
         start, end, run_id = _day_window()

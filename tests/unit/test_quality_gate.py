@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from newsingest import storage
 from newsingest.config import Settings
-from newsingest.quality.figures import Thresholds, ThresholdsError, evaluate, gate_message, run_figures
-from newsingest.quality.report import assess_run, publish_report, render_html, runs_documents
+from newsingest.quality.figures import run_figures
+from newsingest.quality.render_html import render_html
+from newsingest.quality.report import assess_run, publish_report
+from newsingest.quality.runs_index import runs_documents
+from newsingest.quality.thresholds import Thresholds, ThresholdsError, evaluate, gate_message
 
 START = datetime(2026, 11, 3, tzinfo=UTC)
 END = datetime(2026, 11, 4, tzinfo=UTC)

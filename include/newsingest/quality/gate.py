@@ -23,7 +23,8 @@ from datetime import datetime
 from typing import Any
 
 from newsingest.config import Settings
-from newsingest.quality.report import assess_run, runs_index_name
+from newsingest.quality.report import assess_run
+from newsingest.quality.runs_index import runs_index_name
 
 log = logging.getLogger(__name__)
 
