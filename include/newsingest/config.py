@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsingest.errors import PermanentError
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 INCLUDE_DIR = PROJECT_ROOT / "include"
 DEFAULT_SOURCES_FILE = INCLUDE_DIR / "sources" / "sample.yaml"
@@ -26,7 +28,7 @@ DEFAULT_USER_AGENT = "newsingest/0.1 (+https://github.com/newsingest/newsingest)
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
-class ConfigError(ValueError):
+class ConfigError(PermanentError, ValueError):
     """One or more settings are invalid; the message names each variable, its value and what to do."""
 
 

@@ -32,6 +32,8 @@ from typing import Any
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import ConflictError, RequestError
 
+from newsingest.errors import NewsingestError
+
 log = logging.getLogger(__name__)
 
 DEFAULT_TTL = 60.0
@@ -82,7 +84,7 @@ _INTERVAL_MAPPING = {
 }
 
 
-class LeaseLost(RuntimeError):
+class LeaseLost(NewsingestError, RuntimeError):
     """The lease was taken by another holder (it expired before this holder renewed it)."""
 
 

@@ -31,6 +31,7 @@ from opensearchpy.helpers import scan, streaming_bulk
 from newsingest import storage
 from newsingest.config import Settings
 from newsingest.consolidate import consolidate
+from newsingest.errors import NewsingestError
 from newsingest.load.index import (
     IndexLayoutError,
     alias_indices,
@@ -66,7 +67,7 @@ if (first == have.first_seen) { ctx.op = 'noop'; } else { have.first_seen = firs
 """.strip()
 
 
-class ReindexRunError(RuntimeError):
+class ReindexRunError(NewsingestError, RuntimeError):
     """A reindex request or build cannot go on; the message names the input or index and what is wrong."""
 
 

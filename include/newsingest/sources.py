@@ -17,11 +17,13 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from newsingest.errors import PermanentError
+
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-class SourcesError(ValueError):
+class SourcesError(PermanentError, ValueError):
     """The sources file is missing, not YAML, or does not match the schema."""
 
 

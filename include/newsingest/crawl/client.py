@@ -38,6 +38,7 @@ from newsingest.crawl.robots import RobotsPolicy, robots_url
 from newsingest.crawl.ssrf import GuardedBackend, SSRFBlocked
 from newsingest.crawl.throttle import HostState, TokenBucket
 from newsingest.crawl.urls import URLError, canonicalize, host_key, join_url
+from newsingest.errors import NewsingestError
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ class Response:
         return next((v for k, v in self.headers if k.lower() == lowered), None)
 
 
-class FetchFailure(Exception):
+class FetchFailure(NewsingestError):
     """A classified failure of one attempt."""
 
     def __init__(self, error_class: str, message: str, exchange: Exchange | None = None) -> None:

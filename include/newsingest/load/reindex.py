@@ -17,6 +17,7 @@ from typing import Any
 
 from opensearchpy import OpenSearch
 
+from newsingest.errors import NewsingestError
 from newsingest.load.index import (
     IndexLayoutError,
     alias_indices,
@@ -31,7 +32,7 @@ from newsingest.load.index import (
 log = logging.getLogger(__name__)
 
 
-class ReindexError(RuntimeError):
+class ReindexError(NewsingestError, RuntimeError):
     """The copy failed or came out short; the aliases still point where the message says."""
 
 

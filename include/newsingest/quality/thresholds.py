@@ -14,16 +14,17 @@ from typing import Any
 
 import yaml
 
+from newsingest.errors import NewsingestError, PermanentError
 from newsingest.quality.figures import DEFAULT_THRESHOLDS_FILE, FIGURES
 
 BOUNDS = ("fail_below", "fail_above", "warn_below", "warn_above")
 
 
-class QualityGateError(RuntimeError):
+class QualityGateError(NewsingestError, RuntimeError):
     """The run's figures broke a threshold; the message names the source and the figure."""
 
 
-class ThresholdsError(ValueError):
+class ThresholdsError(PermanentError, ValueError):
     """The thresholds file or an override is malformed; the message names the file and entry."""
 
 
