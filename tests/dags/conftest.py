@@ -74,7 +74,7 @@ def _unpause_without_catchup(api) -> None:
 
 @pytest.fixture(scope="session")
 def airflow_standalone(settings, sample_site, opensearch_client) -> Iterator[AirflowUnderTest]:
-    from newsingest.quality.figures import DEFAULT_THRESHOLDS_FILE
+    from newsingest.config import DEFAULT_THRESHOLDS_FILE
     from newsingest.services.airflow import AirflowStandalone
     from newsingest.services.postgres import PostgresServer
 

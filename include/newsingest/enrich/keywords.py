@@ -7,7 +7,6 @@ the whole story uses it at least three times, so verbs and common words picked f
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections import Counter
@@ -21,9 +20,9 @@ YAKE_LANGUAGES = {
     "ar", "bg", "br", "cz", "da", "de", "el", "en", "es", "et", "fa", "fi", "fr", "hi", "hr", "hu", "hy",
     "id", "it", "ja", "lt", "lv", "nl", "no", "pl", "pt", "ro", "ru", "sk", "sl", "sv", "tr", "uk", "zh",
 }  # fmt: skip
-# Headline + lead only: YAKE costs more per word than NER itself. NEWSINGEST_KEYWORDS_CHARS trades
-# keyphrase depth for speed (0 turns keyphrases off).
-MAX_CHARS = int(os.environ.get("NEWSINGEST_KEYWORDS_CHARS") or 300)
+# Headline + lead only: YAKE costs more per word than NER itself. NEWSINGEST_KEYWORDS_CHARS (the settings'
+# enrich.keywords_chars, passed as ``max_chars``) trades keyphrase depth for speed (0 turns keyphrases off).
+MAX_CHARS = 300
 # YAKE trigrams are mostly fragments across names ("met Chinese leader"); bigrams read better.
 NGRAM = 2
 
@@ -70,13 +69,14 @@ def extract_keywords(
     entity_names: Iterable[str] = (),
     person_names: Iterable[str] = (),
     top: int = 10,
+    max_chars: int = MAX_CHARS,
 ) -> list[str]:
     """Top keyphrases (best first), without phrases that are (part of) an entity name, mostly names,
     or contain a person's name (keyphrases name concepts; people are in the person facet)."""
-    sample = (text or "")[:MAX_CHARS]
-    if len(text or "") > MAX_CHARS and " " in sample:
+    sample = (text or "")[:max_chars]
+    if len(text or "") > max_chars and " " in sample:
         sample = sample.rsplit(" ", 1)[0]  # never hand YAKE half a word
-    if MAX_CHARS <= 0 or not sample.strip():
+    if max_chars <= 0 or not sample.strip():
         return []
     lang = language if language in YAKE_LANGUAGES else ("cz" if language == "cs" else "noLang")
     names = {fold(n) for n in entity_names if n}

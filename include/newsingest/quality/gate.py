@@ -95,11 +95,11 @@ def _reconciliation(
     return figures, problems
 
 
-def usual_discovered(client, source: str, before: str, run_id: str) -> float | None:
+def usual_discovered(client, runs_index: str, source: str, before: str, run_id: str) -> float | None:
     """The median number of URLs ``source`` discovered in its last runs before day ``before``."""
     try:
         resp = client.search(
-            index=runs_index_name(),
+            index=runs_index,
             body={
                 "size": HISTORY_RUNS,
                 "query": {
@@ -119,10 +119,12 @@ def usual_discovered(client, source: str, before: str, run_id: str) -> float | N
     return float(statistics.median(values)) if values else None
 
 
-def _history(client, figures_by_source: Mapping[str, Mapping[str, Any]], day: str, run_id: str) -> dict:
+def _history(
+    client, runs_index: str, figures_by_source: Mapping[str, Mapping[str, Any]], day: str, run_id: str
+) -> dict:
     extra: dict[str, dict[str, Any]] = {}
     for source, fig in figures_by_source.items():
-        usual = usual_discovered(client, source, day, run_id)
+        usual = usual_discovered(client, runs_index, source, day, run_id)
         if usual:
             extra[source] = {
                 "discovered_usual": usual,
@@ -156,7 +158,8 @@ def decide_run(
         extra, reconcile_problems = _reconciliation(client, settings, sources, stages.get("enrich", []))
         problems += reconcile_problems
         discovered = {row["source"]: row for row in stages.get("discover", [])}
-        for source, fig in _history(client, discovered, start.date().isoformat(), run_id).items():
+        day = start.date().isoformat()
+        for source, fig in _history(client, runs_index_name(settings), discovered, day, run_id).items():
             extra.setdefault(source, {}).update(fig)
     return assess_run(
         settings,

@@ -63,7 +63,7 @@ def assess_run(
     run's verdict and never a stale one. Never raises for a broken threshold: the caller decides (the
     DAG's gate task raises :class:`~.thresholds.QualityGateError` with ``summary["message"]``).
     """
-    thresholds = thresholds or Thresholds.load()
+    thresholds = thresholds or Thresholds.from_settings(settings.gate)
     figures = run_figures(
         start, end, discovered=discovered, fetched=fetched, cleaned=cleaned, enriched=enriched, loaded=loaded
     )
@@ -171,7 +171,7 @@ def publish_report(
             record = undecided_record(run_id, start, end, "its record belongs to another attempt")
     indexed = 0
     if client is not None and record.get("figures"):
-        target = index or runs_index_name()
+        target = index or runs_index_name(settings)
         try:
             indexed = index_run(client, record, target)
         except Exception as exc:  # the report must still be written, and say what happened

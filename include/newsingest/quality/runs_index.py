@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Mapping
 from typing import Any
 
-from newsingest.config import DATA_DIR
+from opensearchpy.exceptions import RequestError
+
+from newsingest.config import DATA_DIR, Settings
 from newsingest.quality.figures import COUNTS, RATIOS
 
 RUNS_INDEX_TEMPLATE = DATA_DIR / "runs_index_template.json"
 
 
-def runs_index_name() -> str:
+def runs_index_name(settings: Settings) -> str:
     """The index holding run figures: NEWSINGEST_RUNS_INDEX (default ``newsingest-runs``)."""
-    return os.environ.get("NEWSINGEST_RUNS_INDEX") or "newsingest-runs"
+    return settings.index.runs_index
 
 
 def runs_documents(record: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -65,16 +66,15 @@ def ensure_runs_index(client, index: str) -> None:
         return
     try:
         client.indices.create(index=index, body=body["template"])
-    except Exception as exc:  # a concurrent run created it first
-        if "resource_already_exists" not in str(exc):
+    except RequestError as exc:  # a concurrent run created it first
+        if exc.error != "resource_already_exists_exception":
             raise
 
 
-def index_run(client, record: Mapping[str, Any], index: str | None = None) -> int:
+def index_run(client, record: Mapping[str, Any], index: str) -> int:
     """Upsert the run's documents into the runs index (same ids on a rerun); returns the count."""
     from opensearchpy import helpers
 
-    index = index or runs_index_name()
     ensure_runs_index(client, index)
     actions = [
         {"_op_type": "index", "_index": index, "_id": doc_id, "_source": doc}

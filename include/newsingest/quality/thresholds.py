@@ -1,12 +1,12 @@
 """The gate's bounds: thresholds per figure (with per-source overrides) and the findings that break them.
 
 The thresholds live in a YAML file (``data/quality_thresholds.yaml`` unless ``NEWSINGEST_QUALITY_THRESHOLDS``
-names another), with ``NEWSINGEST_GATE_<FIGURE>_<BOUND>`` overriding single bounds.
+names another), with ``NEWSINGEST_GATE_<FIGURE>_<BOUND>`` overriding single bounds; both reach here
+through the settings' ``gate`` sub-tree (:class:`~newsingest.config.GateSettings`).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,8 +14,9 @@ from typing import Any
 
 import yaml
 
+from newsingest.config import DEFAULT_THRESHOLDS_FILE, GATE_PREFIX, GateSettings
 from newsingest.errors import NewsingestError, PermanentError
-from newsingest.quality.figures import DEFAULT_THRESHOLDS_FILE, FIGURES
+from newsingest.quality.figures import FIGURES
 
 BOUNDS = ("fail_below", "fail_above", "warn_below", "warn_above")
 
@@ -43,10 +44,19 @@ class Thresholds:
         return merged
 
     @classmethod
-    def load(cls, path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Thresholds:
-        """Read the thresholds file, then apply ``NEWSINGEST_GATE_<FIGURE>_<BOUND>`` overrides."""
-        environ = os.environ if environ is None else environ
-        path = Path(path or environ.get("NEWSINGEST_QUALITY_THRESHOLDS") or DEFAULT_THRESHOLDS_FILE)
+    def from_settings(cls, gate: GateSettings) -> Thresholds:
+        """The thresholds the settings name (file and ``NEWSINGEST_GATE_*`` overrides)."""
+        return cls.load(gate.thresholds_file, gate.overrides)
+
+    @classmethod
+    def load(
+        cls,
+        path: str | Path | None = None,
+        overrides: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+    ) -> Thresholds:
+        """Read the thresholds file (the built-in one by default), then apply the overrides: pairs of
+        (``NEWSINGEST_GATE_<FIGURE>_<BOUND>``, value), as :class:`~newsingest.config.GateSettings` keeps."""
+        path = Path(path or DEFAULT_THRESHOLDS_FILE)
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except OSError as exc:
@@ -62,10 +72,11 @@ class Thresholds:
         sources = {
             name: _parse_block(block or {}, f"{path}: sources.{name}") for name, block in sources_raw.items()
         }
-        for key, raw in environ.items():
-            if not key.startswith("NEWSINGEST_GATE_"):
+        pairs = overrides.items() if isinstance(overrides, Mapping) else overrides
+        for key, raw in pairs:
+            if not key.startswith(GATE_PREFIX):
                 continue
-            rest = key.removeprefix("NEWSINGEST_GATE_").lower()
+            rest = key.removeprefix(GATE_PREFIX).lower()
             bound = next((b for b in BOUNDS if rest.endswith("_" + b)), None)
             figure = rest[: -len(bound) - 1] if bound else ""
             if figure not in FIGURES:
