@@ -62,22 +62,25 @@ class ErrorClass(StrEnum):
     @property
     def retryable(self) -> bool:
         """A network fault worth another attempt within the fetch's retry budget."""
-        return self in _RETRYABLE
+        return self in RETRYABLE_CLASSES
 
     @property
     def counts_against_host(self) -> bool:
         """A failure that counts towards giving a host up for the run."""
-        return self in _HOST_FAILURES
+        return self in HOST_FAILURE_CLASSES
 
     @property
     def attempted(self) -> bool:
         """The page was requested (not refused by robots.txt, a failing host or an unknown source)."""
-        return self not in _NOT_ATTEMPTED
+        return self not in NOT_ATTEMPTED_CLASSES
 
 
-_RETRYABLE = frozenset({ErrorClass.TIMEOUT, ErrorClass.CONNECT, ErrorClass.RESET, ErrorClass.PROTOCOL})
-_HOST_FAILURES = _RETRYABLE | {ErrorClass.HTTP_5XX, ErrorClass.RATE_LIMITED}
-_NOT_ATTEMPTED = frozenset(
+# network faults worth another attempt within a fetch's retry budget
+RETRYABLE_CLASSES = frozenset({ErrorClass.TIMEOUT, ErrorClass.CONNECT, ErrorClass.RESET, ErrorClass.PROTOCOL})
+# failures that count towards giving a host up for the run
+HOST_FAILURE_CLASSES = RETRYABLE_CLASSES | {ErrorClass.HTTP_5XX, ErrorClass.RATE_LIMITED}
+# URLs that were never requested
+NOT_ATTEMPTED_CLASSES = frozenset(
     {ErrorClass.ROBOTS, ErrorClass.ROBOTS_UNAVAILABLE, ErrorClass.HOST_FAILING, ErrorClass.UNKNOWN_SOURCE}
 )
 

@@ -7,7 +7,6 @@ from the stage output files those summaries point to (fill rates, duplicates, da
 from __future__ import annotations
 
 import hashlib
-import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -15,10 +14,14 @@ from datetime import datetime
 from typing import Any
 
 from newsingest import storage
-from newsingest.config import DATA_DIR
+from newsingest.errors import NOT_ATTEMPTED_CLASSES, DropReason, ErrorClass, drop_reason_of
+from newsingest.models import CleanSummary, DiscoverSummary, EnrichSummary, FetchSummary, LoadSummary
 
-DEFAULT_THRESHOLDS_FILE = DATA_DIR / "quality_thresholds.yaml"
 MIN_BODY_CHARS = 200  # a body shorter than this does not count as filled
+# A source's fetching is described as failing when this share of its requests failed (and at least
+# MIN_FETCH_FAILURES); the gate's thresholds decide what that does to the run.
+FAILING_RATIO = 0.5
+MIN_FETCH_FAILURES = 3
 COUNTS = (
     "discovered",
     "attempted",
@@ -26,11 +29,14 @@ COUNTS = (
     "not_modified",
     "fetch_errors_total",
     "blocked_by_robots",
+    "given_up",
+    "fetch_failures",
+    "throttled",
+    "retried",
     "cleaned",
     "dropped_total",
     "dropped_page_type",
     "dropped_too_short",
-    "dropped_language",
     "dropped_other",
     "enriched",
     "indexed",
@@ -57,12 +63,14 @@ RATIOS = (
     "dates_in_interval",
     "duplicate_ratio",
     "fetch_error_ratio",
+    "fetch_failure_ratio",
     "load_failure_ratio",
     "clean_yield",
 )
 # Figures the gate can check, with the count that must be > 0 for the figure to mean anything.
 FIGURES: dict[str, str | None] = {
     "fetch_error_ratio": "attempted",
+    "fetch_failure_ratio": "fetch_requests",
     "load_failure_ratio": "load_attempted",
     "clean_yield": "fetched",
     "title_fill": "articles",
@@ -81,18 +89,20 @@ FIGURES: dict[str, str | None] = {
 # --------------------------------------------------------------------------- figures
 
 
+_DROP_GROUPS = {
+    DropReason.PAGE_TYPE: "page_type",
+    DropReason.TOO_SHORT: "too_short",
+    DropReason.EMPTY: "too_short",
+    DropReason.FETCH: "fetch",
+}
+
+
 def _drop_group(reason: str) -> str:
-    """Group a clean-stage drop reason: page_type, too_short, language, fetch or other."""
-    head = re.split(r"[:/]", reason, maxsplit=1)[0].lower()
-    if head in ("page_type", "pagetype") or reason in ("consent", "gallery", "liveblog", "index", "paywall"):
-        return "page_type"
-    if "short" in head or "empty" in head:
-        return "too_short"
-    if "lang" in head:
-        return "language"
-    if head == "fetch":
-        return "fetch"
-    return "other"
+    """Group a drop reason (:class:`~newsingest.errors.DropReason`): page_type, too_short, fetch or other
+    (unreadable pages: binary, too deep, archive unreadable, extract errors; and reasons this code never
+    wrote)."""
+    known = drop_reason_of(reason)
+    return _DROP_GROUPS.get(known, "other") if known else "other"
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -143,36 +153,66 @@ def article_figures(rows: Iterable[Mapping[str, Any]], start: datetime, end: dat
     }
 
 
-def _merge(into: dict[str, Any], row: Mapping[str, Any]) -> None:
-    """Add one stage summary to a source's merged summary (batches of one source add up)."""
-    for key, value in row.items():
-        if key in ("path", "dropped_path"):
-            into.setdefault(f"{key}s", []).append(value)
-        elif isinstance(value, bool) or key == "source":
-            into[key] = value
-        elif isinstance(value, int | float):
-            into[key] = into.get(key, 0) + value
-        elif isinstance(value, dict):
-            merged = into.setdefault(key, {})
-            for k, v in value.items():
-                merged[k] = merged.get(k, 0) + v if isinstance(v, int | float) else v
-
-
-def _by_source(rows: Iterable[Mapping[str, Any] | None]) -> dict[str, dict[str, Any]]:
-    """Stage summaries merged per source (one per source, or one per batch of a source)."""
-    merged: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        if row and row.get("source"):
-            _merge(merged.setdefault(row["source"], {}), row)
-    return merged
-
-
 def _read_rows(paths: Iterable[str] | None) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for path in paths or []:
         if path and storage.exists(path):
             rows.extend(storage.read_jsonl_gz(path))
     return rows
+
+
+def fetch_figures(fetched: Mapping[str, Any]) -> dict[str, Any]:
+    """The fetch figures of one source from its (merged) fetch summary.
+
+    ``fetch_error_ratio`` counts every URL that did not come (robots.txt refusals and 404s included);
+    ``fetch_failure_ratio`` only the requests the site failed (network faults, 5xx, throttling,
+    oversized or unreadable bodies) among the requests made, so a source that is down stands out from one
+    with a few gone pages; ``given_up`` counts URLs not requested because their host failed repeatedly in
+    the run; ``fetch_problem`` says in words what is wrong (None when nothing is).
+    """
+    errors = Counter({k: int(v) for k, v in (fetched.get("errors") or {}).items()})
+    attempted = int(fetched.get("attempted", 0) or 0)
+    not_requested = sum(n for k, n in errors.items() if k in NOT_ATTEMPTED_CLASSES)
+    requests = attempted - not_requested
+    failures = sum(_site_failures(errors).values())
+    figures = {
+        "attempted": attempted,
+        "fetched": int(fetched.get("fetched", 0) or 0),
+        "not_modified": int(fetched.get("not_modified", 0) or 0),
+        "fetch_errors": dict(errors),
+        "fetch_errors_total": sum(errors.values()),
+        "blocked_by_robots": errors.get(ErrorClass.ROBOTS, 0),
+        "robots_unavailable": errors.get(ErrorClass.ROBOTS_UNAVAILABLE, 0),
+        "given_up": errors.get(ErrorClass.HOST_FAILING, 0),
+        "throttled": int(fetched.get("throttled", 0) or 0),
+        "retried": int(fetched.get("retried", 0) or 0),
+        "fetch_requests": requests,
+        "fetch_failures": failures,
+        "fetch_error_ratio": _ratio(sum(errors.values()), attempted),
+        "fetch_failure_ratio": _ratio(failures, requests),
+    }
+    figures["fetch_problem"] = _fetch_problem(figures, errors)
+    return figures
+
+
+def _site_failures(errors: Counter[str]) -> Counter[str]:
+    """Failed requests by class: the URLs requested and not refused as gone (4xx)."""
+    return Counter(
+        {k: n for k, n in errors.items() if k not in NOT_ATTEMPTED_CLASSES and k != ErrorClass.HTTP_4XX}
+    )
+
+
+def _fetch_problem(fig: Mapping[str, Any], errors: Counter[str]) -> str | None:
+    """Why the source's fetching failed, in words (what ``crawl/health.py`` used to say), or None."""
+    if fig["given_up"]:
+        return f"host given up after repeated failures ({fig['given_up']} URLs not tried)"
+    if fig["robots_unavailable"] and not fig["fetch_requests"]:
+        return "robots.txt unavailable; host deferred"
+    failures, requests = fig["fetch_failures"], fig["fetch_requests"]
+    if failures >= MIN_FETCH_FAILURES and failures >= FAILING_RATIO * max(1, requests):
+        top = _site_failures(errors).most_common(1)[0][0]
+        return f"{failures} of {requests} fetches failed (mostly {top})"
+    return None
 
 
 def source_figures(
@@ -187,7 +227,6 @@ def source_figures(
     loaded: Mapping[str, Any],
 ) -> dict[str, Any]:
     """All figures of one source from its stage summaries and output files."""
-    errors = Counter({k: int(v) for k, v in (fetched.get("errors") or {}).items()})
     dropped = Counter({k: int(v) for k, v in (cleaned.get("dropped") or {}).items()})
     groups: Counter[str] = Counter()
     for reason, count in dropped.items():
@@ -196,30 +235,22 @@ def source_figures(
     indexed = int(loaded.get("indexed", loaded.get("created", 0) + loaded.get("updated", 0)) or 0)
     documents = int(discovered.get("discovery_documents", 0) or 0)
     documents_failed = int(discovered.get("discovery_failed", 0) or 0)
-    not_modified = int(fetched.get("not_modified", 0) or 0)
     failed = int(loaded.get("failed", 0) or 0)
-    attempted = int(fetched.get("attempted", 0) or 0)
-    fetched_n = int(fetched.get("fetched", 0) or 0)
+    fetch = fetch_figures(fetched)
     figures: dict[str, Any] = {
         "source": source,
         "discovered": int(discovered.get("discovered", 0) or 0),
-        "attempted": attempted,
-        "fetched": fetched_n,
-        "not_modified": not_modified,
+        **fetch,
         "discovery_documents": documents,
         "discovery_failed": documents_failed,
         "discovery_errors": dict(discovered.get("discovery_errors") or {}),
         "discovery_failure_ratio": _ratio(documents_failed, documents),
         "truncated": int(cleaned.get("truncated", 0) or 0),
-        "fetch_errors": dict(errors),
-        "fetch_errors_total": sum(errors.values()),
-        "blocked_by_robots": errors.get("robots", 0),
         "cleaned": int(cleaned.get("cleaned", 0) or 0),
         "dropped": dict(dropped),
         "dropped_total": sum(groups[g] for g in groups if g != "fetch"),
         "dropped_page_type": groups["page_type"],
         "dropped_too_short": groups["too_short"],
-        "dropped_language": groups["language"],
         "dropped_other": groups["other"],
         "enriched": int(enriched.get("enriched", 0) or 0),
         "reused": int(enriched.get("reused", 0) or 0),
@@ -229,10 +260,9 @@ def source_figures(
         "duplicates": int(loaded.get("duplicates", 0) or 0),
         "dry_run": bool(loaded.get("dry_run", False)),
         "load_attempted": indexed + failed,
-        "fetch_error_ratio": _ratio(sum(errors.values()), attempted),
         "load_failure_ratio": _ratio(failed, indexed + failed),
         # 304s count: they are re-processed from the archive like fresh pages
-        "clean_yield": _ratio(int(cleaned.get("cleaned", 0) or 0), fetched_n + not_modified),
+        "clean_yield": _ratio(int(cleaned.get("cleaned", 0) or 0), fetch["fetched"] + fetch["not_modified"]),
     }
     figures.update(article_figures(rows, start, end))
     figures["drop_samples"] = drop_samples(cleaned.get("dropped_paths"))
@@ -261,8 +291,11 @@ def drop_samples(paths: Iterable[str] | None, per_reason: int = 3, limit: int = 
 def run_figures(
     start: datetime, end: datetime, *, discovered, fetched, cleaned, enriched, loaded
 ) -> dict[str, dict]:
-    """Figures per source (sorted by name) from the lists of stage summaries of one run."""
-    stages = [_by_source(rows or []) for rows in (discovered, fetched, cleaned, enriched, loaded)]
+    """Figures per source (sorted by name) from the lists of stage summaries of one run (the batches of a
+    source merged field by field, :meth:`~newsingest.models.StageSummary.merge`)."""
+    kinds = (DiscoverSummary, FetchSummary, CleanSummary, EnrichSummary, LoadSummary)
+    rows_by_stage = (discovered, fetched, cleaned, enriched, loaded)
+    stages = [kind.merge(rows or []) for kind, rows in zip(kinds, rows_by_stage, strict=True)]
     names = sorted(set().union(*stages))
     return {
         name: source_figures(
@@ -285,5 +318,3 @@ def totals(figures: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
     for fig in figures.values():
         summed.update({name: int(fig.get(name) or 0) for name in COUNTS})
     return dict(summed)
-
-

@@ -30,7 +30,6 @@ def render_markdown(record: Mapping[str, Any]) -> str:
         "cleaned",
         "dropped_page_type",
         "dropped_too_short",
-        "dropped_language",
         "dropped_other",
         "enriched",
         "reused",
@@ -91,6 +90,7 @@ def render_markdown(record: Mapping[str, Any]) -> str:
         lines.append(
             f"- {source}: discovery errors: {_fmt(fig.get('discovery_errors'))}; "
             f"fetch errors: {_fmt(fig.get('fetch_errors'))}; dropped: {_fmt(fig.get('dropped'))}"
+            + (f"; fetching: {fig['fetch_problem']}" if fig.get("fetch_problem") else "")
         )
     samples = [(source, d) for source, fig in figures.items() for d in fig.get("drop_samples") or []]
     if samples:
