@@ -22,6 +22,7 @@ from newsingest.enrich.entities import NerBackend, SpacyNer, configured_model
 from newsingest.enrich.keywords import extract_keywords
 from newsingest.enrich.language import LanguageGuess, detect_language
 from newsingest.enrich.normalize import DocEntity, Normalizer
+from newsingest.enrich.noun_phrases import NounPhraser
 from newsingest.enrich.topics import TopicClassifier
 from newsingest.enrich.version import ENRICHMENT_VERSION
 from newsingest.models import CleanedArticle, EnrichedArticle, Entity
@@ -88,6 +89,9 @@ class Enricher:
         self._normalizer = normalizer
         self._topics = topics
         self.max_keywords = max_keywords
+        # Keyphrases parse with the NER model's own package (its tagger and parser).
+        model = getattr(self.ner, "name", None) or configured_model(self.settings.ner_model)
+        self.phraser = NounPhraser(model)
 
     @property
     def normalizer(self) -> Normalizer:
@@ -177,6 +181,8 @@ class Enricher:
             entity_names=names,
             person_names=persons,
             top=self.max_keywords,
+            phraser=self.phraser,
+            title_end=len(art.title.strip()) if art.title else 0,
             max_chars=self.settings.keywords_chars,
         )
         hashed = dedup.hashed_text(art.body, art.title)

@@ -17,7 +17,7 @@ from typing import Any
 
 import fsspec
 
-from newsingest import storage
+from newsingest import layout, storage
 from newsingest.config import Settings
 from newsingest.quality.figures import run_figures, totals
 from newsingest.quality.render_html import render_html
@@ -27,15 +27,11 @@ from newsingest.quality.thresholds import Thresholds, evaluate
 
 log = logging.getLogger(__name__)
 
-__all__ = ["assess_run", "publish_report", "quality_path", "read_quality", "run_dir"]
-
-
-def run_dir(settings: Settings, run_id: str) -> str:
-    return storage.join(settings.storage_root, "runs", storage.safe_part(run_id))
+__all__ = ["assess_run", "publish_report", "quality_path", "read_quality"]
 
 
 def quality_path(settings: Settings, run_id: str) -> str:
-    return storage.join(run_dir(settings, run_id), "quality.json")
+    return layout.quality_path(settings.storage_root, run_id)
 
 
 def assess_run(
@@ -180,8 +176,7 @@ def publish_report(
                 f"indexing the figures into {target} failed ({type(exc).__name__}: {str(exc)[:200]}); "
                 "the Ingestion health dashboard lacks this run"
             )
-    directory = run_dir(settings, run_id)
-    md_path, html_path = storage.join(directory, "report.md"), storage.join(directory, "report.html")
+    md_path, html_path = layout.report_paths(settings.storage_root, run_id)
     storage.write_bytes_atomic(md_path, render_markdown(record).encode())
     storage.write_bytes_atomic(html_path, render_html(record).encode())
     link = html_path if "://" in html_path else f"file://{html_path}"
