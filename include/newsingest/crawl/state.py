@@ -19,12 +19,9 @@ import fsspec
 
 from newsingest import storage
 from newsingest.crawl.urls import URLError, canonicalize
+from newsingest.layout import state_path
 
 UNDATED_RETENTION = timedelta(days=180)
-
-
-def state_path(root: str, *parts: str) -> str:
-    return storage.join(root, "state", *(storage.safe_part(p) for p in parts))
 
 
 @dataclass(frozen=True)

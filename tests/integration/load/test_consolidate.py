@@ -201,7 +201,8 @@ def test_consolidate_runs_both_steps(opensearch: OpenSearch, index: str) -> None
 def test_reindex_build_is_consolidated_before_the_swap(opensearch: OpenSearch, index: str) -> None:
     """news_reindex (archive) loads batches into a build one after another; finish_build consolidates the
     whole build, so it ends with the clusters and canonical names the nightly runs give."""
-    from newsingest.reindex_runner import build_alias_for, create_build, finish_build
+    from newsingest.load.reindex import build_alias_for, create_build
+    from newsingest.reindex_runner import finish_build
 
     build = create_build(opensearch, index)
     a = article("https://a.example/r", body=WIRE, published="2026-11-20T09:00:00Z", entities=[person("Noem")])
