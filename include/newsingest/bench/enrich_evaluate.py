@@ -236,7 +236,7 @@ class LanguageReport:
         return self.correct / self.total if self.total else 0.0
 
 
-def evaluate_language(ground_truth: str | Path, *, mode: str | None = None) -> LanguageReport:
+def evaluate_language(ground_truth: str | Path, *, mode: str = "low") -> LanguageReport:
     import time
 
     from newsingest.enrich.language import detect_language
