@@ -30,6 +30,7 @@ from warcio.warcwriter import WARCWriter
 from newsingest import storage
 from newsingest.crawl.content import decode_body, decode_text, resolve_charset
 from newsingest.crawl.urls import URLError, canonicalize
+from newsingest.errors import PermanentError
 from newsingest.layout import warc_path
 from newsingest.models import FetchResult
 
@@ -39,7 +40,7 @@ _DROP_HEADERS = {"transfer-encoding": "X-Crawler-Transfer-Encoding"}
 READ_CAP = 64 * 1024 * 1024
 
 
-class ArchiveError(RuntimeError):
+class ArchiveError(PermanentError, RuntimeError):
     """An archive record could not be read; the message names file and offset."""
 
 

@@ -38,13 +38,14 @@ from newsingest.crawl.robots import RobotsPolicy, robots_url
 from newsingest.crawl.ssrf import GuardedBackend, SSRFBlocked
 from newsingest.crawl.throttle import HostRate, HostState, TokenBucket, source_rate
 from newsingest.crawl.urls import URLError, canonicalize, host_key, join_url
+from newsingest.errors import HOST_FAILURE_CLASSES, RETRYABLE_CLASSES, NewsingestError
 
 log = logging.getLogger(__name__)
 
 Kind = Literal["page", "document", "robots"]
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 # Failures that count towards giving a host up for the run.
-HOST_FAILURES = frozenset({"timeout", "connect", "reset", "protocol", "http_5xx", "rate_limited"})
+HOST_FAILURES = HOST_FAILURE_CLASSES
 
 
 @dataclass
@@ -100,7 +101,7 @@ class Response:
         return next((v for k, v in self.headers if k.lower() == lowered), None)
 
 
-class FetchFailure(Exception):
+class FetchFailure(NewsingestError):
     """A classified failure of one attempt."""
 
     def __init__(self, error_class: str, message: str, exchange: Exchange | None = None) -> None:
@@ -382,7 +383,7 @@ class Fetcher:
                 resp.error_class, resp.error = failure.error_class, str(failure)
                 resp.status = ex.status if ex is not None else None
                 resp.headers = ex.response_headers if ex is not None else []
-                retryable = failure.error_class in ("timeout", "connect", "reset", "protocol")
+                retryable = failure.error_class in RETRYABLE_CLASSES
             else:
                 assert ex is not None
                 status = ex.status or 0
