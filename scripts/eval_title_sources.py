@@ -15,7 +15,7 @@ import sys
 from collections import Counter
 
 from bs4 import BeautifulSoup
-from newsingest.clean.evaluate import load_corpus, title_match
+from newsingest.bench.clean_evaluate import load_corpus, title_match
 from newsingest.clean.extract import extract
 from newsingest.clean.fields.titles import title_candidates
 from newsingest.clean.metadata import read_metadata

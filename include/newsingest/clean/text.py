@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import charset_normalizer
 
+from newsingest.errors import PermanentError
+
 # Pages larger than this (characters, after stripping scripts and styles) are cut before parsing:
 # article text sits near the top of the markup and a multi-megabyte tail is page furniture or junk.
 MAX_PARSE_CHARS = 2_000_000
@@ -56,7 +58,7 @@ def _balanced(lower: str, start: int, end: int) -> bool:
     return True
 
 
-class UndecodableInput(ValueError):
+class UndecodableInput(PermanentError, ValueError):
     """The page bytes are not text (binary content)."""
 
 

@@ -8,6 +8,5 @@ Public entry points (import from the modules; this package imports nothing heavy
   -> ``list[FetchResult]``.
 - ``archive.read_response(result)`` -> ``ArchivedResponse``; ``archive.iter_archive(path, on_problem=None)``.
 - ``urls.canonicalize(url)``, ``urls.doc_id(canonical_url)``, ``urls.resolve_canonical(page_url, declared)``.
-- ``health.summarize(results)`` -> ``list[SourceHealth]``.
-- ``config.CrawlConfig`` (limits and politeness; ``CrawlConfig.from_env()`` reads ``NEWSINGEST_CRAWL_*``).
+- ``config.CrawlConfig`` (limits and politeness; the ``crawl`` sub-tree of ``newsingest.config.Settings``).
 """

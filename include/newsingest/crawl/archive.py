@@ -30,6 +30,8 @@ from warcio.warcwriter import WARCWriter
 from newsingest import storage
 from newsingest.crawl.content import decode_body, decode_text, resolve_charset
 from newsingest.crawl.urls import URLError, canonicalize
+from newsingest.errors import PermanentError
+from newsingest.layout import warc_path
 from newsingest.models import FetchResult
 
 log = logging.getLogger(__name__)
@@ -38,18 +40,8 @@ _DROP_HEADERS = {"transfer-encoding": "X-Crawler-Transfer-Encoding"}
 READ_CAP = 64 * 1024 * 1024
 
 
-class ArchiveError(RuntimeError):
+class ArchiveError(PermanentError, RuntimeError):
     """An archive record could not be read; the message names file and offset."""
-
-
-def warc_path(storage_root: str, run_id: str, source: str, batch: str) -> str:
-    return storage.join(
-        storage_root,
-        "warc",
-        storage.safe_part(run_id),
-        storage.safe_part(source),
-        f"{storage.safe_part(batch)}.warc.gz",
-    )
 
 
 def _warc_date(when: datetime) -> str:

@@ -36,16 +36,16 @@ from newsingest.crawl.content import (
 )
 from newsingest.crawl.robots import RobotsPolicy, robots_url
 from newsingest.crawl.ssrf import GuardedBackend, SSRFBlocked
-from newsingest.crawl.throttle import HostState, TokenBucket
+from newsingest.crawl.throttle import HostRate, HostState, TokenBucket, source_rate
 from newsingest.crawl.urls import URLError, canonicalize, host_key, join_url
+from newsingest.errors import HOST_FAILURE_CLASSES, RETRYABLE_CLASSES, NewsingestError
 
 log = logging.getLogger(__name__)
 
 Kind = Literal["page", "document", "robots"]
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 # Failures that count towards giving a host up for the run.
-HOST_FAILURES = frozenset({"timeout", "connect", "reset", "protocol", "http_5xx", "rate_limited"})
-LOOPBACK_HOSTS = ("127.", "localhost", "[::1]", "::1")
+HOST_FAILURES = HOST_FAILURE_CLASSES
 
 
 @dataclass
@@ -101,7 +101,7 @@ class Response:
         return next((v for k, v in self.headers if k.lower() == lowered), None)
 
 
-class FetchFailure(Exception):
+class FetchFailure(NewsingestError):
     """A classified failure of one attempt."""
 
     def __init__(self, error_class: str, message: str, exchange: Exchange | None = None) -> None:
@@ -164,8 +164,10 @@ class Fetcher:
         *,
         archive: ArchiveHook | None = None,
         rng: random.Random | None = None,
+        host_rate: HostRate = source_rate,
     ) -> None:
         self.config = config
+        self._host_rate = host_rate
         self.user_agent = user_agent
         if not re.search(r"https?://|@", user_agent):
             log.warning("User-Agent %r has no contact URL or e-mail; set NEWSINGEST_USER_AGENT", user_agent)
@@ -241,8 +243,7 @@ class Fetcher:
     def host(self, url: str, rate: float) -> HostState:
         key = host_key(url)
         state = self._hosts.get(key)
-        if self.config.relax_politeness_for_loopback and key.startswith(LOOPBACK_HOSTS):
-            rate = float("inf")
+        rate = self._host_rate(key, rate)
         if state is None:
             state = HostState(key, asyncio.Semaphore(self.config.host_concurrency), TokenBucket(rate))
             self._hosts[key] = state
@@ -382,7 +383,7 @@ class Fetcher:
                 resp.error_class, resp.error = failure.error_class, str(failure)
                 resp.status = ex.status if ex is not None else None
                 resp.headers = ex.response_headers if ex is not None else []
-                retryable = failure.error_class in ("timeout", "connect", "reset", "protocol")
+                retryable = failure.error_class in RETRYABLE_CLASSES
             else:
                 assert ex is not None
                 status = ex.status or 0

@@ -13,14 +13,16 @@ import zlib
 
 from charset_normalizer import from_bytes
 
+from newsingest.errors import PermanentError
+
 _CHUNK = 64 * 1024
 
 
-class BodyTooLarge(Exception):
+class BodyTooLarge(PermanentError):
     """Decoded body exceeded the cap."""
 
 
-class UnsupportedEncoding(Exception):
+class UnsupportedEncoding(PermanentError):
     """A Content-Encoding we do not decode."""
 
 

@@ -11,6 +11,7 @@ import feedparser
 from newsingest.crawl.dates import from_struct
 from newsingest.crawl.urls import join_url
 from newsingest.crawl.xmlsafe import check_xml_safe
+from newsingest.errors import PermanentError
 from newsingest.models import DiscoveredURL
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 MAX_LENIENT_BYTES = 1024 * 1024
 
 
-class FeedError(ValueError):
+class FeedError(PermanentError, ValueError):
     """The document is not a usable feed."""
 
 

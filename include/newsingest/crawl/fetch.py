@@ -20,6 +20,7 @@ from newsingest.crawl.archive import ArchiveError, WarcSink
 from newsingest.crawl.client import Exchange, Fetcher, Response
 from newsingest.crawl.config import CrawlConfig
 from newsingest.crawl.state import ArchivedRef, ValidatorStore
+from newsingest.crawl.throttle import HostRate, source_rate
 from newsingest.crawl.urls import URLError, canonicalize, host_key
 from newsingest.models import DiscoveredURL, FetchResult
 from newsingest.sources import Source
@@ -127,9 +128,10 @@ async def afetch_urls(
     config: CrawlConfig | None = None,
     batch: str | None = None,
     on_result: Callable[[FetchResult], None] | None = None,
+    host_rate: HostRate = source_rate,
 ) -> list[FetchResult]:
     """Async core of :func:`fetch_urls`."""
-    config = config or CrawlConfig.from_env()
+    config = config or settings.crawl
     by_name = dict(sources) if isinstance(sources, Mapping) else {s.name: s for s in sources}
     items: list[DiscoveredURL | None] = list(merge_urls(urls))
     results: list[FetchResult | None] = [None] * len(items)
@@ -187,7 +189,8 @@ async def afetch_urls(
             deliver(index, _to_result(item, resp, archived))
 
     try:
-        async with Fetcher(config, settings.user_agent, archive=archive_hook(sink)) as fetcher:
+        fetcher = Fetcher(config, settings.user_agent, archive=archive_hook(sink), host_rate=host_rate)
+        async with fetcher:
             tasks = [
                 asyncio.ensure_future(worker(fetcher, queue))
                 for queue in queues.values()
@@ -253,6 +256,7 @@ def fetch_urls(
     config: CrawlConfig | None = None,
     batch: str | None = None,
     on_result: Callable[[FetchResult], None] | None = None,
+    host_rate: HostRate = source_rate,
 ) -> list[FetchResult]:
     """Fetch every URL politely; returns one result per (source, canonical URL), in input order.
 
@@ -260,6 +264,7 @@ def fetch_urls(
     ``force`` skips conditional GET headers (a full refetch); validators are still updated.
     With ``on_result``, each result is handed over as soon as it is ready (completion order) and
     not kept, so memory stays flat however many URLs there are; the returned list is then empty.
+    ``host_rate`` is the throttle policy (default: each source's rate limit; benchmarks relax it).
     """
     return run_sync(
         lambda: afetch_urls(
@@ -271,5 +276,6 @@ def fetch_urls(
             config=config,
             batch=batch,
             on_result=on_result,
+            host_rate=host_rate,
         )
     )

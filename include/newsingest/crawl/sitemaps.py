@@ -9,13 +9,14 @@ from typing import Literal
 from newsingest.crawl.dates import parse_date
 from newsingest.crawl.urls import join_url
 from newsingest.crawl.xmlsafe import XMLInvalid, local, namespace, parse_xml
+from newsingest.errors import PermanentError
 from newsingest.models import DiscoveredURL
 
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 HTTP_PREFIXES = ("http://", "https://")
 
 
-class SitemapError(ValueError):
+class SitemapError(PermanentError, ValueError):
     """The document is neither a sitemap nor a sitemap index."""
 
 
