@@ -307,3 +307,21 @@ def test_one_widget_line_repeated_under_every_photo_is_not_the_body():
     result = clean_page(html, "https://blog.example/expo-preview")
     assert isinstance(result, CleanedArticle), result
     assert result.paragraphs == STORY[:2]
+
+
+def test_a_visible_date_line_is_the_second_sign_a_sole_story_needs(page):
+    html = (
+        page("short_post_link_heavy")
+        .decode()
+        .replace('<h1><a href="/">Allotment notes</a></h1>', '<div><a href="/">Allotment notes</a></div>')
+        .replace('<h2><a href="/2012/11/first-frost">First frost on the plots</a></h2>', "<h1>Frost</h1>")
+        .replace("<title>Allotment notes</title>", '<meta property="og:title" content="Valley diary">')
+        .replace('<p class="meta">By Marta Kowalczyk</p>', "{line}")
+    )
+    url = "https://allotment.example/notes/first-frost"
+    undated = clean_page(html.format(line=""), url)
+    assert isinstance(undated, DroppedPage) and set(undated.evidence) == {"sole_story", "body_chars"}
+    dated = clean_page(html.format(line="<p>12 November 2012</p>"), url)
+    assert isinstance(dated, CleanedArticle), dated
+    assert dated.published is not None and dated.published.date() == date(2012, 11, 12)
+    assert dated.provenance["published"] == "text"
