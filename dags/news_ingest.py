@@ -145,7 +145,7 @@ def news_ingest():
     @task(
         retries=1,
         execution_timeout=timedelta(minutes=10),
-        doc_md="Split each source's discovered URLs into batches (`NEWSINGEST_BATCH_SIZE`, default 200) for "
+        doc_md="Split each source's discovered URLs into batches (`NEWSINGEST_BATCH_SIZE`, default 1000) for "
         "the mapped fetch, clean, enrich and load tasks.",
     )
     def plan(discovered) -> list[dict]:

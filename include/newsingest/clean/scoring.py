@@ -10,6 +10,7 @@ Works on unknown layouts: no per-site rules.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -102,6 +103,11 @@ _BODY_CLASS = re.compile(
 )
 _BARE_TEXT_CONTAINERS = frozenset({"div", "section", "article", "main", "td", "center"})
 _COMMENTS = re.compile(r"comment|disqus|discussion|replies|respon[sd]")
+# Class/id of a reader-comment thread or one comment ("comment-list", "div-comment-42", "comment_entry"),
+# not "commentary" (an opinion section).
+_COMMENT_THREAD = re.compile(
+    r"\bcomment(?:s|list|[-_](?:list|entry|body|content|item|thread|wrap|text))?\b|disqus|\breplies\b"
+)
 
 
 @dataclass(slots=True)
@@ -479,11 +485,11 @@ def _judge_furniture_hints(blocks: list[Block], tally: _Tally, top0: Tag, stop: 
         exempt_attrs.add(boilerplate.attr_text(node))
         node = node.parent
     exempt_attrs.discard("")
-    long = tally.long
-    top_long = long.get(id(top0), 0)
+    top_long = tally.long.get(id(top0), 0)
     verdicts: dict[int, bool] = {}
     # Weak hints are judged per style: chunks of one article share a wrapper class.
     roots: dict[int, Tag] = {id(r): r for b in blocks for r in b.neg_roots}
+    long = _running_text_under(blocks, roots, tally)
     group_long: dict[str, int] = {}
     for k, r in roots.items():
         at = boilerplate.attr_text(r)
@@ -493,7 +499,11 @@ def _judge_furniture_hints(blocks: list[Block], tally: _Tally, top0: Tag, stop: 
         k = id(r)
         if k not in verdicts:
             at = boilerplate.attr_text(r)
-            if k in exempt or at in exempt_attrs:
+            if _COMMENT_THREAD.search(at.lower()):
+                # A reader-comment thread is never the layout around the story, even when the first
+                # pick (a long comment) sits inside it.
+                verdicts[k] = True
+            elif k in exempt or at in exempt_attrs:
                 verdicts[k] = False
             elif (
                 r.name in boilerplate.CHROME_TAGS
@@ -510,6 +520,24 @@ def _judge_furniture_hints(blocks: list[Block], tally: _Tally, top0: Tag, stop: 
     for b in blocks:
         if b.neg_roots:
             b.neg = any(effective(r) for r in b.neg_roots)
+
+
+def _running_text_under(blocks: list[Block], roots: dict[int, Tag], tally: _Tally) -> dict[int, int]:
+    """Running text under each furniture-hinted element. An inline element (a byline ``<span>`` left
+    open around a whole post by an editor) owns no block, so the tally of block owners misses it: its
+    text is that of the blocks that carry it as a hint."""
+    long = tally.long
+    inline = {k for k, r in roots.items() if r.name not in BLOCK_TAGS}
+    if not inline:
+        return long
+    held: dict[int, int] = {}
+    for b in blocks:
+        n = len(b.text)
+        if b.kind == "text" and n >= 80 and b.link_chars < n * 0.3:
+            for r in b.neg_roots:
+                if id(r) in inline:
+                    held[id(r)] = held.get(id(r), 0) + n
+    return {**long, **{k: max(v, long.get(k, 0)) for k, v in held.items()}}
 
 
 def _climb_past_dense_box(
@@ -746,7 +774,8 @@ def implausible_body(paragraphs: list[str], title: str | None, description: str 
 
     Looks at the text itself, whatever the markup said: the share of furniture language (consent,
     newsletter, "top reads", navigation) and of short label-like lines (menus, tab titles) next to it.
-    A body that shares words with the headline or description is given more room.
+    A body that shares words with the headline or description is given more room. A body made mostly
+    of one short line repeated (a widget's label under every photo) is not a story either.
     """
     if not paragraphs:
         return None
@@ -763,6 +792,9 @@ def implausible_body(paragraphs: list[str], title: str | None, description: str 
         for p, f in zip(paragraphs, furnished, strict=True)
         if not f and len(p) >= 80 and _SENTENCE_END.search(p)
     )
+    counts = Counter(p.lower() for p in paragraphs if len(p) < 80)
+    if sum(len(p) for p in paragraphs if counts[p.lower()] >= 3) > 0.5 * total:
+        return "repeated lines"  # one widget line per photo or item ("Mouseover photo to load notes")
     head_words = {w for w in _WORD.findall(f"{title or ''} {description or ''}".lower()) if len(w) > 3}
     body_words = {w for w in _WORD.findall(" ".join(paragraphs).lower()) if len(w) > 3}
     on_topic = len(head_words) >= 4 and len(head_words & body_words) >= 0.3 * len(head_words)
