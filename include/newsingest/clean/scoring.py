@@ -552,7 +552,7 @@ def _climb_past_dense_box(
     for b in blocks:
         if not (b.good and len(b.text) >= 80):
             continue
-        anc = b.owner
+        anc: Tag | None = b.owner
         inside_top = False
         depth = 0
         while anc is not None and anc is not stop:

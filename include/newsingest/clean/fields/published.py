@@ -105,9 +105,9 @@ def date_candidates(
             add(tag.get("datetime") or tag.get("content") or tag.get_text(" "), "microdata", 3)
         return out
     for tag in [t for t in meta.times[:12] if not _in_teaser(t)][:5]:
-        value = tag.get("datetime")
-        if value:
-            add(value, "dom", 4)
+        stamp = tag.get("datetime")
+        if stamp:
+            add(stamp, "dom", 4)
     if hint is not None:
         add(hint, "feed", 5)
     url_date = dates_mod.date_from_url(url)
