@@ -103,10 +103,11 @@ _BODY_CLASS = re.compile(
 )
 _BARE_TEXT_CONTAINERS = frozenset({"div", "section", "article", "main", "td", "center"})
 _COMMENTS = re.compile(r"comment|disqus|discussion|replies|respon[sd]")
-# Class/id of a reader-comment thread or one comment ("comment-list", "div-comment-42", "comment_entry"),
-# not "commentary" (an opinion section).
+# A class/id token naming a reader-comment thread or one comment ("comment-list", "div-comment-42",
+# "comment_entry"); not "commentary" (an opinion section) nor "comments-enabled" (an article flag).
 _COMMENT_THREAD = re.compile(
-    r"\bcomment(?:s|list|[-_](?:list|entry|body|content|item|thread|wrap|text))?\b|disqus|\breplies\b"
+    r"comments?|comment[-_]?(?:list|entry|body|content|item|thread|wrap|text)s?|(?:div-)?comment-\d+|"
+    r"disqus[\w-]*|replies"
 )
 
 
@@ -499,7 +500,7 @@ def _judge_furniture_hints(blocks: list[Block], tally: _Tally, top0: Tag, stop: 
         k = id(r)
         if k not in verdicts:
             at = boilerplate.attr_text(r)
-            if _COMMENT_THREAD.search(at.lower()):
+            if any(_COMMENT_THREAD.fullmatch(token) for token in at.lower().split()):
                 # A reader-comment thread is never the layout around the story, even when the first
                 # pick (a long comment) sits inside it.
                 verdicts[k] = True
@@ -792,8 +793,8 @@ def implausible_body(paragraphs: list[str], title: str | None, description: str 
         for p, f in zip(paragraphs, furnished, strict=True)
         if not f and len(p) >= 80 and _SENTENCE_END.search(p)
     )
-    counts = Counter(p.lower() for p in paragraphs if len(p) < 80)
-    if sum(len(p) for p in paragraphs if counts[p.lower()] >= 3) > 0.5 * total:
+    repeated = Counter(p.lower() for p in paragraphs if len(p) < 80).most_common(1)
+    if repeated and repeated[0][1] >= 3 and repeated[0][1] * len(repeated[0][0]) > 0.5 * total:
         return "repeated lines"  # one widget line per photo or item ("Mouseover photo to load notes")
     head_words = {w for w in _WORD.findall(f"{title or ''} {description or ''}".lower()) if len(w) > 3}
     body_words = {w for w in _WORD.findall(" ".join(paragraphs).lower()) if len(w) > 3}

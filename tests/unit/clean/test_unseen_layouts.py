@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
 from newsingest.clean.extract import clean_page, extract
 from newsingest.clean.fields.titles import strip_site_suffix
 from newsingest.clean.scoring import implausible_body
@@ -286,9 +287,11 @@ def test_a_long_reader_comment_does_not_become_the_story():
     assert result.paragraphs == STORY[:3]
 
 
-def test_an_opinion_section_named_commentary_is_still_the_story():
+@pytest.mark.parametrize("wrapper", ["commentary-body", "story-commentary"])
+def test_a_wrapper_merely_mentioning_comments_is_still_the_story(wrapper):
+    # An opinion section ("commentary") is not a comment thread.
     html = f"""<html><head><title>Why the dam matters</title></head><body>
-    <div class="commentary-body"><h1>Why the dam matters</h1>{_paragraphs(STORY)}</div>
+    <div class="{wrapper}"><h1>Why the dam matters</h1>{_paragraphs(STORY)}</div>
     <div class="footer-links"><a href="/a">About</a> <a href="/b">Contact</a></div></body></html>"""
     result = clean_page(html, "https://news.example/opinion/why-the-dam-matters")
     assert isinstance(result, CleanedArticle) and result.paragraphs == STORY
@@ -301,6 +304,9 @@ def test_one_widget_line_repeated_under_every_photo_is_not_the_body():
     )
     labels = ["Mouseover photo to load notes or add comment"] * 12
     assert implausible_body(labels, "Expo preview", None) == "repeated lines"
+    # A plan or a table repeats several short lines, none of which is most of the text.
+    plan = ["Breakfast", "1 cup oats with berries", "Lunch", "Green salad with chickpeas", "Snack"] * 6
+    assert implausible_body(plan, "Seven-day meal plan", None) is None
     html = f"""<html><head><title>Expo preview</title></head><body><h1>Expo preview</h1>
     <div class="gallery-box">{photos}</div>
     <div class="entry">{_paragraphs(STORY[:2])}</div></body></html>"""
