@@ -13,6 +13,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from itertools import islice
+from typing import Any
 
 from newsingest.enrich.geo import fold
 from newsingest.enrich.noun_phrases import NounPhraser
@@ -64,6 +65,16 @@ def _recurring(word: str, folded_text: str) -> bool:
     return sum(1 for _ in islice(uses, MIN_SINGLE_WORD_USES)) >= MIN_SINGLE_WORD_USES
 
 
+def keyphrase_sample(text: str, max_chars: int = MAX_CHARS) -> str:
+    """The part of ``text`` keyphrases are taken from: its first ``max_chars``, never half a word."""
+    if max_chars <= 0:
+        return ""
+    sample = (text or "")[:max_chars]
+    if len(text or "") > max_chars and " " in sample:
+        sample = sample.rsplit(" ", 1)[0]
+    return sample
+
+
 def extract_keywords(
     text: str,
     *,
@@ -74,16 +85,16 @@ def extract_keywords(
     phraser: NounPhraser | None = None,
     title_end: int = 0,
     max_chars: int = MAX_CHARS,
+    parsed: Any = None,
 ) -> list[str]:
     """Top keyphrases (best first), without phrases that are (part of) an entity name, mostly names,
     or contain a person's name (keyphrases name concepts; people are in the person facet).
 
     With a ``phraser`` English candidates are noun phrases of the parse; ``title_end`` marks the
-    headline in ``text``; ``max_chars`` of ``text`` are read (the settings' enrich.keywords_chars)."""
-    sample = (text or "")[:max_chars]
-    if len(text or "") > max_chars and " " in sample:
-        sample = sample.rsplit(" ", 1)[0]  # never hand YAKE half a word
-    if max_chars <= 0 or not sample.strip():
+    headline in ``text``; ``max_chars`` of ``text`` are read (the settings' enrich.keywords_chars);
+    ``parsed`` is the phraser's parse of :func:`keyphrase_sample` when the caller parsed a batch at once."""
+    sample = keyphrase_sample(text, max_chars)
+    if not sample.strip():
         return []
     lang = language if language in YAKE_LANGUAGES else ("cz" if language == "cs" else "noLang")
     names = {fold(n) for n in entity_names if n}
@@ -97,7 +108,7 @@ def extract_keywords(
     candidates = None
     if phraser is not None and language == "en":
         folded_text = fold(text)
-        candidates = phraser.candidates(sample, title_end=title_end, folded_text=folded_text)
+        candidates = phraser.candidates(sample, title_end=title_end, folded_text=folded_text, doc=parsed)
     if candidates is None:
         candidates = [phrase for phrase, _score in _extractor(lang, top).extract_keywords(sample)]
     for phrase in candidates:

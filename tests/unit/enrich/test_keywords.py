@@ -62,3 +62,12 @@ def test_without_a_parser_yake_takes_over():
     missing = NounPhraser("no_such_spacy_model_here")
     assert missing.candidates("Flood barrier approved.") is None
     assert extract_keywords(TEXT, entity_names=NAMES, phraser=missing)  # YAKE still gives phrases
+
+
+def test_a_batch_parse_gives_the_same_keyphrases(phraser):
+    from newsingest.enrich.keywords import keyphrase_sample
+
+    title_end = HARBOUR.index("\n")
+    alone = extract_keywords(HARBOUR, phraser=phraser, title_end=title_end)
+    parsed = phraser.parse_many(["Another story entirely.", keyphrase_sample(HARBOUR)])[1]
+    assert extract_keywords(HARBOUR, phraser=phraser, title_end=title_end, parsed=parsed) == alone
