@@ -55,6 +55,7 @@ def _extractor(lang: str, top: int):
 
 
 MIN_SINGLE_WORD_USES = 3
+MIN_PHRASES = 3  # single words fill up to this many keyphrases, never more
 
 
 def _recurring(word: str, folded_text: str) -> bool:
@@ -102,6 +103,7 @@ def extract_keywords(
     all_name_tokens = {t for n in name_tokens for t in n}
     person_tokens = {t for n in person_names for t in fold(n).split() if len(t) > 2}
     out: list[str] = []
+    singles: list[str] = []
     seen: set[str] = set()
     used: Counter[str] = Counter()
     folded_text = ""  # folded on first need
@@ -128,11 +130,20 @@ def extract_keywords(
             continue  # "West End" after "West End performance"; "new leader" after "new political leader"
         if toks <= _FILLER or any(used[t] >= 2 for t in toks):
             continue  # "Tuesday"; a third "OBR ..." phrase
-        if len(toks) == 1 and not _recurring(key, folded_text or (folded_text := fold(text))):
-            continue  # a lone word ("named", "Hours") is a keyphrase only when the story keeps using it
+        if len(toks) == 1:
+            # A lone word ("named", "Hours") only when the story keeps using it, and only to fill up
+            # when the story has few phrases ("president" is no keyphrase beside "impeachment inquiry").
+            if _recurring(key, folded_text or (folded_text := fold(text))):
+                singles.append(phrase)
+            continue
         used.update(toks)
         seen.add(key)
         out.append(phrase)
         if len(out) >= top:
             break
+    for phrase in singles:
+        if len(out) >= MIN_PHRASES:
+            break
+        if not any(fold(phrase) in k.split() for k in seen):
+            out.append(phrase)
     return out

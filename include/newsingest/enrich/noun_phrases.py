@@ -55,7 +55,11 @@ class NounPhraser:
             doc = self.nlp(sample)
         scored: dict[str, tuple[float, str]] = {}
         for chunk in doc.noun_chunks:
-            tokens = _trim(_trim(list(chunk))[-MAX_WORDS:])
+            tokens = list(chunk)
+            owner = [i for i, t in enumerate(tokens) if t.tag_ == "POS"]
+            if owner:
+                tokens = tokens[owner[-1] + 1 :]  # "Mexico's economy" -> "economy": the owner is a name
+            tokens = _trim(_trim(tokens)[-MAX_WORDS:])
             if len(tokens) == MAX_WORDS and tokens[0].pos_ == "ADJ":
                 tokens = tokens[1:]  # "long public consultation" -> "public consultation"
             if not tokens or tokens[-1].pos_ not in ("NOUN", "PROPN"):

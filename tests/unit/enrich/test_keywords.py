@@ -71,3 +71,18 @@ def test_a_batch_parse_gives_the_same_keyphrases(phraser):
     alone = extract_keywords(HARBOUR, phraser=phraser, title_end=title_end)
     parsed = phraser.parse_many(["Another story entirely.", keyphrase_sample(HARBOUR)])[1]
     assert extract_keywords(HARBOUR, phraser=phraser, title_end=title_end, parsed=parsed) == alone
+
+
+def test_single_words_only_fill_up_and_owners_are_dropped(phraser):
+    text = (
+        "Velmora's council backs harbour plan.\n"
+        "Velmora's council approved the harbour plan. The council said the plan protects the harbour "
+        "district from storm surges, and the council will review the plan in spring."
+    )
+    found = [
+        k.casefold() for k in extract_keywords(text, entity_names=["Velmora"], phraser=phraser, title_end=36)
+    ]
+    assert not any("velmora" in k for k in found)  # "Velmora's council" -> "council", never the owner
+    assert "harbour plan" in found and "storm surges" in found
+    singles = [k for k in found if " " not in k]
+    assert len(found) - len(singles) < 3 or not singles  # "council" only when phrases are few
