@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from newsingest.clean.extract import clean_page, extract
+from newsingest.clean.extract import canonicalize_url, clean_page, extract
 from newsingest.models import CleanedArticle, DroppedPage
 
 LEDGER_URL = "https://www.northernledger.example/news/2024/03/12/harbour-flood-barrier?utm_source=x"
@@ -454,3 +454,13 @@ def test_malformed_image_and_canonical_urls_do_not_lose_the_article():
     assert isinstance(result, CleanedArticle), result
     assert result.lead_image == "https://ledger.example/img/lead.jpg"
     assert result.canonical_url == "https://ledger.example/2024/03/12/broken"
+
+
+def test_canonicalize_url_drops_tracking_and_fragment():
+    url = canonicalize_url("HTTPS://WWW.Example.COM:443/a/b?utm_source=x&id=3#frag")
+    assert url == "https://www.example.com/a/b?id=3"
+
+
+@pytest.mark.parametrize("url", ["", "file:///tmp/page.html", "page.html", "http://[x/"])
+def test_canonicalize_url_keeps_a_url_it_cannot_canonicalise(url):
+    assert canonicalize_url(f" {url} ") == url

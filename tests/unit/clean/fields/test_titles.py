@@ -72,8 +72,30 @@ def test_site_segments_and_what_follows_them_are_cut(title, sites, expected):
 
 def test_a_long_website_name_is_not_taken_for_the_site_name():
     # Some pages give their WebSite node the page's headline as its name.
-    website = {"@type": "WebSite", "name": "AI in schools - pupils get faster", "@context": "https://schema.org"}
+    website = {
+        "@type": "WebSite",
+        "name": "AI in schools - pupils get faster",
+        "@context": "https://schema.org",
+    }
     html = page(og="Technology in class: AI in schools - pupils get faster").replace(
         "</head>", f'<script type="application/ld+json">{json.dumps(website)}</script></head>'
     )
     assert extract(html, URL).title == "Technology in class: AI in schools - pupils get faster"
+
+
+@pytest.mark.parametrize(
+    ("title", "sites", "expected"),
+    [
+        ("Flood barrier approved | The Northern Ledger", ["The Northern Ledger"], "Flood barrier approved"),
+        ("Flood barrier approved - BBC News", ["BBC News"], "Flood barrier approved"),
+        ("Northern Ledger: Flood barrier approved", ["northernledger"], "Flood barrier approved"),
+        ("BUDGET 3.0 | Sars gets R4bn", ["TimesLIVE"], "BUDGET 3.0 | Sars gets R4bn"),
+        (
+            "Tony Blair: Why there has to be compromise",
+            ["Evening Standard"],
+            "Tony Blair: Why there has to be compromise",
+        ),
+    ],
+)
+def test_strip_site_suffix(title, sites, expected):
+    assert strip_site_suffix(title, sites) == expected
