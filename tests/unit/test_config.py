@@ -83,3 +83,18 @@ def test_check_environment_validates_the_gate_overrides() -> None:
 def test_crawl_config_from_env_is_the_crawl_subtree() -> None:
     env = {"NEWSINGEST_CRAWL_OBEY_ROBOTS": "no", "NEWSINGEST_BATCH_SIZE": "nonsense"}
     assert CrawlConfig.from_env(env) == load_settings({"NEWSINGEST_CRAWL_OBEY_ROBOTS": "no"}).crawl
+
+
+def test_config_from_env() -> None:
+    cfg = CrawlConfig.from_env(
+        {
+            "NEWSINGEST_CRAWL_MAX_ATTEMPTS": "2",
+            "NEWSINGEST_CRAWL_OBEY_ROBOTS": "false",
+            "NEWSINGEST_CRAWL_SSRF_EXEMPT": "127.0.0.1:8765, localhost:8765",
+            "NEWSINGEST_CRAWL_READ_TIMEOUT": "1.5",
+        }
+    )
+    assert (cfg.max_attempts, cfg.obey_robots, cfg.read_timeout) == (2, False, 1.5)
+    assert cfg.ssrf_exempt == ("127.0.0.1:8765", "localhost:8765")
+    with pytest.raises(ValueError, match="NEWSINGEST_CRAWL_MAX_ATTEMPTS='many'"):
+        CrawlConfig.from_env({"NEWSINGEST_CRAWL_MAX_ATTEMPTS": "many"})
