@@ -81,7 +81,10 @@ def test_read_response_errors_are_clear(tmp_path: Path) -> None:
     # A wrong offset never yields some other page: it fails, however warcio resynchronises.
     with pytest.raises(ArchiveError, match=r"corrupt or truncated record"):
         read_response(FetchResult(url="u", source="s", warc_path=path, warc_offset=7))
-    with pytest.raises(ArchiveError, match=r"corrupt or truncated record \(it is for https://ex\.com/0, not https://ex\.com/other\)"):
+    with pytest.raises(
+        ArchiveError,
+        match=r"corrupt or truncated record \(it is for https://ex\.com/0, not https://ex\.com/other\)",
+    ):
         read_response(FetchResult(url="https://ex.com/other", source="s", warc_path=path, warc_offset=offset))
     with pytest.raises(ArchiveError, match="not found"):
         read_response(FetchResult(url="u", source="s", warc_path=path + ".nope", warc_offset=0))
