@@ -30,8 +30,8 @@ from newsingest.clean.text import (
     prestrip,
     text_looks_binary,
 )
-from newsingest.crawl.urls import join_url
 from newsingest.models import CleanedArticle, DroppedPage
+from newsingest.web.urls import join_url
 
 MIN_BODY_CHARS = 250
 
@@ -54,7 +54,7 @@ def register_override(source: str, hook: SourceOverride) -> None:
 def canonicalize_url(url: str) -> str:
     """Canonical form of a URL: the crawl room's ``canonicalize`` when available, else a local fallback."""
     try:
-        from newsingest.crawl.urls import canonicalize  # type: ignore[import-not-found]
+        from newsingest.web.urls import canonicalize  # type: ignore[import-not-found]
     except ImportError:
         return _fallback_canonicalize(url)
     try:

@@ -29,8 +29,8 @@ from warcio.warcwriter import WARCWriter
 
 from newsingest import storage
 from newsingest.crawl.content import decode_body, decode_text, resolve_charset
-from newsingest.crawl.urls import URLError, canonicalize
 from newsingest.models import FetchResult
+from newsingest.web.urls import URLError, canonicalize
 
 log = logging.getLogger(__name__)
 

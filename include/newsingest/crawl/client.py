@@ -37,7 +37,7 @@ from newsingest.crawl.content import (
 from newsingest.crawl.robots import RobotsPolicy, robots_url
 from newsingest.crawl.ssrf import GuardedBackend, SSRFBlocked
 from newsingest.crawl.throttle import HostState, TokenBucket
-from newsingest.crawl.urls import URLError, canonicalize, host_key, join_url
+from newsingest.web.urls import URLError, canonicalize, host_key, join_url
 
 log = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ from newsingest.crawl.archive import ArchiveError, WarcSink
 from newsingest.crawl.client import Exchange, Fetcher, Response
 from newsingest.crawl.config import CrawlConfig
 from newsingest.crawl.state import ArchivedRef, ValidatorStore
-from newsingest.crawl.urls import URLError, canonicalize, host_key
 from newsingest.models import DiscoveredURL, FetchResult
 from newsingest.sources import Source
 from newsingest.storage import StorageError
+from newsingest.web.urls import URLError, canonicalize, host_key
 
 log = logging.getLogger(__name__)
 

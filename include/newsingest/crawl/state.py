@@ -18,7 +18,7 @@ from typing import Any
 import fsspec
 
 from newsingest import storage
-from newsingest.crawl.urls import URLError, canonicalize
+from newsingest.web.urls import URLError, canonicalize
 
 UNDATED_RETENTION = timedelta(days=180)
 

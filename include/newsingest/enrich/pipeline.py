@@ -36,7 +36,7 @@ MAX_KEYWORDS = 10
 
 def _doc_id(canonical_url: str) -> str:
     try:
-        from newsingest.crawl.urls import doc_id
+        from newsingest.web.urls import doc_id
     except ImportError:  # pragma: no cover - the crawl room ships it
         return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()
     return doc_id(canonical_url)
