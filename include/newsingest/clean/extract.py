@@ -23,14 +23,9 @@ from newsingest.clean.hydration import script_paragraphs
 from newsingest.clean.metadata import PageMeta, ld_names, ld_text, read_metadata
 from newsingest.clean.pagetype import NON_ARTICLE, PageSignals, classify
 from newsingest.clean.scoring import BodyResult, extract_body
-from newsingest.clean.text import (
-    UndecodableInput,
-    clean_text,
-    decode_html,
-    prestrip,
-    text_looks_binary,
-)
+from newsingest.clean.text import clean_text, prestrip, text_looks_binary
 from newsingest.models import CleanedArticle, DroppedPage
+from newsingest.web.charset import UndecodableInput, decode_html
 from newsingest.web.urls import join_url
 
 MIN_BODY_CHARS = 250

@@ -28,8 +28,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsingest import storage
-from newsingest.crawl.content import decode_body, decode_text, resolve_charset
+from newsingest.crawl.content import decode_body
 from newsingest.models import FetchResult
+from newsingest.web.charset import decode_text, resolve_charset
 from newsingest.web.urls import URLError, canonicalize
 
 log = logging.getLogger(__name__)

@@ -31,12 +31,12 @@ from newsingest.crawl.content import (
     Decoder,
     UnsupportedEncoding,
     media_type,
-    resolve_charset,
     sniff_binary,
 )
 from newsingest.crawl.robots import RobotsPolicy, robots_url
 from newsingest.crawl.ssrf import GuardedBackend, SSRFBlocked
 from newsingest.crawl.throttle import HostState, TokenBucket
+from newsingest.web.charset import resolve_charset
 from newsingest.web.urls import URLError, canonicalize, host_key, join_url
 
 log = logging.getLogger(__name__)

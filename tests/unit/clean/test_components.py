@@ -11,7 +11,8 @@ from newsingest.clean.dates import DateCandidate, best_date, date_from_text, dat
 from newsingest.clean.extract import canonicalize_url, strip_site_suffix
 from newsingest.clean.metadata import parse_ld_json
 from newsingest.clean.scoring import _DATELINE_ONLY, _STAMP
-from newsingest.clean.text import UndecodableInput, decode_html, prestrip
+from newsingest.clean.text import prestrip
+from newsingest.web.charset import UndecodableInput, decode_html
 
 
 @pytest.mark.parametrize(
