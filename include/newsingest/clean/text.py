@@ -1,4 +1,4 @@
-"""Text helpers for the cleaner: decoding page bytes, pre-stripping markup, whitespace.
+"""Text helpers for the cleaner: pre-stripping markup, whitespace (decoding is in ``web.charset``).
 
 Everything here works on plain strings before (or without) a parse tree, so it is cheap and safe
 on hostile input: linear scans with ``str.find``, no backtracking regular expressions over the page.

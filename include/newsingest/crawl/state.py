@@ -34,6 +34,7 @@ class ArchivedRef:
     path: str
     offset: int
     fetched_at: datetime | None
+    encoding: str | None = None  # the charset the crawl resolved for its body (decoded once, in clean)
 
 
 class ValidatorStore:
@@ -67,7 +68,9 @@ class ValidatorStore:
         if not self._exists[path]:
             return None
         when = known.get("fetched_at")
-        return ArchivedRef(path, int(offset), datetime.fromisoformat(when) if when else None)
+        return ArchivedRef(
+            path, int(offset), datetime.fromisoformat(when) if when else None, known.get("encoding")
+        )
 
     def headers_for(self, url: str) -> dict[str, str]:
         """Conditional request headers for ``url`` (canonicalised here; empty if nothing is known, or
@@ -101,6 +104,8 @@ class ValidatorStore:
             entry.update(warc_path=archived.path, warc_offset=archived.offset)
         if archived is not None and archived.fetched_at is not None:
             entry["fetched_at"] = archived.fetched_at.isoformat()
+        if archived is not None and archived.encoding:
+            entry["encoding"] = archived.encoding
         if self._data.get(url) != entry:
             self._data[url] = entry
             self._dirty = True

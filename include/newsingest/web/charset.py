@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import re
 
-import charset_normalizer
 from charset_normalizer import from_bytes
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
@@ -52,28 +51,34 @@ def declared_charsets(body: bytes, content_type: str | None) -> list[tuple[str, 
     return found
 
 
-def resolve_charset(body: bytes, content_type: str | None) -> str:
-    """The codec to decode ``body`` with (a Python codec name).
+def decode(body: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """``body`` as text, and the codec it was read with (a Python codec name): one resolution, and the
+    trial decode that confirms the codec is the decode that is kept.
 
     Valid UTF-8 wins over a declared single-byte charset (mislabelled UTF-8 is far more common than
     legacy text that happens to be valid UTF-8); otherwise the first declared charset that decodes
-    the body, then detection.
+    the body, then detection (undecodable bytes replaced).
     """
     declared = declared_charsets(body, content_type)
     if declared and declared[0][0] == "bom":
-        return declared[0][1]
+        codec = declared[0][1]
+        return decode_text(body, codec), codec
     try:
-        body.decode("utf-8")
-        return "utf-8"
+        return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     for _, codec in declared:
         try:
-            body.decode(codec)
+            return body.decode(codec), codec
         except (UnicodeDecodeError, LookupError):
             continue
-        return codec
-    return detect_charset(body)
+    codec = detect_charset(body)
+    return decode_text(body, codec), codec
+
+
+def resolve_charset(body: bytes, content_type: str | None) -> str:
+    """The codec to decode ``body`` with (a Python codec name); see :func:`decode` for the order."""
+    return decode(body, content_type)[1]
 
 
 # Web frequency order, used to break ties between equally plausible detections.
@@ -127,46 +132,26 @@ def decode_text(body: bytes, encoding: str | None) -> str:
     return text.removeprefix("\ufeff")
 
 
-_PAGE_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-
-
 class UndecodableInput(ValueError):
     """The page bytes are not text (binary content)."""
 
 
-def decode_html(data: bytes | str) -> str:
-    """Decode page bytes to text.
+def decode_html(data: bytes | str, *, encoding: str | None = None, content_type: str | None = None) -> str:
+    """Page bytes (or text, returned as is) as text; raises UndecodableInput for binary data.
 
-    Order: byte-order mark, strict UTF-8 (valid UTF-8 wins over a wrong ``<meta charset>``),
-    the declared charset, then charset detection; raises UndecodableInput for binary data.
+    ``encoding`` is the codec the crawl resolved (``FetchResult.encoding``): the bytes are then decoded
+    with it and nothing is sniffed again. Without it the charset is resolved as :func:`decode` does.
     """
     if isinstance(data, str):
         return data
     if looks_binary(data):
         raise UndecodableInput("content looks binary (NUL/control bytes), not HTML")
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if data.startswith(bom):
-            return data[len(bom) :].decode(codec, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    match = _PAGE_META_CHARSET.search(data[:8192])
-    if match:
-        codec = match.group(1).decode("ascii", "ignore").lower()
-        if codec in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"):
-            codec = "cp1252"  # what browsers actually use for these labels
+    if encoding:
         try:
-            return data.decode(codec)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    best = charset_normalizer.from_bytes(data[:200_000]).best()
-    if best is not None and best.encoding:
-        try:
-            return data.decode(best.encoding, errors="replace")
+            return decode_text(data, encoding)
         except LookupError:
-            pass
-    return data.decode("cp1252", errors="replace")
+            pass  # an unknown codec name (an old fetch result): resolve it here
+    return decode(data, content_type)[0]
 
 
 def looks_binary(data: bytes) -> bool:
