@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 from newsingest.config import Settings
 from newsingest.crawl.aio import run_sync
 from newsingest.crawl.archive import ArchiveError, WarcSink
-from newsingest.crawl.client import Exchange, Fetcher, Response
+from newsingest.crawl.client import Fetcher
 from newsingest.crawl.config import CrawlConfig
+from newsingest.crawl.exchange import Exchange, Response
 from newsingest.crawl.state import ArchivedRef, ValidatorStore
 from newsingest.models import DiscoveredURL, FetchResult
 from newsingest.sources import Source

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from newsingest.crawl.client import parse_retry_after
 from newsingest.crawl.config import CrawlConfig
 from newsingest.crawl.health import summarize
+from newsingest.crawl.retry import parse_retry_after
 from newsingest.crawl.robots import RobotsPolicy, agent_token
 from newsingest.crawl.state import ArchivedRef, DocumentCache, UndatedLedger, ValidatorStore
 from newsingest.crawl.throttle import TokenBucket
