@@ -11,7 +11,7 @@ Entry points (``newsingest.clean.extract``):
   both the extracted fields and the drop ``clean_page`` would record (the benchmark uses it)
 - ``register_override(source, hook)``: optional per-source post-processing (the core has no site rules)
 
-Modules: ``text`` (decoding, pre-stripping), ``metadata`` (JSON-LD, OpenGraph, meta, microdata),
-``dates``, ``authors``, ``boilerplate`` (furniture vocabulary), ``scoring`` (main-text blocks and
+Modules: ``text`` (pre-stripping, whitespace), ``metadata`` (JSON-LD, OpenGraph, meta, microdata),
+``dates`` (ranking; parsing is ``newsingest.web.dates``), ``authors``, ``boilerplate`` (furniture vocabulary), ``scoring`` (main-text blocks and
 container choice), ``pagetype`` (page type and access), ``evaluate`` (benchmark metrics and runners).
 """
