@@ -12,6 +12,7 @@ Entry points (``newsingest.clean.extract``):
 - ``register_override(source, hook)``: optional per-source post-processing (the core has no site rules)
 
 Modules: ``text`` (pre-stripping, whitespace), ``metadata`` (JSON-LD, OpenGraph, meta, microdata),
-``dates`` (ranking; parsing is ``newsingest.web.dates``), ``authors``, ``boilerplate`` (furniture vocabulary), ``scoring`` (main-text blocks and
-container choice), ``pagetype`` (page type and access), ``evaluate`` (benchmark metrics and runners).
+``dates`` (ranking; parsing is ``newsingest.web.dates``), ``authors``, ``boilerplate`` (furniture
+vocabulary), ``scoring`` (main-text blocks and container choice), ``pagetype`` (page type and access),
+``evaluate`` (benchmark metrics and runners). Bytes become text in ``newsingest.web.charset``.
 """
