@@ -338,6 +338,19 @@ def news_ingest():
             client = None
         return publish_report(_settings(), run_id, client=client, verdict=verdict, start=start, end=end)
 
+    @task(
+        execution_timeout=timedelta(minutes=10),
+        doc_md="Install the index template and create the index behind the aliases when missing (give an "
+        "existing one the template's new fields): once per run, before any load; skipped by `dry_run`.",
+    )
+    def prepare_index() -> dict:
+        from newsingest.pipeline import prepare_index as prepare
+        from newsingest_airflow.hooks import NewsOpenSearchHook
+
+        if get_current_context()["params"].get("dry_run"):
+            return {"dry_run": True}
+        return prepare(_settings(), NewsOpenSearchHook().get_client())
+
     @task(retries=0, doc_md="Marks the run as started (the report's setup: it runs whatever fails later).")
     def begin() -> str:
         return get_current_context()["run_id"]
@@ -350,6 +363,7 @@ def news_ingest():
     cleaned = clean.expand(fetched=fetched)
     enriched = enrich.expand(cleaned=cleaned)
     loaded = load.expand(enriched=enriched)
+    sources >> prepare_index() >> loaded
     consolidated = consolidate(enriched, loaded)
     gate = quality_gate(discovered, fetched, cleaned, enriched, loaded)
     consolidated >> gate

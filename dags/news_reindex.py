@@ -1,7 +1,8 @@
 """news_reindex: rebuild the article index into a new version (from the live index or the WARC archive).
 
-Manual only. Thin like news_ingest: each task calls one function of ``newsingest.reindex_runner``;
-XCom carries only names, paths and counts. Nothing heavy is imported at parse time.
+Manual only. Thin like news_ingest: each task calls one function of ``newsingest.reindex_runner``
+(orchestration) or ``newsingest.load.reindex`` (the index lifecycle); XCom carries only names, paths and
+counts. Nothing heavy is imported at parse time.
 """
 
 from __future__ import annotations
@@ -123,7 +124,8 @@ def news_reindex():
         "(archive mode; none in index mode). Logs the whole plan.",
     )
     def plan() -> list[dict]:
-        from newsingest.reindex_runner import index_state, plan_archive
+        from newsingest.load.reindex import index_state
+        from newsingest.reindex_runner import plan_archive
 
         params = get_current_context()["params"]
         settings = _settings()
@@ -168,7 +170,7 @@ def news_reindex():
         doc_md="Archive mode: create the next version with the current template behind the build alias only.",
     )
     def create_build() -> dict:
-        from newsingest.reindex_runner import create_build as create
+        from newsingest.load.reindex import create_build as create
 
         return create(_client(), _settings().index_alias)
 
@@ -210,7 +212,7 @@ def news_reindex():
         "can start; does nothing after a successful swap.",
     )
     def discard_unfinished_build() -> list[str]:
-        from newsingest.reindex_runner import discard_build
+        from newsingest.load.reindex import discard_build
 
         return discard_build(_client(), _settings().index_alias)
 

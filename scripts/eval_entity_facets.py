@@ -93,6 +93,7 @@ def main(argv: list[str]) -> int:
     from newsingest.enrich.pipeline import Enricher
     from newsingest.load.bulk import load_articles
     from newsingest.load.client import make_client
+    from newsingest.load.entity_evidence import evidence_index
     from newsingest.load.entity_registry import registry_index
     from newsingest.load.index import drop_alias_and_indices, ensure_index
 
@@ -116,6 +117,7 @@ def main(argv: list[str]) -> int:
     finally:
         if not keep:
             client.indices.delete(index=registry_index(alias), ignore_unavailable=True)
+            client.indices.delete(index=evidence_index(registry_index(alias)), ignore_unavailable=True)
             drop_alias_and_indices(client, alias)
     return 0
 

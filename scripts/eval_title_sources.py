@@ -6,7 +6,7 @@ CORPUS is a Fundus-style directory (``ground-truth.jsonl`` with a ``title`` per 
 prints how often each source (og:title, JSON-LD headline, other meta, microdata, <h1>, <title>) equals the
 labelled title exactly, how often the cleaner's choice does, and, on pages where og:title and the JSON-LD
 headline are both present and differ, which one the label follows and whether the <h1> sides with it.
-This is the measurement behind the title order in ``newsingest.clean.extract``.
+This is the measurement behind the title order in ``newsingest.clean.fields.titles``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ import sys
 from collections import Counter
 
 from bs4 import BeautifulSoup
-from newsingest.clean.evaluate import load_corpus, title_match
-from newsingest.clean.extract import extract, title_candidates
+from newsingest.bench.clean_evaluate import load_corpus, title_match
+from newsingest.clean.extract import extract
+from newsingest.clean.fields.titles import title_candidates
 from newsingest.clean.metadata import read_metadata
 from newsingest.clean.text import prestrip
 from newsingest.web.charset import decode_html

@@ -6,4 +6,4 @@
 # (`newsingest services start`); the index is a throw-away t_soak_* alias dropped afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec .venv/bin/python -c 'from newsingest.cli.bench_soak import soak; soak(prog_name="newsingest bench soak")' "$@"
+exec .venv/bin/python -c 'from newsingest.bench.cli_soak import soak; soak(prog_name="newsingest bench soak")' "$@"

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from newsingest import storage
+from newsingest import layout, storage
 from newsingest.config import Settings
 from newsingest.models import CleanedArticle, DiscoveredURL, DroppedPage, EnrichedArticle, FetchResult
 
@@ -24,7 +24,7 @@ BATCH = "all"
 
 
 def _out(settings: Settings, run_id: str, stage: str, source: str, name: str = BATCH) -> str:
-    return storage.stage_path(settings.storage_root, run_id, stage, source, name)
+    return layout.stage_path(settings.storage_root, run_id, stage, source, name)
 
 
 def load_source_names(settings: Settings, only: Iterable[str] | None = None) -> list[str]:
@@ -237,7 +237,7 @@ def clean_stage(
         outcome.channels = result.channels
         articles.append(outcome)
     path = _out(settings, run_id, "clean", source, batch)
-    dropped_path = _out(settings, run_id, "clean", source, f"{batch}.dropped")
+    dropped_path = layout.dropped_path(settings.storage_root, run_id, source, batch)
     storage.write_jsonl_gz(path, (a.to_json() for a in articles))
     storage.write_jsonl_gz(dropped_path, (d.to_json() for d in dropped))
     reasons = Counter(d.reason for d in dropped)
@@ -304,29 +304,42 @@ def _enricher():
     return Enricher()
 
 
-def load_stage(
-    settings: Settings, run_id: str, source: str, enrich_path: str, client, *, batch: str = BATCH
-) -> dict[str, Any]:
-    """Bulk-load the enriched articles of one batch into the write alias."""
-    from newsingest.load.bulk import load_articles
+def prepare_index(settings: Settings, client) -> dict[str, Any]:
+    """Install the index template, create the index behind the aliases when missing and give an existing
+    one the template's new fields; once per run, before any load (the DAG's ``prepare_index`` task)."""
     from newsingest.load.index import ensure_index
 
-    ensure_index(
+    info = ensure_index(
         client,
         alias=settings.index_alias,
         shards=settings.index_shards,
         replicas=settings.index_replicas,
         refresh_interval=settings.index_refresh_interval,
     )
+    return {
+        "alias": info.alias,
+        "index": info.index,
+        "created": info.created,
+        "schema_version": info.schema_version,
+        "template_schema_version": info.template_schema_version,
+    }
+
+
+def load_stage(
+    settings: Settings, run_id: str, source: str, enrich_path: str, client, *, batch: str = BATCH
+) -> dict[str, Any]:
+    """Bulk-load the enriched articles of one batch into the write alias.
+
+    The template is installed once per run by :func:`prepare_index`; a batch only checks that the write
+    alias exists and prepares the index itself when it does not (a first load without that step).
+    """
+    from newsingest.load.bulk import load_articles
+    from newsingest.load.index import write_alias_for, write_index
+
+    if write_index(client, write_alias_for(settings.index_alias)) is None:
+        prepare_index(settings, client)
     articles = (EnrichedArticle.from_json(r) for r in storage.read_jsonl_gz(enrich_path))
-    dead_letter = storage.join(
-        settings.storage_root,
-        "runs",
-        storage.safe_part(run_id),
-        "dead-letter",
-        storage.safe_part(source),
-        f"{storage.safe_part(batch)}.jsonl.gz",
-    )
+    dead_letter = layout.dead_letter_path(settings.storage_root, run_id, source, batch)
     report = load_articles(client, settings.index_alias, articles, dead_letter_path=dead_letter)
     summary = {"source": source, "batch": batch, **report.to_dict()}
     log.info("load %s/%s: %s", source, batch, report.summary())

@@ -18,61 +18,32 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import fsspec
 from opensearchpy import OpenSearch
-from opensearchpy.exceptions import NotFoundError
-from opensearchpy.helpers import scan, streaming_bulk
 
-from newsingest import storage
+from newsingest import layout, storage
 from newsingest.config import Settings
 from newsingest.consolidate import consolidate
-from newsingest.load.index import (
-    IndexLayoutError,
-    alias_indices,
-    check_alias,
-    create_version,
-    existing_versions,
-    index_schema_version,
-    put_template,
-    template_schema_version,
-    write_alias_for,
-    write_index,
+from newsingest.load.index import IndexLayoutError, alias_indices, write_index
+from newsingest.load.reindex import (
+    ReindexRunError,
+    build_alias_for,
+    carry_over,
+    drop_indices,
+    index_state,
+    reindex_to_new_version,
+    swap_aliases,
 )
 
 log = logging.getLogger(__name__)
 
 REPROCESS_RUN_PREFIX = "reindex-"  # stage files of an archive build go under runs/reindex-<index>/
 DEFAULT_CATCH_UP_MARGIN = timedelta(hours=6)  # how far back before the build started to look for writes
-
-# Painless, run per document carried from the live index into the build: the live copy wins only when the
-# build lacks the document or the live copy was crawled strictly later; ``first_seen`` is the earliest.
-CARRY_SCRIPT = """
-Map doc = params.doc;
-Map have = ctx._source;
-if (have.isEmpty()) { have.putAll(doc); return; }
-def first = have.first_seen;
-def seen = doc.first_seen;
-if (seen != null && (first == null || seen.compareTo(first) < 0)) { first = seen; }
-def crawled = doc.last_crawled;
-if (crawled != null && (have.last_crawled == null || crawled.compareTo(have.last_crawled) > 0)) {
-  have.clear(); have.putAll(doc); have.first_seen = first; return;
-}
-if (first == have.first_seen) { ctx.op = 'noop'; } else { have.first_seen = first; }
-""".strip()
-
-
-class ReindexRunError(RuntimeError):
-    """A reindex request or build cannot go on; the message names the input or index and what is wrong."""
-
-
-def build_alias_for(alias: str) -> str:
-    return f"{alias}-build"
-
 
 # --------------------------------------------------------------------------- runs in the storage root
 
@@ -97,13 +68,9 @@ class FetchBatch:
         return cls(run=data["run"], source=data["source"], batch=data["batch"], path=data["path"])
 
 
-def _runs_dir(storage_root: str) -> str:
-    return storage.join(storage_root, "runs")
-
-
 def fetch_batches(storage_root: str, run: str) -> list[FetchBatch]:
     """The fetch stage files of one stored run, sorted by source and batch."""
-    prefix = storage.join(_runs_dir(storage_root), storage.safe_part(run), "fetch")
+    prefix = layout.stage_dir(storage_root, run, "fetch")
     batches = []
     for path in storage.list_files(prefix, "*/*.jsonl.gz"):
         source = path.rstrip("/").rsplit("/", 2)[-2]
@@ -114,7 +81,7 @@ def fetch_batches(storage_root: str, run: str) -> list[FetchBatch]:
 
 def list_runs(storage_root: str) -> list[str]:
     """Folder names of the stored runs that have fetch stage files (the runs an archive build can use)."""
-    fs, root = fsspec.core.url_to_fs(_runs_dir(storage_root))
+    fs, root = fsspec.core.url_to_fs(layout.runs_dir(storage_root))
     if not fs.exists(root):
         return []
     names = sorted(p.rstrip("/").rsplit("/", 1)[-1] for p in fs.ls(root, detail=False))
@@ -123,7 +90,7 @@ def list_runs(storage_root: str) -> list[str]:
 
 def run_day(storage_root: str, run: str) -> date | None:
     """The day a stored run ingested (``interval_start`` of its ``quality.json``); None when unknown."""
-    path = storage.join(_runs_dir(storage_root), storage.safe_part(run), "quality.json")
+    path = layout.quality_path(storage_root, run)
     if not storage.exists(path):
         return None
     try:
@@ -169,7 +136,7 @@ def select_runs(
         unknown = [r for r in dict.fromkeys(wanted) if r not in available]
         if unknown:
             raise ValueError(
-                f"runs {unknown} have no fetch files under {_runs_dir(storage_root)}; "
+                f"runs {unknown} have no fetch files under {layout.runs_dir(storage_root)}; "
                 f"stored runs: {available[-10:] or 'none'}"
             )
         chosen = list(dict.fromkeys(wanted))
@@ -187,7 +154,7 @@ def select_runs(
         chosen = kept
     if not chosen:
         raise ValueError(
-            f"no stored run to re-process under {_runs_dir(storage_root)} "
+            f"no stored run to re-process under {layout.runs_dir(storage_root)} "
             f"(runs={list(runs or [])}, since={start}, until={end})"
         )
     return chosen
@@ -210,38 +177,8 @@ def plan_archive(
     return batches
 
 
-# --------------------------------------------------------------------------- index state
-
-
-def index_state(client: OpenSearch, alias: str, *, write_alias: str | None = None) -> dict[str, Any]:
-    """Where the aliases point, the live index's document count and mapping version, the next version."""
-    check_alias(alias)
-    write_alias = check_alias(write_alias or write_alias_for(alias))
-    current = write_index(client, write_alias)
-    readers = alias_indices(client, alias)
-    if current is None or not readers:
-        raise IndexLayoutError(
-            f"alias {alias!r}/{write_alias!r} missing; nothing to reindex (run an ingest first)"
-        )
-    versions = existing_versions(client, alias)
-    return {
-        "alias": alias,
-        "write_alias": write_alias,
-        "read_indices": readers,
-        "write_index": current,
-        "documents": client.count(index=alias)["count"],
-        "schema_version": index_schema_version(client, current),
-        "template_schema_version": template_schema_version(),
-        "versions": sorted(versions.values()),
-        "next_version": f"{alias}-v{max(versions, default=0) + 1}",
-        "build": alias_indices(client, build_alias_for(alias)),
-    }
-
-
 def reindex_from_index(client: OpenSearch, alias: str, *, drop_old: bool = False) -> dict[str, Any]:
     """Index mode: copy the live index into the next version with the current template and swap to it."""
-    from newsingest.load.reindex import reindex_to_new_version
-
     before = index_state(client, alias)
     if before["build"]:
         raise ReindexRunError(
@@ -260,48 +197,6 @@ def reindex_from_index(client: OpenSearch, alias: str, *, drop_old: bool = False
 
 
 # --------------------------------------------------------------------------- archive builds
-
-
-def create_build(
-    client: OpenSearch,
-    alias: str,
-    *,
-    write_alias: str | None = None,
-    template: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Create the next version with the current template behind the build alias only (not read or written).
-
-    Shards and replicas follow the live write index. Refuses when a build is already under way (the build
-    alias exists): finish it with :func:`finish_build` or drop it with :func:`discard_build`.
-    """
-    state = index_state(client, alias, write_alias=write_alias)
-    build_alias = build_alias_for(alias)
-    if state["build"]:
-        raise ReindexRunError(
-            f"build alias {build_alias!r} already points at {state['build']}: another build is running or "
-            f"was left behind; finish or discard it (newsingest.reindex_runner.discard_build) first"
-        )
-    put_template(client, alias, template)
-    old = state["write_index"]
-    old_settings = client.indices.get_settings(index=old)[old]["settings"]["index"]
-    settings: dict[str, Any] = {"number_of_shards": old_settings["number_of_shards"]}
-    if old_settings.get("auto_expand_replicas") not in (None, "false"):
-        settings["auto_expand_replicas"] = old_settings["auto_expand_replicas"]
-    else:
-        settings["number_of_replicas"] = old_settings.get("number_of_replicas", "1")
-    version = max(existing_versions(client, alias), default=0) + 1
-    new = create_version(
-        client, alias, version, settings=settings, aliases={build_alias: {"is_write_index": True}}
-    )
-    log.info("build %s created behind %s (live: %s)", new, build_alias, old)
-    return {
-        "alias": alias,
-        "write_alias": state["write_alias"],
-        "build_alias": build_alias,
-        "index": new,
-        "previous": old,
-        "started": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
 
 
 def reprocess_batch(
@@ -332,14 +227,7 @@ def reprocess_batch(
     enriched = enrich_stage(
         settings, run_id, batch.source, cleaned["path"], cluster_lookup=lookup, batch=name
     )
-    dead_letter = storage.join(
-        settings.storage_root,
-        "runs",
-        run_id,
-        "dead-letter",
-        storage.safe_part(batch.source),
-        f"{name}.jsonl.gz",
-    )
+    dead_letter = layout.dead_letter_path(settings.storage_root, run_id, batch.source, name)
     articles = (EnrichedArticle.from_json(r) for r in storage.read_jsonl_gz(enriched["path"]))
     report = load_articles(
         client, build["alias"], articles, dead_letter_path=dead_letter, write_alias=build_alias, refresh=True
@@ -358,57 +246,6 @@ def reprocess_batch(
     }
     log.info("reprocessed %s/%s/%s into %s: %s", batch.run, batch.source, batch.batch, index, summary)
     return summary
-
-
-def _carry_actions(
-    client: OpenSearch, source: str, dest: str, query: dict[str, Any]
-) -> Iterator[dict[str, Any]]:
-    for hit in scan(client, index=source, query={"query": query}, size=500, preserve_order=False):
-        yield {
-            "_op_type": "update",
-            "_index": dest,
-            "_id": hit["_id"],
-            "scripted_upsert": True,
-            "upsert": {},
-            "script": {"lang": "painless", "source": CARRY_SCRIPT, "params": {"doc": hit["_source"]}},
-        }
-
-
-def carry_over(
-    client: OpenSearch, source: str, dest: str, *, since: datetime | None = None
-) -> dict[str, int]:
-    """Copy documents of ``source`` into ``dest`` where ``dest`` lacks them or has an older crawl.
-
-    ``since`` limits it to documents crawled at or after that time (``last_crawled``); None takes all.
-    ``first_seen`` ends up the earliest of both copies. Returns counts; raises on any failed document.
-    """
-    query: dict[str, Any] = {"match_all": {}}
-    if since is not None:
-        query = {"range": {"last_crawled": {"gte": since.astimezone(UTC).isoformat()}}}
-    counts = {"seen": 0, "written": 0, "unchanged": 0}
-    failures: list[Any] = []
-    for ok, item in streaming_bulk(
-        client,
-        _carry_actions(client, source, dest, query),
-        chunk_size=500,
-        raise_on_error=False,
-        max_retries=3,
-    ):
-        counts["seen"] += 1
-        result = item.get("update", {})
-        if not ok:
-            failures.append(result.get("error"))
-        elif result.get("result") == "noop":
-            counts["unchanged"] += 1
-        else:
-            counts["written"] += 1
-    if failures:
-        raise ReindexRunError(
-            f"carrying {source} -> {dest}: {len(failures)} documents failed: {failures[:3]}"
-        )
-    client.indices.refresh(index=dest)
-    log.info("carried %s -> %s (since %s): %s", source, dest, since, counts)
-    return counts
 
 
 def finish_build(
@@ -443,40 +280,17 @@ def finish_build(
     result["caught_up"] = carry_over(client, old, new, since=since)
     # Entity registry and story clusters over the whole build, so a reindex ends as the nightly runs do.
     result["consolidated"] = consolidate(client, new, None, registry_alias=alias)
-    actions: list[dict[str, Any]] = [{"remove": {"index": r, "alias": alias}} for r in readers]
-    actions += [
-        {"remove": {"index": old, "alias": write_alias}},
-        {"remove": {"index": new, "alias": build_alias}},
-        {"add": {"index": new, "alias": alias}},
-        {"add": {"index": new, "alias": write_alias, "is_write_index": True}},
-    ]
-    client.indices.update_aliases(body={"actions": actions})
+    swap_aliases(
+        client,
+        new,
+        alias=alias,
+        readers=readers,
+        write_alias=write_alias,
+        writer=old,
+        build_alias=build_alias,
+    )  # read, write and build alias at once
     log.info("aliases %s, %s -> %s (were %s, %s)", alias, write_alias, new, readers, old)
     result["caught_up_after_swap"] = carry_over(client, old, new, since=since)
     result["documents"] = client.count(index=new)["count"]
-    dropped = []
-    if drop_old:
-        for index in sorted(set(readers) | {old}):
-            client.indices.delete(index=index)
-            dropped.append(index)
-            log.info("dropped %s", index)
-    result["dropped"] = dropped
+    result["dropped"] = drop_indices(client, set(readers) | {old}) if drop_old else []
     return result
-
-
-def discard_build(client: OpenSearch, alias: str) -> list[str]:
-    """Delete the indices behind the build alias that are not behind the read or write alias."""
-    live = set(alias_indices(client, alias)) | set(alias_indices(client, write_alias_for(alias)))
-    dropped = []
-    for index in alias_indices(client, build_alias_for(alias)):
-        if index in live:
-            client.indices.delete_alias(index=index, name=build_alias_for(alias))
-            continue
-        try:
-            client.indices.delete(index=index)
-            dropped.append(index)
-        except NotFoundError:
-            pass
-    if dropped:
-        log.warning("discarded unfinished build(s) %s", dropped)
-    return dropped

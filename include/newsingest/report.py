@@ -20,7 +20,7 @@ from typing import Any
 
 import fsspec
 
-from newsingest import storage
+from newsingest import layout, storage
 from newsingest.config import DATA_DIR, Settings
 from newsingest.quality import (
     COUNTS,
@@ -58,12 +58,8 @@ def runs_index_name() -> str:
     return os.environ.get("NEWSINGEST_RUNS_INDEX") or "newsingest-runs"
 
 
-def run_dir(settings: Settings, run_id: str) -> str:
-    return storage.join(settings.storage_root, "runs", storage.safe_part(run_id))
-
-
 def quality_path(settings: Settings, run_id: str) -> str:
-    return storage.join(run_dir(settings, run_id), "quality.json")
+    return layout.quality_path(settings.storage_root, run_id)
 
 
 def assess_run(
@@ -467,8 +463,7 @@ def publish_report(
                 f"indexing the figures into {target} failed ({type(exc).__name__}: {str(exc)[:200]}); "
                 "the Ingestion health dashboard lacks this run"
             )
-    directory = run_dir(settings, run_id)
-    md_path, html_path = storage.join(directory, "report.md"), storage.join(directory, "report.html")
+    md_path, html_path = layout.report_paths(settings.storage_root, run_id)
     storage.write_bytes_atomic(md_path, render_markdown(record).encode())
     storage.write_bytes_atomic(html_path, render_html(record).encode())
     link = html_path if "://" in html_path else f"file://{html_path}"

@@ -1,6 +1,6 @@
 """Stage files under the storage root: gzip JSON Lines, written atomically.
 
-Layout: ``<root>/runs/<run_id>/<stage>/<source>/<batch>.jsonl.gz``. Writers write to a temporary
+Where each file lives is :mod:`newsingest.layout`'s business. Writers write to a temporary
 name and rename, so a killed task never leaves a half-written file that a later task would read.
 The root is a local folder or any fsspec URL.
 """
@@ -32,10 +32,6 @@ def safe_part(value: str) -> str:
 
 def join(root: str, *parts: str) -> str:
     return "/".join([root.rstrip("/"), *(p.strip("/") for p in parts)])
-
-
-def stage_path(root: str, run_id: str, stage: str, source: str, batch: str, suffix: str = ".jsonl.gz") -> str:
-    return join(root, "runs", safe_part(run_id), stage, safe_part(source), safe_part(batch) + suffix)
 
 
 def write_bytes_atomic(path: str, data: bytes) -> None:

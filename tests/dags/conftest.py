@@ -13,7 +13,6 @@ import os
 import shutil
 import socket
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -58,24 +57,11 @@ class AirflowUnderTest:
         self.thresholds_file.write_text(self.default_thresholds if text is None else text)
 
 
-def _unpause_without_catchup(api) -> None:
-    """Unpause the DAG and mark the one catch-up run of the latest interval failed (it would only compete
-    with the backfills for the two cores; the sample site has no articles on that day)."""
-    api.set_paused(DAG_ID, False)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        scheduled = api.dag_runs(DAG_ID, run_type=["scheduled"])
-        if scheduled:
-            for run in scheduled:
-                api.request("PATCH", f"/dags/{DAG_ID}/dagRuns/{run['dag_run_id']}", json={"state": "failed"})
-            return
-        time.sleep(1)
-
-
 @pytest.fixture(scope="session")
 def airflow_standalone(settings, sample_site, opensearch_client) -> Iterator[AirflowUnderTest]:
     from newsingest.quality import DEFAULT_THRESHOLDS_FILE
     from newsingest.services.airflow import AirflowStandalone
+    from newsingest.services.day_runs import unpause_without_catchup
     from newsingest.services.postgres import PostgresServer
 
     port = int(os.environ.get("NEWSINGEST_TEST_AIRFLOW_PORT", "8089"))
@@ -122,7 +108,7 @@ def airflow_standalone(settings, sample_site, opensearch_client) -> Iterator[Air
     api = service.api()
     try:
         api.wait_for_dag(DAG_ID)
-        _unpause_without_catchup(api)
+        unpause_without_catchup(api, DAG_ID)  # its catch-up run would compete with the backfills
         yield AirflowUnderTest(service, api, test_settings, runs_index, thresholds, default_thresholds)
     finally:
         api.close()

@@ -103,6 +103,9 @@ def test_news_ingest_structure(dagbag):
     assert tasks["report"].upstream_task_ids >= {"quality_gate", "begin"}
     assert {t.task_id for t in dag.leaves} == {"report"}
     assert tasks["quality_gate"].downstream_task_ids == {"report"}
+    # the template is installed once per run, before any load (not by every load batch)
+    assert tasks["prepare_index"].upstream_task_ids == {"load_sources"}
+    assert tasks["prepare_index"].downstream_task_ids == {"load"}
     assert set(dag.params.keys()) == {"sources", "force_refetch", "dry_run"}
     for key, bad in (("sources", ["Not a slug!"]), ("dry_run", "yes")):
         params = copy.deepcopy(dag.params)

@@ -1,5 +1,5 @@
-"""newsingest.realsites: a small hand-written corpus served as sites over real HTTP, discovered by the real
-crawler for the one day the feeds give, then scored; facet figures on hand-made documents."""
+"""newsingest.bench.realsites: a small hand-written corpus served as sites over real HTTP, discovered by the
+real crawler for the one day the feeds give, then scored; facet figures on hand-made documents."""
 
 from __future__ import annotations
 
@@ -11,9 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from newsingest.config import load_settings
-from newsingest.crawl.discover import discover
-from newsingest.realsites import (
+from newsingest.bench.realsites import (
     SitesServer,
     build_sites,
     facet_figures,
@@ -21,6 +19,8 @@ from newsingest.realsites import (
     same_url,
     write_sources,
 )
+from newsingest.config import load_settings
+from newsingest.crawl.discover import discover
 from newsingest.sources import load_sources
 
 DAY = date(2026, 3, 14)

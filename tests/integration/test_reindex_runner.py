@@ -9,16 +9,18 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from newsingest import storage
-from newsingest.reindex_runner import (
+from newsingest import layout, storage
+from newsingest.load.reindex import (
     ReindexRunError,
     build_alias_for,
     carry_over,
     create_build,
     discard_build,
+    index_state,
+)
+from newsingest.reindex_runner import (
     fetch_batches,
     finish_build,
-    index_state,
     list_runs,
     plan_archive,
     reindex_from_index,
@@ -36,7 +38,7 @@ def _iso(when: datetime) -> str:
 def _stored_run(root: str, run_id: str, day: date | None, sources=("alpha", "beta"), batches=("b0000",)):
     for source in sources:
         for batch in batches:
-            storage.write_jsonl_gz(storage.stage_path(root, run_id, "fetch", source, batch), [{"url": "x"}])
+            storage.write_jsonl_gz(layout.stage_path(root, run_id, "fetch", source, batch), [{"url": "x"}])
     if day is not None:
         record = {"run_id": run_id, "interval_start": f"{day.isoformat()}T00:00:00+00:00"}
         path = storage.join(root, "runs", storage.safe_part(run_id), "quality.json")
@@ -50,8 +52,8 @@ def root(tmp_path) -> str:
     _stored_run(root, "scheduled__2026-11-04T02:00:00+00:00", date(2026, 11, 4))
     _stored_run(root, "manual__no-report", None, sources=("alpha",))
     # Not runs an archive build can use: an earlier build's own files, a run that fetched nothing.
-    storage.write_jsonl_gz(storage.stage_path(root, "reindex-news-v2", "clean", "alpha", "x"), [])
-    storage.write_jsonl_gz(storage.stage_path(root, "empty", "discover", "alpha", "all"), [])
+    storage.write_jsonl_gz(layout.stage_path(root, "reindex-news-v2", "clean", "alpha", "x"), [])
+    storage.write_jsonl_gz(layout.stage_path(root, "empty", "discover", "alpha", "all"), [])
     return root
 
 

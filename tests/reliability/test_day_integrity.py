@@ -276,8 +276,8 @@ def test_node_restarted_during_load_then_a_plain_rerun_restores_every_article(
 def test_a_load_the_node_partly_applied_dead_letters_only_what_is_missing(node, tmp_path: Path) -> None:
     """A bulk request can be applied in part before the node goes away: once the node is back, the
     loader reads what landed, so the counts and dead letters hold exactly the documents not indexed."""
+    from newsingest.bench.synthetic import synthetic_articles
     from newsingest.load.bulk import LoadError, load_articles
-    from newsingest.load.synthetic import synthetic_articles
     from newsingest.storage import read_jsonl_gz
 
     alias = "t_rel_partial"

@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from newsingest.bench.synthetic import synthetic_articles
 from newsingest.load.bulk import LoadError, LoadReport, load_articles
 from newsingest.load.client import make_client
 from newsingest.load.document import iso
 from newsingest.load.index import ensure_index
-from newsingest.load.synthetic import synthetic_articles
 from newsingest.models import EnrichedArticle
 from opensearchpy import OpenSearch
 from opensearchpy.helpers import scan

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from newsingest.cli.bench_soak import soak
-from newsingest.soak import format_report, run_soak
+from newsingest.bench.cli_soak import soak
+from newsingest.bench.soak import format_report, run_soak
 
 
 @pytest.mark.slow

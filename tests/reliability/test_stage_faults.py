@@ -19,10 +19,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from newsingest import pipeline, storage
+from newsingest import layout, pipeline, storage
+from newsingest.bench.synthetic import synthetic_articles
 from newsingest.config import Settings
 from newsingest.load.index import drop_alias_and_indices
-from newsingest.load.synthetic import synthetic_articles
 from newsingest.models import DiscoveredURL, FetchResult
 from opensearchpy.helpers import scan
 from reliability_support import PYTHON, child_env
@@ -48,7 +48,7 @@ def _sources_file(tmp_path: Path, base: str, rate: float = 40.0) -> Path:
 
 
 def _discovered(settings: Settings, base: str, n: int, run_id: str) -> str:
-    path = storage.stage_path(settings.storage_root, run_id, "discover", SOURCE, "all")
+    path = layout.stage_path(settings.storage_root, run_id, "discover", SOURCE, "all")
     rows = (
         DiscoveredURL(url=f"{base}/bulk/article/{i}.html", source=SOURCE, channels=["sitemap"]).to_json()
         for i in range(n)
@@ -115,7 +115,7 @@ def test_worker_killed_during_fetch_then_rerun(sample_site, iso_settings: Settin
         )
 
     _kill_when(proc, mid_fetch)
-    fetch_out = storage.stage_path(settings.storage_root, run_id, "fetch", SOURCE, "all")
+    fetch_out = layout.stage_path(settings.storage_root, run_id, "fetch", SOURCE, "all")
     assert not storage.exists(fetch_out), "a killed fetch left its output behind"
     assert _published_files(settings.storage_root) == [discover_path], "a half-written file is visible"
     with pytest.raises(storage.StorageError, match="no such file"):
@@ -140,7 +140,7 @@ def test_worker_killed_during_load_then_rerun(
 ) -> None:
     n, run_id = 3000, "kill-load"
     settings = replace(iso_settings, index_alias=unique_alias)
-    enrich_path = storage.stage_path(settings.storage_root, run_id, "enrich", SOURCE, "all")
+    enrich_path = layout.stage_path(settings.storage_root, run_id, "enrich", SOURCE, "all")
     articles = list(synthetic_articles(n, seed=23))
     storage.write_jsonl_gz(enrich_path, (a.to_json() for a in articles))
     env = child_env(
@@ -259,7 +259,7 @@ def test_full_disk_during_clean_names_the_file_and_publishes_nothing(
     out = _run_full_disk(
         f"clean_stage(load_settings(), {run_id!r}, {SOURCE!r}, {fetched['path']!r})", env, 16_384
     )
-    clean_out = storage.stage_path(settings.storage_root, run_id, "clean", SOURCE, "all")
+    clean_out = layout.stage_path(settings.storage_root, run_id, "clean", SOURCE, "all")
     assert f"StorageError cannot write {clean_out}: File too large" in out, out
     assert not storage.exists(clean_out)
     assert not glob.glob(clean_out + ".tmp-*"), "the temporary file was left behind"
@@ -283,7 +283,7 @@ def test_full_disk_during_fetch_publishes_nothing(
 ) -> None:
     out, settings, run_id = _full_disk_fetch(sample_site, iso_settings, tmp_path)
     assert "File too large" in out, out
-    assert not storage.exists(storage.stage_path(settings.storage_root, run_id, "fetch", SOURCE, "all"))
+    assert not storage.exists(layout.stage_path(settings.storage_root, run_id, "fetch", SOURCE, "all"))
     assert (
         storage.list_files(settings.storage_root, "**/*.warc.gz") == []
     )  # no half archive under a final name

@@ -183,13 +183,13 @@ def test_hook_wrong_password_is_a_401(proxy: TLSProxy, hook_cls, monkeypatch, al
 def test_load_stage_over_tls_reports_no_secret(
     proxy: TLSProxy, iso_settings, all_logs, capfd, tmp_path: Path
 ) -> None:
-    from newsingest import pipeline, storage
+    from newsingest import layout, pipeline, storage
+    from newsingest.bench.synthetic import synthetic_articles
     from newsingest.load.index import drop_alias_and_indices
-    from newsingest.load.synthetic import synthetic_articles
 
     alias = f"t_sec_{uuid.uuid4().hex[:8]}"
     settings = replace(iso_settings, index_alias=alias)
-    path = storage.stage_path(settings.storage_root, "tls", "enrich", "s", "all")
+    path = layout.stage_path(settings.storage_root, "tls", "enrich", "s", "all")
     storage.write_jsonl_gz(path, (a.to_json() for a in synthetic_articles(20, seed=5)))
     client = _client(proxy)
     try:

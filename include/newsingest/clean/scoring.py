@@ -153,6 +153,25 @@ class BodyResult:
             if b.kind == "text" and len(b.text) <= 120 and not b.neg
         ]
 
+    def rival_prose(self, longest: int) -> int:
+        """Blocks of running prose outside the chosen container at least half as long as ``longest`` (the
+        body's longest paragraph; 50 characters at least): teaser snippets on an index page, none on a page
+        whose short story is its only prose."""
+        if not self.chosen:
+            return 0
+        chosen_ids = {id(t) for t in self.chosen}
+        floor = max(50, longest // 2)
+        return sum(
+            1
+            for b in self.blocks
+            if b.kind == "text"
+            and not b.neg
+            and len(b.text) >= floor
+            and b.link_chars <= 0.3 * len(b.text)
+            and _SENTENCE_END.search(b.text)
+            and not _inside(b.owner, chosen_ids, self.stop)
+        )
+
     @property
     def main_share(self) -> float:
         """Share of the page's running text inside the chosen container (0 on a page with little)."""
@@ -190,13 +209,37 @@ def _inline_credit(tag: Tag) -> bool:
     )
 
 
-# Per-tag walk state: (owner, in_link, neg_root, caption, heading, standfirst)
-_State = tuple
+class _WalkState:
+    """What the tree walk knows about the text under one element (shared by children that change nothing).
+
+    ``owner``: the nearest block element (the text's block); ``in_link``: inside an ``<a>``;
+    ``neg_roots``: the elements above with a furniture hint, outermost first; ``caption``: inside a
+    figure or caption; ``heading``: the enclosing heading's tag name; ``standfirst``: inside an element
+    styled as a standfirst.
+    """
+
+    __slots__ = ("caption", "heading", "in_link", "neg_roots", "owner", "standfirst")
+
+    def __init__(
+        self,
+        owner: Tag,
+        in_link: bool = False,
+        neg_roots: tuple[Tag, ...] = (),
+        caption: bool = False,
+        heading: str | None = None,
+        standfirst: bool = False,
+    ) -> None:
+        self.owner = owner
+        self.in_link = in_link
+        self.neg_roots = neg_roots
+        self.caption = caption
+        self.heading = heading
+        self.standfirst = standfirst
 
 
 def build_blocks(root: Tag) -> list[Block]:
     """Linearise the tree under ``root`` into text blocks (one pass, iterative, skips furniture)."""
-    states: dict[int, _State | None] = {id(root): (root, False, (), False, None, False)}
+    states: dict[int, _WalkState | None] = {id(root): _WalkState(root)}
     blocks: list[Block] = []
     cur: Block | None = None
     for node in root.descendants:
@@ -206,28 +249,28 @@ def build_blocks(root: Tag) -> list[Block]:
             if st is None:
                 continue
             text = str(node)
-            owner = st[0]
+            owner = st.owner
             # A block that began inside an inline byline or date (a <span class="byline-author"> opening a
             # post body) ends with it: the text after the span is not furniture.
             if (
                 cur is None
                 or cur.owner is not owner
-                or (cur.neg_roots and st[2] is not cur.neg_roots and _inline_credit(cur.neg_roots[-1]))
+                or (cur.neg_roots and st.neg_roots is not cur.neg_roots and _inline_credit(cur.neg_roots[-1]))
             ):
                 if not text.strip():
                     continue
                 cur = Block(owner, [])
                 blocks.append(cur)
-                cur.neg_roots = st[2]
-                cur.standfirst = st[5]
-                if st[3]:
+                cur.neg_roots = st.neg_roots
+                cur.standfirst = st.standfirst
+                if st.caption:
                     cur.kind = "caption"
-                elif st[4] == "h1":
+                elif st.heading == "h1":
                     cur.kind = "title"
-                elif st[4]:
+                elif st.heading:
                     cur.kind = "heading"
             cur.parts.append(text)
-            if st[1]:
+            if st.in_link:
                 cur.link_chars += len(text.strip())
             continue
         if not isinstance(node, Tag):
@@ -238,43 +281,21 @@ def build_blocks(root: Tag) -> list[Block]:
             continue
         name = node.name
         if name == "br":
-            if cur is not None and cur.owner is parent_state[0]:
+            if cur is not None and cur.owner is parent_state.owner:
                 cur.parts.append("\n")
             continue
-        if name in ("td", "th", "li") and cur is not None and cur.owner is parent_state[0]:
+        if name in ("td", "th", "li") and cur is not None and cur.owner is parent_state.owner:
             cur.parts.append(" ")
         if boilerplate.is_hard_junk(node):
             states[id(node)] = None
             continue
-        owner, in_link, neg, cap, head, sf = parent_state
-        if name in boilerplate.CHROME_TAGS or ("role" in node.attrs and boilerplate.has_soft_role(node)):
-            neg = (*neg, node)
-        if node.attrs:
-            at = boilerplate.attr_text(node)
-            if at and name not in BLOCK_TAGS and _is_flyout(at):
-                states[id(node)] = None  # a hover card inside a paragraph: not part of the sentence
-                continue
-            if at:
-                weight, is_sf, is_cap = _classify_attrs(at)
-                if is_cap:
-                    cap = True
-                if weight >= 1 and name not in ("body", "html", "main"):
-                    neg = (*neg, node)
-                if is_sf and not sf:
-                    sf = True
-            if node.get("itemprop") == "articleBody" or (at and _BODY_CLASS.search(at)):
-                neg = ()  # an explicit article-body wrapper overrides furniture hints around it
-        if name in BLOCK_TAGS:
-            owner = node
-            if cur is not None and cur.owner is not node:
-                cur = None
-        if name == "a":
-            in_link = True
-        elif name in ("figure", "figcaption"):
-            cap = True
-        elif name == "h1" or name in HEADINGS:
-            head = name
-        states[id(node)] = (owner, in_link, neg, cap, head, sf)
+        state = _child_state(node, name, parent_state)
+        if state is None:
+            states[id(node)] = None  # a hover card inside a paragraph: not part of the sentence
+            continue
+        if name in BLOCK_TAGS and cur is not None and cur.owner is not node:
+            cur = None
+        states[id(node)] = state
     for block in blocks:
         raw = "".join(block.parts)
         if "\n" in raw:
@@ -284,6 +305,52 @@ def build_blocks(root: Tag) -> list[Block]:
             block.text = normalize_space(raw)
             block.pieces = [block.text] if block.text else []
     return [b for b in blocks if b.text]
+
+
+def _child_state(node: Tag, name: str, parent: _WalkState) -> _WalkState | None:
+    """The walk state under ``node`` (``parent`` itself when nothing changes); None for a hover card."""
+    owner, in_link, neg, cap, head, sf = (
+        parent.owner,
+        parent.in_link,
+        parent.neg_roots,
+        parent.caption,
+        parent.heading,
+        parent.standfirst,
+    )
+    if name in boilerplate.CHROME_TAGS or ("role" in node.attrs and boilerplate.has_soft_role(node)):
+        neg = (*neg, node)
+    if node.attrs:
+        at = boilerplate.attr_text(node)
+        if at and name not in BLOCK_TAGS and _is_flyout(at):
+            return None
+        if at:
+            weight, is_sf, is_cap = _classify_attrs(at)
+            if is_cap:
+                cap = True
+            if weight >= 1 and name not in ("body", "html", "main"):
+                neg = (*neg, node)
+            if is_sf and not sf:
+                sf = True
+        if node.get("itemprop") == "articleBody" or (at and _BODY_CLASS.search(at)):
+            neg = ()  # an explicit article-body wrapper overrides furniture hints around it
+    if name in BLOCK_TAGS:
+        owner = node
+    if name == "a":
+        in_link = True
+    elif name in ("figure", "figcaption"):
+        cap = True
+    elif name == "h1" or name in HEADINGS:
+        head = name
+    if (
+        owner is parent.owner
+        and in_link is parent.in_link
+        and neg is parent.neg_roots
+        and cap is parent.caption
+        and head is parent.heading
+        and sf is parent.standfirst
+    ):
+        return parent
+    return _WalkState(owner, in_link, neg, cap, head, sf)
 
 
 def _class_weight(tag: Tag, text_chars: int) -> float:
@@ -308,26 +375,39 @@ def _matches_guide(text: str, guide: frozenset[str]) -> bool:
     return bool(toks) and sum(t in guide for t in toks) >= 0.6 * len(toks)
 
 
-def choose_container(
-    blocks: list[Block], root: Tag, guide: frozenset[str] | None = None, *, skip: set[int] | None = None
-) -> tuple[list[Tag], dict[int, int]]:
-    """Pick the main-content element(s): best-scored candidate plus qualifying siblings.
+@dataclass(slots=True)
+class _Tally:
+    """Text under every element that holds a block (keyed by ``id``): all of it, the part in links, and
+    the part in long running-text blocks (80+ characters, few links)."""
 
-    ``guide``: words of the publisher's own article text (JSON-LD ``articleBody``); when given, only
-    blocks made of those words vote, which keeps fact boxes and teasers from winning.
-    ``skip``: ids of blocks that do not vote (a rejected first pick, when looking for the next best).
-    Returns the chosen elements and the total text length under every scored ancestor.
-    """
-    total: dict[int, int] = {}
-    links: dict[int, int] = {}
-    long: dict[int, int] = {}
-    stop = root.parent
-    page_long = 0
+    total: dict[int, int] = field(default_factory=dict)
+    links: dict[int, int] = field(default_factory=dict)
+    long: dict[int, int] = field(default_factory=dict)
+
+    def link_share(self, key: int) -> float:
+        return self.links.get(key, 0) / max(self.total.get(key, 1), 1)
+
+
+@dataclass(slots=True)
+class _Scores:
+    """Readability-style votes: ``raw`` from the blocks, ``final`` with class hints and link density."""
+
+    raw: dict[int, float]
+    final: dict[int, float]
+    tags: dict[int, Tag]
+
+    def best(self) -> tuple[Tag, float]:
+        key = max(self.final, key=self.final.__getitem__)
+        return self.tags[key], self.final[key]
+
+
+def _tally(blocks: list[Block], stop: Tag | None) -> _Tally:
+    """Sum every block's text, link text and running text into each of its ancestors."""
+    tally = _Tally()
+    total, links, long = tally.total, tally.links, tally.long
     for b in blocks:
         n = len(b.text)
         is_long = b.kind == "text" and n >= 80 and b.link_chars < n * 0.3
-        if is_long:
-            page_long += n
         anc: Tag | None = b.owner
         while anc is not None and anc is not stop:
             k = id(anc)
@@ -336,50 +416,61 @@ def choose_container(
             if is_long:
                 long[k] = long.get(k, 0) + n
             anc = anc.parent
+    return tally
 
-    def score_pass(use_neg: bool) -> tuple[dict[int, float], dict[int, float], dict[int, Tag]]:
-        scores: dict[int, float] = {}
-        tags: dict[int, Tag] = {}
-        for b in blocks:
-            n = len(b.text)
-            ld = b.link_chars / n if n else 1.0
-            b.good = b.kind == "text" and not (use_neg and b.neg) and n >= 25 and ld < 0.34
-            if b.good and guide is not None:
-                b.good = _matches_guide(b.text, guide)
-            if b.good and skip and id(b) in skip:
-                b.good = False
-            if not b.good:
-                continue
-            points = 1 + len(_COMMAS.findall(b.text)) + min(n // 100, 3)
-            if use_neg and b.owner.name in _BARE_TEXT_CONTAINERS:
-                # Text written straight into a container (old CMSs: text and <br>s in a <div>) makes
-                # that container a candidate too, not only its parent. Only once furniture is known:
-                # reader comments are often written the same way.
-                k = id(b.owner)
-                tags[k] = b.owner
-                scores[k] = scores.get(k, 0.0) + points
-            anc = b.owner.parent
-            level = 1
-            while anc is not None and anc is not stop and level <= 5:
-                k = id(anc)
-                tags[k] = anc
-                scores[k] = scores.get(k, 0.0) + points / (
-                    1 if level == 1 else 2 if level == 2 else level * 3
-                )
-                anc = anc.parent
-                level += 1
-        final: dict[int, float] = {}
-        for k, s in scores.items():
-            ld = links.get(k, 0) / max(total.get(k, 1), 1)
-            final[k] = (s + _class_weight(tags[k], total.get(k, 0))) * (1 - ld)
-        return scores, final, tags
 
-    # First pass ignores furniture flags: a furniture-looking wrapper (class "sidebar-grid",
-    # "paywall-article", id "__next") that encloses the best candidate is a layout wrapper, not furniture.
-    scores, final, tags = score_pass(False)
-    if not scores:
-        return [], total
-    top0 = tags[max(final, key=final.__getitem__)]
+def _score_pass(
+    blocks: list[Block],
+    tally: _Tally,
+    stop: Tag | None,
+    guide: frozenset[str] | None,
+    skip: set[int] | None,
+    use_neg: bool,
+) -> _Scores:
+    """Let every good block (text, 25+ characters, few links; not furniture when ``use_neg``) vote for
+    its ancestors up to five levels, then weigh each candidate by class hints and link density."""
+    scores: dict[int, float] = {}
+    tags: dict[int, Tag] = {}
+    for b in blocks:
+        n = len(b.text)
+        ld = b.link_chars / n if n else 1.0
+        b.good = b.kind == "text" and not (use_neg and b.neg) and n >= 25 and ld < 0.34
+        if b.good and guide is not None:
+            b.good = _matches_guide(b.text, guide)
+        if b.good and skip and id(b) in skip:
+            b.good = False
+        if not b.good:
+            continue
+        points = 1 + len(_COMMAS.findall(b.text)) + min(n // 100, 3)
+        if use_neg and b.owner.name in _BARE_TEXT_CONTAINERS:
+            # Text written straight into a container (old CMSs: text and <br>s in a <div>) makes
+            # that container a candidate too, not only its parent. Only once furniture is known:
+            # reader comments are often written the same way.
+            k = id(b.owner)
+            tags[k] = b.owner
+            scores[k] = scores.get(k, 0.0) + points
+        anc = b.owner.parent
+        level = 1
+        while anc is not None and anc is not stop and level <= 5:
+            k = id(anc)
+            tags[k] = anc
+            scores[k] = scores.get(k, 0.0) + points / (1 if level == 1 else 2 if level == 2 else level * 3)
+            anc = anc.parent
+            level += 1
+    final: dict[int, float] = {}
+    for k, s in scores.items():
+        final[k] = (s + _class_weight(tags[k], tally.total.get(k, 0))) * (1 - tally.link_share(k))
+    return _Scores(scores, final, tags)
+
+
+def _judge_furniture_hints(blocks: list[Block], tally: _Tally, top0: Tag, stop: Tag | None) -> None:
+    """Set ``Block.neg``: which furniture hints around each block really mark furniture.
+
+    The first pick ``top0`` (made ignoring hints) and its ancestors, and anything styled like them, are
+    layout wrappers, not furniture. A strong hint (chrome tag, soft role, share/related/ads class) marks
+    furniture unless it holds half the running text of ``top0``; a weak one (sidebar, author, widget),
+    judged per style, unless its style holds a quarter.
+    """
     exempt: set[int] = set()
     exempt_attrs: set[str] = set()
     node: Tag | None = top0
@@ -388,6 +479,7 @@ def choose_container(
         exempt_attrs.add(boilerplate.attr_text(node))
         node = node.parent
     exempt_attrs.discard("")
+    long = tally.long
     top_long = long.get(id(top0), 0)
     verdicts: dict[int, bool] = {}
     # Weak hints are judged per style: chunks of one article share a wrapper class.
@@ -418,16 +510,14 @@ def choose_container(
     for b in blocks:
         if b.neg_roots:
             b.neg = any(effective(r) for r in b.neg_roots)
-    scores, final, tags = score_pass(True)
-    if not scores:
-        return [], total
-    good_owners = {id(b.owner) for b in blocks if b.good}
-    top_key = max(final, key=final.__getitem__)
-    top = tags[top_key]
-    top_score = final[top_key]
-    # A dense box (fact box, quote panel) can outscore the story around it: climb to an ancestor when
-    # it holds, close to itself (paragraphs at most two levels down), at least half as much clean running
-    # text again outside the winner. Teaser lists sit deeper (cards) and do not count.
+
+
+def _climb_past_dense_box(
+    blocks: list[Block], top: Tag, top_score: float, scores: _Scores, tally: _Tally, stop: Tag | None
+) -> tuple[Tag, float]:
+    """A dense box (fact box, quote panel) can outscore the story around it: climb to an ancestor when
+    it holds, close to itself (paragraphs at most two levels down), at least half as much clean running
+    text again outside the winner. Teaser lists sit deeper (cards) and do not count."""
     top_good = 0
     near: dict[int, int] = {}
     for b in blocks:
@@ -454,60 +544,102 @@ def choose_container(
         if node is None or node is stop:
             break
         k = id(node)
-        if near.get(k, 0) >= 0.5 * top_good and links.get(k, 0) < 0.2 * max(total.get(k, 1), 1):
-            top, top_score = node, final.get(k, top_score)
-            break
+        if near.get(k, 0) >= 0.5 * top_good and tally.links.get(k, 0) < 0.2 * max(tally.total.get(k, 1), 1):
+            return node, scores.final.get(k, top_score)
         node = node.parent
+    return top, top_score
+
+
+def _with_siblings(
+    blocks: list[Block], top: Tag, top_score: float, scores: _Scores, tally: _Tally, stop: Tag | None
+) -> list[Tag]:
+    """The winner and its siblings that score close to it (same class: a bonus) or read as plain text."""
     chosen = [top]
     parent = top.parent
-    if parent is not None and parent is not stop:
-        threshold = max(10.0, top_score * 0.2)
-        top_class = top.get("class")
-        for sib in parent.children:
-            if sib is top or not isinstance(sib, Tag):
-                continue
-            k = id(sib)
-            bonus = top_score * 0.2 if top_class and sib.get("class") == top_class else 0.0
-            sib_total = total.get(k, 0)
-            if sib_total == 0:
-                continue
-            if final.get(k, -1e9) + bonus >= threshold:
-                chosen.append(sib)
-                continue
-            ld = links.get(k, 0) / sib_total
-            textual = (
-                sib.name in ("p", "h2", "h3", "blockquote", "ul", "ol") or k in scores or k in good_owners
-            )
-            if textual and (
-                (sib_total > 80 and ld < 0.25) or (sib_total <= 80 and ld == 0 and sib.name == "p")
-            ):
-                chosen.append(sib)
-    # Articles split into several same-styled chunks (separated by figures or ads) at different depths:
-    # take every scored element styled exactly like the winner.
-    # A classless winner is styled by its wrapper ("text-container > div" chunks between figures).
+    if parent is None or parent is stop:
+        return chosen
+    good_owners = {id(b.owner) for b in blocks if b.good}
+    threshold = max(10.0, top_score * 0.2)
+    top_class = top.get("class")
+    for sib in parent.children:
+        if sib is top or not isinstance(sib, Tag):
+            continue
+        k = id(sib)
+        bonus = top_score * 0.2 if top_class and sib.get("class") == top_class else 0.0
+        sib_total = tally.total.get(k, 0)
+        if sib_total == 0:
+            continue
+        if scores.final.get(k, -1e9) + bonus >= threshold:
+            chosen.append(sib)
+            continue
+        ld = tally.links.get(k, 0) / sib_total
+        textual = (
+            sib.name in ("p", "h2", "h3", "blockquote", "ul", "ol") or k in scores.raw or k in good_owners
+        )
+        if textual and ((sib_total > 80 and ld < 0.25) or (sib_total <= 80 and ld == 0 and sib.name == "p")):
+            chosen.append(sib)
+    return chosen
+
+
+def _with_same_styled(chosen: list[Tag], top: Tag, scores: _Scores, tally: _Tally, stop: Tag | None) -> None:
+    """Articles split into several same-styled chunks (separated by figures or ads) at different depths:
+    add every scored element styled exactly like the winner to ``chosen``.
+
+    A classless winner is styled by its wrapper ("text-container > div" chunks between figures).
+    """
     style = top
     if not top.get("class") and top.parent is not None and top.parent is not stop and top.parent.get("class"):
         style = top.parent
     style_cls = style.get("class")
-    if style_cls:
-        ancestors = set()
-        node = style.parent
-        while node is not None:
-            ancestors.add(id(node))
-            node = node.parent
-        chosen_ids = {id(t) for t in chosen}
-        for k, tag in tags.items():
-            if k in chosen_ids or k in ancestors or tag is style:
-                continue
-            if tag.name != style.name or not _same_style(tag.get("class"), style_cls):
-                continue
-            clean = final.get(k, 0) > 0 and links.get(k, 0) < 0.3 * max(total.get(k, 1), 1)
-            if tag.get("class") != style_cls:  # a looser style match must bring running text
-                clean = clean and long.get(k, 0) >= 150
-            if clean and not _inside(tag, chosen_ids, stop):
-                chosen.append(tag)
-                chosen_ids.add(k)
-    return chosen, total
+    if not style_cls:
+        return
+    ancestors = set()
+    node = style.parent
+    while node is not None:
+        ancestors.add(id(node))
+        node = node.parent
+    chosen_ids = {id(t) for t in chosen}
+    for k, tag in scores.tags.items():
+        if k in chosen_ids or k in ancestors or tag is style:
+            continue
+        if tag.name != style.name or not _same_style(tag.get("class"), style_cls):
+            continue
+        clean = scores.final.get(k, 0) > 0 and tally.links.get(k, 0) < 0.3 * max(tally.total.get(k, 1), 1)
+        if tag.get("class") != style_cls:  # a looser style match must bring running text
+            clean = clean and tally.long.get(k, 0) >= 150
+        if clean and not _inside(tag, chosen_ids, stop):
+            chosen.append(tag)
+            chosen_ids.add(k)
+
+
+def choose_container(
+    blocks: list[Block], root: Tag, guide: frozenset[str] | None = None, *, skip: set[int] | None = None
+) -> tuple[list[Tag], dict[int, int]]:
+    """Pick the main-content element(s): best-scored candidate plus qualifying siblings.
+
+    ``guide``: words of the publisher's own article text (JSON-LD ``articleBody``); when given, only
+    blocks made of those words vote, which keeps fact boxes and teasers from winning.
+    ``skip``: ids of blocks that do not vote (a rejected first pick, when looking for the next best).
+    Returns the chosen elements and the total text length under every scored ancestor.
+
+    Steps: tally text per element; a first vote ignoring furniture hints (a furniture-looking wrapper
+    such as "sidebar-grid" or id "__next" that encloses the best candidate is layout, not furniture);
+    judge the hints against that pick; vote again; climb past a dense box; add siblings and
+    same-styled chunks.
+    """
+    stop = root.parent
+    tally = _tally(blocks, stop)
+    first = _score_pass(blocks, tally, stop, guide, skip, use_neg=False)
+    if not first.raw:
+        return [], tally.total
+    _judge_furniture_hints(blocks, tally, first.best()[0], stop)
+    scores = _score_pass(blocks, tally, stop, guide, skip, use_neg=True)
+    if not scores.raw:
+        return [], tally.total
+    top, top_score = _climb_past_dense_box(blocks, *scores.best(), scores, tally, stop)
+    chosen = _with_siblings(blocks, top, top_score, scores, tally, stop)
+    _with_same_styled(chosen, top, scores, tally, stop)
+    return chosen, tally.total
 
 
 _UTILITY_CLASS = re.compile(r"[:/\[]|^(?:[a-z]{1,3}-|col-|row$)|\d")

@@ -28,8 +28,9 @@ def _sources(value: str | None) -> list[str]:
 def run(day, sources: str, dry_run: bool, force_refetch: bool) -> None:
     """Ingest one calendar day (UTC) through the news_ingest DAG and print its figures and report."""
     from newsingest.cli.demo import start_airflow
+    from newsingest.layout import report_paths
     from newsingest.pipeline import load_source_names
-    from newsingest.report import read_quality, run_dir
+    from newsingest.report import read_quality
     from newsingest.schedule import scheduled_logical_date
     from newsingest.services.day_runs import run_days
     from newsingest.services.opensearch import OpenSearchNode
@@ -67,8 +68,8 @@ def run(day, sources: str, dry_run: bool, force_refetch: bool) -> None:
     if record.get("message"):
         click.echo(f"  {record['message']}")
     click.echo("figures: " + json.dumps(record.get("totals", {}), sort_keys=True))
-    directory = run_dir(settings, result.run_id)
-    click.echo(f"report: {directory}/report.md (and report.html)")
+    markdown, _ = report_paths(settings.storage_root, result.run_id)
+    click.echo(f"report: {markdown} (and report.html)")
     if result.state != "success":
         raise click.ClickException(
             f"the run ended {result.state}; task logs: {airflow.url}/dags/news_ingest/runs/{result.run_id}"

@@ -29,6 +29,7 @@ from warcio.warcwriter import WARCWriter
 
 from newsingest import storage
 from newsingest.crawl.content import decode_body
+from newsingest.layout import warc_path
 from newsingest.models import FetchResult
 from newsingest.web.charset import decode_text, resolve_charset
 from newsingest.web.urls import URLError, canonicalize
@@ -41,16 +42,6 @@ READ_CAP = 64 * 1024 * 1024
 
 class ArchiveError(RuntimeError):
     """An archive record could not be read; the message names file and offset."""
-
-
-def warc_path(storage_root: str, run_id: str, source: str, batch: str) -> str:
-    return storage.join(
-        storage_root,
-        "warc",
-        storage.safe_part(run_id),
-        storage.safe_part(source),
-        f"{storage.safe_part(batch)}.warc.gz",
-    )
 
 
 def _warc_date(when: datetime) -> str:

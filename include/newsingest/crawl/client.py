@@ -36,13 +36,11 @@ from newsingest.crawl.retry import (
 )
 from newsingest.crawl.robots import RobotsPolicy, robots_url
 from newsingest.crawl.ssrf import GuardedBackend
-from newsingest.crawl.throttle import HostState, TokenBucket
+from newsingest.crawl.throttle import HostRate, HostState, TokenBucket, source_rate
 from newsingest.crawl.transport import lane_client, verified_ssl_context
 from newsingest.web.urls import URLError, host_key
 
 log = logging.getLogger(__name__)
-
-LOOPBACK_HOSTS = ("127.", "localhost", "[::1]", "::1")
 
 
 class Fetcher:
@@ -55,8 +53,10 @@ class Fetcher:
         *,
         archive: ArchiveHook | None = None,
         rng: random.Random | None = None,
+        host_rate: HostRate = source_rate,
     ) -> None:
         self.config = config
+        self._host_rate = host_rate
         self.user_agent = user_agent
         if not re.search(r"https?://|@", user_agent):
             log.warning("User-Agent %r has no contact URL or e-mail; set NEWSINGEST_USER_AGENT", user_agent)
@@ -113,8 +113,7 @@ class Fetcher:
     def host(self, url: str, rate: float) -> HostState:
         key = host_key(url)
         state = self._hosts.get(key)
-        if self.config.relax_politeness_for_loopback and key.startswith(LOOPBACK_HOSTS):
-            rate = float("inf")
+        rate = self._host_rate(key, rate)
         if state is None:
             state = HostState(key, asyncio.Semaphore(self.config.host_concurrency), TokenBucket(rate))
             self._hosts[key] = state

@@ -47,7 +47,6 @@ class CrawlConfig:
     max_sitemap_depth: int = 3
     warc_max_bytes: int = 512 * 1024 * 1024  # roll over to a new WARC file past this size
     ssrf_exempt: tuple[str, ...] = field(default=())  # host:port pairs exempt from the SSRF guard
-    relax_politeness_for_loopback: bool = False  # benchmarks only: no rate limit on loopback hosts
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> CrawlConfig:

@@ -21,6 +21,7 @@ from newsingest.crawl.client import Fetcher
 from newsingest.crawl.config import CrawlConfig
 from newsingest.crawl.exchange import Exchange, Response
 from newsingest.crawl.state import ArchivedRef, ValidatorStore
+from newsingest.crawl.throttle import HostRate, source_rate
 from newsingest.models import DiscoveredURL, FetchResult
 from newsingest.sources import Source
 from newsingest.storage import StorageError
@@ -129,6 +130,7 @@ async def afetch_urls(
     config: CrawlConfig | None = None,
     batch: str | None = None,
     on_result: Callable[[FetchResult], None] | None = None,
+    host_rate: HostRate = source_rate,
 ) -> list[FetchResult]:
     """Async core of :func:`fetch_urls`."""
     config = config or CrawlConfig.from_env()
@@ -193,7 +195,8 @@ async def afetch_urls(
             deliver(index, _to_result(item, resp, archived))
 
     try:
-        async with Fetcher(config, settings.user_agent, archive=archive_hook(sink)) as fetcher:
+        fetcher = Fetcher(config, settings.user_agent, archive=archive_hook(sink), host_rate=host_rate)
+        async with fetcher:
             tasks = [
                 asyncio.ensure_future(worker(fetcher, queue))
                 for queue in queues.values()
@@ -259,6 +262,7 @@ def fetch_urls(
     config: CrawlConfig | None = None,
     batch: str | None = None,
     on_result: Callable[[FetchResult], None] | None = None,
+    host_rate: HostRate = source_rate,
 ) -> list[FetchResult]:
     """Fetch every URL politely; returns one result per (source, canonical URL), in input order.
 
@@ -266,6 +270,7 @@ def fetch_urls(
     ``force`` skips conditional GET headers (a full refetch); validators are still updated.
     With ``on_result``, each result is handed over as soon as it is ready (completion order) and
     not kept, so memory stays flat however many URLs there are; the returned list is then empty.
+    ``host_rate`` is the throttle policy (default: each source's rate limit; benchmarks relax it).
     """
     return run_sync(
         lambda: afetch_urls(
@@ -277,5 +282,6 @@ def fetch_urls(
             config=config,
             batch=batch,
             on_result=on_result,
+            host_rate=host_rate,
         )
     )

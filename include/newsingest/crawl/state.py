@@ -18,13 +18,10 @@ from typing import Any
 import fsspec
 
 from newsingest import storage
+from newsingest.layout import state_path
 from newsingest.web.urls import URLError, canonicalize
 
 UNDATED_RETENTION = timedelta(days=180)
-
-
-def state_path(root: str, *parts: str) -> str:
-    return storage.join(root, "state", *(storage.safe_part(p) for p in parts))
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from newsingest.crawl.robots import RobotsPolicy
+
+HostRate = Callable[[str, float], float]
+"""A throttle policy: (``host:port`` key, the source's requests/s) -> the requests/s to allow that host."""
+
+
+def source_rate(key: str, rate: float) -> float:
+    """The product's policy: every host gets its source's rate limit."""
+    return rate
 
 
 class TokenBucket:

@@ -10,6 +10,5 @@ cluster_lookup=...)``). Modules, each with one job:
 - ``keywords``: YAKE keyphrases minus entity names.
 - ``topics``: IPTC Media Topics from weighted lexicons (``data/topic_lexicons_en.json``).
 - ``dedup``: content hashes, MinHash/LSH bands and cluster assignment.
-- ``evaluate``: CoNLL, language and topic evaluation used by ``newsingest bench ner``.
 - ``version``: ``ENRICHMENT_VERSION`` stamped on every document.
 """

@@ -1,8 +1,9 @@
-"""Keyphrases with YAKE, deduplicated against the document's entity names.
+"""Keyphrases, deduplicated against the document's entity names.
 
-Phrases of two words are preferred (YAKE n=2 over the headline and lead); a single word is kept only when
-the whole story uses it at least three times, so verbs and common words picked from the lead ("named",
-"Hours") do not become keyphrases.
+English candidates are noun phrases from spaCy's parse of the headline and lead
+(:mod:`newsingest.enrich.noun_phrases`); other languages, or a run without a parser, use YAKE (n=2).
+A single word is kept only when the whole story uses it at least three times, so verbs and common
+words picked from the lead ("named", "Hours") do not become keyphrases.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 from itertools import islice
 
 from newsingest.enrich.geo import fold
+from newsingest.enrich.noun_phrases import NounPhraser
 
 # Languages YAKE ships stopword lists for (ISO 639-1); others fall back to its language-neutral list.
 YAKE_LANGUAGES = {
@@ -70,9 +72,14 @@ def extract_keywords(
     entity_names: Iterable[str] = (),
     person_names: Iterable[str] = (),
     top: int = 10,
+    phraser: NounPhraser | None = None,
+    title_end: int = 0,
 ) -> list[str]:
     """Top keyphrases (best first), without phrases that are (part of) an entity name, mostly names,
-    or contain a person's name (keyphrases name concepts; people are in the person facet)."""
+    or contain a person's name (keyphrases name concepts; people are in the person facet).
+
+    With a ``phraser`` English candidates are noun phrases of the parse; ``title_end`` marks the
+    headline in ``text``."""
     sample = (text or "")[:MAX_CHARS]
     if len(text or "") > MAX_CHARS and " " in sample:
         sample = sample.rsplit(" ", 1)[0]  # never hand YAKE half a word
@@ -87,7 +94,13 @@ def extract_keywords(
     seen: set[str] = set()
     used: Counter[str] = Counter()
     folded_text = ""  # folded on first need
-    for phrase, _score in _extractor(lang, top).extract_keywords(sample):
+    candidates = None
+    if phraser is not None and language == "en":
+        folded_text = fold(text)
+        candidates = phraser.candidates(sample, title_end=title_end, folded_text=folded_text)
+    if candidates is None:
+        candidates = [phrase for phrase, _score in _extractor(lang, top).extract_keywords(sample)]
+    for phrase in candidates:
         key = fold(phrase)
         if not key or key in names or not any(ch.isalpha() for ch in key):
             continue
@@ -100,8 +113,8 @@ def extract_keywords(
             continue  # "Foreign Minister Sergei"
         if _SHOUTED.search(phrase):
             continue  # datelines and shouted labels ("MEXICO CITY", "CROSSE")
-        if any(key in s or s in key for s in seen):
-            continue  # "West End" after "West End performance"
+        if any(key in s or s in key or toks <= set(s.split()) or set(s.split()) <= toks for s in seen):
+            continue  # "West End" after "West End performance"; "new leader" after "new political leader"
         if toks <= _FILLER or any(used[t] >= 2 for t in toks):
             continue  # "Tuesday"; a third "OBR ..." phrase
         if len(toks) == 1 and not _recurring(key, folded_text or (folded_text := fold(text))):

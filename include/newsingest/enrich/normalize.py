@@ -17,6 +17,7 @@ from functools import cache
 
 from newsingest.config import DATA_DIR
 from newsingest.enrich.aliases import Alias, AliasTable, default_aliases
+from newsingest.enrich.context import camel_case_brand, product_cue, spread_over_lists
 from newsingest.enrich.entities import Mention
 from newsingest.enrich.geo import Gazetteer, Place, default_gazetteer, fold
 
@@ -57,6 +58,9 @@ PERSON_TITLES = {
     "princess", "sheikh", "ayatollah", "foreign minister", "vice president", "secretary of state", "coach",
     "striker", "midfielder", "defender", "goalkeeper", "actor", "actress", "singer",
 }  # fmt: skip
+# Titles that are part of how a single-named person is known ("Prince Harry", "Queen Elizabeth", "Pope
+# Francis"): kept when only one name follows, so the facet never shows a bare given name.
+STYLE_TITLES = {"king", "queen", "prince", "princess", "pope", "emperor", "empress", "crown prince"}
 PRONOUNS = {
     "i", "me", "my", "mine", "you", "your", "yours", "he", "him", "his", "she", "her", "hers", "it", "its",
     "we", "our", "ours", "they", "them", "their", "theirs", "this", "that", "these", "those", "who", "whom",
@@ -144,8 +148,12 @@ def strip_title(text: str) -> tuple[str, bool]:
         match = _TITLE_RE.match(text)
         if match is None or match.end() >= len(text):
             return text, person
-        person = person or match.group("title").casefold() in PERSON_TITLES
-        text = text[match.end() :]
+        title = match.group("title").casefold()
+        person = person or title in PERSON_TITLES
+        rest = text[match.end() :]
+        if title in STYLE_TITLES and " " not in rest.strip():
+            return text, True
+        text = rest
 
 
 def clean_surface(text: str) -> tuple[str, bool]:
@@ -160,6 +168,28 @@ def clean_surface(text: str) -> tuple[str, bool]:
         text = text[:-1]
     text = text.strip(_QUOTES + " ,;:")
     return text, person
+
+
+NAME_PARTICLES = frozenset(
+    re.findall(r"\w+", "de da di del della der den van von le la du bin ibn al el ben dos das ter af zu")
+)
+
+
+def trim_person(text: str) -> str:
+    """Words in front of a person's name that are not part of it: lower-case words ("hunt Jedi"; name
+    particles such as "de", "van" excepted) and a short capitalised abbreviation before a given name
+    ("DL Myles Garrett")."""
+    words = text.split(" ")
+    while len(words) > 1:
+        word, folded = words[0], words[0].casefold()
+        lower = word[:1].islower() and folded not in NAME_PARTICLES
+        abbreviation = (
+            word.isupper() and len(word) <= 3 and (words[1].casefold() in given_names() or len(words) >= 3)
+        )
+        if not (lower or abbreviation):
+            break
+        words.pop(0)
+    return " ".join(words)
 
 
 _SPLIT = re.compile(r"\s+[-–—|:/]\s+|\s*[()\[\]]\s*|\n+")
@@ -309,9 +339,69 @@ def _extend_given_names(text: str, mentions: Sequence[Mention]) -> list[Mention]
     return out
 
 
+def _variant_given_names(a: str, b: str) -> bool:
+    """ "josh"/"joshua", "bryan"/"brian": one a short form or a one-letter respelling of the other."""
+    if a == b or min(len(a), len(b)) < 3:
+        return False
+    if a.startswith(b) or b.startswith(a):
+        return True
+    if len(a) != len(b) or len(a) < 4:
+        return False
+    return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def _spelling_variants(persons, tokens, groups) -> dict:
+    """Full names of one person spelt two ways in one article ("Joshua Apte" / "Josh Apte", "Bryan" /
+    "Brian Kohberger"): the rarer spelling maps to the more frequent one."""
+    target = {}
+    for a in persons:
+        for b in persons:
+            ta, tb = tokens[a], tokens[b]
+            if a == b or ta[1:] != tb[1:] or not _variant_given_names(ta[0], tb[0]):
+                continue
+            if (len(groups[a]), len(ta[0]), a) < (len(groups[b]), len(tb[0]), b):
+                target[a] = b
+    return target
+
+
+def _most_mentioned(keys: set, groups: dict) -> set:
+    """The one full name an article mentions most when several share a last name (George and Alexander
+    Soros): a bare "Soros" is then the principal's; on a tie the short form stays ambiguous."""
+    ranked = sorted(keys, key=lambda k: len(groups[k]), reverse=True)
+    if len(groups[ranked[0]]) > len(groups[ranked[1]]):
+        return {ranked[0]}
+    return keys
+
+
 def acronym(name: str) -> str:
     words = [w for w in name.split() if w and w.casefold() not in ACRONYM_STOPWORDS]
     return "".join(w[0] for w in words if w[0].isalpha()).upper()
+
+
+def _mark_products(cleaned: list[CleanMention], text: str) -> None:
+    """Person and organisation mentions whose context says platform, product, unit or title become
+    "other" (label PRODUCT): one vote each, the entity's type is still its mentions' majority.
+
+    Besides the cues of :mod:`newsingest.enrich.context`, one-word CamelCase "persons" ("OpenAI") and a
+    product line (three or more "persons" sharing a first word that is no given name: "Pokemon Sword",
+    "Pokemon Shield", "Pokemon Bundle") are products."""
+    cued = {
+        i
+        for i, cm in enumerate(cleaned)
+        if product_cue(text, cm.start, cm.end, cm.text, person=cm.type == "person")
+        or (cm.type == "person" and camel_case_brand(cm.text))
+    }
+    cued = spread_over_lists(text, cleaned, cued)
+    firsts: dict[str, set[str]] = {}
+    for cm in cleaned:
+        if cm.type == "person" and " " in cm.text:
+            firsts.setdefault(cm.text.split()[0], set()).add(cm.text)
+    lines = {w for w, names in firsts.items() if len(names) >= 3 and w.casefold() not in given_names()}
+    for i, cm in enumerate(cleaned):
+        if cm.type not in ("person", "organisation") or cm.alias is not None or cm.titled:
+            continue
+        if i in cued or cm.text.split()[0] in lines:
+            cm.type, cm.label = "other", "PRODUCT"
 
 
 class Normalizer:
@@ -334,6 +424,8 @@ class Normalizer:
                 pieces = [p for off, piece in pieces for p in self._split_place(off, piece)]
             for offset, piece in pieces:
                 text, titled = clean_surface(piece)
+                if etype == "person":
+                    text = trim_person(text)
                 if m.label in PLACE_LABELS:
                     text = self._place_form(piece, text)
                 if is_junk(text):
@@ -462,6 +554,8 @@ class Normalizer:
         cleaned = self.clean_mentions(mentions)
         if sport and text is not None:
             self._teams_from_results(cleaned, text)
+        if text is not None:
+            _mark_products(cleaned, text)
         groups: dict[tuple[str, str], list[CleanMention]] = {}
         for cm in cleaned:
             groups.setdefault(self._key(cm), []).append(cm)
@@ -522,9 +616,10 @@ class Normalizer:
         tokens = {k: k[1].split() for k in groups}
         persons = [k for k in groups if majority[k] == "person" and len(tokens[k]) >= 2]
         orgs = [k for k in groups if majority[k] == "organisation" and len(tokens[k]) >= 2]
-        target: dict[tuple[str, str], tuple[str, str]] = {}
+        target = _spelling_variants(persons, tokens, groups)
+        persons = [p for p in persons if p not in target]
         for key, ms in groups.items():
-            if key[0] == "alias":
+            if key[0] == "alias" or key in target:
                 continue
             toks = tokens[key]
             surface = ms[0].text
@@ -533,6 +628,8 @@ class Normalizer:
                 continue
             if len(toks) <= 2:
                 full = {p for p in persons if p != key and _ends_with(tokens[p], toks)}
+                if len(full) > 1:
+                    full = _most_mentioned(full, groups)
                 if len(full) == 1 and majority[key] in ("person", "organisation", "other", "location"):
                     target[key] = full.pop()
                     continue

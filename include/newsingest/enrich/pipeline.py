@@ -21,6 +21,7 @@ from newsingest.enrich.entities import NerBackend, SpacyNer, configured_model
 from newsingest.enrich.keywords import extract_keywords
 from newsingest.enrich.language import LanguageGuess, detect_language
 from newsingest.enrich.normalize import DocEntity, Normalizer
+from newsingest.enrich.noun_phrases import NounPhraser
 from newsingest.enrich.topics import TopicClassifier
 from newsingest.enrich.version import ENRICHMENT_VERSION
 from newsingest.models import CleanedArticle, EnrichedArticle, Entity
@@ -90,6 +91,8 @@ class Enricher:
         self._normalizer = normalizer
         self._topics = topics
         self.max_keywords = max_keywords
+        # Keyphrases parse with the NER model's own package (its tagger and parser).
+        self.phraser = NounPhraser(getattr(self.ner, "name", None) or configured_model())
 
     @property
     def normalizer(self) -> Normalizer:
@@ -174,7 +177,13 @@ class Enricher:
         persons = [n for e in entities if e.type == "person" for n in (e.name, *e.forms)]
         kw_text = f"{art.title.strip()}.\n{art.body or ''}" if art.title else (art.body or "")
         keywords = extract_keywords(
-            kw_text, language=lang, entity_names=names, person_names=persons, top=self.max_keywords
+            kw_text,
+            language=lang,
+            entity_names=names,
+            person_names=persons,
+            top=self.max_keywords,
+            phraser=self.phraser,
+            title_end=len(art.title.strip()) if art.title else 0,
         )
         hashed = dedup.hashed_text(art.body, art.title)
         signature = dedup.signature(hashed)

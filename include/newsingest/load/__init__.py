@@ -3,7 +3,7 @@
 Modules: ``client`` (make_client), ``document`` (EnrichedArticle -> index document), ``index`` (template,
 versioned indices, aliases, refresh relaxation), ``bulk`` (load_articles), ``reindex`` (new version + alias
 swap), ``search`` (search, cluster_candidates), ``rank_eval`` (nDCG over judgements),
-``synthetic`` (benchmark documents), ``languages`` (per-language analysis).
+``languages`` (per-language analysis). Benchmark documents: ``newsingest.bench.synthetic``.
 
 Index design (``data/index_template.json``, ``dynamic: strict``):
 

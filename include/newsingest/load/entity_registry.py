@@ -3,10 +3,10 @@
 Enrichment settles names within one article ("Putin" into "Vladimir Putin" when the article has both).
 Across articles the registry does: after the loads of a run, :func:`consolidate_entities`
 
-1. **collects the evidence** from the article index itself (a composite aggregation over the nested
-   ``entities``: per name and type, the articles, the surface forms merged into it, first/last seen and
-   sources) -- rebuilding from the index makes every rerun idempotent and lets backfills, reindexes and
-   nightly runs converge on the same registry;
+1. **updates the evidence** incrementally (:mod:`newsingest.load.entity_evidence`): only the run's new
+   and changed documents change the registry's counts (per name and type: articles, surface forms,
+   first/last seen, sources); a document loaded again unchanged adds nothing, so reruns, backfills and
+   reindexes converge on the same registry;
 2. **resolves** it (:func:`resolve`): a name filed under several types takes the type with the most
    articles (weight of evidence, not per article); a short or variant form maps to a full name when the
    evidence is one-sided -- it was merged into that name in other articles (``Trump`` into ``Donald
@@ -17,16 +17,18 @@ Across articles the registry does: after the loads of a run, :func:`consolidate_
 3. **rewrites documents** with one Painless script (:data:`APPLY_SCRIPT`): the facet fields
    (``persons``, ``organisations``, ``locations``) get the canonical value, the nested entity takes the
    canonical name and type and keeps every surface form in ``entities.forms``, and the old value goes to
-   ``<type>_aliases`` so a facet filter on either name matches. The run's own documents are rewritten
+   ``<type>_aliases`` so a facet filter on either name matches (a name settled as "other" leaves the
+   facets). The run's own documents are rewritten
    with every mapping that touches them; **older documents follow** by update-by-query on the
    ``persons``/``organisations``/``locations`` value of each mapping the registry learned in this run;
-4. **stores the registry**: one document per (name, type) with its canonical target, alias counts,
-   first/last seen and sources.
+4. **stores the canonical targets** in the registry (one document per (name, type)), for the entries
+   whose evidence or target changed.
+
+Resolution reads the registry (one small document per distinct name), never the article index.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -38,6 +40,7 @@ from opensearchpy.exceptions import NotFoundError
 from opensearchpy.helpers import bulk, scan
 
 from newsingest.enrich.geo import fold
+from newsingest.load.entity_evidence import ensure_indices, entry_id, update_evidence
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,7 @@ REGISTRY_MAPPINGS: dict[str, Any] = {
         "canonical": {"type": "keyword"},
         "canonical_type": {"type": "keyword"},
         "docs": {"type": "integer"},
+        "forms": {"properties": {"form": {"type": "keyword"}, "docs": {"type": "integer"}}},
         "aliases": {"properties": {"form": {"type": "keyword"}, "docs": {"type": "integer"}}},
         "first_seen": {"type": "date"},
         "last_seen": {"type": "date"},
@@ -101,7 +105,7 @@ for (def t : params.fields.keySet()) {
     def hit = m.get(t + '|' + v);
     String name = hit == null ? v : hit[0];
     String type = hit == null ? t : hit[1];
-    if (!newValues.containsKey(type)) { type = t; }
+    if (!newValues.containsKey(type)) { changed = true; continue; }
     List target = newValues.get(type);
     if (!target.contains(name)) { target.add(name); }
     if (hit != null) {
@@ -138,6 +142,7 @@ class Entry:
 
 @dataclass
 class ConsolidationReport:
+    evidence_documents: int = 0  # run documents whose evidence was new or changed
     entries: int = 0
     mappings: int = 0
     new_mappings: int = 0
@@ -148,63 +153,24 @@ class ConsolidationReport:
         return dict(self.__dict__)
 
 
-def collect(client: OpenSearch, alias: str) -> list[Entry]:
-    """Per (name, type) evidence from the nested ``entities`` of every indexed article."""
-    entries: list[Entry] = []
-    after: dict | None = None
-    while True:
-        composite: dict[str, Any] = {
-            "size": AGG_PAGE,
-            "sources": [
-                {"name": {"terms": {"field": "entities.name"}}},
-                {"type": {"terms": {"field": "entities.type"}}},
-            ],
-        }
-        if after:
-            composite["after"] = after
-        body = {
-            "size": 0,
-            "query": {"match_all": {}},
-            "aggs": {
-                "e": {
-                    "nested": {"path": "entities"},
-                    "aggs": {
-                        "c": {
-                            "composite": composite,
-                            "aggs": {
-                                "forms": {"terms": {"field": "entities.forms", "size": MAX_FORMS}},
-                                "doc": {
-                                    "reverse_nested": {},
-                                    "aggs": {
-                                        "first": {"min": {"field": "published"}},
-                                        "last": {"max": {"field": "published"}},
-                                        "sources": {"terms": {"field": "source", "size": 20}},
-                                    },
-                                },
-                            },
-                        }
-                    },
-                }
-            },
-        }
-        resp = client.search(index=alias, body=body)
-        agg = resp["aggregations"]["e"]["c"]
-        for b in agg["buckets"]:
-            doc = b["doc"]
-            entries.append(
-                Entry(
-                    name=b["key"]["name"],
-                    type=b["key"]["type"],
-                    docs=int(doc["doc_count"]),
-                    forms={f["key"]: int(f["doc_count"]) for f in b["forms"]["buckets"]},
-                    first_seen=doc["first"].get("value_as_string"),
-                    last_seen=doc["last"].get("value_as_string"),
-                    sources=sorted(s["key"] for s in doc["sources"]["buckets"]),
-                )
+def read_entries(client: OpenSearch, registry: str) -> list[Entry]:
+    """Every registry entry with evidence (articles > 0)."""
+    query = {"query": {"range": {"docs": {"gt": 0}}}}
+    out = []
+    for hit in scan(client, index=registry, query=query):
+        s = hit["_source"]
+        out.append(
+            Entry(
+                name=s["name"],
+                type=s["type"],
+                docs=int(s["docs"]),
+                forms={f["form"]: int(f["docs"]) for f in s.get("forms") or []},
+                first_seen=s.get("first_seen"),
+                last_seen=s.get("last_seen"),
+                sources=s.get("sources") or [],
             )
-        after = agg.get("after_key")
-        if not agg["buckets"] or not after:
-            return entries
+        )
+    return out
 
 
 def _type_rank(t: str) -> int:
@@ -213,21 +179,28 @@ def _type_rank(t: str) -> int:
 
 def resolve(entries: Iterable[Entry]) -> dict[tuple[str, str], tuple[str, str]]:
     """(name, type) -> (canonical name, canonical type) for every entry that is not its own canonical."""
-    entries = [e for e in entries if e.type in FACET_FIELDS]
     mapping: dict[tuple[str, str], tuple[str, str]] = {}
-    # 1. One type per name: the type with the most articles (then person > organisation > location).
+    # 1. One type per name: the type with the most articles (then person > organisation > location >
+    #    other). A name most articles file as a product, work or group ("other": "Twitter" on X) leaves
+    #    the facets everywhere.
     by_name: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
         by_name[fold(e.name)].append(e)
     settled: dict[str, tuple[str, str]] = {}  # folded name -> (display name, type)
     docs_of: dict[tuple[str, str], int] = defaultdict(int)
     for key, group in by_name.items():
+        if not any(e.type in FACET_FIELDS for e in group):
+            continue
         best = max(group, key=lambda e: (e.docs, -_type_rank(e.type), e.name))
+        for e in group:
+            if e.type in FACET_FIELDS and (e.name, e.type) != (best.name, best.type):
+                mapping[(e.name, e.type)] = (best.name, best.type)
+        if best.type not in FACET_FIELDS:
+            continue
         settled[key] = (best.name, best.type)
         for e in group:
             docs_of[settled[key]] += e.docs
-            if (e.name, e.type) != (best.name, best.type):
-                mapping[(e.name, e.type)] = (best.name, best.type)
+    entries = [e for e in entries if fold(e.name) in settled]
     # 2. Short and variant forms: evidence that a form was merged into a longer name elsewhere.
     merged_into: dict[str, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
     for e in entries:
@@ -335,17 +308,14 @@ def load_registry(client: OpenSearch, alias: str) -> dict[tuple[str, str], tuple
     return out
 
 
-def _entry_id(name: str, etype: str) -> str:
-    return hashlib.sha1(f"{etype}|{fold(name)}|{name}".encode()).hexdigest()
-
-
-def store_registry(
-    client: OpenSearch, alias: str, entries: list[Entry], mapping: dict[tuple[str, str], tuple[str, str]]
-) -> None:
-    index = registry_index(alias)
-    if not client.indices.exists(index=index):
-        client.indices.create(index=index, body={"mappings": REGISTRY_MAPPINGS})
-    # Aliases of a canonical entry: its own forms plus every name mapped into it.
+def store_targets(
+    client: OpenSearch,
+    registry: str,
+    entries: list[Entry],
+    mapping: dict[tuple[str, str], tuple[str, str]],
+    changed: set[tuple[str, str]],
+) -> int:
+    """Write canonical target and aliases of the ``changed`` entries and of their targets; returns writes."""
     aliases: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for e in entries:
         target = mapping.get((e.name, e.type), (e.name, e.type))
@@ -353,55 +323,48 @@ def store_registry(
             aliases[target][form] += n
         if target != (e.name, e.type):
             aliases[target][e.name] += e.docs
-
-    def actions():
-        for e in entries:
-            if e.type not in FACET_FIELDS:
-                continue
-            key = (e.name, e.type)
-            target = mapping.get(key)
-            yield {
-                "_op_type": "index",
-                "_index": index,
-                "_id": _entry_id(e.name, e.type),
-                "_source": {
-                    "name": e.name,
-                    "type": e.type,
-                    "canonical": target[0] if target else None,
-                    "canonical_type": target[1] if target else None,
-                    "docs": e.docs,
-                    "aliases": [{"form": f, "docs": n} for f, n in sorted(aliases.get(key, {}).items())],
-                    "first_seen": e.first_seen,
-                    "last_seen": e.last_seen,
-                    "sources": e.sources,
-                },
-            }
-
-    bulk(client, actions(), refresh=True)
+    keys = set(changed) | {mapping[k] for k in changed if k in mapping}
+    known = {(e.name, e.type) for e in entries}
+    actions = []
+    for name, etype in sorted(keys & known):
+        target = mapping.get((name, etype))
+        doc = {
+            "canonical": target[0] if target else None,
+            "canonical_type": target[1] if target else None,
+            "aliases": [{"form": f, "docs": n} for f, n in sorted(aliases.get((name, etype), {}).items())],
+        }
+        actions.append({"_op_type": "update", "_index": registry, "_id": entry_id(name, etype), "doc": doc})
+    bulk(client, actions, refresh=True)
+    return len(actions)
 
 
 def consolidate_entities(
     client: OpenSearch, alias: str, doc_ids: Iterable[str] | None, *, registry_alias: str | None = None
 ) -> ConsolidationReport:
-    """Update the registry from the index and bring ``doc_ids`` (all documents when None) and older
-    documents to canonical names. ``registry_alias`` names the registry's alias when ``alias`` is a build
-    (a reindex consolidates the new physical index into the live alias's registry)."""
+    """Update the registry from ``doc_ids`` (every document when None) and bring them and older
+    documents to canonical names. ``registry_alias`` names the registry's alias when ``alias`` is a
+    build (a reindex consolidates the new physical index into the live alias's registry)."""
     report = ConsolidationReport()
-    registry = registry_alias or alias
+    registry = registry_index(registry_alias or alias)
     try:
         client.indices.refresh(index=alias)
-        before = load_registry(client, registry)
-        entries = collect(client, alias)
+        if doc_ids is None:
+            ids = sorted(h["_id"] for h in scan(client, index=alias, query={"_source": False}))
+        else:
+            ids = sorted(set(doc_ids))
     except NotFoundError:
         return report
+    ensure_indices(client, registry, REGISTRY_MAPPINGS)
+    before = load_registry(client, registry_alias or alias)
+    report.evidence_documents, touched = update_evidence(client, alias, registry, ids)
+    entries = read_entries(client, registry)
     mapping = resolve(entries)
     report.entries, report.mappings = len(entries), len(mapping)
-    report.run_documents_updated = apply_mapping(client, alias, mapping, doc_ids=doc_ids)
+    report.run_documents_updated = apply_mapping(client, alias, mapping, doc_ids=ids)
     learned = {k: v for k, v in mapping.items() if before.get(k) != v}
     report.new_mappings = len(learned)
     report.older_documents_updated = apply_mapping(client, alias, learned)
-    # Stored from the evidence before the rewrite: a mapped name keeps its entry (and its canonical target)
-    # after its documents were rewritten; entries are overwritten by id, never deleted.
-    store_registry(client, registry, entries, mapping)
-    log.info("entity registry %s: %s", registry_index(registry), report.to_dict())
+    dropped = {k for k in before if k not in mapping}  # a mapping the evidence no longer supports
+    store_targets(client, registry, entries, mapping, touched | set(learned) | dropped)
+    log.info("entity registry %s: %s", registry, report.to_dict())
     return report

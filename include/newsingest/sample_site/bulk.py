@@ -96,6 +96,17 @@ def _sentence(rng: random.Random, place: str, topic: str) -> str:
     return text[0].upper() + text[1:]
 
 
+def news_paragraphs(rng: random.Random, words: int, place: str, topic: str) -> list[str]:
+    """Paragraphs of 2-5 news-like sentences about ``topic`` in ``place``, at least ``words`` words."""
+    paragraphs: list[str] = []
+    total = 0
+    while total < words:
+        para = " ".join(_sentence(rng, place, topic) for _ in range(rng.randint(2, 5)))
+        paragraphs.append(para)
+        total += len(para.split())
+    return paragraphs
+
+
 def published_at(seed: int, index: int) -> datetime:
     """Publication time of bulk article ``index``: spread over the 7 window days, in varied offsets."""
     rng = random.Random(f"newsingest-bulk-date:{seed}:{index}")
@@ -107,13 +118,7 @@ def bulk_article(seed: int, index: int) -> dict:
     """The content of bulk article ``index`` for ``seed`` (title, paragraphs, date, author ...)."""
     rng = random.Random(f"newsingest-bulk:{seed}:{index}")
     place, topic = rng.choice(PLACES), rng.choice(TOPICS)
-    words_target = rng.randint(600, 1200)
-    paragraphs: list[str] = []
-    words = 0
-    while words < words_target:
-        para = " ".join(_sentence(rng, place, topic) for _ in range(rng.randint(2, 5)))
-        paragraphs.append(para)
-        words += len(para.split())
+    paragraphs = news_paragraphs(rng, rng.randint(600, 1200), place, topic)
     return {
         "title": f"{place} {topic}: {rng.choice(HEADLINE_ENDINGS)}",
         "author": _person(rng),

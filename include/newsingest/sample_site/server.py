@@ -21,7 +21,7 @@ from types import TracebackType
 from urllib.parse import parse_qsl, urlsplit
 
 from newsingest.sample_site import bulk, misbehave
-from newsingest.sample_site.catalog import catalog
+from newsingest.sample_site.catalog import Catalog, catalog
 from newsingest.sample_site.site import SITE_EPOCH, Resource, SiteCache
 
 log = logging.getLogger("newsingest.sample_site")
@@ -241,14 +241,16 @@ class SampleHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-    def __init__(self, address: tuple[str, int], crawl_delay: float | None = None) -> None:
+    def __init__(
+        self, address: tuple[str, int], crawl_delay: float | None = None, catalog: Catalog | None = None
+    ) -> None:
         super().__init__(address, SiteRequestHandler)
         host, port = self.server_address[:2]
         shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
         shown = f"[{shown}]" if ":" in str(shown) else shown
         self.base_url = f"http://{shown}:{port}"
         self.crawl_delay = crawl_delay
-        self.sites = SiteCache()
+        self.sites = SiteCache(catalog=catalog)
         self.flaky_counts: dict[str, int] = {}
         self._robots: dict[str, Resource] = {}
         self._open: set[socket.socket] = set()
@@ -324,11 +326,19 @@ class SampleSite:
         self.stop()
 
 
-def start_site(host: str = "127.0.0.1", port: int = 0, *, crawl_delay: float | None = None) -> SampleSite:
-    """Start the sample site in a daemon thread and return once it accepts connections."""
+def start_site(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    crawl_delay: float | None = None,
+    catalog: Catalog | None = None,
+) -> SampleSite:
+    """Start the sample site in a daemon thread and return once it accepts connections.
+
+    ``catalog`` replaces the bundled articles (e.g. a generated benchmark day)."""
     if crawl_delay is not None and crawl_delay < 0:
         raise ValueError(f"crawl_delay must be >= 0 seconds, got {crawl_delay}")
-    server = SampleHTTPServer((host, port), crawl_delay=crawl_delay)
+    server = SampleHTTPServer((host, port), crawl_delay=crawl_delay, catalog=catalog)
     server.sites.get(server.base_url)  # build the pages now, not on the first request
     thread = threading.Thread(target=server.serve_forever, name=f"sample-site:{server.base_url}", daemon=True)
     thread.start()

@@ -149,10 +149,11 @@ def build_site(base: str, cat: Catalog | None = None) -> dict[str, Resource]:
 class SiteCache:
     """Built sites per base URL (the Host a client used), built once each and shared by threads."""
 
-    def __init__(self, max_bases: int = 8) -> None:
+    def __init__(self, max_bases: int = 8, catalog: Catalog | None = None) -> None:
         self._sites: dict[str, dict[str, Resource]] = {}
         self._lock = threading.Lock()
         self._max = max_bases
+        self._catalog = catalog  # None: the bundled catalog
 
     def get(self, base: str) -> dict[str, Resource]:
         site = self._sites.get(base)
@@ -163,6 +164,6 @@ class SiteCache:
             if site is None:
                 if len(self._sites) >= self._max:
                     self._sites.pop(next(iter(self._sites)))
-                site = build_site(base)
+                site = build_site(base, self._catalog)
                 self._sites[base] = site
             return site

@@ -85,6 +85,20 @@ def remove_old_convention_runs(api, dag_id: str = DAG_ID) -> list[str]:
     return removed
 
 
+def unpause_without_catchup(api, dag_id: str = DAG_ID, timeout: float = 120.0) -> None:
+    """Switch the DAG on and fail the one catch-up run of the latest interval that Airflow then creates
+    (for a private instance that only runs backfills: that run would only compete for the cores)."""
+    api.set_paused(dag_id, False)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        scheduled = api.dag_runs(dag_id, run_type=["scheduled"])
+        if scheduled:
+            for run in scheduled:
+                api.request("PATCH", f"/dags/{dag_id}/dagRuns/{run['dag_run_id']}", json={"state": "failed"})
+            return
+        time.sleep(1)
+
+
 def run_days(
     api,
     days: Iterable[date],

@@ -11,6 +11,7 @@ from newsingest.consolidate import consolidate
 from newsingest.enrich import dedup
 from newsingest.load.bulk import load_articles
 from newsingest.load.clusters import recluster
+from newsingest.load.entity_evidence import evidence_index
 from newsingest.load.entity_registry import consolidate_entities, registry_index
 from newsingest.load.index import ensure_index
 from newsingest.load.search import search
@@ -56,6 +57,7 @@ def index(opensearch: OpenSearch, alias: str) -> Iterator[str]:
     ensure_index(opensearch, alias)
     yield alias
     opensearch.indices.delete(index=registry_index(alias), ignore_unavailable=True)
+    opensearch.indices.delete(index=evidence_index(registry_index(alias)), ignore_unavailable=True)
 
 
 def load(
@@ -199,7 +201,8 @@ def test_consolidate_runs_both_steps(opensearch: OpenSearch, index: str) -> None
 def test_reindex_build_is_consolidated_before_the_swap(opensearch: OpenSearch, index: str) -> None:
     """news_reindex (archive) loads batches into a build one after another; finish_build consolidates the
     whole build, so it ends with the clusters and canonical names the nightly runs give."""
-    from newsingest.reindex_runner import build_alias_for, create_build, finish_build
+    from newsingest.load.reindex import build_alias_for, create_build
+    from newsingest.reindex_runner import finish_build
 
     build = create_build(opensearch, index)
     a = article("https://a.example/r", body=WIRE, published="2026-11-20T09:00:00Z", entities=[person("Noem")])
@@ -212,3 +215,45 @@ def test_reindex_build_is_consolidated_before_the_swap(opensearch: OpenSearch, i
     assert set(cluster_ids(opensearch, index).values()) == {b.doc_id}  # the earliest copy
     assert facet(opensearch, index, "https://a.example/r", "persons") == ["Kristi Noem"]
     assert opensearch.indices.exists(index=registry_index(index))
+
+
+def test_a_platform_most_articles_call_a_product_leaves_the_person_facet(
+    opensearch: OpenSearch, index: str
+) -> None:
+    docs = [article(f"https://z.example/{i}", entities=[person("Zwitter", etype="other")]) for i in range(3)]
+    docs.append(article("https://z.example/p", entities=[person("Zwitter"), person("Ingrid Halvorsen")]))
+    consolidate_entities(opensearch, index, load(opensearch, index, docs))
+    assert facet(opensearch, index, "https://z.example/p", "persons") == ["Ingrid Halvorsen"]
+    types = {e["name"]: e["type"] for e in facet(opensearch, index, "https://z.example/p", "entities")}
+    assert types == {"Zwitter": "other", "Ingrid Halvorsen": "person"}
+
+
+def registry_docs(client: OpenSearch, alias: str) -> dict[str, int]:
+    client.indices.refresh(index=registry_index(alias))
+    hits = client.search(index=registry_index(alias), body={"size": 100})["hits"]["hits"]
+    return {h["_source"]["name"]: h["_source"]["docs"] for h in hits if h["_source"]["docs"]}
+
+
+def test_registry_counts_only_the_runs_new_and_changed_documents(opensearch: OpenSearch, index: str) -> None:
+    a = article("https://r.example/a", body=OTHER, entities=[person("Kristi Noem")])
+    b = article(
+        "https://r.example/b", body=WIRE, entities=[person("Kristi Noem"), person("Ingrid Halvorsen")]
+    )
+    first = consolidate_entities(opensearch, index, load(opensearch, index, [a]))
+    assert first.evidence_documents == 1
+    # Loaded but never consolidated (another day's run not yet consolidated): the registry ignores it.
+    stray = article("https://r.example/stray", body=WIRE + " Extra.", entities=[person("Magnus Tollefsen")])
+    load(opensearch, index, [stray])
+    second = consolidate_entities(opensearch, index, load(opensearch, index, [b]))
+    assert second.evidence_documents == 1
+    assert registry_docs(opensearch, index) == {"Kristi Noem": 2, "Ingrid Halvorsen": 1}
+
+    again = consolidate_entities(opensearch, index, [a.doc_id, b.doc_id])  # a rerun: nothing new
+    assert again.evidence_documents == 0
+    assert registry_docs(opensearch, index) == {"Kristi Noem": 2, "Ingrid Halvorsen": 1}
+
+    # The article is corrected and enriched again: its old contribution is replaced, not added to.
+    a2 = article("https://r.example/a", body=OTHER + " Corrected.", entities=[person("Ingrid Halvorsen")])
+    changed = consolidate_entities(opensearch, index, load(opensearch, index, [a2]))
+    assert changed.evidence_documents == 1
+    assert registry_docs(opensearch, index) == {"Kristi Noem": 1, "Ingrid Halvorsen": 2}

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from newsingest import pipeline, storage
+from newsingest import layout, pipeline, storage
 from newsingest.load.index import drop_alias_and_indices
 from newsingest.models import DiscoveredURL
 from newsingest.services.s3 import REGION, S3Server
@@ -80,7 +80,7 @@ def test_fetch_clean_enrich_load_with_the_storage_root_on_s3(
     alias = f"t_s3_{uuid.uuid4().hex[:8]}"
     cfg = replace(settings, storage_root=s3_root, sources_file=sources, index_alias=alias)
     run_id = "manual__2026-11-03T00:00:00+00:00"
-    discovered = storage.stage_path(s3_root, run_id, "discover", SOURCE, "all")
+    discovered = layout.stage_path(s3_root, run_id, "discover", SOURCE, "all")
     urls = [f"{sample_site.url}/bulk/article/{i}.html" for i in range(N)]
     rows = (DiscoveredURL(url=u, source=SOURCE, channels=["sitemap"]).to_json() for u in urls)
     storage.write_jsonl_gz(discovered, rows)

@@ -7,7 +7,14 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from newsingest.clean.evaluate import authors_f1, body_scores, load_corpus, same_day, shingles, title_match
+from newsingest.bench.clean_evaluate import (
+    authors_f1,
+    body_scores,
+    load_corpus,
+    same_day,
+    shingles,
+    title_match,
+)
 
 
 def test_shingles_follow_the_benchmark_definition():
@@ -80,7 +87,7 @@ def test_load_both_layouts(tmp_path):
 
 
 def test_side_by_side_counts_dropped_empty_and_low_f1_pages():
-    from newsingest.clean.evaluate import Page, Prediction, evaluate_side_by_side, iter_metrics
+    from newsingest.bench.clean_evaluate import Page, Prediction, evaluate_side_by_side, iter_metrics
 
     pages = [
         Page(id="kept", url="u1", html="", body="one two three four five six"),

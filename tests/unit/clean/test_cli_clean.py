@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from newsingest.cli.bench_clean import clean as bench_clean
+from newsingest.bench.cli_clean import clean as bench_clean
 from newsingest.cli.clean import clean as clean_cmd
 
 PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "pages"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from newsingest.clean.extract import extract, strip_site_suffix
+from newsingest.clean.extract import extract
+from newsingest.clean.fields.titles import strip_site_suffix
 
 BODY = "".join(
     f"<p>Paragraph {i} of the story says what happened at the harbour and why the council voted.</p>"

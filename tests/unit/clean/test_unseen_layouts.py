@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from newsingest.clean.extract import clean_page, extract, strip_site_suffix
+from newsingest.clean.extract import clean_page, extract
+from newsingest.clean.fields.titles import strip_site_suffix
 from newsingest.clean.scoring import implausible_body
 from newsingest.models import CleanedArticle, DroppedPage
 
@@ -208,9 +209,14 @@ def test_a_short_brief_on_a_plain_article_page_is_kept():
     <h1>Dam at lowest level</h1><p>{STORY[0]}</p></article></body></html>"""
     result = clean_page(html, "https://news.example/2025/06/02/dam")
     assert isinstance(result, CleanedArticle) and result.body == STORY[0]
-    # The same text on a page with no sign of being an article is too short to index.
+    # The page's headline matching its title, with the brief as the page's only prose, is enough.
     bare = html.replace(ld, "")
-    assert isinstance(clean_page(bare, "https://news.example/dam"), DroppedPage)
+    assert isinstance(clean_page(bare, "https://news.example/dam"), CleanedArticle)
+    # The same text on a page with no other sign of being an article is too short to index.
+    bare = bare.replace("<h1>Dam at lowest level</h1>", "")
+    dropped = clean_page(bare, "https://news.example/dam")
+    assert isinstance(dropped, DroppedPage) and dropped.reason == "too_short"
+    assert set(dropped.evidence) == {"sole_story", "body_chars"}
 
 
 def test_text_after_an_inline_byline_is_not_furniture():
@@ -223,3 +229,31 @@ def test_text_after_an_inline_byline_is_not_furniture():
     result = clean_page(html, "https://photos.example/2011/03/storage.html")
     assert isinstance(result, CleanedArticle)
     assert result.paragraphs == STORY
+
+
+def test_a_short_post_that_is_the_pages_only_prose_is_kept(page):
+    # An old blog layout: a two-sentence post among dozens of menu and archive links (link-heavy and
+    # under the length floor, so it read as an index page before).
+    result = clean_page(page("short_post_link_heavy"), "https://allotment.example/notes/first-frost")
+    assert isinstance(result, CleanedArticle), result
+    assert result.page_type == "article"
+    assert result.paragraphs[0].startswith("The first frost came early this year")
+    assert "Older post" not in result.body and "Topic number" not in result.body
+
+
+def test_a_short_body_beside_other_prose_blocks_is_not_a_sole_story(page):
+    # The same page with two prose blurbs elsewhere (teaser snippets, promos): the short text is one of
+    # several, so the page is still dropped as an index, with the evidence it had.
+    blurb = (
+        "<p>Residents of the valley met on Tuesday evening to discuss item {} on the agenda, and the hall "
+        "was full.</p>"
+    )
+    html = (
+        page("short_post_link_heavy")
+        .decode()
+        .replace('<ul class="menu">', f'<div class="promo">{blurb.format(1)}</div><ul class="menu">')
+        .replace("<h3>Archives</h3>", f'<h3>Archives</h3><div class="promo2">{blurb.format(2)}</div>')
+    )
+    result = clean_page(html, "https://allotment.example/notes/first-frost")
+    assert isinstance(result, DroppedPage) and result.reason == "page_type:index"
+    assert "sole_story" not in result.evidence

@@ -17,8 +17,8 @@ from newsingest.crawl.archive import (
     WarcSink,
     iter_archive,
     read_response,
-    warc_path,
 )
+from newsingest.layout import warc_path
 from newsingest.models import FetchResult
 from newsingest.storage import StorageError
 

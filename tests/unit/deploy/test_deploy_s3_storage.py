@@ -50,22 +50,23 @@ def s3_env(monkeypatch):
 
 
 def test_run_files_round_trip_on_the_s3_storage_root(s3_env):
-    from newsingest import storage
+    from newsingest import layout, storage
     from newsingest.config import load_settings
 
     root = load_settings().storage_root
     assert root == s3_env and root.startswith("s3://")
-    path = storage.stage_path(root, "manual__2026-11-27", "clean", "daily-ledger", "batch-1")
+    path = layout.stage_path(root, "manual__2026-11-27", "clean", "daily-ledger", "batch-1")
     assert storage.write_jsonl_gz(path, [{"doc_id": "a"}, {"doc_id": "b"}]) == 2
     assert list(storage.read_jsonl_gz(path)) == [{"doc_id": "a"}, {"doc_id": "b"}]
     assert storage.list_files(storage.join(root, "runs")) == [path]  # no temporary object left behind
 
 
 def test_warc_archive_is_published_and_read_back_from_s3(s3_env):
+    from newsingest import layout
     from newsingest.config import load_settings
     from newsingest.crawl import archive
 
-    path = archive.warc_path(load_settings().storage_root, "manual__2026-11-27", "daily-ledger", "b1")
+    path = layout.warc_path(load_settings().storage_root, "manual__2026-11-27", "daily-ledger", "b1")
     warc = archive.WarcFile(path)
     warc.write_exchange(
         url="http://example.org/a",

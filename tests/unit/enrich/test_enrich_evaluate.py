@@ -5,7 +5,13 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from newsingest.enrich.evaluate import PRF, canonical_gold, evaluate_language, evaluate_topics, read_conll
+from newsingest.bench.enrich_evaluate import (
+    PRF,
+    canonical_gold,
+    evaluate_language,
+    evaluate_topics,
+    read_conll,
+)
 
 CONLL = """-DOCSTART- -X- -X- O
 
@@ -101,7 +107,7 @@ def test_evaluate_topics():
 
 
 def test_bench_ner_and_enrich_commands_run(tmp_path):
-    from newsingest.cli.bench_enrich import enrich, ner
+    from newsingest.bench.cli_enrich import enrich, ner
 
     path = tmp_path / "tiny.txt"
     path.write_text(CONLL, encoding="utf-8")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from newsingest.enrich.keywords import _recurring, extract_keywords
+from newsingest.enrich.noun_phrases import NounPhraser
 
 TEXT = (
     "Hamas names Yahya Sinwar as its new leader after Haniyeh killing.\n"
@@ -24,3 +26,39 @@ def test_a_recurring_word_may_stand_alone():
     assert _recurring("tariffs", text)
     assert not _recurring("steel", text)
     assert not _recurring("tax", "tax tax tax")  # too short to stand alone
+
+
+@pytest.fixture(scope="module")
+def phraser() -> NounPhraser:
+    from newsingest.enrich.entities import DEFAULT_MODEL
+
+    return NounPhraser(DEFAULT_MODEL)
+
+
+HARBOUR = (
+    "Harbour town approves flood barrier plan.\n"
+    "The council of Velmora approved a new flood barrier on Tuesday after a long public consultation, "
+    "Mayor Ilse Varnholt said. The flood barrier will protect the old harbour district, where storm surges "
+    "damaged dozens of homes last winter. Residents said the flood barrier was overdue."
+)
+
+
+def test_english_keyphrases_are_noun_phrases(phraser):
+    title_end = HARBOUR.index("\n")
+    found = extract_keywords(
+        HARBOUR, entity_names=["Velmora", "Ilse Varnholt"], person_names=["Ilse Varnholt"],
+        phraser=phraser, title_end=title_end,
+    )  # fmt: skip
+    lowered = [k.casefold() for k in found]
+    assert lowered[0] == "flood barrier"  # in the headline and repeated: first
+    assert "public consultation" in lowered
+    assert not {"said", "approved", "tuesday", "velmora", "mayor"} & set(lowered)  # no verbs, days, names
+    for word in ("a", "the", "new", "last"):
+        assert not any(k.split()[0] == word for k in lowered)  # determiners trimmed; no "new flood barrier"
+    assert len(lowered) == len({frozenset(k.split()) for k in lowered})  # no phrase twice
+
+
+def test_without_a_parser_yake_takes_over():
+    missing = NounPhraser("no_such_spacy_model_here")
+    assert missing.candidates("Flood barrier approved.") is None
+    assert extract_keywords(TEXT, entity_names=NAMES, phraser=missing)  # YAKE still gives phrases

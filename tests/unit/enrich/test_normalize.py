@@ -257,3 +257,45 @@ def test_persons_with_digits_and_lone_given_names_are_not_facet_values(normalize
         mentions(bare, [("John", "PERSON"), ("Amira Hass", "PERSON")]), text_length=len(bare), text=bare
     )
     assert [e.name for e in found if e.type == "person"] == ["Amira Hass"]
+
+
+def test_platforms_products_and_titles_are_not_persons(normalizer):
+    text = (
+        "Ingrid Halvorsen posted on Zwitter that the vote was rigged. Halvorsen said Zwitter removed it. "
+        "Her rival praised NovaLink, and the band played “Rollin’ Down the Valley Road” for Halvorsen."
+    )
+    ms = mentions(
+        text,
+        [("Ingrid Halvorsen", "PERSON"), ("Zwitter", "PERSON"), ("Halvorsen", "PERSON"),
+         ("Zwitter", "ORG"), ("NovaLink", "PERSON"), ("Rollin", "PERSON"), ("Halvorsen", "PERSON")],
+    )  # fmt: skip
+    found = normalizer.normalize(ms, text_length=len(text), text=text)
+    persons = [e.name for e in found if e.type == "person"]
+    assert persons == ["Ingrid Halvorsen"]
+    assert {e.name: e.type for e in found}["Zwitter"] == "other"
+
+
+def test_article_context_settles_a_shared_last_name(normalizer):
+    text = (
+        "Magnus Tollefsen gave the museum a painting. Magnus Tollefsen and his son Erik Tollefsen "
+        "attended. Josh Brannagh and Joshua Brannagh are one critic. DL Rhys Okonjo-Smith 12 tackles. "
+        "Prince Halvard and Queen Sonje came. hunt Magnus Tollefsen. Later Tollefsen said he was proud; "
+        "so Brannagh liked it."
+    )
+    ms = mentions(
+        text,
+        [("Magnus Tollefsen", "PERSON"), ("Magnus Tollefsen", "PERSON"), ("Erik Tollefsen", "PERSON"),
+         ("Josh Brannagh", "PERSON"), ("Joshua Brannagh", "PERSON"), ("DL Rhys Okonjo-Smith", "PERSON"),
+         ("Prince Halvard", "PERSON"), ("Queen Sonje", "PERSON"), ("hunt Magnus Tollefsen", "PERSON")],
+    )  # fmt: skip
+    for bare in ("Tollefsen", "Brannagh"):  # the bare last names, after every full name
+        start = text.rindex(bare)
+        ms.append(Mention(bare, "PERSON", start, start + len(bare)))
+    found = normalizer.normalize(ms, text_length=len(text), text=text)
+    persons = {e.name: e for e in found if e.type == "person"}
+    assert set(persons) == {
+        "Magnus Tollefsen", "Erik Tollefsen", "Joshua Brannagh", "Rhys Okonjo-Smith", "Prince Halvard",
+        "Queen Sonje",
+    }  # fmt: skip
+    assert persons["Magnus Tollefsen"].count == 4  # twice in full, after "hunt", and the bare last name
+    assert persons["Joshua Brannagh"].count == 3  # one critic spelt two ways, and the bare last name

@@ -6,8 +6,8 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from newsingest.bench.synthetic import synthetic_articles
 from newsingest.load.bulk import LoadReport, _Op, _prefetch, _Run
-from newsingest.load.synthetic import synthetic_articles
 
 
 def test_prefetch_yields_everything_in_order() -> None:

@@ -54,3 +54,18 @@ def test_last_name_of_one_known_person_and_chains():
 
 def test_other_types_and_places_are_left_alone():
     assert resolve([entry("Paris", "location", 5), entry("Paris Hilton"), entry("Brexit", "other")]) == {}
+
+
+def test_a_name_most_articles_file_as_a_product_leaves_the_facets():
+    zwitter = [
+        entry("Zwitter", "other", 6),
+        entry("Zwitter", "person", 2),
+        entry("Zwitter", "organisation", 1),
+    ]
+    assert resolve(zwitter) == {
+        ("Zwitter", "person"): ("Zwitter", "other"),
+        ("Zwitter", "organisation"): ("Zwitter", "other"),
+    }
+    # A tie, or more articles as a facet type, keeps the facet type; "other" alone is never mapped.
+    assert resolve([entry("Orbix", "other", 2), entry("Orbix", "organisation", 2)]) == {}
+    assert resolve([entry("Nordic", "other", 5)]) == {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -53,17 +54,35 @@ class PageContext:
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
 
-    def own_articles(self) -> list[SampleArticle]:
-        """This publisher's articles in the window, newest first."""
+    @functools.cached_property
+    def _own(self) -> tuple[SampleArticle, ...]:
         pub = self.publisher.id
         arts = [a for a in self.catalog.articles if a.publisher == pub and self.catalog.in_window(a)]
-        return sorted(arts, key=lambda a: a.published_utc, reverse=True)
+        return tuple(sorted(arts, key=lambda a: a.published_utc, reverse=True))
+
+    @functools.cached_property
+    def _own_by_section(self) -> dict[str, list[SampleArticle]]:
+        out: dict[str, list[SampleArticle]] = {}
+        for art in self._own:
+            out.setdefault(art.section, []).append(art)
+        return out
+
+    def own_articles(self) -> list[SampleArticle]:
+        """This publisher's articles in the window, newest first (computed once per context)."""
+        return list(self._own)
 
     def related(self, article: SampleArticle, n: int = 4) -> list[SampleArticle]:
-        """Other articles of the same publisher, same section first."""
-        others = [a for a in self.own_articles() if a.id != article.id]
-        others.sort(key=lambda a: (a.section != article.section, -a.published_utc.timestamp()))
-        return others[:n]
+        """Other articles of the same publisher, same section first, newest first (a few lookups, so a
+        site of thousands of articles builds in seconds)."""
+        out: list[SampleArticle] = []
+        same = self._own_by_section.get(article.section, [])
+        for pool, wanted in ((same, True), (self._own, False)):
+            for art in pool:
+                if len(out) == n:
+                    return out
+                if art.id != article.id and (art.section == article.section) == wanted:
+                    out.append(art)
+        return out
 
     def section_articles(self, section: str) -> list[SampleArticle]:
         return [a for a in self.own_articles() if a.section == section and a.in_section]

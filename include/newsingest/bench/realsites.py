@@ -1,7 +1,8 @@
 """Real pages as publishers' sites on loopback, for an end-to-end evaluation (`newsingest bench realsites`).
 
-Pages of labelled corpora (:func:`newsingest.clean.evaluate.load_corpus`) are grouped into a few publisher
-sites per corpus (all pages of one original host in the same site; pages without a URL spread evenly), so
+Pages of labelled corpora (:func:`newsingest.bench.clean_evaluate.load_corpus`) are grouped into a few
+publisher sites per corpus (all pages of one original host in the same site; pages without a URL spread
+evenly), so
 a run has a handful of sources rather than one per host, and served by one loopback HTTP server:
 ``/<site>/`` (a homepage linking every article), ``/<site>/feed.xml`` (RSS 2.0) and
 ``/<site>/sitemap.xml`` (with ``lastmod``), every item dated on one day, plus a permissive
@@ -27,7 +28,7 @@ from xml.sax.saxutils import escape
 
 import yaml
 
-from newsingest.clean.evaluate import Page, authors_f1, body_scores, load_corpus, same_day, title_match
+from newsingest.bench.clean_evaluate import Page, authors_f1, body_scores, load_corpus, same_day, title_match
 from newsingest.web.urls import URLError, canonicalize
 
 SITES_PER_CORPUS = 3
@@ -332,8 +333,8 @@ def facet_figures(docs: list[dict[str, Any]], top_n: int = 15) -> FacetFigures:
 
 def dropped_pages(storage_root: str, run_id: str) -> Iterator[dict[str, Any]]:
     """The pages the run's clean stage dropped, with stage and reason (its ``*.dropped`` files)."""
-    from newsingest import storage
+    from newsingest import layout, storage
 
-    prefix = storage.join(storage_root, "runs", storage.safe_part(run_id), "clean")
-    for path in storage.list_files(prefix, "**/*.dropped.jsonl.gz"):
+    prefix = layout.stage_dir(storage_root, run_id, "clean")
+    for path in storage.list_files(prefix, layout.DROPPED_GLOB):
         yield from storage.read_jsonl_gz(path)

@@ -39,8 +39,8 @@ def soak(
 
     Exits 1 when resident memory grows by more than --tolerance-mb from the second batch to the last.
     """
+    from newsingest.bench.soak import format_report, run_soak
     from newsingest.config import load_settings
-    from newsingest.soak import format_report, run_soak
 
     settings = load_settings()
     client = None

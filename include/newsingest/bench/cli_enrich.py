@@ -55,7 +55,7 @@ def load_bench_corpus(path: str | None) -> list:
     with opener(p, "rt", encoding="utf-8") as fh:
         head = fh.read(200)
     if head.startswith("-DOCSTART-"):
-        from newsingest.enrich.evaluate import read_conll
+        from newsingest.bench.enrich_evaluate import read_conll
 
         return [
             CleanedArticle(url=f"conll:{i}", canonical_url=f"conll:{i}", body=d.text)
@@ -172,7 +172,7 @@ def ner(corpus: str, model: str | None, limit: int | None) -> None:
     (U.S. = United States; a last name = the one full name of the same story); 'ours (forms)' compares
     the surface forms we keep and their types with the gold strings as they are.
     """
-    from newsingest.enrich.evaluate import evaluate_conll
+    from newsingest.bench.enrich_evaluate import evaluate_conll
 
     start = time.perf_counter()
     report = evaluate_conll(corpus, model=model, limit=limit)

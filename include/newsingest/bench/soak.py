@@ -27,7 +27,7 @@ from typing import Any
 
 import psutil
 
-from newsingest import pipeline, storage
+from newsingest import layout, pipeline, storage
 from newsingest.config import Settings
 
 STAGES = ("fetch", "clean", "enrich", "load")
@@ -227,12 +227,12 @@ def run_soak(
 
             for number, first in enumerate(range(0, len(rows), batch_size), 1):
                 batch_run = f"{run}-b{number:04d}"
-                path = storage.stage_path(cfg.storage_root, batch_run, "discover", "bulk", "all")
+                path = layout.stage_path(cfg.storage_root, batch_run, "discover", "bulk", "all")
                 storage.write_jsonl_gz(path, rows[first : first + batch_size])
                 _run_batch(cfg, report, rss, number, batch_run, path, client, lookup, enrich, say)
-                storage_runs = Path(cfg.storage_root) / "runs" / storage.safe_part(batch_run)
-                _remove(storage_runs)  # keep disk use flat too: a batch's files are not needed later
-                _remove(Path(cfg.storage_root) / "warc" / storage.safe_part(batch_run))
+                # keep disk use flat too: a batch's files are not needed later
+                _remove(Path(layout.run_dir(cfg.storage_root, batch_run)))
+                _remove(Path(layout.warc_dir(cfg.storage_root, batch_run)))
     finally:
         if site is not None:
             site.terminate()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -62,7 +61,7 @@ class _Site:
     def __init__(self, workdir: Path) -> None:
         port_file = workdir / "site-url"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "newsingest.crawl.bench.workers", "serve", str(port_file)],
+            [sys.executable, "-m", "newsingest.bench.crawl.workers", "serve", str(port_file)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -97,7 +96,7 @@ def _worker(crawler: str, urls_file: Path, concurrency: int, storage_root: Path)
     cmd = [
         sys.executable,
         "-m",
-        "newsingest.crawl.bench.workers",
+        "newsingest.bench.crawl.workers",
         crawler,
         str(urls_file),
         "--concurrency",
@@ -105,7 +104,8 @@ def _worker(crawler: str, urls_file: Path, concurrency: int, storage_root: Path)
         "--storage-root",
         str(storage_root),
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, env=os.environ.copy())
+    # The worker inherits this environment and reads its settings with load_settings() (its entry point).
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     if proc.returncode != 0:
         tail = proc.stderr.strip().splitlines()[-5:]
         if crawler == "scrapy" and "No module named 'scrapy'" in proc.stderr:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import statistics
 import time
 import uuid
@@ -19,8 +18,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import click
-
-DEFAULT_URL = "http://127.0.0.1:9200"
 
 
 def _raw_bodies(docs: list[dict[str, Any]], index: str, chunk_docs: int, chunk_bytes: int) -> list[bytes]:
@@ -73,9 +70,9 @@ def _raw_load(
 @click.option("--repeat", type=click.IntRange(min=1), default=1, show_default=True, help="Runs per side.")
 @click.option("--chunk-mb", type=click.FloatRange(min=0.1), default=10.0, show_default=True)
 @click.option("--chunk-docs", type=click.IntRange(min=1), default=1000, show_default=True)
-@click.option("--url", envvar="NEWSINGEST_OPENSEARCH_URL", default=DEFAULT_URL, show_default=True)
-@click.option("--username", envvar="NEWSINGEST_OPENSEARCH_USERNAME", default=None)
-@click.option("--ca-certs", envvar="NEWSINGEST_OPENSEARCH_CA_CERTS", default=None)
+@click.option("--url", default=None, help="OpenSearch URL (default: NEWSINGEST_OPENSEARCH_URL).")
+@click.option("--username", default=None, help="Basic-auth user (default: NEWSINGEST_OPENSEARCH_USERNAME).")
+@click.option("--ca-certs", default=None, help="CA bundle (default: NEWSINGEST_OPENSEARCH_CA_CERTS).")
 @click.option("--pause", type=click.FloatRange(min=0), default=3.0, show_default=True,
               help="Seconds to let the node settle between runs.")  # fmt: skip
 @click.option("--rerun", is_flag=True, help="Also time loading the same documents a second time.")
@@ -86,7 +83,7 @@ def load(
     repeat: int,
     chunk_mb: float,
     chunk_docs: int,
-    url: str,
+    url: str | None,
     username: str | None,
     ca_certs: str | None,
     pause: float,
@@ -97,13 +94,19 @@ def load(
     """Loader throughput vs raw `_bulk` on the same node (docs/s and ratio; target >= 0.9x)."""
     from opensearchpy.exceptions import ConnectionError as OSConnectionError
 
+    from newsingest.bench.synthetic import synthetic_articles
+    from newsingest.config import load_settings
     from newsingest.load.bulk import LoadReport, load_articles
-    from newsingest.load.client import make_client
+    from newsingest.load.client import env_client_options, make_client
     from newsingest.load.document import to_document
     from newsingest.load.index import drop_alias_and_indices, ensure_index
-    from newsingest.load.synthetic import synthetic_articles
 
-    password = os.environ.get("NEWSINGEST_OPENSEARCH_PASSWORD")
+    # Settings and credentials are read once, here, through the product's configuration; options win.
+    url = url or load_settings().opensearch_url
+    configured = env_client_options()
+    username = username or configured.get("username")
+    ca_certs = ca_certs or configured.get("ca_certs")
+    password = configured.get("password")
     auth = (username, password) if username and password else None
     client = make_client(
         url,

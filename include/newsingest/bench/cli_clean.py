@@ -27,7 +27,7 @@ def clean(corpora: tuple[str, ...], limit: int | None, no_anchor: bool, per_page
     page so load falls on both alike). Ours runs as the pipeline does: a page it drops scores as empty.
     On Fundus-style corpora the body is compared as subtitle + body.
     """
-    from newsingest.clean.evaluate import (
+    from newsingest.bench.clean_evaluate import (
         evaluate_side_by_side,
         iter_metrics,
         load_corpus,

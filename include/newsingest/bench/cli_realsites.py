@@ -46,10 +46,7 @@ def realsites(
     why, facet figures (person fragments, names under two types, top 15 values) and, with --judgements,
     recall-aware nDCG@k of `newsingest search` beside a plain BM25 multi_match in the same run.
     """
-    from newsingest.config import load_settings
-    from newsingest.load.client import make_client
-    from newsingest.load.index import check_alias, drop_alias_and_indices
-    from newsingest.realsites import (
+    from newsingest.bench.realsites import (
         SitesServer,
         build_sites,
         dropped_pages,
@@ -59,6 +56,9 @@ def realsites(
         same_url,
         write_sources,
     )
+    from newsingest.config import load_settings
+    from newsingest.load.client import make_client
+    from newsingest.load.index import check_alias, drop_alias_and_indices
     from newsingest.services.airflow import migrate
     from newsingest.services.dagtest import run_days
     from newsingest.services.opensearch import OpenSearchNode

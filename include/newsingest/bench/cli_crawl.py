@@ -30,7 +30,7 @@ def crawl(n: int, concurrency: int, repeats: int, scaling: str, no_anchor: bool)
     Scrapy, each in its own process; print pages/s, peak RSS and client CPU per page side by side, and
     peak RSS at several N to show memory stays flat. Our side includes robots.txt, WARC writing and
     validator state, as in the pipeline; Scrapy only downloads."""
-    from newsingest.crawl.bench.runner import BenchError, format_report, run_benchmark
+    from newsingest.bench.crawl.runner import BenchError, format_report, run_benchmark
 
     try:
         report = run_benchmark(

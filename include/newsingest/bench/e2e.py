@@ -1,0 +1,495 @@
+"""`newsingest bench e2e`: one generated day of N articles through news_ingest under the real scheduler.
+
+The day is generated on the sample site's four publishers and layouts (300-2,000 words per article;
+about 15 % are wire copies: a Meridian wire story carried word for word by another publisher) and served
+on loopback with feeds and sitemaps dated that day. A private ``airflow standalone`` (LocalExecutor, its
+own PostgreSQL database, ports, storage root and index alias, the embedded default's settings) runs
+``news_ingest`` for the day through a backfill, as ``newsingest run --day`` does. The figures come from
+Airflow's task instances (REST API) and from sampling each task process's resident memory.
+
+The anchor, measured in the same run after Airflow has stopped: raw ``nlp.pipe`` of the same spaCy model
+with the same components over the day's unique texts, one process per core. ``ratio`` = ``limit_s`` /
+``wall_s`` (= ``e2e_per_s`` / ``limit_per_s``, both in articles of the day per second).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import random
+import shutil
+import socket
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from newsingest.config import Settings
+
+DAG_ID = "news_ingest"
+STAGES = ("fetch", "clean", "enrich", "load")
+WIRE_SHARE = 0.15  # share of the day's articles that are wire copies carried by another publisher
+MIN_WORDS, MAX_WORDS, MODE_WORDS = 300, 2000, 500
+WIRE = "wire"
+AGENCY = "Meridian Press Agency"
+
+
+# ------------------------------------------------------------------------------------- the generated day
+def _path(pub, day: date, slug: str, i: int, section: str) -> str:
+    return {
+        "broadsheet": f"{pub.base_path}{day:%Y/%m/%d}/{slug}-{i}/",
+        "tabloid": f"{pub.base_path}{section}/{slug}-n{50000 + i}.html",
+        "wire": f"{pub.base_path}story/{day:%Y%m%d}-{slug}-{i}",
+        "aggregator": f"{pub.base_path}p/{100000 + i}/",
+    }[pub.layout]
+
+
+def generate_day(articles: int, day: date, seed: int = 20):
+    """A :class:`~newsingest.sample_site.catalog.Catalog` of ``articles`` articles published on ``day``.
+
+    About ``WIRE_SHARE`` of them are copies of a wire story (same title and paragraphs) on another
+    publisher's pages. Returns ``(catalog, unique_texts)``: the texts the model has to read once each.
+    """
+    from newsingest.sample_site import bulk
+    from newsingest.sample_site.catalog import Catalog, SampleArticle, catalog
+    from newsingest.sample_site.layouts.common import slugify
+
+    if articles < 1:
+        raise ValueError(f"--articles must be at least 1, got {articles}")
+    publishers = catalog().publishers
+    by_layout = {p.layout: p for p in publishers}
+    others = [p for p in publishers if p.layout != WIRE]
+    rng = random.Random(f"newsingest-e2e:{seed}:{day}")
+    copies = round(articles * WIRE_SHARE) if articles >= 4 else 0
+    originals: list[SampleArticle] = []
+    out: list[SampleArticle] = []
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+    def when() -> datetime:
+        return start + timedelta(seconds=rng.randrange(24 * 3600 - 60))
+
+    for i in range(articles - copies):
+        # Every fourth original is a wire story, so the wire has stories for every copy to carry.
+        pub = publishers[i % len(publishers)]
+        sections = [s for s in pub.sections if s not in ("live", "deutsch")]
+        place, topic = rng.choice(bulk.PLACES), rng.choice(bulk.TOPICS)
+        title = f"{place} {topic}: {rng.choice(bulk.HEADLINE_ENDINGS)} ({i})"
+        section = rng.choice(sections)
+        words = int(rng.triangular(MIN_WORDS, MAX_WORDS, MODE_WORDS))
+        art = SampleArticle(
+            id=f"e2e-{i}",
+            publisher=pub.id,
+            path=_path(pub, day, slugify(f"{place} {topic}"), i, section),
+            kind="article",
+            title=title,
+            subtitle=None,
+            authors=(f"{rng.choice(bulk.FIRST)} {rng.choice(bulk.LAST)}",),
+            agency=AGENCY if pub.layout == WIRE else None,
+            published=when(),
+            modified=None,
+            section=section,
+            tags=(topic,),
+            topic="economy",
+            language="en",
+            paragraphs=tuple(bulk.news_paragraphs(rng, words, place, topic)),
+        )
+        originals.append(art)
+    wire_stories = [a for a in originals if a.publisher == by_layout[WIRE].id]
+    out = list(originals)
+    for j in range(copies):
+        story = wire_stories[j % len(wire_stories)]
+        pub = others[j % len(others)]
+        i = len(originals) + j
+        section = rng.choice([s for s in pub.sections if s not in ("live", "deutsch")])
+        out.append(
+            dataclasses.replace(
+                story,
+                id=f"e2e-{i}",
+                publisher=pub.id,
+                path=_path(pub, day, slugify(story.title.rsplit(" (", 1)[0]), i, section),
+                section=section,
+                published=story.published + timedelta(minutes=rng.randint(5, 90)),
+            )
+        )
+    # A copy published after midnight still belongs to the day: keep it on the day.
+    end = start + timedelta(days=1)
+    out = [
+        a if a.published < end else dataclasses.replace(a, published=end - timedelta(minutes=1)) for a in out
+    ]
+    texts = [f"{a.title}\n\n" + "\n\n".join(a.paragraphs) for a in originals]
+    return Catalog(window_start=day, window_end=day, publishers=publishers, articles=tuple(out)), texts
+
+
+def sources_yaml(site_url: str) -> str:
+    """The bench day's sources file: the four publishers' feeds and sitemaps, polite limits for loopback."""
+    from newsingest.sample_site.catalog import catalog
+
+    rows = ["# newsingest bench e2e: the generated day's publishers on loopback", "sources:"]
+    for pub in catalog().publishers:
+        rows += [
+            f"  - name: {pub.source}",
+            f"    homepage: {site_url}{pub.base_path}",
+            f'    feeds: ["{site_url}{pub.feed_path}"]',
+            f'    sitemaps: ["{site_url}{pub.sitemap_path}"]',
+            f"    language: {pub.language}",
+            f"    country: {pub.country}",
+            "    rate_limit: 200.0",
+            "    enabled: true",
+            "    allow_private: true",
+        ]
+    return "\n".join(rows) + "\n"
+
+
+# ------------------------------------------------------------------------------------ task memory sampler
+class TaskMemory:
+    """Samples the resident memory of every Airflow task process (``airflow worker -- <ti id>``) under
+    the ``root`` process and of its children (spaCy workers), keeping the peak per task instance id."""
+
+    PREFIX = "airflow worker -- "
+
+    def __init__(self, root: int | None = None, interval: float = 0.5) -> None:
+        self.root = root
+        self.interval = interval
+        self.peak_mb: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="e2e-task-memory", daemon=True)
+
+    def __enter__(self) -> TaskMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        import psutil
+
+        while not self._stop.wait(self.interval):
+            try:  # only the Airflow instance's processes: cheaper than every process on the machine
+                procs = psutil.Process(self.root).children(recursive=True) if self.root else None
+            except psutil.Error:
+                procs = None
+            for proc in procs if procs is not None else psutil.process_iter():
+                try:
+                    cmd = " ".join(proc.cmdline())
+                    if not cmd.startswith(self.PREFIX):
+                        continue
+                    ti_id = cmd[len(self.PREFIX) :].split()[0]
+                    rss = proc.memory_info().rss
+                    for child in proc.children(recursive=True):
+                        rss += child.memory_info().rss
+                except (psutil.Error, IndexError):
+                    continue
+                mb = rss / 2**20
+                if mb > self.peak_mb.get(ti_id, 0.0):
+                    self.peak_mb[ti_id] = mb
+
+
+# ------------------------------------------------------------------------------------------------ figures
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def _union_seconds(intervals: list[tuple[datetime, datetime]]) -> float:
+    total, end = 0.0, None
+    for a, b in sorted(intervals):
+        if end is None or a > end:
+            total += (b - a).total_seconds()
+            end = b
+        elif b > end:
+            total += (b - end).total_seconds()
+            end = b
+    return total
+
+
+def stage_figures(tis: list[dict], articles: int, peaks: dict[str, float]) -> dict[str, Any]:
+    """Per task: busy seconds (sum over its instances), span, articles per busy second, peak RSS; the
+    time task instances waited between being scheduled and starting; the run's idle wall time."""
+    by_task: dict[str, list[dict]] = {}
+    for ti in tis:
+        if _when(ti.get("start_date")) and _when(ti.get("end_date")):
+            by_task.setdefault(ti["task_id"], []).append(ti)
+    stages: dict[str, dict[str, Any]] = {}
+    for task, rows in by_task.items():
+        busy = sum((_when(r["end_date"]) - _when(r["start_date"])).total_seconds() for r in rows)
+        span = max(_when(r["end_date"]) for r in rows) - min(_when(r["start_date"]) for r in rows)
+        peak = max((peaks.get(r.get("id", ""), 0.0) for r in rows), default=0.0)
+        stages[task] = {
+            "instances": len(rows),
+            "busy_s": round(busy, 2),
+            "span_s": round(span.total_seconds(), 2),
+            "per_s": round(articles / busy, 2) if busy and task in STAGES else None,
+            "peak_rss_mb": round(peak, 1) if peak else None,
+        }
+    waits = []
+    for ti in tis:
+        start, ready = _when(ti.get("start_date")), _when(ti.get("scheduled_when") or ti.get("queued_when"))
+        if start and ready and start >= ready:
+            waits.append((start - ready).total_seconds())
+    running = [(_when(t["start_date"]), _when(t["end_date"])) for rows in by_task.values() for t in rows]
+    return {"stages": stages, "overhead_s": round(sum(waits), 2), "running_s": _union_seconds(running)}
+
+
+def _all_task_instances(api, run_id: str) -> list[dict]:
+    out: list[dict] = []
+    while True:
+        page = api.request(
+            "GET",
+            f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances",
+            params={"limit": 100, "offset": len(out)},
+        )
+        out.extend(page["task_instances"])
+        if not page["task_instances"] or len(out) >= page["total_entries"]:
+            return out
+
+
+def measure_limit(texts: list[str], processes: int) -> dict[str, Any]:
+    """Raw ``nlp.pipe`` (the enrichment's model, NER components only) over ``texts``, ``processes`` worker
+    processes; the model load is timed apart."""
+    from newsingest.enrich.entities import SpacyNer, configured_model
+
+    ner = SpacyNer(configured_model(), n_process=processes, batch_size=32)
+    started = time.perf_counter()
+    ner.nlp  # noqa: B018 - load the model outside the timing
+    load_s = time.perf_counter() - started
+    started = time.perf_counter()
+    for doc in ner.pipe(texts):
+        _ = doc.ents
+    seconds = time.perf_counter() - started
+    return {"model": ner.name, "processes": processes, "load_s": round(load_s, 2), "seconds": seconds}
+
+
+# ------------------------------------------------------------------------------------------- the services
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_env(settings: Settings, runs_index: str) -> dict[str, str]:
+    """What the bench's Airflow runs with besides the embedded defaults: its own log-server ports and
+    runs index (several instances share the machine)."""
+    return {
+        "NEWSINGEST_RUNS_INDEX": runs_index,
+        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(_free_port()),
+        "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(_free_port()),
+    }
+
+
+def run_e2e(
+    settings: Settings,
+    *,
+    articles: int,
+    day: date,
+    rerun: bool = False,
+    processes: int | None = None,
+    keep: bool = False,
+    progress: Callable[[str], None] = lambda line: None,
+) -> dict[str, Any]:
+    """Generate, serve and ingest the day through the scheduler; measure the anchor; return the figures."""
+    from newsingest.load.client import make_client
+    from newsingest.report import read_quality
+    from newsingest.sample_site.server import start_site
+    from newsingest.services.airflow import AirflowStandalone
+    from newsingest.services.day_runs import unpause_without_catchup
+    from newsingest.services.opensearch import OpenSearchNode
+    from newsingest.services.postgres import PostgresServer
+
+    processes = processes or os.cpu_count() or 1
+    load_before = os.getloadavg()
+    t = time.perf_counter()
+    cat, texts = generate_day(articles, day)
+    progress(
+        f"==> generated {articles} articles on {day} ({len(texts)} unique texts) in "
+        f"{time.perf_counter() - t:.1f}s"
+    )
+    root = Path(tempfile.mkdtemp(prefix="newsingest-e2e-"))
+    os.chmod(root, 0o755)  # PostgreSQL runs as its own account when we are root: it must reach its data
+    tag = uuid.uuid4().hex[:8]
+    t = time.perf_counter()
+    site = start_site("127.0.0.1", 0, catalog=cat)
+    progress(f"==> serving them at {site.url} (built in {time.perf_counter() - t:.1f}s)")
+    sources = root / "sources.yaml"
+    sources.write_text(sources_yaml(site.url))
+    bench = dataclasses.replace(
+        settings,
+        home=root / "home",
+        storage_root=str(root / "storage"),
+        sources_file=sources,
+        index_alias=f"bench-e2e-{tag}",
+        sample_site_port=site.port,
+    )
+    runs_index = f"bench-e2e-runs-{tag}"
+    OpenSearchNode(settings).start()
+    client = make_client(settings.opensearch_url)
+    postgres = PostgresServer(bench.home, port=_free_port())
+    airflow = AirflowStandalone(
+        bench,
+        api_port=_free_port(),
+        home=root / "airflow",
+        postgres=postgres,
+        env=bench_env(bench, runs_index),
+    )
+    result: dict[str, Any] = {"articles": articles, "day": day.isoformat(), "unique_texts": len(texts)}
+    try:
+        t = time.perf_counter()
+        progress("==> starting a private airflow standalone (LocalExecutor, PostgreSQL)")
+        airflow.start()
+        result["settings"] = {
+            "batch_size": bench.batch_size,
+            "parallelism": int(airflow.env()["AIRFLOW__CORE__PARALLELISM"]),
+            "ner_processes": bench.ner_processes,
+        }
+        with airflow.api() as api:
+            api.wait_for_dag(DAG_ID)
+            unpause_without_catchup(api, DAG_ID)
+            progress(
+                f"    up in {time.perf_counter() - t:.0f}s at {airflow.url}; running news_ingest for {day}"
+            )
+            first = _one_run(api, bench, client, day, articles, progress, airflow.daemon.pid())
+            result.update(first)
+            if rerun:
+                progress(f"==> the same day again (rerun of {first['run_id']})")
+                again = _one_run(api, bench, client, day, articles, progress, airflow.daemon.pid())
+                result["rerun"] = {
+                    key: again[key]
+                    for key in ("wall_s", "e2e_per_s", "reused", "enriched", "indexed", "state", "stages")
+                }
+                result["rerun"]["share_of_first"] = round(again["wall_s"] / first["wall_s"], 3)
+        result["dag_parse_s"] = dag_parse_seconds(airflow)
+        quality = read_quality(bench, first["run_id"])
+        result["quality_gate"] = quality.get("status")
+    finally:
+        airflow.stop()
+        postgres.stop()
+        site.stop()
+        if not keep:
+            client.indices.delete(index=f"{bench.index_alias}*", ignore_unavailable=True)
+            client.indices.delete(index=runs_index, ignore_unavailable=True)
+            shutil.rmtree(root, ignore_errors=True)
+    progress(f"==> the limit: raw nlp.pipe over the {len(texts)} unique texts, {processes} processes")
+    limit = measure_limit(texts, processes)
+    result["limit"] = {**limit, "seconds": round(limit["seconds"], 2)}
+    result["limit_s"] = round(limit["seconds"], 2)
+    result["limit_per_s"] = round(articles / limit["seconds"], 2)
+    result["ratio"] = round(result["e2e_per_s"] / result["limit_per_s"], 3)
+    result["load_average"] = {
+        "before": [round(x, 2) for x in load_before],
+        "after": [round(x, 2) for x in os.getloadavg()],
+    }
+    result["cores"] = os.cpu_count()
+    if keep:
+        result["kept"] = {"root": str(root), "alias": bench.index_alias}
+    return result
+
+
+def dag_parse_seconds(airflow) -> dict[str, float] | None:
+    """Parse time per DAG file as Airflow's DagBag reports it (``airflow dags report``)."""
+    import json
+
+    try:
+        text = airflow.run_cli("dags", "report", "-o", "json", timeout=300).stdout
+        rows = json.loads(text[text.index("[") :])
+    except Exception:  # the figure is optional: a failing report must not lose the run's figures
+        return None
+    out = {}
+    for row in rows:
+        raw = str(row.get("duration", ""))
+        try:  # "0:00:00.123456" (a timedelta) or seconds
+            parts = [float(p) for p in raw.split(":")]
+            seconds = sum(p * 60**i for i, p in enumerate(reversed(parts)))
+            out[Path(row["file"]).name] = round(seconds, 3)
+        except (KeyError, ValueError):
+            continue
+    return out
+
+
+def _one_run(
+    api, settings: Settings, client, day: date, articles: int, progress, root_pid: int | None
+) -> dict[str, Any]:
+    from newsingest.report import read_quality
+    from newsingest.services.day_runs import run_days
+
+    loads = []
+    stop = threading.Event()
+
+    def sample_load() -> None:
+        while not stop.wait(5):
+            loads.append(os.getloadavg()[0])
+
+    sampler = threading.Thread(target=sample_load, daemon=True)
+    sampler.start()
+    started = time.perf_counter()
+    try:
+        with TaskMemory(root_pid) as memory:
+            (run,) = run_days(api, [day], max_active_runs=1, timeout_per_day=6 * 3600, progress=progress)
+    finally:
+        stop.set()
+    took = time.perf_counter() - started
+    tis = _all_task_instances(api, run.run_id)
+    figures = stage_figures(tis, articles, memory.peak_mb)
+    record = read_quality(settings, run.run_id)
+    totals = record.get("totals", {})
+    client.indices.refresh(index=settings.index_alias)
+    in_index = client.count(index=settings.index_alias)["count"]
+    wall = run.seconds or took
+    progress(
+        f"    {run.state} in {wall:.0f}s ({articles / wall:.1f} articles/s); {in_index} documents indexed"
+    )
+    return {
+        "run_id": run.run_id,
+        "state": run.state,
+        "wall_s": round(wall, 2),
+        "command_s": round(took, 2),
+        "e2e_per_s": round(articles / wall, 2),
+        "stages": {k: figures["stages"].get(k, {}) for k in STAGES},
+        "other_tasks": {k: v for k, v in figures["stages"].items() if k not in STAGES},
+        "overhead_s": figures["overhead_s"],
+        "idle_s": round(max(0.0, wall - figures["running_s"]), 2),
+        "indexed": in_index,
+        "enriched": totals.get("enriched"),
+        "reused": totals.get("reused"),
+        "load_average_during": round(sum(loads) / len(loads), 2) if loads else os.getloadavg()[0],
+    }
+
+
+def format_report(r: dict[str, Any]) -> str:
+    """The figures as a table: ours beside the raw nlp.pipe limit, then the stages."""
+    lines = [
+        f"\nnews_ingest for {r['day']} through the scheduler: {r['articles']} articles "
+        f"({r['unique_texts']} unique texts), run {r['state']}, quality gate {r.get('quality_gate')}",
+        "settings: " + ", ".join(f"{k} {v}" for k, v in r.get("settings", {}).items()),
+        f"{'':<34}{'seconds':>10}{'articles/s':>12}",
+        f"{'end to end (scheduler)':<34}{r['wall_s']:>10.1f}{r['e2e_per_s']:>12.2f}",
+        f"{'limit: raw nlp.pipe x' + str(r['limit']['processes']):<34}"
+        f"{r['limit_s']:>10.1f}{r['limit_per_s']:>12.2f}",
+        f"{'ratio (ours / limit)':<34}{r['ratio']:>10.3f}",
+        "",
+        f"{'stage':<10}{'tasks':>6}{'busy s':>9}{'span s':>9}{'art/busy s':>12}{'peak RSS MB':>13}",
+    ]
+    for name, s in {**r["stages"], **r.get("other_tasks", {})}.items():
+        if not s:
+            continue
+        per = f"{s['per_s']:.1f}" if s.get("per_s") else "-"
+        rss = f"{s['peak_rss_mb']:.0f}" if s.get("peak_rss_mb") else "-"
+        lines.append(f"{name:<10}{s['instances']:>6}{s['busy_s']:>9.1f}{s['span_s']:>9.1f}{per:>12}{rss:>13}")
+    lines += [
+        "",
+        f"queued/scheduled wait (sum over task instances): {r['overhead_s']:.1f}s; "
+        f"wall time with no task running: {r['idle_s']:.1f}s",
+        f"indexed {r['indexed']}, enriched {r['enriched']}, reused {r['reused']}; "
+        f"load average during the run {r['load_average_during']} on {r['cores']} cores",
+    ]
+    if "rerun" in r:
+        again = r["rerun"]
+        lines.append(
+            f"rerun: {again['state']} in {again['wall_s']:.1f}s "
+            f"({again['share_of_first']:.0%} of the first run), "
+            f"reused {again['reused']} of {again['enriched']}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,140 @@
+"""In-article context that tells a product, platform or work apart from a person or organisation.
+
+The small NER model tags "Twitter", "the Moon", "Alexa" or a song title as a person or organisation.
+What it misses is visible around the mention, whatever the name: a platform is posted *on* and has
+*accounts*; a device has *apps*; a title sits in quotation marks; a unit follows a number; a person
+is not "the X and ..." . :func:`product_cue` reads one mention's surroundings; :func:`spread_over_lists`
+carries a cue along a coordinated list ("on Facebook, Twitter and Instagram"). These are votes: the
+entity's type is still decided by all its mentions in the article and then by the registry across
+articles (:mod:`newsingest.load.entity_registry`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import Protocol
+
+# Nouns that follow a platform, service or device name ("Twitter account", "Alexa device"); nouns an
+# organisation often precedes too ("a Reuters story", "the Chelsea game") are left out.
+_PRODUCT_NOUNS = (
+    "app|apps|account|accounts|handle|handles|feed|feeds|page|pages|post|posts|user|users|platform|"
+    "platforms|device|devices|console|consoles|browser|subscription|subscriptions|subscribers|headset|"
+    "headsets|smartphone|smartphones|phone|phones|tablet|tablets|laptop|laptops|lander|profile|profiles|"
+    "thread|threads|livestream|built-in|compatible|integration|outage|algorithm|servers"
+)
+_FOLLOWED_BY_PRODUCT_NOUN = re.compile(r"^[ \t]+(?:" + _PRODUCT_NOUNS + r")\b")
+# Verbs that put something *on* a platform, or use, install or stream it ("posted on X", "took to X").
+_PLATFORM_BEFORE = re.compile(
+    r"\b(?:(?:said|says|wrote)\s+on|(?:post\w*|wr[io]te|writ\w+|shar\w+|announc\w+|tweet\w*|publish\w*|stream\w*|available|"
+    r"follow\w*|visit\w*|trending|viral)\s+(?:\w+\s+){0,2}(?:on|via)|(?:turn\w*|took|tak\w+)\s+to|"
+    r"version\s+of|download\w*|install\w*|users\s+of|subscri\w+\s+to)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# A comma/and list of capitalised names just before the mention ("Facebook, " in "on Facebook, Twitter").
+_LIST_TAIL = re.compile(r"(?:[A-Z][\w'’.-]*,?[ \t]+(?:(?:and|or|&)[ \t]+)?){1,4}$")
+_NUMBER_BEFORE = re.compile(r"\d[\d.,]*\s*$")
+_THE_BEFORE = re.compile(r"(?:^|[^\w])the\s+$")
+_FUNCTION_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "and or but nor of in on at to for with from by as is was are were be been has had have will would "
+        "can could may might that which who whom where when while than then so if into onto over under "
+        "after before since until about against between through during",
+    )
+)
+_NEXT_WORD = re.compile(r"^[ \t]+([A-Za-z][\w'’-]*)")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
+_IMPERATIVE_OBJECT = frozenset(re.findall(r"\w+", "it the a an this that these those your our them now here"))
+_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+|&\s+)?|and\s+|or\s+|&\s+)$")
+
+
+class Located(Protocol):
+    text: str
+    start: int
+    end: int
+
+
+def product_cue(text: str, start: int, end: int, surface: str, *, person: bool) -> bool:
+    """True when the text around ``text[start:end]`` (cleaned to ``surface``) says product, platform,
+    unit or title rather than a person or organisation. The cues that are normal before an
+    organisation ("the Fed and ...", "2 Chelsea") count only against a ``person``."""
+    before = text[max(0, start - 60) : start]
+    after = text[end : end + 40]
+    if _FOLLOWED_BY_PRODUCT_NOUN.match(after) or _PLATFORM_BEFORE.search(before):
+        return True
+    if _LIST_TAIL.search(before) and _PLATFORM_BEFORE.search(_LIST_TAIL.sub("", before)):
+        return True  # "on Facebook, Twitter and Instagram": the cue before the list covers it
+    if _in_quoted_title(text, start, end):
+        return True  # “Takin’ It to the Streets”: a title, not the person "Takin"
+    if person and " " not in surface:
+        if text[start : start + 4].casefold() == "the ":
+            before += "the "
+        if _NUMBER_BEFORE.search(before):
+            return True  # "49.95 Euro"
+        nxt = _NEXT_WORD.match(after)
+        next_word = nxt.group(1) if nxt else ""
+        if _THE_BEFORE.search(before) and (not next_word or not next_word[0].islower() or
+                                           next_word in _FUNCTION_WORDS):  # fmt: skip
+            return True  # "the Moon and Mars" (but "the Obama administration" is a person's)
+        if _SENTENCE_START.search(before) and next_word in _IMPERATIVE_OBJECT:
+            return True  # "Download it here": an imperative verb at the start of a sentence
+    return False
+
+
+_QUOTES = {"“": "”", "«": "»", '"': '"'}
+
+
+def _in_quoted_title(text: str, start: int, end: int) -> bool:
+    """The mention sits inside a short quotation in title case with other capitalised words beside it
+    (a song, book or film title), not inside a quoted sentence ("We will fight Trump")."""
+    window = text[max(0, start - 80) : start]
+    open_at = max(window.rfind(q) for q in _QUOTES)
+    if open_at < 0:
+        return False
+    opener = window[open_at]
+    if any(c in window[open_at + 1 :] for c in _QUOTES.values()) or (
+        opener == '"' and open_at > 0 and not window[open_at - 1].isspace()
+    ):
+        return False  # that quotation closed before the mention, or a straight quote that closes one
+    close_at = text.find(_QUOTES[opener], end, end + 80)
+    if close_at < 0:
+        return False
+    words = re.findall(r"[^\W\d_][\w'’-]*", text[max(0, start - 80) + open_at + 1 : close_at])
+    content = [w for w in words if w.casefold() not in _FUNCTION_WORDS and w.casefold() != "the"]
+    outside = len(re.findall(r"[^\W\d_][\w'’-]*", text[start:end]))
+    return 3 <= len(words) <= 12 and len(content) > outside and all(w[0].isupper() for w in content)
+
+
+def spread_over_lists(text: str, mentions: Sequence[Located], flagged: set[int]) -> set[int]:
+    """Indexes of ``mentions`` flagged, extended to neighbours joined by a comma/and/or list to a flagged
+    one ("on Facebook, Twitter, and Instagram": the cue before Facebook covers all three)."""
+    order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+    out = set(flagged)
+    changed = True
+    while changed:
+        changed = False
+        for a, b in pairwise(order):
+            if (a in out) == (b in out):
+                continue
+            gap = text[mentions[a].end : mentions[b].start]
+            if _LIST_GAP.match(gap):
+                out |= {a, b}
+                changed = True
+    return out
+
+
+_NAME_PREFIXES = frozenset(re.findall(r"\w+", "Mc Mac De Di Da Du Le La Van Von Fitz"))
+
+
+def camel_case_brand(surface: str) -> bool:
+    """One word with a capital inside after lower-case letters ("OpenAI", "SpaceX", "iPhone", "WeWork"):
+    a brand, never a person's name (name prefixes such as Mc, De, Le, O' excepted: "McDonald",
+    "DeSantis", "LeBron")."""
+    if " " in surface or "-" in surface or not surface[:1].isalpha():
+        return False
+    if surface[0].islower() and any(ch.isupper() for ch in surface[1:]):
+        return True  # "iPhone", "eBay"
+    inner = re.search(r"[a-z][A-Z]", surface)
+    return inner is not None and surface[: inner.start() + 1] not in _NAME_PREFIXES

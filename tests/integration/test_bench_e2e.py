@@ -1,0 +1,44 @@
+"""`newsingest bench e2e` with a tiny day through the real scheduler: the JSON's figures hang together.
+
+It starts its own `airflow standalone` (LocalExecutor, PostgreSQL) like the command always does, so it
+takes a few minutes on a busy 2-core machine; the day has 30 articles to keep the run itself short.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = [pytest.mark.airflow, pytest.mark.opensearch, pytest.mark.slow]
+
+ARTICLES = 30
+
+
+def test_bench_e2e_tiny_day_through_the_scheduler(opensearch_url, opensearch_client):
+    from click.testing import CliRunner
+    from newsingest.cli import main
+
+    result = CliRunner().invoke(main, ["bench", "e2e", "--articles", str(ARTICLES), "--json"])
+    assert result.exit_code == 0, result.output[-4000:]
+    r = json.loads(result.stdout)
+
+    assert r["state"] == "success" and r["quality_gate"] != "failed", r
+    assert r["articles"] == ARTICLES
+    assert r["indexed"] == ARTICLES  # every article (wire copies included) is one document
+    assert 0 < r["unique_texts"] < ARTICLES  # the wire copies share their story's text
+    assert r["enriched"] == ARTICLES and r["reused"] == 0  # a first run of a fresh alias reuses nothing
+    assert r["wall_s"] > 0 and r["e2e_per_s"] == pytest.approx(ARTICLES / r["wall_s"], rel=0.01)
+    assert r["limit_s"] > 0 and r["limit_per_s"] == pytest.approx(ARTICLES / r["limit_s"], rel=0.01)
+    assert 0 < r["ratio"] == pytest.approx(r["e2e_per_s"] / r["limit_per_s"], rel=0.01)
+    assert r["limit"]["processes"] >= 1 and r["limit"]["model"]
+    for name in ("fetch", "clean", "enrich", "load"):
+        stage = r["stages"][name]
+        assert stage["instances"] >= 1, (name, stage)
+        assert 0 < stage["busy_s"] <= r["wall_s"] * stage["instances"], (name, stage)
+        assert stage["per_s"] == pytest.approx(ARTICLES / stage["busy_s"], rel=0.02), (name, stage)
+    # The enrich task loads spaCy for seconds: the sampler (every 0.5 s) sees its process.
+    assert r["stages"]["enrich"]["peak_rss_mb"] > 50
+    assert r["overhead_s"] >= 0 and 0 <= r["idle_s"] < r["wall_s"]
+    # The bench's index is gone afterwards.
+    assert not opensearch_client.indices.get_alias(index="bench-e2e-*", ignore_unavailable=True)

@@ -1,0 +1,82 @@
+"""The generated benchmark day (`bench e2e`): one day, realistic lengths, wire copies, unique paths;
+and the stage figures computed from task instances."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+DAY = date(2026, 11, 10)
+
+
+def test_generated_day_has_wire_copies_lengths_and_one_day():
+    from newsingest.bench.e2e import generate_day
+
+    cat, texts = generate_day(200, DAY)
+    arts = cat.articles
+    assert len(arts) == 200 and len({a.path for a in arts}) == 200
+    assert all(a.day == DAY for a in arts) and cat.window_start == cat.window_end == DAY
+    assert {a.publisher for a in arts} == {p.id for p in cat.publishers}  # every layout
+    words = [sum(len(p.split()) for p in a.paragraphs) for a in arts]
+    assert min(words) >= 300 and max(words) <= 2000 + 200  # the last paragraph may overshoot a little
+    bodies = [a.paragraphs for a in arts]
+    copies = len(bodies) - len(set(bodies))
+    assert copies == 30  # 15 %
+    assert len(texts) == 170 == len(set(texts))
+    copied = [a for a in arts if bodies.count(a.paragraphs) > 1]
+    assert {a.publisher for a in copied if a.agency} >= {"wire"}
+    assert generate_day(200, DAY)[0] == cat  # deterministic
+
+
+def test_generated_day_is_served_with_feeds_and_sitemaps():
+    from html import escape
+
+    import httpx
+    from newsingest.bench.e2e import generate_day
+    from newsingest.sample_site.server import start_site
+
+    cat, _ = generate_day(40, DAY)
+    with start_site("127.0.0.1", 0, catalog=cat) as site:
+        wire = next(p for p in cat.publishers if p.id == "wire")
+        sitemap = httpx.get(site.url + wire.sitemap_path).text
+        ours = [a for a in cat.articles if a.publisher == "wire"]
+        assert all(site.url + a.path in sitemap for a in ours)
+        page = httpx.get(site.url + cat.articles[-1].path)
+        assert page.status_code == 200 and escape(cat.articles[-1].paragraphs[0][:40]) in page.text
+
+
+def test_rejects_an_empty_day():
+    from newsingest.bench.e2e import generate_day
+
+    with pytest.raises(ValueError, match="--articles"):
+        generate_day(0, DAY)
+
+
+def test_stage_figures_from_task_instances():
+    from newsingest.bench.e2e import stage_figures
+
+    def ti(task, i, sched, start, end, ti_id):
+        day = "2026-11-11T02:00:"
+        return {
+            "task_id": task,
+            "map_index": i,
+            "id": ti_id,
+            "scheduled_when": f"{day}{sched:02d}Z",
+            "start_date": f"{day}{start:02d}Z",
+            "end_date": f"{day}{end:02d}Z",
+        }
+
+    tis = [
+        ti("fetch", 0, 0, 1, 5, "a"),
+        ti("fetch", 1, 0, 2, 6, "b"),
+        ti("enrich", 0, 6, 10, 30, "c"),
+        ti("report", -1, 30, 40, 41, "d"),
+    ]
+    fig = stage_figures(tis, 100, {"a": 120.0, "c": 480.5})
+    fetch, enrich = fig["stages"]["fetch"], fig["stages"]["enrich"]
+    assert fetch == {"instances": 2, "busy_s": 8.0, "span_s": 5.0, "per_s": 12.5, "peak_rss_mb": 120.0}
+    assert enrich["per_s"] == 5.0 and enrich["peak_rss_mb"] == 480.5
+    assert fig["stages"]["report"]["per_s"] is None
+    assert fig["overhead_s"] == 1 + 2 + 4 + 10
+    assert fig["running_s"] == 5 + 20 + 1  # [1, 6], [10, 30], [40, 41]

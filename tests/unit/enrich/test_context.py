@@ -1,0 +1,67 @@
+"""Context cues that tell platforms, products, units and titles from persons and organisations."""
+
+from __future__ import annotations
+
+import pytest
+from newsingest.enrich.context import camel_case_brand, product_cue, spread_over_lists
+from newsingest.enrich.entities import Mention
+
+
+def cue(text: str, name: str, *, person: bool = True) -> bool:
+    start = text.index(name)
+    return product_cue(text, start, start + len(name), name, person=person)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The ferry company said on Zwitter that sailings were cancelled.", "Zwitter"),
+        ("Her three Zwitter accounts were fake, the inquiry found.", "Zwitter"),
+        ("The mayor took to Zwitter last night to complain.", "Zwitter"),
+        ("Follow the museum on Facebook, Zwitter and Instagram.", "Zwitter"),
+        ("Stream it on any Orbix device you own.", "Orbix"),
+        ("The band closed with “Rollin’ Down the Valley Road” to cheers.", "Rollin"),
+        ("Tickets cost 19.50 Krona at the door.", "Krona"),
+        ("Probes have landed on the Moon and on Mars.", "Moon"),
+        ("Install it today and set a reminder.", "Install"),
+    ],
+)
+def test_product_platform_title_and_unit_cues(text: str, name: str) -> None:
+    assert cue(text, name)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Critics kept up the pressure on Halvorsen to resign.", "Halvorsen"),
+        ("Halvorsen said on Tuesday that she would stay.", "Halvorsen"),
+        ("Aides recalled the Halvorsen administration fondly.", "Halvorsen"),
+        ("“We will beat Halvorsen,” the challenger said.", "Halvorsen"),
+        ("Ingrid Halvorsen told reporters she was confident.", "Ingrid Halvorsen"),
+    ],
+)
+def test_people_keep_their_type(text: str, name: str) -> None:
+    assert not cue(text, name)
+
+
+def test_organisation_only_loses_on_the_strong_cues() -> None:
+    text = "Fans of the Fed and the Treasury watched as Lakeside 2 Rovers 1 ended."
+    assert not cue(text, "Fed", person=False)  # "the X and" is normal before an organisation
+    assert not cue(text, "Rovers", person=False)  # a score is normal before a team
+    assert cue("Update the Orbix app now.", "Orbix", person=False)
+
+
+def test_a_cue_spreads_along_a_list() -> None:
+    text = "Share it via Glimmr, Zwitter or Pixo today; Ingrid Halvorsen did."
+    names = ["Glimmr", "Zwitter", "Pixo", "Ingrid Halvorsen"]
+    ms = [Mention(n, "PERSON", text.index(n), text.index(n) + len(n)) for n in names]
+    assert spread_over_lists(text, ms, {0}) == {0, 1, 2}
+
+
+@pytest.mark.parametrize(
+    ("word", "brand"),
+    [("OpenAI", True), ("SpaceX", True), ("iPhone", True), ("McDonald", False), ("DeSantis", False),
+     ("LeBron", False), ("Halvorsen", False), ("O'Brien", False)],
+)  # fmt: skip
+def test_camel_case_words_are_brands_not_people(word: str, brand: bool) -> None:
+    assert camel_case_brand(word) is brand
