@@ -6,24 +6,25 @@ XCom carries only paths and counts. Nothing heavy is imported at parse time.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pendulum
 from airflow.sdk import CronDataIntervalTimetable, Param, dag, get_current_context, task
-from newsingest.config import DEFAULT_SOURCES_FILE
-from newsingest.schedule import cron_expression, run_window, schedule_time
+from newsingest.config import load_settings
+from newsingest.schedule import cron_expression, run_window
 from newsingest.sources import enabled_names_quick
 from newsingest_airflow.assets import news_index_asset
 
-_AT = schedule_time()
+# Read at parse time (no network, no heavy imports); every task reads the settings again when it runs.
+_PARSED = load_settings()
+_AT = _PARSED.schedule.time
 _HOUR, _MINUTE = _AT.hour, _AT.minute
-MAX_ACTIVE_RUNS = int(os.environ.get("NEWSINGEST_MAX_ACTIVE_RUNS", "3"))
-NEWS_INDEX = news_index_asset()
+MAX_ACTIVE_RUNS = _PARSED.schedule.max_active_runs
+NEWS_INDEX = news_index_asset(_PARSED.index_alias)
 # The form offers (and Airflow validates) the enabled source names of the sources file, read at parse time
 # (YAML only, no network); when the file cannot be read, any well-formed name passes the form and the
 # load_sources task names the problem.
-SOURCE_NAMES = enabled_names_quick(os.environ.get("NEWSINGEST_SOURCES") or DEFAULT_SOURCES_FILE)
+SOURCE_NAMES = enabled_names_quick(_PARSED.sources_file)
 _SOURCE_ITEM = (
     {"type": "string", "enum": SOURCE_NAMES}
     if SOURCE_NAMES
@@ -75,7 +76,7 @@ def _present(rows) -> list[dict]:
 
 @dag(
     dag_id="news_ingest",
-    schedule=CronDataIntervalTimetable(cron_expression(), timezone="UTC"),
+    schedule=CronDataIntervalTimetable(cron_expression(_AT), timezone="UTC"),
     start_date=pendulum.datetime(2026, 11, 1, tz="UTC"),
     catchup=False,
     max_active_runs=MAX_ACTIVE_RUNS,
@@ -198,7 +199,7 @@ def news_ingest():
     def enrich(cleaned: dict) -> dict:
         from newsingest.load.search import cluster_candidates
         from newsingest.pipeline import enrich_stage
-        from newsingest.reconcile import enrichment_lookup
+        from newsingest.quality.reconcile import enrichment_lookup
         from newsingest_airflow.hooks import NewsOpenSearchHook
 
         settings = _settings()
@@ -275,9 +276,9 @@ def news_ingest():
         "thresholds. Fails the run naming the source and the reason; the report renders this decision.",
     )
     def quality_gate(discovered, fetched, cleaned, enriched, loaded) -> dict:
-        from newsingest.gate import decide_run
         from newsingest.pipeline import load_source_names
-        from newsingest.report import QualityGateError
+        from newsingest.quality.gate import decide_run
+        from newsingest.quality.thresholds import QualityGateError
         from newsingest_airflow.hooks import NewsOpenSearchHook
 
         start, end, run_id = _day_window()
@@ -327,7 +328,7 @@ def news_ingest():
         "before it, and never changes the run's state.",
     )
     def report() -> dict:
-        from newsingest.report import publish_report
+        from newsingest.quality.report import publish_report
         from newsingest_airflow.hooks import NewsOpenSearchHook
 
         start, end, run_id = _day_window()

@@ -11,9 +11,10 @@ from datetime import timedelta
 
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
+from newsingest.config import load_settings
 from newsingest_airflow.assets import news_index_asset
 
-NEWS_INDEX = news_index_asset()
+NEWS_INDEX = news_index_asset(load_settings().index_alias)  # parse time: no network, no heavy imports
 
 DOC = """
 ### news_reindex

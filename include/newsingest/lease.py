@@ -32,9 +32,13 @@ from typing import Any
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import ConflictError, RequestError
 
+from newsingest.config import Settings
+from newsingest.errors import NewsingestError
+
 log = logging.getLogger(__name__)
 
-DEFAULT_TTL = 60.0
+DEFAULT_TTL = 60.0  # seconds; the settings' index.lease_ttl
+DEFAULT_INDEX = "newsingest-leases"
 
 _ACQUIRE = """
 if (ctx._source.holder == null || ctx._source.expires_at <= ctx._now) {
@@ -82,26 +86,13 @@ _INTERVAL_MAPPING = {
 }
 
 
-class LeaseLost(RuntimeError):
+class LeaseLost(NewsingestError, RuntimeError):
     """The lease was taken by another holder (it expired before this holder renewed it)."""
 
 
-def default_holder() -> str:
+def default_holder(home: str = "") -> str:
     """``host:pid:<NEWSINGEST_HOME>``: who holds a lease, for humans reading the lease document."""
-    home = os.environ.get("NEWSINGEST_HOME", "")
     return f"{socket.gethostname()}:{os.getpid()}:{home}"
-
-
-def ttl_from_env() -> float:
-    """``NEWSINGEST_LOCK_TTL`` seconds (default 60): how long a dead holder blocks the others."""
-    raw = os.environ.get("NEWSINGEST_LOCK_TTL") or str(DEFAULT_TTL)
-    try:
-        ttl = float(raw)
-    except ValueError as exc:
-        raise ValueError(f"NEWSINGEST_LOCK_TTL={raw!r}: expected seconds as a number") from exc
-    if ttl < 1:
-        raise ValueError(f"NEWSINGEST_LOCK_TTL={raw!r}: must be at least 1 second")
-    return ttl
 
 
 @dataclass
@@ -126,12 +117,20 @@ class LeaseStore:
         index: str | None = None,
         interval_index: str | None = None,
         ttl: float | None = None,
+        home: str = "",
     ):
         self.client = client
-        self.index = index or os.environ.get("NEWSINGEST_LEASE_INDEX") or "newsingest-leases"
+        self.index = index or DEFAULT_INDEX
         self.interval_index = interval_index or f"{self.index}-intervals"
-        self.ttl = ttl if ttl is not None else ttl_from_env()
+        self.ttl = ttl if ttl is not None else DEFAULT_TTL
+        self.home = home
         self._ready = False
+
+    @classmethod
+    def from_settings(cls, client: OpenSearch, settings: Settings) -> LeaseStore:
+        """The store the settings name (``NEWSINGEST_LEASE_INDEX``, ``NEWSINGEST_LOCK_TTL``)."""
+        index = settings.index
+        return cls(client, index=index.lease_index, ttl=index.lease_ttl, home=str(settings.home))
 
     def ensure_indices(self) -> None:
         """Create both indices once (one shard, a replica where the cluster has a second node)."""
@@ -169,7 +168,7 @@ class LeaseStore:
     def try_acquire(self, name: str, holder: str | None = None) -> Lease | None:
         """Take the lease if it is free or expired; None while someone else holds it."""
         self.ensure_indices()
-        holder = holder or default_holder()
+        holder = holder or default_holder(self.home)
         token = uuid.uuid4().hex
         params = {"holder": holder, "token": token, "name": name, "ttl_ms": int(self.ttl * 1000)}
         src = self._update(name, _ACQUIRE, params, upsert=True)

@@ -16,7 +16,19 @@ from typing import Any
 
 from newsingest import layout, storage
 from newsingest.config import Settings
-from newsingest.models import CleanedArticle, DiscoveredURL, DroppedPage, EnrichedArticle, FetchResult
+from newsingest.errors import DropReason, ErrorClass
+from newsingest.models import (
+    CleanedArticle,
+    CleanSummary,
+    DiscoveredURL,
+    DiscoverSummary,
+    DroppedPage,
+    EnrichedArticle,
+    EnrichSummary,
+    FetchResult,
+    FetchSummary,
+    LoadSummary,
+)
 
 log = logging.getLogger(__name__)
 
@@ -76,15 +88,15 @@ def discover_stage(
             len(report.documents),
             "; ".join(f"{d.url}: {d.error_class}" for d in failed[:5]),
         )
-    return {
-        "source": source,
-        "path": path,
-        "discovered": count,
-        "channels": dict(channels),
-        "discovery_documents": len(report.documents),
-        "discovery_failed": len(failed),
-        "discovery_errors": dict(errors),
-    }
+    return DiscoverSummary(
+        source=source,
+        path=path,
+        discovered=count,
+        channels=dict(channels),
+        discovery_documents=len(report.documents),
+        discovery_failed=len(failed),
+        discovery_errors=dict(errors),
+    ).to_dict()
 
 
 def plan_batches(
@@ -138,16 +150,7 @@ def fetch_stage(
     )
     path = _out(settings, run_id, "fetch", source, batch)
     storage.write_jsonl_gz(path, (r.to_json() for r in results))
-    errors = Counter(r.error_class for r in results if r.error_class)
-    summary = {
-        "source": source,
-        "batch": batch,
-        "path": path,
-        "attempted": len(results),
-        "fetched": sum(1 for r in results if r.ok and not r.not_modified),
-        "not_modified": sum(1 for r in results if r.not_modified),
-        "errors": dict(errors),
-    }
+    summary = FetchSummary.of_results(source, results, batch=batch, path=path).to_dict()
     log.info("fetch %s/%s: %s", source, batch, summary)
     return summary
 
@@ -199,7 +202,13 @@ def clean_stage(
         result = FetchResult.from_json(row)
         if not result.ok:
             dropped.append(
-                _dropped(result, source, "fetch", f"fetch:{result.error_class or 'error'}", result.error)
+                _dropped(
+                    result,
+                    source,
+                    "fetch",
+                    DropReason.FETCH.with_detail(result.error_class or ErrorClass.ERROR),
+                    result.error,
+                )
             )
             continue
         if result.not_modified:
@@ -209,7 +218,11 @@ def clean_stage(
             if result.archived_path is None or result.archived_offset is None:
                 dropped.append(
                     _dropped(
-                        result, source, "clean", "archive_unreadable", "304 without an archived response"
+                        result,
+                        source,
+                        "clean",
+                        DropReason.ARCHIVE_UNREADABLE,
+                        "304 without an archived response",
                     )
                 )
                 continue
@@ -219,13 +232,14 @@ def clean_stage(
         try:
             response = read_response(result)
         except Exception as exc:  # a corrupt archive record loses this page only
-            dropped.append(_dropped(result, source, "clean", "archive_unreadable", str(exc)[:500]))
+            dropped.append(_dropped(result, source, "clean", DropReason.ARCHIVE_UNREADABLE, str(exc)[:500]))
             continue
         outcome = clean_page(
             response.text,
             result.final_url or result.url,
             published_hint=result.discovered_published,
             title_hint=result.discovered_title,
+            min_chars=settings.clean.min_body_chars,
         )
         outcome.source = source
         if isinstance(outcome, DroppedPage):
@@ -242,15 +256,15 @@ def clean_stage(
     storage.write_jsonl_gz(dropped_path, (d.to_json() for d in dropped))
     reasons = Counter(d.reason for d in dropped)
     log.info("clean %s/%s: %d articles, dropped %s", source, batch, len(articles), dict(reasons))
-    return {
-        "source": source,
-        "batch": batch,
-        "path": path,
-        "dropped_path": dropped_path,
-        "cleaned": len(articles),
-        "truncated": sum(1 for a in articles if a.truncated),
-        "dropped": dict(reasons),
-    }
+    return CleanSummary(
+        source=source,
+        batch=batch,
+        path=path,
+        dropped_path=dropped_path,
+        cleaned=len(articles),
+        truncated=sum(1 for a in articles if a.truncated),
+        dropped=dict(reasons),
+    ).to_dict()
 
 
 def enrich_stage(
@@ -290,18 +304,20 @@ def enrich_stage(
             ):
                 reused[i] = reuse_enrichment(article, doc)
     fresh = [a for i, a in enumerate(articles) if i not in reused]
-    done = iter(_enricher().enrich(fresh, cluster_lookup=cluster_lookup) if fresh else [])
+    done = iter(_enricher(settings).enrich(fresh, cluster_lookup=cluster_lookup) if fresh else [])
     enriched = [reused[i] if i in reused else next(done) for i in range(len(articles))]
     path = _out(settings, run_id, "enrich", source, batch)
     storage.write_jsonl_gz(path, (a.to_json() for a in enriched))
     log.info("enrich %s/%s: %d articles (%d reused)", source, batch, len(enriched), len(reused))
-    return {"source": source, "batch": batch, "path": path, "enriched": len(enriched), "reused": len(reused)}
+    return EnrichSummary(
+        source=source, batch=batch, path=path, enriched=len(enriched), reused=len(reused)
+    ).to_dict()
 
 
-def _enricher():
+def _enricher(settings: Settings):
     from newsingest.enrich.pipeline import Enricher
 
-    return Enricher()
+    return Enricher(settings=settings)
 
 
 def prepare_index(settings: Settings, client) -> dict[str, Any]:
@@ -341,6 +357,6 @@ def load_stage(
     articles = (EnrichedArticle.from_json(r) for r in storage.read_jsonl_gz(enrich_path))
     dead_letter = layout.dead_letter_path(settings.storage_root, run_id, source, batch)
     report = load_articles(client, settings.index_alias, articles, dead_letter_path=dead_letter)
-    summary = {"source": source, "batch": batch, **report.to_dict()}
+    summary = LoadSummary.from_dict({"source": source, "batch": batch, **report.to_dict()}).to_dict()
     log.info("load %s/%s: %s", source, batch, report.summary())
     return summary

@@ -11,23 +11,17 @@ logical date as its data interval). A run without a logical date ingests its dat
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 
 
-def schedule_time(environ: Mapping[str, str] | None = None) -> time:
-    """The nightly run time in UTC from NEWSINGEST_SCHEDULE_TIME (HH:MM)."""
-    raw = (os.environ if environ is None else environ).get("NEWSINGEST_SCHEDULE_TIME") or "02:00"
-    try:
-        hour, minute = (int(part) for part in raw.split(":"))
-        return time(hour, minute)
-    except ValueError as exc:
-        raise ValueError(f"NEWSINGEST_SCHEDULE_TIME={raw!r}: expected HH:MM (UTC), e.g. 02:00") from exc
+def schedule_time() -> time:
+    """The nightly run time in UTC: the settings' ``schedule.time`` (NEWSINGEST_SCHEDULE_TIME, HH:MM)."""
+    from newsingest.config import load_settings
+
+    return load_settings().schedule.time
 
 
-def cron_expression() -> str:
-    at = schedule_time()
+def cron_expression(at: time) -> str:
     return f"{at.minute} {at.hour} * * *"
 
 
@@ -43,13 +37,14 @@ def run_window(logical_date: datetime | None, interval_start: datetime) -> tuple
     return day_window(logical_date or interval_start)
 
 
-def scheduled_logical_date(day: date) -> datetime:
-    """The logical date of day ``day``'s run: D at the schedule time (UTC), its data interval start."""
-    at = schedule_time()
+def scheduled_logical_date(day: date, at: time | None = None) -> datetime:
+    """The logical date of day ``day``'s run: D at the schedule time ``at`` (UTC; default: the settings'),
+    its data interval start."""
+    at = at or schedule_time()
     return datetime(day.year, day.month, day.day, at.hour, at.minute, tzinfo=UTC)
 
 
-def manual_logical_date(day: date) -> datetime:
+def manual_logical_date(day: date, at: time | None = None) -> datetime:
     """The logical date of a manual run (``dags test``, Trigger) of ``day``: the same as the scheduled
     run's, so a later backfill of ``day`` finds and re-runs that run instead of making a second one."""
-    return scheduled_logical_date(day)
+    return scheduled_logical_date(day, at)

@@ -7,7 +7,6 @@ the source (by name or position) and the field.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,11 +16,14 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from newsingest.config import process_environment
+from newsingest.errors import PermanentError
+
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-class SourcesError(ValueError):
+class SourcesError(PermanentError, ValueError):
     """The sources file is missing, not YAML, or does not match the schema."""
 
 
@@ -125,8 +127,9 @@ class SourcesFile(BaseModel):
 
 
 def interpolate(value: Any, env: Mapping[str, str] | None = None, *, where: str = "") -> Any:
-    """Expand ``${VAR}`` and ``${VAR:-default}`` in every string inside ``value``."""
-    env = os.environ if env is None else env
+    """Expand ``${VAR}`` and ``${VAR:-default}`` in every string inside ``value`` (from ``env``, by
+    default the process environment as :func:`newsingest.config.process_environment` gives it)."""
+    env = process_environment() if env is None else env
     if isinstance(value, str):
 
         def repl(match: re.Match[str]) -> str:

@@ -17,10 +17,12 @@ from typing import Any
 
 import fsspec
 
+from newsingest.errors import NewsingestError
+
 _SAFE = re.compile(r"[^A-Za-z0-9._=+-]+")
 
 
-class StorageError(RuntimeError):
+class StorageError(NewsingestError, RuntimeError):
     """A storage path could not be read or written; the message names the path."""
 
 

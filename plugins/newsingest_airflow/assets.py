@@ -7,11 +7,9 @@ inactive and fail the task).
 
 from __future__ import annotations
 
-import os
-
 from airflow.sdk import Asset
 
 
-def news_index_asset() -> Asset:
-    alias = os.environ.get("NEWSINGEST_INDEX") or "news"
+def news_index_asset(alias: str) -> Asset:
+    """The asset of the index behind read alias ``alias`` (the settings' ``index_alias``)."""
     return Asset(name=f"opensearch_index_{alias}", uri=f"opensearch://{alias}", group="opensearch")

@@ -13,7 +13,6 @@ every request with SigV4 using botocore's standard credential chain; login/passw
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -32,24 +31,19 @@ def _flag(value: Any, default: bool) -> bool:
 
 
 def _sigv4_options(extra: dict[str, Any]) -> dict[str, Any]:
-    """``aws_region``/``aws_service`` for make_client when the connection or environment asks for SigV4."""
-    env_auth = (os.environ.get("NEWSINGEST_OPENSEARCH_AUTH") or "").strip().lower()
+    """``aws_region``/``aws_service`` for make_client when the connection or the settings ask for SigV4."""
+    from newsingest.config import load_settings
+
+    index = load_settings().index  # NEWSINGEST_OPENSEARCH_AUTH / _AWS_REGION / _AWS_SERVICE, AWS_REGION
     wanted = (
         _flag(extra.get("aws_auth"), False)
         or str(extra.get("auth_type", "")).lower() == "aws_sigv4"
-        or env_auth == "sigv4"
+        or index.auth == "sigv4"
     )
     if not wanted:
         return {}
-    region = (
-        extra.get("region")
-        or extra.get("aws_region")
-        or os.environ.get("NEWSINGEST_OPENSEARCH_AWS_REGION")
-        or os.environ.get("AWS_REGION")
-        or os.environ.get("AWS_DEFAULT_REGION")
-        or ""
-    )
-    service = extra.get("aws_service") or os.environ.get("NEWSINGEST_OPENSEARCH_AWS_SERVICE") or "es"
+    region = extra.get("region") or extra.get("aws_region") or index.aws_region or ""
+    service = extra.get("aws_service") or index.aws_service
     return {"aws_region": region, "aws_service": service}
 
 

@@ -34,13 +34,14 @@ def source_lock(source: str, client=None) -> Iterator[float]:
 
     ``client`` defaults to the client of the ``opensearch_default`` connection.
     """
+    from newsingest.config import load_settings
     from newsingest.lease import LeaseStore
 
     if client is None:
         from newsingest_airflow.hooks import NewsOpenSearchHook
 
         client = NewsOpenSearchHook().get_client()
-    store = LeaseStore(client)
+    store = LeaseStore.from_settings(client, load_settings())
     started = time.monotonic()
     with store.hold(lease_name(source)) as lease:
         waited = time.monotonic() - started

@@ -31,7 +31,7 @@ def test_fetch_partly_failed_exits_0_and_says_so(cli, sample_site, env):
     urls = [f"{sample_site.url}/ledger/", f"{sample_site.url}/ledger/no-such-page.html"]
     result = cli("crawl", "fetch", "daily-ledger", *urls, "--sources", SAMPLE, env=env)
     assert result.code == 0, result.output
-    assert "1 of 2 URLs failed" in result.stderr and '"errors": 1' in result.stderr
+    assert "1 of 2 URLs failed" in result.stderr and '"fetch_errors_total": 1' in result.stderr
 
 
 def test_fetch_json_and_quiet(cli, sample_site, env):

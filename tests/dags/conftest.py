@@ -59,7 +59,7 @@ class AirflowUnderTest:
 
 @pytest.fixture(scope="session")
 def airflow_standalone(settings, sample_site, opensearch_client) -> Iterator[AirflowUnderTest]:
-    from newsingest.quality import DEFAULT_THRESHOLDS_FILE
+    from newsingest.config import DEFAULT_THRESHOLDS_FILE
     from newsingest.services.airflow import AirflowStandalone
     from newsingest.services.day_runs import unpause_without_catchup
     from newsingest.services.postgres import PostgresServer

@@ -1,7 +1,7 @@
 """Crawl-side faults at scale: 1,000 URLs, one in five misbehaving, through the real fetch stage.
 
 Every misbehaving URL must come back with the failure class its route provokes, every good URL must be
-fetched, the health summary must count each class, and the run must finish within a bound derived from
+fetched, the fetch summary must count each class, and the run must finish within a bound derived from
 the crawl configuration (see ``_time_bound``).
 """
 
@@ -14,8 +14,7 @@ from urllib.parse import quote
 import pytest
 from newsingest.crawl.config import CrawlConfig
 from newsingest.crawl.fetch import fetch_urls
-from newsingest.crawl.health import summarize
-from newsingest.models import DiscoveredURL
+from newsingest.models import DiscoveredURL, FetchSummary
 from newsingest.sources import Source
 
 pytestmark = pytest.mark.slow
@@ -111,10 +110,10 @@ def test_thousand_urls_with_a_fifth_misbehaving(sample_site, iso_settings) -> No
     ]
     assert not wrong, wrong[:10]
     expected_classes = Counter(e for _, e in plan if e is not None)
-    [health] = summarize(results)
-    assert health.total == 1000 and health.fetched == 1000 - sum(expected_classes.values())
-    assert health.errors_by_class == dict(sorted(expected_classes.items()))
+    health = FetchSummary.of_results(results[0].source, results)
+    assert health.attempted == 1000 and health.fetched == 1000 - sum(expected_classes.values())
+    assert health.errors == dict(expected_classes)
     assert health.retried >= 25 + 25  # flaky pages and 5xx were retried
     bound = _time_bound(cfg, Counter(e for _, e in plan))
-    print(f"1000 URLs in {elapsed:.1f}s (bound {bound:.0f}s); health: {health.errors_by_class}")
+    print(f"1000 URLs in {elapsed:.1f}s (bound {bound:.0f}s); health: {health.errors}")
     assert elapsed < bound, f"{elapsed:.1f}s > {bound:.1f}s"

@@ -1,8 +1,8 @@
 """What "done" means, tried as an operator meets it: faults between runs, plain reruns, hostile pages.
 
 Each test runs a day through the real stage runners (what the DAG's tasks call) and the gate's decision
-(:func:`newsingest.gate.decide_run`, what the ``quality_gate`` task calls), against real HTTP publishers
-on loopback and a real OpenSearch node, then checks the index, not the run's bookkeeping.
+(:func:`newsingest.quality.gate.decide_run`, what the ``quality_gate`` task calls), against real HTTP
+publishers on loopback and a real OpenSearch node, then checks the index, not the run's bookkeeping.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from newsingest import pipeline
 from newsingest.config import Settings
-from newsingest.gate import decide_run
 from newsingest.load.client import make_client
 from newsingest.load.index import drop_alias_and_indices, ensure_index
 from newsingest.models import EnrichedArticle
+from newsingest.quality.gate import decide_run
 from opensearchpy.helpers import scan
 
 pytestmark = [pytest.mark.opensearch, pytest.mark.slow]
@@ -94,7 +94,7 @@ def run_day(
 
 
 def reuse_lookup(client, settings: Settings):
-    from newsingest.reconcile import enrichment_lookup
+    from newsingest.quality.reconcile import enrichment_lookup
 
     return enrichment_lookup(client, settings.index_alias)
 

@@ -17,7 +17,8 @@ import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
-from newsingest.load.client import env_client_options, make_client
+from newsingest.config import load_settings
+from newsingest.load.client import make_client
 from opensearchpy.exceptions import AuthorizationException
 from sigv4_proxy import SigV4Proxy
 
@@ -120,7 +121,7 @@ def test_body_changed_after_signing_is_refused(proxy: SigV4Proxy) -> None:
 def test_env_sigv4_setting_signs_cli_clients(proxy: SigV4Proxy, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSINGEST_OPENSEARCH_AUTH", "sigv4")
     monkeypatch.setenv("AWS_REGION", REGION)
-    options = env_client_options()
+    options = load_settings().index.client_options()
     assert options["aws_region"] == REGION and "username" not in options
     assert make_client(proxy.url, max_retries=0, **options).info()["version"]["number"]
 
@@ -147,7 +148,7 @@ def test_sigv4_configuration_errors_are_named(monkeypatch: pytest.MonkeyPatch) -
         make_client("https://search.example.org", aws_region=REGION, aws_service="s3")
     monkeypatch.setenv("NEWSINGEST_OPENSEARCH_AUTH", "kerberos")
     with pytest.raises(ValueError, match="NEWSINGEST_OPENSEARCH_AUTH='kerberos'"):
-        env_client_options()
+        load_settings()
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     with pytest.raises(ValueError, match="found none"):

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from newsingest import storage
 from newsingest.config import Settings
-from newsingest.quality import Thresholds, ThresholdsError, evaluate, gate_message, run_figures
-from newsingest.report import assess_run, publish_report, render_html, runs_documents
+from newsingest.quality.figures import run_figures
+from newsingest.quality.render_html import render_html
+from newsingest.quality.report import assess_run, publish_report
+from newsingest.quality.runs_index import runs_documents
+from newsingest.quality.thresholds import Thresholds, ThresholdsError, evaluate, gate_message
 
 START = datetime(2026, 11, 3, tzinfo=UTC)
 END = datetime(2026, 11, 4, tzinfo=UTC)
@@ -89,18 +92,18 @@ def test_thresholds_file_overrides_and_errors(tmp_path):
     path.write_text(
         "defaults:\n  title_fill: {warn_below: 0.9}\nsources:\n  s1:\n    indexed: {fail_below: 3}\n"
     )
-    thresholds = Thresholds.load(path, environ={"NEWSINGEST_GATE_DUPLICATE_RATIO_FAIL_ABOVE": "0.1"})
+    thresholds = Thresholds.load(path, overrides={"NEWSINGEST_GATE_DUPLICATE_RATIO_FAIL_ABOVE": "0.1"})
     assert thresholds.for_source("s1")["indexed"] == {"fail_below": 3.0}
     assert thresholds.for_source("s2").get("indexed") is None
     assert thresholds.defaults["duplicate_ratio"] == {"fail_above": 0.1}
     path.write_text("defaults:\n  title_fil: {warn_below: 0.9}\n")
     with pytest.raises(ThresholdsError, match="unknown figure 'title_fil'"):
-        Thresholds.load(path, environ={})
+        Thresholds.load(path, overrides={})
     with pytest.raises(ThresholdsError, match="NEWSINGEST_GATE_TITLE_FILL_MAX"):
-        Thresholds.load(None, environ={"NEWSINGEST_GATE_TITLE_FILL_MAX": "1"})
+        Thresholds.load(None, overrides={"NEWSINGEST_GATE_TITLE_FILL_MAX": "1"})
     path.write_text("defaults:\n  title_fill: {fail_below: lots}\n")
     with pytest.raises(ThresholdsError, match=r"title_fill\.fail_below: expected a number"):
-        Thresholds.load(path, environ={})
+        Thresholds.load(path, overrides={})
 
 
 def test_assess_and_publish_write_the_report(tmp_path):

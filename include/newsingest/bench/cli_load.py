@@ -97,13 +97,14 @@ def load(
     from newsingest.bench.synthetic import synthetic_articles
     from newsingest.config import load_settings
     from newsingest.load.bulk import LoadReport, load_articles
-    from newsingest.load.client import env_client_options, make_client
+    from newsingest.load.client import make_client
     from newsingest.load.document import to_document
     from newsingest.load.index import drop_alias_and_indices, ensure_index
 
     # Settings and credentials are read once, here, through the product's configuration; options win.
-    url = url or load_settings().opensearch_url
-    configured = env_client_options()
+    settings = load_settings()
+    url = url or settings.opensearch_url
+    configured = settings.index.client_options()
     username = username or configured.get("username")
     ca_certs = ca_certs or configured.get("ca_certs")
     password = configured.get("password")

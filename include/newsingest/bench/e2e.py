@@ -293,7 +293,7 @@ def run_e2e(
 ) -> dict[str, Any]:
     """Generate, serve and ingest the day through the scheduler; measure the anchor; return the figures."""
     from newsingest.load.client import make_client
-    from newsingest.report import read_quality
+    from newsingest.quality.report import read_quality
     from newsingest.sample_site.server import start_site
     from newsingest.services.airflow import AirflowStandalone
     from newsingest.services.day_runs import unpause_without_catchup
@@ -412,7 +412,7 @@ def dag_parse_seconds(airflow) -> dict[str, float] | None:
 def _one_run(
     api, settings: Settings, client, day: date, articles: int, progress, root_pid: int | None
 ) -> dict[str, Any]:
-    from newsingest.report import read_quality
+    from newsingest.quality.report import read_quality
     from newsingest.services.day_runs import run_days
 
     loads = []

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
 
 from newsingest.cli import errors
+
+if TYPE_CHECKING:
+    from newsingest.config import Settings
 
 # Sub-modules of this package, each exposing ``commands: list[click.Command]``.
 _MODULES = (
@@ -40,6 +43,20 @@ def state() -> CliState:
     return obj or CliState()
 
 
+_SETTINGS_KEY = "newsingest.settings"
+
+
+def settings() -> Settings:
+    """The settings the running command validated on entry (read here when called outside ``newsingest``)."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_root().meta.get(_SETTINGS_KEY) if ctx else None
+    if found is None:
+        from newsingest.config import load_settings
+
+        found = load_settings()
+    return found
+
+
 def note(message: str) -> None:
     """An informational line on stderr (silenced by ``-q``)."""
     if state().verbosity >= 0:
@@ -56,7 +73,7 @@ class NewsingestGroup(click.Group):
             if not any(arg in _HELP for arg in rest):
                 from newsingest.config import check_environment
 
-                check_environment()
+                ctx.meta[_SETTINGS_KEY] = check_environment()
             return super().invoke(ctx)
         except KeyboardInterrupt:
             if debug:
@@ -90,7 +107,9 @@ def main(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
     3 configuration, 4 service unavailable, 130 interrupted. Colour is off when NO_COLOR is set.
     """
     ctx.obj = CliState(debug=debug, verbosity=-1 if quiet else verbose)
-    if os.environ.get("NO_COLOR"):
+    from newsingest.config import no_color
+
+    if no_color():
         ctx.color = False
     _configure_logging(
         logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]

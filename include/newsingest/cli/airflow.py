@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from newsingest.config import load_settings
+from newsingest.cli import settings as cli_settings
 
 
 @click.command(
@@ -22,7 +22,7 @@ def airflow_cli(args: tuple[str, ...]) -> None:
     """
     from newsingest.services.airflow import run_airflow
 
-    proc = run_airflow(load_settings(), *args, check=False)
+    proc = run_airflow(cli_settings(), *args, check=False)
     sys.exit(proc.returncode)
 
 

@@ -6,13 +6,13 @@ import json
 
 import click
 
-from newsingest.config import load_settings
+from newsingest.cli import settings as cli_settings
 
 
 def _cluster():
     from newsingest.services.cluster import Cluster
 
-    return Cluster(load_settings())
+    return Cluster(cli_settings())
 
 
 @click.group()

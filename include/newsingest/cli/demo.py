@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import click
 
-from newsingest.config import load_settings
+from newsingest.cli import settings as cli_settings
 
 
 def _sample_days() -> list[date]:
@@ -75,7 +75,7 @@ def demo(query: str, days: tuple) -> None:
     from newsingest.services.opensearch import OpenSearchNode
     from newsingest.services.site import SampleSiteService
 
-    settings = load_settings()
+    settings = cli_settings()
     t = _step(f"starting the embedded OpenSearch node on {settings.opensearch_url}")
     OpenSearchNode(settings).start()
     _done(t)

@@ -89,11 +89,12 @@ def enrich(
     article, or the input itself when it is a dropped record ("kind": "dropped", as `clean --jsonl`
     writes); an input "id" is copied to the output.
     """
+    from newsingest.cli import settings
     from newsingest.enrich.pipeline import Enricher
 
     if jsonl == (text is not None):
         raise click.UsageError("pass exactly one of --jsonl (stdin) or --text TEXT")
-    enricher = Enricher(model, n_process=processes)
+    enricher = Enricher(model, n_process=processes, settings=settings())
     if text is not None:
         doc = enricher.enrich_text(text, title=title)
         if as_json:

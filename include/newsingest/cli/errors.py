@@ -110,6 +110,8 @@ def translate(exc: Exception, *, verbose: bool = False) -> CliError:
     ``verbose`` (``-v``) keeps a service error's whole message (the log tail it carries).
     """
     from newsingest.config import ConfigError
+    from newsingest.errors import PermanentError
+    from newsingest.services.airflow_api import AirflowAPIError
     from newsingest.services.process import PrerequisiteError, ServiceError
 
     if isinstance(exc, ConfigError):
@@ -118,6 +120,8 @@ def translate(exc: Exception, *, verbose: bool = False) -> CliError:
         return CliError(_first_line(str(exc)), CONFIGURATION)
     if isinstance(exc, ServiceError):
         return CliError(str(exc).strip() if verbose else _first_line(str(exc)), UNAVAILABLE)
+    if isinstance(exc, PermanentError | AirflowAPIError):  # bad input: the message names it
+        return CliError(str(exc).strip(), FAILURE)
     found = _from_opensearch(exc)
     if found is not None:
         return found
@@ -135,8 +139,6 @@ def translate(exc: Exception, *, verbose: bool = False) -> CliError:
         return CliError(f"{exc.filename}: {exc.strerror or exc}", FAILURE)
     if isinstance(exc, OSError):
         return CliError(f"{exc.strerror or exc}", FAILURE)
-    if name in ("SourcesError", "AirflowAPIError", "JudgementsError", "ThresholdsError", "ArchiveError"):
-        return CliError(str(exc).strip(), FAILURE)
     return CliError(
         f"unexpected {name}: {_first_line(str(exc))[:300]} (run with --debug for the traceback)", FAILURE
     )

@@ -11,7 +11,8 @@ import json
 
 import click
 
-from newsingest.config import INCLUDE_DIR, load_settings
+from newsingest.cli import settings as cli_settings
+from newsingest.config import INCLUDE_DIR
 
 
 def _sources(value: str | None) -> list[str]:
@@ -30,13 +31,13 @@ def run(day, sources: str, dry_run: bool, force_refetch: bool) -> None:
     from newsingest.cli.demo import start_airflow
     from newsingest.layout import report_paths
     from newsingest.pipeline import load_source_names
-    from newsingest.report import read_quality
+    from newsingest.quality.report import read_quality
     from newsingest.schedule import scheduled_logical_date
     from newsingest.services.day_runs import run_days
     from newsingest.services.opensearch import OpenSearchNode
     from newsingest.services.site import SampleSiteService
 
-    settings = load_settings()
+    settings = cli_settings()
     wanted = _sources(sources)
     try:  # a bad name fails here, before anything starts (the DAG's form checks it too)
         load_source_names(settings, wanted or None)
@@ -50,8 +51,9 @@ def run(day, sources: str, dry_run: bool, force_refetch: bool) -> None:
         SampleSiteService(settings).start()
     click.echo("==> starting Airflow (PostgreSQL metadata database, scheduler, API server)")
     airflow = start_airflow(settings)
+    logical = scheduled_logical_date(day, settings.schedule.time)
     click.echo(
-        f"==> news_ingest for {day} (logical date {scheduled_logical_date(day).isoformat()}), "
+        f"==> news_ingest for {day} (logical date {logical.isoformat()}), "
         f"through the scheduler: {airflow.url}/dags/news_ingest/runs"
     )
     conf = {"sources": wanted, "dry_run": dry_run, "force_refetch": force_refetch}

@@ -59,12 +59,13 @@ def _missing_alias(exc: Exception) -> bool:
 
 
 def _client(url: str) -> OpenSearch:
+    from newsingest.cli import settings
     from newsingest.cli.errors import note_service
-    from newsingest.load.client import env_client_options, make_client
+    from newsingest.load.client import make_client
 
     note_service("opensearch", url)
     try:
-        return make_client(url, max_retries=1, **env_client_options())
+        return make_client(url, max_retries=1, **settings().index.client_options())
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
 

@@ -6,8 +6,8 @@ import json
 
 import click
 
+from newsingest.cli import settings as cli_settings
 from newsingest.cli.errors import FAILURE, CliError
-from newsingest.config import load_settings
 
 SERVICES = ("opensearch", "site", "postgres", "airflow")
 
@@ -27,7 +27,7 @@ def build(verbose: bool) -> None:
     """Fetch the OpenSearch jars from Maven Central and build the node launcher."""
     from newsingest.services.opensearch import OpenSearchNode, opensearch_version
 
-    node = OpenSearchNode(load_settings())
+    node = OpenSearchNode(cli_settings())
     if not node.is_built():
         click.echo(f"resolving OpenSearch {opensearch_version()} jars from Maven Central (about 70 MB) ...")
     node.build(quiet=not verbose)
@@ -42,7 +42,7 @@ def start(names: tuple[str, ...]) -> None:
     A service that already answers is left alone ("already running"); a remote OpenSearch
     (NEWSINGEST_OPENSEARCH_URL on another host) is checked, never started.
     """
-    settings = load_settings()
+    settings = cli_settings()
     chosen = list(names) if names else ["opensearch", "site"]
     for name in chosen:
         svc = _service(name, settings)
@@ -71,7 +71,7 @@ def stop(names: tuple[str, ...]) -> None:
 
     Exits 1 when a service still answers that was started from another NEWSINGEST_HOME.
     """
-    settings = load_settings()
+    settings = cli_settings()
     chosen = _selected(names)
     click.echo(f"stopping {', '.join(chosen)} started from NEWSINGEST_HOME={settings.home}")
     elsewhere = []
@@ -98,7 +98,7 @@ def stop(names: tuple[str, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per service, in a list.")
 def status(as_json: bool) -> None:
     """Show which services answer, where, and whether this NEWSINGEST_HOME started them."""
-    settings = load_settings()
+    settings = cli_settings()
     rows = []
     for name in SERVICES:
         svc = _service(name, settings)

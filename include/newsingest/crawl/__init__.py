@@ -12,6 +12,5 @@ Public entry points (import from the modules; this package imports nothing heavy
   (one-connection httpx clients on httpx's public transport API, the SSRF guard of ``ssrf``).
 - Canonical URLs, dates and charsets are shared with clean in ``newsingest.web`` (``web.urls``,
   ``web.dates``, ``web.charset``).
-- ``health.summarize(results)`` -> ``list[SourceHealth]``.
-- ``config.CrawlConfig`` (limits and politeness; ``CrawlConfig.from_env()`` reads ``NEWSINGEST_CRAWL_*``).
+- ``config.CrawlConfig`` (limits and politeness; the ``crawl`` sub-tree of ``newsingest.config.Settings``).
 """

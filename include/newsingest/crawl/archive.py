@@ -29,6 +29,7 @@ from warcio.warcwriter import WARCWriter
 
 from newsingest import storage
 from newsingest.crawl.content import decode_body
+from newsingest.errors import PermanentError
 from newsingest.layout import warc_path
 from newsingest.models import FetchResult
 from newsingest.web.charset import decode_text, resolve_charset
@@ -40,7 +41,7 @@ _DROP_HEADERS = {"transfer-encoding": "X-Crawler-Transfer-Encoding"}
 READ_CAP = 64 * 1024 * 1024
 
 
-class ArchiveError(RuntimeError):
+class ArchiveError(PermanentError, RuntimeError):
     """An archive record could not be read; the message names file and offset."""
 
 

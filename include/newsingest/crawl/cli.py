@@ -21,9 +21,9 @@ def note(message: str) -> None:
 
 
 def _settings():
-    from newsingest.config import load_settings
+    from newsingest.cli import settings
 
-    return load_settings()
+    return settings()
 
 
 def _load(path: str | None):
@@ -153,14 +153,15 @@ def fetch_cmd(
     """
     from newsingest.cli.errors import FAILURE, CliError
     from newsingest.crawl.fetch import fetch_urls
-    from newsingest.crawl.health import summarize
-    from newsingest.models import DiscoveredURL
+    from newsingest.models import DiscoveredURL, FetchSummary
+    from newsingest.quality.figures import fetch_figures
 
     src = _pick(sources_path, source)
     run = run_id or f"manual-{datetime.now(UTC):%Y%m%dT%H%M%S}"
     items = [DiscoveredURL(url=u, source=src.name, channels=["manual"]) for u in urls]
     results = fetch_urls(items, [src], run_id=run, settings=_settings(), force=force)
-    health = [h.to_json() for h in summarize(results)]
+    summary = FetchSummary.of_results(src.name, results)
+    health = [{"source": src.name, **fetch_figures(summary.to_dict())}]
     archive = results[0].warc_path if results and results[0].warc_path else None
     if as_json:
         data = {"results": [r.to_json() for r in results], "health": health, "archive": archive}

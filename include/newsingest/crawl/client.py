@@ -26,9 +26,7 @@ from newsingest.crawl.config import CrawlConfig
 from newsingest.crawl.exchange import ArchiveHook, Exchange, FetchFailure, Kind, Response, header
 from newsingest.crawl.redirects import RedirectChain, RedirectFailure, is_redirect
 from newsingest.crawl.retry import (
-    HOST_FAILURES,
     RETRY_STATUSES,
-    RETRYABLE_ERRORS,
     backoff_delay,
     classify,
     parse_retry_after,
@@ -38,6 +36,7 @@ from newsingest.crawl.robots import RobotsPolicy, robots_url
 from newsingest.crawl.ssrf import GuardedBackend
 from newsingest.crawl.throttle import HostRate, HostState, TokenBucket, source_rate
 from newsingest.crawl.transport import lane_client, verified_ssl_context
+from newsingest.errors import HOST_FAILURE_CLASSES, RETRYABLE_CLASSES
 from newsingest.web.urls import URLError, host_key
 
 log = logging.getLogger(__name__)
@@ -242,7 +241,7 @@ class Fetcher:
                 resp.error_class, resp.error = failure.error_class, str(failure)
                 resp.status = ex.status if ex is not None else None
                 resp.headers = ex.response_headers if ex is not None else []
-                retryable = failure.error_class in RETRYABLE_ERRORS
+                retryable = failure.error_class in RETRYABLE_CLASSES
             else:
                 assert ex is not None
                 status = ex.status or 0
@@ -255,7 +254,7 @@ class Fetcher:
                     wait = parse_retry_after(retry_after)
             resp.archive_ref = self.archive(source, ex) if (self.archive and ex is not None) else None
             if kind != "robots":
-                state.record(resp.error_class not in HOST_FAILURES, cfg.host_failure_limit)
+                state.record(resp.error_class not in HOST_FAILURE_CLASSES, cfg.host_failure_limit)
             final = None if failed else ex
             if not retryable or attempt >= cfg.max_attempts or state.failing:
                 return final

@@ -9,14 +9,16 @@ from __future__ import annotations
 import codecs
 import zlib
 
+from newsingest.errors import PermanentError
+
 _CHUNK = 64 * 1024
 
 
-class BodyTooLarge(Exception):
+class BodyTooLarge(PermanentError):
     """Decoded body exceeded the cap."""
 
 
-class UnsupportedEncoding(Exception):
+class UnsupportedEncoding(PermanentError):
     """A Content-Encoding we do not decode."""
 
 

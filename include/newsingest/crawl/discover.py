@@ -265,7 +265,7 @@ async def adiscover_report(
     start, end = aware(start), aware(end)
     if end <= start:
         raise ValueError(f"discovery window is empty: start {start.isoformat()} >= end {end.isoformat()}")
-    config = config or CrawlConfig.from_env()
+    config = config or settings.crawl
     sink = None
     if run_id:
         batch = f"discovery-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"

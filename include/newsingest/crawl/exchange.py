@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from newsingest.errors import NewsingestError
+
 Kind = Literal["page", "document", "robots"]
 
 
@@ -63,7 +65,7 @@ class Response:
         return next((v for k, v in self.headers if k.lower() == lowered), None)
 
 
-class FetchFailure(Exception):
+class FetchFailure(NewsingestError):
     """A classified failure of one attempt."""
 
     def __init__(self, error_class: str, message: str, exchange: Exchange | None = None) -> None:

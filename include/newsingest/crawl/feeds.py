@@ -9,6 +9,7 @@ from typing import Any
 import feedparser
 
 from newsingest.crawl.xmlsafe import check_xml_safe
+from newsingest.errors import PermanentError
 from newsingest.models import DiscoveredURL
 from newsingest.web.dates import from_struct
 from newsingest.web.urls import join_url
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 MAX_LENIENT_BYTES = 1024 * 1024
 
 
-class FeedError(ValueError):
+class FeedError(PermanentError, ValueError):
     """The document is not a usable feed."""
 
 

@@ -133,7 +133,7 @@ async def afetch_urls(
     host_rate: HostRate = source_rate,
 ) -> list[FetchResult]:
     """Async core of :func:`fetch_urls`."""
-    config = config or CrawlConfig.from_env()
+    config = config or settings.crawl
     by_name = dict(sources) if isinstance(sources, Mapping) else {s.name: s for s in sources}
     items: list[DiscoveredURL | None] = list(merge_urls(urls))
     results: list[FetchResult | None] = [None] * len(items)

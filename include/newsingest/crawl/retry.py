@@ -13,10 +13,8 @@ import httpx
 from newsingest.crawl.ssrf import SSRFBlocked
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
-# Transport failures worth another attempt.
-RETRYABLE_ERRORS = frozenset({"timeout", "connect", "reset", "protocol"})
-# Failures that count towards giving a host up for the run.
-HOST_FAILURES = frozenset({"timeout", "connect", "reset", "protocol", "http_5xx", "rate_limited"})
+# Transport failures worth another attempt, and those counting against a host: newsingest.errors
+# (RETRYABLE_CLASSES, HOST_FAILURE_CLASSES).
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:

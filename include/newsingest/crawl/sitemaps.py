@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 from newsingest.crawl.xmlsafe import XMLInvalid, local, namespace, parse_xml
+from newsingest.errors import PermanentError
 from newsingest.models import DiscoveredURL
 from newsingest.web.dates import parse_date
 from newsingest.web.urls import join_url
@@ -15,7 +16,7 @@ NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 HTTP_PREFIXES = ("http://", "https://")
 
 
-class SitemapError(ValueError):
+class SitemapError(PermanentError, ValueError):
     """The document is neither a sitemap nor a sitemap index."""
 
 

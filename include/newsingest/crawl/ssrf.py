@@ -15,6 +15,8 @@ from collections.abc import Iterable
 import httpcore
 from httpcore import AnyIOBackend, AsyncNetworkBackend, AsyncNetworkStream
 
+from newsingest.errors import PermanentError
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # Cloud metadata endpoints, refused even if a future ipaddress release called them global.
@@ -25,7 +27,7 @@ _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _UNIQUE_LOCAL = ipaddress.ip_network("fc00::/7")
 
 
-class SSRFBlocked(Exception):
+class SSRFBlocked(PermanentError):
     """A connection target resolved to a non-public address."""
 
     def __init__(self, host: str, address: str, reason: str) -> None:

@@ -2,7 +2,7 @@
 
 - HTTP validators (ETag, Last-Modified) per canonical URL, per source, for conditional GETs, with the
   WARC reference of the ``200`` response they came from: a ``304`` is re-processed from that record, so
-  "not modified" never means "done" (the index decides what is done, see ``newsingest.reconcile``).
+  "not modified" never means "done" (the index decides what is done, see ``newsingest.quality.reconcile``).
 - Discovery documents (feeds, sitemaps) bodies, so a 304 can be re-parsed for any window.
 - Undated discovered URLs already handed out, so later runs do not ingest them again.
 """

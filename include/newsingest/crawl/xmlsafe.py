@@ -7,14 +7,16 @@ import xml.etree.ElementTree as ET
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from newsingest.errors import PermanentError
+
 _ENTITY_MARKERS = (b"<!ENTITY", b"<!entity")
 
 
-class XMLRefused(ValueError):
+class XMLRefused(PermanentError, ValueError):
     """The document uses XML features we refuse (entities, external references)."""
 
 
-class XMLInvalid(ValueError):
+class XMLInvalid(PermanentError, ValueError):
     """The document is not well-formed XML."""
 
 

@@ -9,7 +9,6 @@ spacy-transformers installed) plugs in without code changes; any object with the
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -57,8 +56,9 @@ class NerBackend(Protocol):
         ...
 
 
-def configured_model() -> str:
-    return os.environ.get("NEWSINGEST_NER_MODEL") or DEFAULT_MODEL
+def configured_model(name: str | None = None) -> str:
+    """``name`` (the settings' enrich.ner_model, NEWSINGEST_NER_MODEL) or the default pipeline."""
+    return name or DEFAULT_MODEL
 
 
 class SpacyNer:

@@ -8,7 +8,6 @@ words picked from the lead ("named", "Hours") do not become keyphrases.
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections import Counter
@@ -23,9 +22,9 @@ YAKE_LANGUAGES = {
     "ar", "bg", "br", "cz", "da", "de", "el", "en", "es", "et", "fa", "fi", "fr", "hi", "hr", "hu", "hy",
     "id", "it", "ja", "lt", "lv", "nl", "no", "pl", "pt", "ro", "ru", "sk", "sl", "sv", "tr", "uk", "zh",
 }  # fmt: skip
-# Headline + lead only: YAKE costs more per word than NER itself. NEWSINGEST_KEYWORDS_CHARS trades
-# keyphrase depth for speed (0 turns keyphrases off).
-MAX_CHARS = int(os.environ.get("NEWSINGEST_KEYWORDS_CHARS") or 300)
+# Headline + lead only: YAKE costs more per word than NER itself. NEWSINGEST_KEYWORDS_CHARS (the settings'
+# enrich.keywords_chars, passed as ``max_chars``) trades keyphrase depth for speed (0 turns keyphrases off).
+MAX_CHARS = 300
 # YAKE trigrams are mostly fragments across names ("met Chinese leader"); bigrams read better.
 NGRAM = 2
 
@@ -74,16 +73,17 @@ def extract_keywords(
     top: int = 10,
     phraser: NounPhraser | None = None,
     title_end: int = 0,
+    max_chars: int = MAX_CHARS,
 ) -> list[str]:
     """Top keyphrases (best first), without phrases that are (part of) an entity name, mostly names,
     or contain a person's name (keyphrases name concepts; people are in the person facet).
 
     With a ``phraser`` English candidates are noun phrases of the parse; ``title_end`` marks the
-    headline in ``text``."""
-    sample = (text or "")[:MAX_CHARS]
-    if len(text or "") > MAX_CHARS and " " in sample:
+    headline in ``text``; ``max_chars`` of ``text`` are read (the settings' enrich.keywords_chars)."""
+    sample = (text or "")[:max_chars]
+    if len(text or "") > max_chars and " " in sample:
         sample = sample.rsplit(" ", 1)[0]  # never hand YAKE half a word
-    if MAX_CHARS <= 0 or not sample.strip():
+    if max_chars <= 0 or not sample.strip():
         return []
     lang = language if language in YAKE_LANGUAGES else ("cz" if language == "cs" else "noLang")
     names = {fold(n) for n in entity_names if n}

@@ -7,7 +7,6 @@ dev split. Set ``NEWSINGEST_LANGID_MODE=high`` for short texts where it matters.
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from dataclasses import dataclass
@@ -43,19 +42,12 @@ def _detector(mode: str):
         return _detectors[mode]
 
 
-def langid_mode() -> str:
-    mode = os.environ.get("NEWSINGEST_LANGID_MODE", "low").lower()
-    if mode not in {"low", "high"}:
-        raise ValueError(f"NEWSINGEST_LANGID_MODE must be 'low' or 'high', got {mode!r}")
-    return mode
-
-
-def detect_language(text: str, *, mode: str | None = None) -> LanguageGuess:
+def detect_language(text: str, *, mode: str = "low") -> LanguageGuess:
     """Detect the language of ``text``; returns code None and confidence 0 for empty or unknown text."""
     sample = (text or "").strip()[:MAX_CHARS]
     if not sample or not any(ch.isalpha() for ch in sample):
         return LanguageGuess(None, 0.0)
-    detector = _detector(mode or langid_mode())
+    detector = _detector(mode)  # low or high: the settings' enrich.langid_mode (NEWSINGEST_LANGID_MODE)
     # Most news text is unambiguous after a few sentences; only unsure guesses read further.
     values = detector.compute_language_confidence_values(sample[:QUICK_CHARS])
     if len(sample) > QUICK_CHARS and (not values or values[0].value < QUICK_CONFIDENCE):

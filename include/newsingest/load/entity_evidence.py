@@ -1,6 +1,6 @@
 """Incremental evidence for the entity registry: what each document contributes, counted once.
 
-Every consolidated document leaves a small record in ``<registry alias>-entities-docs`` (keyed by doc
+Every consolidated document leaves a small record in ``<alias>-entities-docs`` (keyed by doc
 id): its entities' (name, type) with surface forms, published date, source and a stamp (content hash
 and enrichment version). A run updates the registry's counts only by the difference between a
 document's new contribution and the one recorded before, so the nightly cost follows the day's new and
@@ -36,8 +36,9 @@ EVIDENCE_MAPPINGS: dict[str, Any] = {
 DOC_FIELDS = ["entities", "content_hash", "enrichment_version", "published", "source"]
 
 
-def evidence_index(registry_alias: str) -> str:
-    return f"{registry_alias}-entities-docs"
+def evidence_index(registry: str) -> str:
+    """The evidence index beside the registry index ``registry`` (``<alias>-entities-docs``)."""
+    return f"{registry}-docs"
 
 
 def entry_id(name: str, etype: str) -> str:

@@ -21,6 +21,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import NotFoundError, RequestError
 
 from newsingest.config import DATA_DIR
+from newsingest.errors import PermanentError
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ TEMPLATE_FILE = "index_template.json"
 _ALIAS_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
-class IndexLayoutError(RuntimeError):
+class IndexLayoutError(PermanentError, RuntimeError):
     """The index layout is not what newsingest expects; the message says what and how to fix it."""
 
 

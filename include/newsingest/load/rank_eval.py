@@ -31,12 +31,13 @@ from typing import Any
 import yaml
 from opensearchpy import OpenSearch
 
+from newsingest.errors import PermanentError
 from newsingest.load.search import build_filters, build_query
 
 QueryBuilder = Callable[..., dict[str, Any]]
 
 
-class JudgementsError(ValueError):
+class JudgementsError(PermanentError, ValueError):
     """The judgements file is malformed; the message names the file, query and field."""
 
 

@@ -21,6 +21,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import NotFoundError
 from opensearchpy.helpers import scan, streaming_bulk
 
+from newsingest.errors import NewsingestError
 from newsingest.load.index import (
     IndexLayoutError,
     alias_indices,
@@ -37,7 +38,7 @@ from newsingest.load.index import (
 log = logging.getLogger(__name__)
 
 
-class ReindexError(RuntimeError):
+class ReindexError(NewsingestError, RuntimeError):
     """The copy failed or came out short; the aliases still point where the message says."""
 
 
@@ -188,7 +189,7 @@ if (first == have.first_seen) { ctx.op = 'noop'; } else { have.first_seen = firs
 """.strip()
 
 
-class ReindexRunError(RuntimeError):
+class ReindexRunError(NewsingestError, RuntimeError):
     """A reindex request or build cannot go on; the message names the input or index and what is wrong."""
 
 

@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 import yaml
 
+from newsingest.errors import PermanentError
+
 CATALOG_FILE = Path(__file__).resolve().parent / "articles.yaml"
 
 Kind = Literal["article", "liveblog", "gallery", "paywall", "consent", "repost"]
@@ -24,7 +26,7 @@ _ENCODINGS = {"utf-8", "cp1252-declared-utf8", "cp1252-undeclared"}
 _LAYOUTS = {"broadsheet", "tabloid", "wire", "aggregator"}
 
 
-class CatalogError(ValueError):
+class CatalogError(PermanentError, ValueError):
     """The catalog file is malformed; the message names the entry and field."""
 
 

@@ -30,17 +30,6 @@ CRAWL_POOL_DESCRIPTION = (
 )
 
 
-def crawl_pool_slots() -> int:
-    """Slots of the ``crawl`` pool: NEWSINGEST_CRAWL_POOL_SLOTS (default 2)."""
-    from newsingest.config import ConfigError
-    from newsingest.config import crawl_pool_slots as slots
-
-    try:
-        return slots()
-    except ConfigError as exc:
-        raise ServiceError(str(exc)) from None
-
-
 def airflow_port() -> int:
     """The API server's port: NEWSINGEST_AIRFLOW_PORT (default 8080)."""
     raw = os.environ.get("NEWSINGEST_AIRFLOW_PORT", str(API_PORT))
@@ -195,9 +184,8 @@ def migrate(settings: Settings) -> None:
 
 def ensure_pools(settings: Settings) -> None:
     """Create or resize the ``crawl`` pool the fetch tasks run in."""
-    run_airflow(
-        settings, "pools", "set", CRAWL_POOL, str(crawl_pool_slots()), CRAWL_POOL_DESCRIPTION, capture=True
-    )
+    slots = str(settings.schedule.crawl_pool_slots)
+    run_airflow(settings, "pools", "set", CRAWL_POOL, slots, CRAWL_POOL_DESCRIPTION, capture=True)
 
 
 class AirflowStandalone:
@@ -295,7 +283,7 @@ class AirflowStandalone:
     def ensure_pools(self) -> None:
         """Create or resize the ``crawl`` pool through the REST API."""
         with self.api() as api:
-            api.ensure_pool(CRAWL_POOL, crawl_pool_slots(), CRAWL_POOL_DESCRIPTION)
+            api.ensure_pool(CRAWL_POOL, self.settings.schedule.crawl_pool_slots, CRAWL_POOL_DESCRIPTION)
 
     def describe(self) -> str:
         """Where to go and how to log in, for the ``services start airflow`` output."""

@@ -14,12 +14,14 @@ from typing import Any
 
 import httpx
 
+from newsingest.errors import NewsingestError
+
 TERMINAL = {"success", "failed"}
 # How long the scheduler may miss heartbeats before a wait gives up (Airflow flags it after 30 s).
 SCHEDULER_GRACE = 120.0
 
 
-class AirflowAPIError(RuntimeError):
+class AirflowAPIError(NewsingestError, RuntimeError):
     """The API answered with an error; the message has the method, path, status and Airflow's detail."""
 
 

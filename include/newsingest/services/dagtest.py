@@ -74,7 +74,7 @@ def run_days(
             raise RuntimeError(f"DAG {dag_id} did not load: {bag.import_errors}")
         dag = bag.dags[dag_id]
         for day in days:
-            logical = manual_logical_date(day)
+            logical = manual_logical_date(day, settings.schedule.time)
             say(f"    {dag_id} for {day} (logical date {logical.isoformat()}) ...")
             started = time.monotonic()
             run = dag.test(logical_date=logical)

@@ -159,17 +159,15 @@ class OpenSearchNode:
         (self.target / ".newsingest-stamp").write_text(self._stamp())
 
     def health(self) -> dict | None:
-        """Cluster health, or None when nothing answers (credentials and CA from NEWSINGEST_OPENSEARCH_*)."""
+        """Cluster health, or None when nothing answers (credentials and CA from the settings' index tree)."""
         request = urllib.request.Request(f"{self.url}/_cluster/health")
-        user = os.environ.get("NEWSINGEST_OPENSEARCH_USERNAME")
-        if user:
-            token = b64encode(f"{user}:{os.environ.get('NEWSINGEST_OPENSEARCH_PASSWORD', '')}".encode())
+        index = self.settings.index
+        if index.username:
+            token = b64encode(f"{index.username}:{index.password or ''}".encode())
             request.add_header("Authorization", f"Basic {token.decode()}")
         context = None
         if self.url.startswith("https://"):
-            context = ssl.create_default_context(
-                cafile=os.environ.get("NEWSINGEST_OPENSEARCH_CA_CERTS") or None
-            )
+            context = ssl.create_default_context(cafile=index.ca_certs)
         try:
             with urllib.request.urlopen(
                 request, timeout=2 if not self.remote else 10, context=context

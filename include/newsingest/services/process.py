@@ -11,8 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsingest.errors import NewsingestError
 
-class ServiceError(RuntimeError):
+
+class ServiceError(NewsingestError, RuntimeError):
     """A service could not be built, started or stopped; the message says why and where to look."""
 
 

@@ -143,7 +143,7 @@ def rehearse(cluster: Cluster, *, day: date = DEFAULT_DAY, timeout: float = 3600
     SampleSiteService(cluster.settings).start()
     client = make_client(cluster.settings.opensearch_url, max_retries=5)
     alias = cluster.settings.index_alias
-    leases = LeaseStore(client)
+    leases = LeaseStore.from_settings(client, cluster.settings)
     client.indices.delete(index=f"{alias}*,{leases.index}*", ignore_unavailable=True)
     for name in client.indices.get_alias(name=alias, ignore=404) or {}:
         client.indices.delete(index=name, ignore_unavailable=True)

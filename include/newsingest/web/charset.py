@@ -11,6 +11,8 @@ import re
 
 from charset_normalizer import from_bytes
 
+from newsingest.errors import PermanentError
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.I)
@@ -132,7 +134,7 @@ def decode_text(body: bytes, encoding: str | None) -> str:
     return text.removeprefix("\ufeff")
 
 
-class UndecodableInput(ValueError):
+class UndecodableInput(PermanentError, ValueError):
     """The page bytes are not text (binary content)."""
 
 

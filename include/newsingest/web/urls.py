@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
+from newsingest.errors import PermanentError
+
 # Exact names and prefixes of query parameters that only track the click.
 TRACKING_PARAMS = frozenset(
     {
@@ -35,7 +37,7 @@ _MULTI_SLASH = re.compile(r"/{2,}")
 _DOTTED_QUAD = re.compile(r"[0-9]+(?:\.[0-9]+){3}")
 
 
-class URLError(ValueError):
+class URLError(PermanentError, ValueError):
     """A URL that cannot be canonicalised (no scheme or host, unsupported scheme)."""
 
 

@@ -8,7 +8,8 @@ from dataclasses import replace
 import pytest
 from newsingest.crawl.archive import iter_archive, read_response
 from newsingest.crawl.fetch import fetch_urls
-from newsingest.crawl.health import summarize
+from newsingest.models import FetchResult, FetchSummary
+from newsingest.quality.figures import fetch_figures
 from newsingest.sample_site.misbehave import CHARSET_MODES
 from newsingest.sample_site.server import start_site
 
@@ -26,6 +27,11 @@ def fetch(sample_site, crawl_settings, fast_config, make_source, make_urls):
 
     return run
 
+
+
+def _figures(results: list[FetchResult]) -> dict:
+    """The gate's fetch figures of one source's results (what crawl/health.py summarised before)."""
+    return fetch_figures(FetchSummary.of_results(results[0].source, results).to_dict())
 
 def test_retries_5xx_with_backoff_then_succeeds(fetch, sample_site) -> None:
     sample_site.reset_counters()
@@ -48,8 +54,8 @@ def test_retry_after_is_honoured(fetch, sample_site) -> None:
     [res] = fetch("/misbehave/flaky/ra?fail=1&code=429&retry_after=1")
     assert time.monotonic() - started >= 1.0  # backoff alone would be < 0.1 s
     assert res.ok and res.attempts == 2 and res.throttled
-    health = summarize([res])[0]
-    assert health.rate_limited == 1 and health.retried == 1
+    health = _figures([res])
+    assert health["throttled"] == 1 and health["retried"] == 1
 
 
 def test_retry_after_beyond_cap_gives_up(fetch) -> None:
@@ -117,7 +123,7 @@ def test_validators_follow_the_url_that_sent_them(
 def test_robots_disallow_is_obeyed(fetch) -> None:
     [res] = fetch("/private/drafts.html")
     assert res.error_class == "robots" and res.status is None and res.attempts == 0
-    assert summarize([res])[0].blocked_by_robots == 1
+    assert _figures([res])["blocked_by_robots"] == 1
 
 
 def test_crawl_delay_spaces_requests(crawl_settings, fast_config, make_source, make_urls) -> None:
@@ -151,8 +157,8 @@ def test_robots_5xx_defers_the_host(
     assert [r.error_class for r in results] == ["robots_unavailable", "robots_unavailable"]
     assert "/a.html" not in static_server.hits
     assert static_server.hits["/robots.txt"] == fast_config.max_attempts  # fetched once per run, retried
-    health = summarize(results)[0]
-    assert health.failing and health.robots_unavailable == 2
+    health = _figures(results)
+    assert health["fetch_problem"] and health["robots_unavailable"] == 2
 
 
 def test_oversized_robots_txt_is_read_up_to_the_cap(
@@ -279,8 +285,8 @@ def test_failing_host_is_given_up(fetch, fast_config) -> None:
     results = fetch(*(f"/misbehave/status/502?i={i}" for i in range(6)), config=config)
     classes = [r.error_class for r in results]
     assert classes[:3] == ["http_5xx"] * 3 and classes[3:] == ["host_failing"] * 3
-    health = summarize(results)[0]
-    assert health.failing and "given up" in (health.reason or "")
+    health = _figures(results)
+    assert "given up" in (health["fetch_problem"] or "") and health["given_up"] == 3
 
 
 def test_idle_connections_are_bounded_across_hosts(sample_site, static_server, fast_config) -> None:

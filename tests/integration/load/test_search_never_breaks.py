@@ -18,7 +18,7 @@ from newsingest.load.bulk import load_articles
 from newsingest.load.index import drop_alias_and_indices, ensure_index
 from newsingest.load.search import search
 from newsingest.models import EnrichedArticle
-from newsingest.report import ensure_runs_index
+from newsingest.quality.runs_index import ensure_runs_index
 from opensearchpy import OpenSearch
 
 pytestmark = pytest.mark.opensearch

@@ -73,7 +73,8 @@ def test_garbage_does_not_hang(garbage: bytes) -> None:
     assert items == []
     with pytest.raises(SitemapError):
         parse_sitemap(garbage, source="s", sitemap_url="https://ex.com/s.xml")
-    assert time.monotonic() - started < 5.0
+    # A hang or a quadratic blow-up takes minutes; 30 s leaves room for a loaded CI machine.
+    assert time.monotonic() - started < 30.0
 
 
 def test_malformed_small_feed_is_parsed_leniently() -> None:

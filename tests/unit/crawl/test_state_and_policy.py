@@ -1,4 +1,4 @@
-"""Crawl state files, robots policy, token bucket, health summary and config overrides."""
+"""Crawl state files, robots policy, token bucket, fetch summary figures and config overrides."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from newsingest.crawl.config import CrawlConfig
-from newsingest.crawl.health import summarize
 from newsingest.crawl.retry import parse_retry_after
 from newsingest.crawl.robots import RobotsPolicy, agent_token
 from newsingest.crawl.state import ArchivedRef, DocumentCache, UndatedLedger, ValidatorStore
 from newsingest.crawl.throttle import TokenBucket
-from newsingest.models import FetchResult
+from newsingest.models import FetchResult, FetchSummary
+from newsingest.quality.figures import fetch_figures
 
 UA = "newsingest/0.1 (+https://github.com/newsingest/newsingest)"
 
@@ -114,10 +114,16 @@ def test_health_summary() -> None:
         FetchResult(url="y", source="t", error_class="timeout", attempts=4),
         FetchResult(url="z", source="t", error_class="connect", attempts=4),
     ]
-    s, t = summarize(rows)
-    assert (s.fetched, s.not_modified, s.blocked_by_robots, s.rate_limited, s.retried) == (2, 1, 1, 1, 1)
-    assert s.errors_by_class == {"http_4xx": 1, "robots": 1} and not s.failing
-    assert t.failing and "3 of 3" in (t.reason or "") and "timeout" in (t.reason or "")
+    s, t = (
+        fetch_figures(FetchSummary.of_results(name, [r for r in rows if r.source == name]).to_dict())
+        for name in ("s", "t")
+    )
+    counts = ("fetched", "not_modified", "blocked_by_robots", "throttled", "retried")
+    assert [s[k] for k in counts] == [2, 1, 1, 1, 1]
+    assert s["fetch_errors"] == {"http_4xx": 1, "robots": 1} and s["fetch_problem"] is None
+    assert s["fetch_failure_ratio"] == 0.0  # a 404 is a gone page, not a failing site
+    assert "3 of 3" in (t["fetch_problem"] or "") and "timeout" in (t["fetch_problem"] or "")
+    assert t["fetch_failure_ratio"] == 1.0
 
 
 def test_config_from_env() -> None:

@@ -29,7 +29,8 @@ def test_undetermined(text):
     assert guess.code is None and guess.confidence == 0.0
 
 
-def test_bad_mode_is_a_clear_error(monkeypatch):
-    monkeypatch.setenv("NEWSINGEST_LANGID_MODE", "fast")
-    with pytest.raises(ValueError, match="NEWSINGEST_LANGID_MODE"):
-        detect_language("hello world, this is English")
+def test_bad_mode_is_a_clear_error():
+    from newsingest.config import ConfigError, load_settings
+
+    with pytest.raises(ConfigError, match="NEWSINGEST_LANGID_MODE='fast'"):
+        load_settings({"NEWSINGEST_LANGID_MODE": "fast"})

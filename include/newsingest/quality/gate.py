@@ -4,10 +4,10 @@
 count as done, in this order:
 
 1. a source's stage that did not finish (a discover task, or a planned batch in fetch, clean or enrich);
-2. the day reconciliation (:mod:`newsingest.reconcile`): every article the run produced must be in the
+2. the day reconciliation (:mod:`newsingest.quality.reconcile`): every article the run produced must be in the
    index as produced; what is missing is loaded again from the run's files once (which also finishes a
    batch whose load task failed), and what is still missing fails the run, naming the source and count;
-3. the thresholds over the run's figures (:mod:`newsingest.quality`), including discovery (a source
+3. the thresholds over the run's figures (:mod:`newsingest.quality.figures`), including discovery (a source
    whose every channel failed) and a source's yield against its own recent history.
 
 It writes one ``quality.json`` with the outcome and returns the verdict; the report renders exactly it.
@@ -23,7 +23,8 @@ from datetime import datetime
 from typing import Any
 
 from newsingest.config import Settings
-from newsingest.report import assess_run, runs_index_name
+from newsingest.quality.report import assess_run
+from newsingest.quality.runs_index import runs_index_name
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def _reconciliation(
     client, settings: Settings, sources: Sequence[str], enriched: Sequence[Mapping]
 ) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """Figures per source from reconciling the run's articles with the index, and problems."""
-    from newsingest.reconcile import reconcile_run
+    from newsingest.quality.reconcile import reconcile_run
 
     paths = [row["path"] for row in enriched if row.get("path")]
     try:
@@ -94,11 +95,11 @@ def _reconciliation(
     return figures, problems
 
 
-def usual_discovered(client, source: str, before: str, run_id: str) -> float | None:
+def usual_discovered(client, runs_index: str, source: str, before: str, run_id: str) -> float | None:
     """The median number of URLs ``source`` discovered in its last runs before day ``before``."""
     try:
         resp = client.search(
-            index=runs_index_name(),
+            index=runs_index,
             body={
                 "size": HISTORY_RUNS,
                 "query": {
@@ -118,10 +119,12 @@ def usual_discovered(client, source: str, before: str, run_id: str) -> float | N
     return float(statistics.median(values)) if values else None
 
 
-def _history(client, figures_by_source: Mapping[str, Mapping[str, Any]], day: str, run_id: str) -> dict:
+def _history(
+    client, runs_index: str, figures_by_source: Mapping[str, Mapping[str, Any]], day: str, run_id: str
+) -> dict:
     extra: dict[str, dict[str, Any]] = {}
     for source, fig in figures_by_source.items():
-        usual = usual_discovered(client, source, day, run_id)
+        usual = usual_discovered(client, runs_index, source, day, run_id)
         if usual:
             extra[source] = {
                 "discovered_usual": usual,
@@ -155,7 +158,8 @@ def decide_run(
         extra, reconcile_problems = _reconciliation(client, settings, sources, stages.get("enrich", []))
         problems += reconcile_problems
         discovered = {row["source"]: row for row in stages.get("discover", [])}
-        for source, fig in _history(client, discovered, start.date().isoformat(), run_id).items():
+        day = start.date().isoformat()
+        for source, fig in _history(client, runs_index_name(settings), discovered, day, run_id).items():
             extra.setdefault(source, {}).update(fig)
     return assess_run(
         settings,
