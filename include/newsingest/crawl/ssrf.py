@@ -11,6 +11,7 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Iterable
+from typing import Any
 
 import httpcore
 from httpcore import AnyIOBackend, AsyncNetworkBackend, AsyncNetworkStream
@@ -125,7 +126,7 @@ class GuardedBackend(AsyncNetworkBackend):
         port: int,
         timeout: float | None = None,
         local_address: str | None = None,
-        socket_options: Iterable[object] | None = None,
+        socket_options: Iterable[Any] | None = None,
     ) -> AsyncNetworkStream:
         if f"{host.lower()}:{port}" in self._exempt:
             return await self._inner.connect_tcp(
@@ -147,7 +148,7 @@ class GuardedBackend(AsyncNetworkBackend):
         raise last
 
     async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[object] | None = None
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
     ) -> AsyncNetworkStream:
         raise SSRFBlocked(path, path, "unix socket")
 

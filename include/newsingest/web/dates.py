@@ -63,13 +63,13 @@ def parse_date(value: object, *, default_tz: tzinfo = UTC) -> datetime | None:
     """
     if value is None:
         return None
+    dt: datetime
     if isinstance(value, datetime):
         dt = value
     else:
         text = str(value).strip()
         if not text or len(text) > 80:
             return None
-        dt = None
         if _EPOCH.match(text):
             seconds = int(text[:10])
             try:
