@@ -10,7 +10,6 @@ Models and data load on first use, so constructing an :class:`Enricher` is cheap
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from newsingest.enrich.noun_phrases import NounPhraser
 from newsingest.enrich.topics import TopicClassifier
 from newsingest.enrich.version import ENRICHMENT_VERSION
 from newsingest.models import CleanedArticle, EnrichedArticle, Entity
+from newsingest.web.urls import doc_id
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +36,6 @@ LEAD_CHARS = 400  # title + first paragraph(s) count as the lead for salience
 MAX_KEYWORDS = 10
 
 
-def _doc_id(canonical_url: str) -> str:
-    try:
-        from newsingest.crawl.urls import doc_id
-    except ImportError:  # pragma: no cover - the crawl room ships it
-        return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()
-    return doc_id(canonical_url)
 
 
 @dataclass
@@ -202,7 +196,7 @@ class Enricher:
         signature = dedup.signature(hashed)
         return EnrichedArticle(
             **base,
-            doc_id=_doc_id(art.canonical_url),
+            doc_id=doc_id(art.canonical_url),
             entities=[_entity_record(e) for e in entities],
             persons=[e.name for e in entities if e.type == "person"],
             organisations=[e.name for e in entities if e.type == "organisation"],

@@ -12,7 +12,8 @@ from newsingest.clean.extract import canonicalize_url
 from newsingest.clean.fields.titles import strip_site_suffix
 from newsingest.clean.metadata import parse_ld_json
 from newsingest.clean.scoring import _DATELINE_ONLY, _STAMP
-from newsingest.clean.text import UndecodableInput, decode_html, prestrip
+from newsingest.clean.text import prestrip
+from newsingest.web.charset import UndecodableInput, decode_html
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,11 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from newsingest.crawl.dates import date_from_url, parse_date
 from newsingest.crawl.feeds import FeedError, parse_feed
 from newsingest.crawl.sections import extract_links
 from newsingest.crawl.sitemaps import SitemapError, parse_sitemap
 from newsingest.crawl.xmlsafe import XMLRefused
+from newsingest.web.dates import date_from_url, parse_date
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>T</title>

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from newsingest.crawl.client import parse_retry_after
 from newsingest.crawl.config import CrawlConfig
+from newsingest.crawl.retry import parse_retry_after
 from newsingest.crawl.robots import RobotsPolicy, agent_token
 from newsingest.crawl.state import ArchivedRef, DocumentCache, UndatedLedger, ValidatorStore
 from newsingest.crawl.throttle import TokenBucket
@@ -22,7 +22,7 @@ UA = "newsingest/0.1 (+https://github.com/newsingest/newsingest)"
 def test_validators_persist_between_runs(tmp_path: Path) -> None:
     warc = tmp_path / "a.warc.gz"
     warc.write_bytes(b"x")
-    ref = ArchivedRef(str(warc), 0, datetime(2026, 11, 3, 10, tzinfo=UTC))
+    ref = ArchivedRef(str(warc), 0, datetime(2026, 11, 3, 10, tzinfo=UTC), "cp1251")
     store = ValidatorStore(str(tmp_path), "src")
     store.remember("https://ex.com/a", '"v1"', "Tue, 03 Nov 2026 10:00:00 GMT", ref)
     store.remember("https://ex.com/b", None, None, ref)
@@ -32,7 +32,7 @@ def test_validators_persist_between_runs(tmp_path: Path) -> None:
         "If-None-Match": '"v1"',
         "If-Modified-Since": "Tue, 03 Nov 2026 10:00:00 GMT",
     }
-    assert again.archived("https://ex.com/a") == ref
+    assert again.archived("https://ex.com/a") == ref  # with the charset its body was read with
     assert again.headers_for("https://ex.com/b") == {}
     assert not list(tmp_path.rglob("*.tmp-*"))
 
