@@ -39,6 +39,31 @@ def test_soak_cli_writes_json_and_fails_when_memory_grows(tmp_path: Path) -> Non
     assert "GROWING" in failing.output
 
 
+@pytest.mark.slow
+def test_soak_passes_its_crawl_settings_down_and_leaves_the_environment_alone(
+    settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The crawl knobs reach the fetch stage through the settings it is given, not through os.environ."""
+    import os
+
+    from newsingest import pipeline
+    from newsingest.bench.soak import SOAK_HOST_CONCURRENCY
+
+    seen = []
+    real_fetch = pipeline.fetch_stage
+
+    def fetch_stage(cfg, *args, **kwargs):  # the real stage runner, its settings recorded
+        seen.append(cfg.crawl.host_concurrency)
+        return real_fetch(cfg, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "fetch_stage", fetch_stage)
+    environ = dict(os.environ)
+    report = run_soak(settings, articles=20, batch_size=10, enrich=False)
+    assert [s.items_out for s in report.samples if s.stage == "fetch"] == [10, 10]
+    assert seen == [SOAK_HOST_CONCURRENCY] * 2 != [settings.crawl.host_concurrency] * 2
+    assert dict(os.environ) == environ
+
+
 def test_bad_arguments_are_named(settings) -> None:
     with pytest.raises(ValueError, match="articles and batch_size"):
         run_soak(settings, articles=0)

@@ -269,7 +269,7 @@ def _places(entities: Sequence[DocEntity]) -> list[dict[str, float]]:
     finer = {e.country for e in located if e.place_kind != "country"}
     points: list[dict[str, float]] = []
     for e in located:
-        if e.place_kind == "country" and e.country in finer:
+        if e.lat is None or e.lon is None or (e.place_kind == "country" and e.country in finer):
             continue
         point = {"lat": round(e.lat, 5), "lon": round(e.lon, 5)}
         if point not in points:
