@@ -7,6 +7,7 @@ XCom carries only paths and counts. Nothing heavy is imported at parse time.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pendulum
 from airflow.sdk import CronDataIntervalTimetable, Param, dag, get_current_context, task
@@ -30,6 +31,7 @@ _SOURCE_ITEM = (
     if SOURCE_NAMES
     else {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"}
 )
+_EXAMPLES: dict[str, Any] = {"examples": SOURCE_NAMES} if SOURCE_NAMES else {}
 
 DOC = f"""
 ### news_ingest
@@ -102,7 +104,7 @@ def _present(rows) -> list[dict]:
             title="Sources",
             description="Sources to run (empty: all enabled sources of the sources file)"
             + (f"; one of: {', '.join(SOURCE_NAMES)}." if SOURCE_NAMES else "."),
-            **({"examples": SOURCE_NAMES} if SOURCE_NAMES else {}),
+            **_EXAMPLES,
         ),
         "force_refetch": Param(
             False,
@@ -143,7 +145,7 @@ def news_ingest():
     @task(
         retries=1,
         execution_timeout=timedelta(minutes=10),
-        doc_md="Split each source's discovered URLs into batches (`NEWSINGEST_BATCH_SIZE`, default 200) for "
+        doc_md="Split each source's discovered URLs into batches (`NEWSINGEST_BATCH_SIZE`, default 1000) for "
         "the mapped fetch, clean, enrich and load tasks.",
     )
     def plan(discovered) -> list[dict]:
@@ -370,7 +372,9 @@ def news_ingest():
     consolidated >> gate
     # The report is a teardown: it runs whatever the gate decided (even when load_sources failed, since
     # its setup is `begin`) and does not decide the run's state.
-    gate >> report().as_teardown(setups=started)
+    reported = report().as_teardown()
+    started.as_setup() >> reported
+    gate >> reported
 
 
 news_ingest()

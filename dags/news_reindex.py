@@ -194,7 +194,7 @@ def news_reindex():
         doc_md="Archive mode: carry over live documents the build lacks or that are fresher, swap the read "
         "and write aliases to the build atomically, drop the old index if asked.",
     )
-    def finish(build: dict, reprocessed) -> dict:
+    def finish(build, reprocessed) -> dict:
         from newsingest.reindex_runner import finish_build
 
         rows = [r for r in (reprocessed or []) if r]
@@ -222,7 +222,9 @@ def news_reindex():
     build = create_build()
     planned >> chosen >> [copy_index(), build]
     done = finish(build, reprocess.partial(build=build).expand(batch=planned))
-    done >> discard_unfinished_build().as_teardown(setups=build)
+    discard = discard_unfinished_build().as_teardown()
+    build.as_setup() >> discard
+    done >> discard
 
 
 news_reindex()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# README command 2 (and what CI runs): install the test environment, lint, run the whole test suite
+# README command 2 (and what CI runs): install the test environment, lint, type-check, run the whole test suite
 # against the real services (the tests start the OpenSearch node, the sample site and Airflow).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +22,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 echo; echo "==> ruff"
 .venv/bin/ruff check .
+echo; echo "==> mypy"
+.venv/bin/mypy  # files and settings: pyproject.toml [tool.mypy]
 echo; echo "==> pytest"
 set +e
 .venv/bin/pytest "$@"

@@ -167,7 +167,7 @@ class Settings:
     index_shards: int | None = None  # None: the template's default
     index_replicas: int | None = None
     index_refresh_interval: str | None = None
-    batch_size: int = 200  # URLs per mapped fetch/clean/enrich/load batch in the DAG
+    batch_size: int = 1000  # URLs per mapped fetch/clean/enrich/load batch in the DAG
     ner_batch_size: int = 32  # texts per spaCy batch
     ner_processes: int = 1  # spaCy worker processes
     crawl: CrawlConfig = field(default_factory=CrawlConfig)
@@ -354,7 +354,7 @@ VARIABLES: tuple[Var, ...] = (
     Var("NEWSINGEST_INDEX_SHARDS", "index_shards", whole_number(1, 1024), None, "primary shards"),
     Var("NEWSINGEST_INDEX_REPLICAS", "index_replicas", whole_number(0, 16), None, "replicas"),
     Var("NEWSINGEST_INDEX_REFRESH_INTERVAL", "index_refresh_interval", text, None, "refresh interval"),
-    Var("NEWSINGEST_BATCH_SIZE", "batch_size", whole_number(1, 100_000), 200, "URLs per DAG batch"),
+    Var("NEWSINGEST_BATCH_SIZE", "batch_size", whole_number(1, 100_000), 1000, "URLs per DAG batch"),
     Var("NEWSINGEST_NER_BATCH_SIZE", "ner_batch_size", whole_number(1, 10_000), 32, "texts per NER batch"),
     Var("NEWSINGEST_NER_PROCESSES", "ner_processes", whole_number(1, 64), 1, "NER worker processes"),
     *CRAWL_VARIABLES,

@@ -47,7 +47,7 @@ def consolidate(
     from newsingest.load.entity_registry import consolidate_entities
 
     everything = doc_ids is None
-    ids = all_doc_ids(client, alias) if everything else sorted(set(doc_ids))
+    ids = all_doc_ids(client, alias) if doc_ids is None else sorted(set(doc_ids))
     entities = consolidate_entities(client, alias, None if everything else ids, registry_alias=registry_alias)
     clusters = recluster(client, alias, ids)
     summary = {"documents": len(ids), "entities": entities.to_dict(), "clusters": clusters.to_dict()}

@@ -21,6 +21,7 @@ PageType = Literal[
     "article", "liveblog", "gallery", "video", "index", "consent", "paywall", "challenge", "error", "unknown"
 ]
 Access = Literal["free", "paywalled", "teaser", "unknown"]
+EntityType = Literal["person", "organisation", "location", "other"]
 Provenance = Literal[
     "json-ld", "opengraph", "meta", "microdata", "dom", "url", "feed", "text", "script", "detected"
 ]
@@ -131,7 +132,7 @@ class DroppedPage(Record):
 
 class Entity(Record):
     name: str  # canonical name
-    type: Literal["person", "organisation", "location", "other"]
+    type: EntityType
     label: str | None = None  # model label (PERSON, ORG, GPE, ...)
     count: int = 1
     salience: float = 0.0

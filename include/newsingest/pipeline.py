@@ -354,7 +354,8 @@ def load_stage(
 
     if write_index(client, write_alias_for(settings.index_alias)) is None:
         prepare_index(settings, client)
-    articles = (EnrichedArticle.from_json(r) for r in storage.read_jsonl_gz(enrich_path))
+    # The rows as stored: load_articles validates each one and dead-letters the invalid ones.
+    articles = storage.read_jsonl_gz(enrich_path)
     dead_letter = layout.dead_letter_path(settings.storage_root, run_id, source, batch)
     report = load_articles(client, settings.index_alias, articles, dead_letter_path=dead_letter)
     summary = LoadSummary.from_dict({"source": source, "batch": batch, **report.to_dict()}).to_dict()

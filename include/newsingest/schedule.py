@@ -32,9 +32,12 @@ def day_window(when: datetime) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def run_window(logical_date: datetime | None, interval_start: datetime) -> tuple[datetime, datetime]:
+def run_window(logical_date: datetime | None, interval_start: datetime | None) -> tuple[datetime, datetime]:
     """The calendar day a run ingests: its logical date's day, else its data interval start's."""
-    return day_window(logical_date or interval_start)
+    day = logical_date or interval_start
+    if day is None:
+        raise ValueError("the run has neither a logical date nor a data interval start")
+    return day_window(day)
 
 
 def scheduled_logical_date(day: date, at: time | None = None) -> datetime:

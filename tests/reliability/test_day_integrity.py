@@ -8,7 +8,6 @@ publishers on loopback and a real OpenSearch node, then checks the index, not th
 from __future__ import annotations
 
 import json
-import os
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -260,16 +259,15 @@ def test_node_restarted_during_load_then_a_plain_rerun_restores_every_article(
     )
 
     # The gate fails on an impossible bound; a plain rerun (all 304) is judged on the same evidence.
-    os.environ["NEWSINGEST_GATE_TITLE_FILL_FAIL_BELOW"] = "1.01"
-    try:
-        again = run_day(settings, client, "scheduled__2026-11-05", ["bulk"])
-        assert sum(row["reused"] for row in again.stages["enrich"]) == n
-        assert decide(settings, client, again, ["bulk"])["status"] == "failed"
-        and_again = run_day(settings, client, "scheduled__2026-11-05", ["bulk"])
-        v = decide(settings, client, and_again, ["bulk"])
-        assert v["status"] == "failed" and "title_fill" in v["message"], v
-    finally:
-        del os.environ["NEWSINGEST_GATE_TITLE_FILL_FAIL_BELOW"]
+    strict = replace(
+        settings, gate=replace(settings.gate, overrides=(("NEWSINGEST_GATE_TITLE_FILL_FAIL_BELOW", "1.01"),))
+    )
+    again = run_day(strict, client, "scheduled__2026-11-05", ["bulk"])
+    assert sum(row["reused"] for row in again.stages["enrich"]) == n
+    assert decide(strict, client, again, ["bulk"])["status"] == "failed"
+    and_again = run_day(strict, client, "scheduled__2026-11-05", ["bulk"])
+    v = decide(strict, client, and_again, ["bulk"])
+    assert v["status"] == "failed" and "title_fill" in v["message"], v
     drop_alias_and_indices(client, alias)
 
 

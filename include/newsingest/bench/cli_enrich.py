@@ -144,10 +144,9 @@ def enrich(
             for doc in raw.pipe(texts[i : i + batch]):
                 _ = doc.ents
             theirs += time.perf_counter() - start
-    theirs = theirs if raw is not None else None
     click.echo(f"\n{'':<28}{'docs/s':>10}{'words/s':>12}{'seconds':>10}")
     click.echo(f"{'newsingest enrich':<28}{docs / ours:>10.1f}{words / ours:>12.0f}{ours:>10.1f}")
-    if theirs is not None:
+    if raw is not None:
         click.echo(
             f"{'raw nlp.pipe (ner only)':<28}{docs / theirs:>10.1f}{words / theirs:>12.0f}{theirs:>10.1f}"
         )

@@ -22,7 +22,9 @@ import click
 
 def _raw_bodies(docs: list[dict[str, Any]], index: str, chunk_docs: int, chunk_bytes: int) -> list[bytes]:
     """NDJSON ``_bulk`` bodies (``index`` ops), cut like the loader cuts its chunks."""
-    bodies, lines, size, count = [], [], 0, 0
+    bodies: list[bytes] = []
+    lines: list[bytes] = []
+    size = count = 0
     for doc in docs:
         meta = json.dumps({"index": {"_index": index, "_id": doc["doc_id"]}}, separators=(",", ":"))
         source = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))

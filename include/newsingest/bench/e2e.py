@@ -210,15 +210,16 @@ def _union_seconds(intervals: list[tuple[datetime, datetime]]) -> float:
 def stage_figures(tis: list[dict], articles: int, peaks: dict[str, float]) -> dict[str, Any]:
     """Per task: busy seconds (sum over its instances), span, articles per busy second, peak RSS; the
     time task instances waited between being scheduled and starting; the run's idle wall time."""
-    by_task: dict[str, list[dict]] = {}
+    by_task: dict[str, list[tuple[datetime, datetime, dict]]] = {}  # task -> (start, end, instance)
     for ti in tis:
-        if _when(ti.get("start_date")) and _when(ti.get("end_date")):
-            by_task.setdefault(ti["task_id"], []).append(ti)
+        began, ended = _when(ti.get("start_date")), _when(ti.get("end_date"))
+        if began and ended:
+            by_task.setdefault(ti["task_id"], []).append((began, ended, ti))
     stages: dict[str, dict[str, Any]] = {}
     for task, rows in by_task.items():
-        busy = sum((_when(r["end_date"]) - _when(r["start_date"])).total_seconds() for r in rows)
-        span = max(_when(r["end_date"]) for r in rows) - min(_when(r["start_date"]) for r in rows)
-        peak = max((peaks.get(r.get("id", ""), 0.0) for r in rows), default=0.0)
+        busy = sum((ended - began).total_seconds() for began, ended, _ in rows)
+        span = max(ended for _, ended, _ in rows) - min(began for began, _, _ in rows)
+        peak = max((peaks.get(r.get("id", ""), 0.0) for _, _, r in rows), default=0.0)
         stages[task] = {
             "instances": len(rows),
             "busy_s": round(busy, 2),
@@ -231,7 +232,7 @@ def stage_figures(tis: list[dict], articles: int, peaks: dict[str, float]) -> di
         start, ready = _when(ti.get("start_date")), _when(ti.get("scheduled_when") or ti.get("queued_when"))
         if start and ready and start >= ready:
             waits.append((start - ready).total_seconds())
-    running = [(_when(t["start_date"]), _when(t["end_date"])) for rows in by_task.values() for t in rows]
+    running = [(began, ended) for rows in by_task.values() for began, ended, _ in rows]
     return {"stages": stages, "overhead_s": round(sum(waits), 2), "running_s": _union_seconds(running)}
 
 

@@ -74,7 +74,8 @@ def _build_doc(sentences: list[list[tuple[str, str]]]) -> ConllDoc:
     offset = 0
     title_end = lead_end = 0
     for si, sent in enumerate(sentences):
-        ent_start = ent_type = None
+        ent_type: str | None = None
+        ent_start = 0
         ent_tokens: list[str] = []
         ent_end = 0
         for tok, tag in [*sent, ("", "O")]:
@@ -156,10 +157,10 @@ def evaluate_conll(path: str | Path, *, model: str | None = None, limit: int | N
         raw: dict[str, set[str]] = defaultdict(set)
         raw_spans = set()
         for m in mentions:
-            t = SPACY_TO_CONLL.get(m.label)
-            if t:
-                raw[t].add(fold(m.text))
-                raw_spans.add((m.start, m.end, t))
+            kind = SPACY_TO_CONLL.get(m.label)
+            if kind:
+                raw[kind].add(fold(m.text))
+                raw_spans.add((m.start, m.end, kind))
         report.raw_mentions.add(doc.gold_spans, raw_spans)
         title, _, body = doc.text.partition("\n")
         ranked = topics.classify(title, body)
@@ -174,10 +175,10 @@ def evaluate_conll(path: str | Path, *, model: str | None = None, limit: int | N
         ours: dict[str, set[str]] = defaultdict(set)
         forms: dict[str, set[str]] = defaultdict(set)
         for e in ents:
-            t = OURS_TO_CONLL.get(e.type)
-            if t:
-                ours[t].add(fold(e.name))
-                forms[t].update(fold(f) for f in e.forms)
+            kind = OURS_TO_CONLL.get(e.type)
+            if kind:
+                ours[kind].add(fold(e.name))
+                forms[kind].update(fold(f) for f in e.forms)
         # Canonical names are compared with the gold strings mapped through the same cross-document
         # canonicaliser (alias table, country names) and short-form merge as ours: "U.S." and
         # "United States" are one facet value, as are "Clinton" and "Bill Clinton" in one story.
@@ -235,7 +236,7 @@ class LanguageReport:
         return self.correct / self.total if self.total else 0.0
 
 
-def evaluate_language(ground_truth: str | Path, *, mode: str | None = None) -> LanguageReport:
+def evaluate_language(ground_truth: str | Path, *, mode: str = "low") -> LanguageReport:
     import time
 
     from newsingest.enrich.language import detect_language

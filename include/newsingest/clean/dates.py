@@ -84,7 +84,6 @@ def parse_date(value: object, *, default_tz=UTC) -> datetime | None:
         text = str(value).strip()
         if not text or len(text) > 80:
             return None
-        dt = None
         if _EPOCH.match(text):
             seconds = int(text[:10])
             try:

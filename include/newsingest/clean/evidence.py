@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 
 from newsingest.clean import dates as dates_mod
 from newsingest.clean.fields.bylines import publisher_filter
+from newsingest.clean.fields.published import text_date
 from newsingest.clean.fields.titles import host_names, node_types, site_names
 from newsingest.clean.metadata import PageMeta
 from newsingest.clean.scoring import BodyResult
@@ -48,8 +49,8 @@ def article_evidence(
     """What on the page says it is an article: JSON-LD article type, ``og:type=article``, a date in the
     URL, one dominant text cluster, a byline naming a person (not the publisher), at least two paragraphs
     of running prose (400 characters or more), a short story that is the page's only running prose (no
-    teaser snippets beside it), a headline equal to the title, a publication date in the page's metadata.
-    Only present items appear."""
+    teaser snippets beside it), a headline equal to the title, a publication date in the page's metadata
+    or else in a visible date line. Only present items appear."""
     found: dict[str, str | int | float | bool] = {}
     node_type = node_types(meta.ld_article or {}) & _ARTICLE_TYPES
     if node_type:
@@ -88,4 +89,8 @@ def article_evidence(
         "microdata",
     ):
         found["dated"] = article.provenance["published"]
+    else:
+        shown = text_date(body)  # a visible date line near the headline (not a caption or a teaser's)
+        if shown is not None:
+            found["date_line"] = shown.date().isoformat()
     return found

@@ -43,7 +43,7 @@ from newsingest.clean.text import (
     text_looks_binary,
 )
 from newsingest.crawl.urls import canonicalize
-from newsingest.models import CleanedArticle, DroppedPage
+from newsingest.models import Access, CleanedArticle, DroppedPage, PageType
 
 MIN_BODY_CHARS = 250
 _T = TypeVar("_T")
@@ -168,8 +168,8 @@ def _credit(
     # Agencies named in a dateline ("LONDON (Reuters) -") when no byline credits one.
     if not agencies and body.paragraphs:
         m = re.match(r"^[^()]{0,60}\(([A-Za-z .]{2,30})\)\s*[-—–]", body.paragraphs[0])
-        if m and agency_name(m.group(1)):
-            agencies = [agency_name(m.group(1))]  # type: ignore[list-item]
+        if m and (agency := agency_name(m.group(1))):
+            agencies = [agency]
             prov.setdefault("agency", "text")
     if agencies:
         prov.setdefault("agency", author_prov or "text")
@@ -178,7 +178,7 @@ def _credit(
 
 def _page_type(
     meta: PageMeta, url: str, title: str | None, body: _Body, body_text: str, page_text: str, min_chars: int
-) -> tuple[str, str, str]:
+) -> tuple[PageType, Access, str]:
     """Page type, access and their provenance, from the page's shape around the chosen body."""
     found, paragraphs = body.found, body.paragraphs
     og_type = (meta.first_meta("og:type") or ("", ""))[1].lower()
@@ -246,8 +246,8 @@ def _build_article(
         language=language,
         section=section,
         tags=tags,
-        page_type=page_type,  # type: ignore[arg-type]
-        access=access,  # type: ignore[arg-type]
+        page_type=page_type,
+        access=access,
         provenance=prov,
         truncated=page.prepared.truncated,
         original_chars=page.prepared.original_chars if page.prepared.truncated else None,

@@ -196,8 +196,7 @@ def read_metadata(soup: BeautifulSoup, ld_blocks: list[str]) -> PageMeta:
         if prop:
             for p in str(prop).lower().split():
                 meta.microdata.setdefault(p, []).append(tag)
-        rel = attrs.get("rel")
-        if rel and "author" in str(rel).lower().split():
+        if "author" in str(attrs.get("rel") or "").lower().split():
             meta.author_links.append(tag)
         cls = attrs.get("class")
         if cls:

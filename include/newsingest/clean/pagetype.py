@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from newsingest.clean.metadata import PageMeta
+from newsingest.models import Access, PageType
 
 # Pages that are never articles (clean_page drops them with reason ``page_type:<type>``).
 NON_ARTICLE = frozenset({"index", "consent", "paywall", "challenge", "error"})
@@ -77,7 +78,7 @@ def ld_access(meta: PageMeta) -> bool | None:
     return bool(value)
 
 
-def classify(meta: PageMeta, s: PageSignals, *, min_chars: int) -> tuple[str, str, str]:
+def classify(meta: PageMeta, s: PageSignals, *, min_chars: int) -> tuple[PageType, Access, str]:
     """Return (page_type, access, provenance of the decision)."""
     ld_types = meta.ld_types
     og_type = (meta.first_meta("og:type") or ("", ""))[1].lower()
@@ -92,7 +93,7 @@ def classify(meta: PageMeta, s: PageSignals, *, min_chars: int) -> tuple[str, st
     if short and len(_CONSENT.findall(sample[:4000])) >= 3:
         return "consent", "unknown", "detected"
 
-    access = "free"
+    access: Access = "free"
     access_prov = "detected"
     paywall_text = bool(_PAYWALL.search(sample))
     if free is False:

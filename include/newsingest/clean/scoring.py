@@ -10,6 +10,7 @@ Works on unknown layouts: no per-site rules.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -102,6 +103,12 @@ _BODY_CLASS = re.compile(
 )
 _BARE_TEXT_CONTAINERS = frozenset({"div", "section", "article", "main", "td", "center"})
 _COMMENTS = re.compile(r"comment|disqus|discussion|replies|respon[sd]")
+# A class/id token naming a reader-comment thread or one comment ("comment-list", "div-comment-42",
+# "comment_entry"); not "commentary" (an opinion section) nor "comments-enabled" (an article flag).
+_COMMENT_THREAD = re.compile(
+    r"comments?|comment[-_]?(?:list|entry|body|content|item|thread|wrap|text)s?|(?:div-)?comment-\d+|"
+    r"disqus[\w-]*|replies"
+)
 
 
 @dataclass(slots=True)
@@ -479,11 +486,11 @@ def _judge_furniture_hints(blocks: list[Block], tally: _Tally, top0: Tag, stop: 
         exempt_attrs.add(boilerplate.attr_text(node))
         node = node.parent
     exempt_attrs.discard("")
-    long = tally.long
-    top_long = long.get(id(top0), 0)
+    top_long = tally.long.get(id(top0), 0)
     verdicts: dict[int, bool] = {}
     # Weak hints are judged per style: chunks of one article share a wrapper class.
     roots: dict[int, Tag] = {id(r): r for b in blocks for r in b.neg_roots}
+    long = _running_text_under(blocks, roots, tally)
     group_long: dict[str, int] = {}
     for k, r in roots.items():
         at = boilerplate.attr_text(r)
@@ -493,7 +500,11 @@ def _judge_furniture_hints(blocks: list[Block], tally: _Tally, top0: Tag, stop: 
         k = id(r)
         if k not in verdicts:
             at = boilerplate.attr_text(r)
-            if k in exempt or at in exempt_attrs:
+            if any(_COMMENT_THREAD.fullmatch(token) for token in at.lower().split()):
+                # A reader-comment thread is never the layout around the story, even when the first
+                # pick (a long comment) sits inside it.
+                verdicts[k] = True
+            elif k in exempt or at in exempt_attrs:
                 verdicts[k] = False
             elif (
                 r.name in boilerplate.CHROME_TAGS
@@ -512,6 +523,24 @@ def _judge_furniture_hints(blocks: list[Block], tally: _Tally, top0: Tag, stop: 
             b.neg = any(effective(r) for r in b.neg_roots)
 
 
+def _running_text_under(blocks: list[Block], roots: dict[int, Tag], tally: _Tally) -> dict[int, int]:
+    """Running text under each furniture-hinted element. An inline element (a byline ``<span>`` left
+    open around a whole post by an editor) owns no block, so the tally of block owners misses it: its
+    text is that of the blocks that carry it as a hint."""
+    long = tally.long
+    inline = {k for k, r in roots.items() if r.name not in BLOCK_TAGS}
+    if not inline:
+        return long
+    held: dict[int, int] = {}
+    for b in blocks:
+        n = len(b.text)
+        if b.kind == "text" and n >= 80 and b.link_chars < n * 0.3:
+            for r in b.neg_roots:
+                if id(r) in inline:
+                    held[id(r)] = held.get(id(r), 0) + n
+    return {**long, **{k: max(v, long.get(k, 0)) for k, v in held.items()}}
+
+
 def _climb_past_dense_box(
     blocks: list[Block], top: Tag, top_score: float, scores: _Scores, tally: _Tally, stop: Tag | None
 ) -> tuple[Tag, float]:
@@ -523,7 +552,7 @@ def _climb_past_dense_box(
     for b in blocks:
         if not (b.good and len(b.text) >= 80):
             continue
-        anc = b.owner
+        anc: Tag | None = b.owner
         inside_top = False
         depth = 0
         while anc is not None and anc is not stop:
@@ -746,7 +775,8 @@ def implausible_body(paragraphs: list[str], title: str | None, description: str 
 
     Looks at the text itself, whatever the markup said: the share of furniture language (consent,
     newsletter, "top reads", navigation) and of short label-like lines (menus, tab titles) next to it.
-    A body that shares words with the headline or description is given more room.
+    A body that shares words with the headline or description is given more room. A body made mostly
+    of one short line repeated (a widget's label under every photo) is not a story either.
     """
     if not paragraphs:
         return None
@@ -763,6 +793,9 @@ def implausible_body(paragraphs: list[str], title: str | None, description: str 
         for p, f in zip(paragraphs, furnished, strict=True)
         if not f and len(p) >= 80 and _SENTENCE_END.search(p)
     )
+    repeated = Counter(p.lower() for p in paragraphs if len(p) < 80).most_common(1)
+    if repeated and repeated[0][1] >= 3 and repeated[0][1] * len(repeated[0][0]) > 0.5 * total:
+        return "repeated lines"  # one widget line per photo or item ("Mouseover photo to load notes")
     head_words = {w for w in _WORD.findall(f"{title or ''} {description or ''}".lower()) if len(w) > 3}
     body_words = {w for w in _WORD.findall(" ".join(paragraphs).lower()) if len(w) > 3}
     on_topic = len(head_words) >= 4 and len(head_words & body_words) >= 0.3 * len(head_words)

@@ -33,7 +33,16 @@ class CliError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = FAILURE):
         super().__init__(message)
-        self.exit_code = exit_code
+        self._exit_code = exit_code
+
+    # click declares ``exit_code`` a class variable; ours is per error, so a property (click reads it).
+    @property
+    def exit_code(self) -> int:
+        return self._exit_code
+
+    @exit_code.setter
+    def exit_code(self, value: int) -> None:
+        self._exit_code = value
 
 
 def _first_line(text: str) -> str:

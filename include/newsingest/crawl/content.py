@@ -221,7 +221,7 @@ _MAGIC = (
 )
 
 
-def sniff_binary(body: bytes) -> str | None:
+def sniff_binary(body: bytes | bytearray) -> str | None:
     """What binary format ``body`` looks like, or None if it may be text."""
     head = body[:1024]
     for magic, label in _MAGIC:

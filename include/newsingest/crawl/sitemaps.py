@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -33,15 +34,15 @@ class Sitemap:
     children: list[ChildSitemap] = field(default_factory=list)
 
 
-def _text(element: object, name: str) -> str | None:
-    for child in element:  # type: ignore[attr-defined]
+def _text(element: ET.Element, name: str) -> str | None:
+    for child in element:
         if local(child.tag) == name:
             return (child.text or "").strip() or None
     return None
 
 
-def _news(url_el: object) -> tuple[datetime | None, str | None, list[str], str | None] | None:
-    for child in url_el:  # type: ignore[attr-defined]
+def _news(url_el: ET.Element) -> tuple[datetime | None, str | None, list[str], str | None] | None:
+    for child in url_el:
         if local(child.tag) == "news" and namespace(child.tag) in (NEWS_NS, ""):
             published = parse_date(_text(child, "publication_date"))
             title = _text(child, "title")

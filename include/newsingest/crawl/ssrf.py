@@ -19,6 +19,8 @@ from httpcore._backends.auto import AutoBackend
 from newsingest.errors import PermanentError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+# The socket options httpcore's network backends take (its ``SOCKET_OPTION``).
+SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
 
 # Cloud metadata endpoints, refused even if a future ipaddress release called them global.
 METADATA_ADDRESSES = frozenset(
@@ -126,7 +128,7 @@ class GuardedBackend(AsyncNetworkBackend):
         port: int,
         timeout: float | None = None,
         local_address: str | None = None,
-        socket_options: Iterable[object] | None = None,
+        socket_options: Iterable[SocketOption] | None = None,
     ) -> AsyncNetworkStream:
         if f"{host.lower()}:{port}" in self._exempt:
             return await self._inner.connect_tcp(
@@ -148,7 +150,7 @@ class GuardedBackend(AsyncNetworkBackend):
         raise last
 
     async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[object] | None = None
+        self, path: str, timeout: float | None = None, socket_options: Iterable[SocketOption] | None = None
     ) -> AsyncNetworkStream:
         raise SSRFBlocked(path, path, "unix socket")
 

@@ -9,12 +9,13 @@ from pathlib import Path
 
 from newsingest.config import DATA_DIR
 from newsingest.enrich.geo import fold
+from newsingest.models import EntityType
 
 
 @dataclass(frozen=True)
 class Alias:
     name: str  # canonical name
-    type: str  # person, organisation, location, other
+    type: EntityType
     country: str | None = None
     kind: str | None = None  # for locations: country, region, city
 

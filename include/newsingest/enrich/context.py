@@ -34,8 +34,8 @@ _PLATFORM_BEFORE = re.compile(
 )
 # A comma/and list of capitalised names just before the mention ("Facebook, " in "on Facebook, Twitter").
 _LIST_TAIL = re.compile(r"(?:[A-Z][\w'’.-]*,?[ \t]+(?:(?:and|or|&)[ \t]+)?){1,4}$")
-_NUMBER_BEFORE = re.compile(r"\d[\d.,]*\s*$")
-_THE_BEFORE = re.compile(r"(?:^|[^\w])the\s+$")
+_NUMBER_BEFORE = re.compile(r"\d[\d.,]*\s*(?:degrees?\s+)?$")  # "49.95 Euro", "55 degrees Fahrenheit"
+_THE_BEFORE = re.compile(r"(?:^|[^\w])the\s+$", re.IGNORECASE)
 _FUNCTION_WORDS = frozenset(
     re.findall(
         r"\w+",
@@ -75,6 +75,9 @@ def product_cue(text: str, start: int, end: int, surface: str, *, person: bool) 
             return True  # "49.95 Euro"
         nxt = _NEXT_WORD.match(after)
         next_word = nxt.group(1) if nxt else ""
+        plural = surface.endswith("s") and not surface.endswith(("ss", "'s", "’s"))
+        if _THE_BEFORE.search(before) and plural:
+            return True  # "The Steelers spent Monday ...": a team or group, not one person
         if _THE_BEFORE.search(before) and (not next_word or not next_word[0].islower() or
                                            next_word in _FUNCTION_WORDS):  # fmt: skip
             return True  # "the Moon and Mars" (but "the Obama administration" is a person's)

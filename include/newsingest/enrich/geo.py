@@ -128,10 +128,10 @@ class Gazetteer:
                     if best is None or city["population"] > best["population"]:
                         capital_best[cc] = city
                 if cc == "US":
-                    key = (cc, city.get("admin1code", ""))
-                    best = largest_in_state.get(key)
+                    state_key = (cc, city.get("admin1code", ""))
+                    best = largest_in_state.get(state_key)
                     if best is None or city["population"] > best["population"]:
-                        largest_in_state[key] = city
+                        largest_in_state[state_key] = city
             self._capital_names = {cc: info.get("capital") for cc, info in countries.items()}
             capital_coords = {cc: (c["latitude"], c["longitude"]) for cc, c in capital_best.items()}
             aliases = json.loads((DATA_DIR / "entity_aliases.json").read_text(encoding="utf-8"))["entries"]
@@ -144,13 +144,13 @@ class Gazetteer:
                 self._by_name.setdefault(fold(countries[iso]["name"]), place)
                 self._by_name.setdefault(fold(place.name), place)
             for country in pycountry.countries:
-                place = self._countries.get(country.alpha_2)
-                if place is None:
+                known = self._countries.get(country.alpha_2)
+                if known is None:
                     continue
                 for attr in ("name", "common_name", "official_name"):
                     value = getattr(country, attr, None)
                     if value:
-                        self._by_name.setdefault(fold(value), place)
+                        self._by_name.setdefault(fold(value), known)
             for city in sorted(cities.values(), key=lambda c: -c["population"]):
                 place = Place(
                     city["name"],
@@ -175,7 +175,7 @@ class Gazetteer:
                 if entry.get("kind") == "country" and base is not None:
                     place = base
                 else:
-                    city = (self._cities.get(fold(entry["name"])) or [None])[0]
+                    city = next(iter(self._cities.get(fold(entry["name"]), [])), None)
                     place = Place(
                         entry["name"],
                         "city" if entry.get("kind") == "city" else "region",

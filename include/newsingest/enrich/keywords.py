@@ -13,6 +13,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from itertools import islice
+from typing import Any
 
 from newsingest.enrich.geo import fold
 from newsingest.enrich.noun_phrases import NounPhraser
@@ -54,6 +55,7 @@ def _extractor(lang: str, top: int):
 
 
 MIN_SINGLE_WORD_USES = 3
+MIN_PHRASES = 3  # single words fill up to this many keyphrases, never more
 
 
 def _recurring(word: str, folded_text: str) -> bool:
@@ -62,6 +64,16 @@ def _recurring(word: str, folded_text: str) -> bool:
         return False
     uses = re.finditer(r"\b" + re.escape(word) + r"\b", folded_text)
     return sum(1 for _ in islice(uses, MIN_SINGLE_WORD_USES)) >= MIN_SINGLE_WORD_USES
+
+
+def keyphrase_sample(text: str, max_chars: int = MAX_CHARS) -> str:
+    """The part of ``text`` keyphrases are taken from: its first ``max_chars``, never half a word."""
+    if max_chars <= 0:
+        return ""
+    sample = (text or "")[:max_chars]
+    if len(text or "") > max_chars and " " in sample:
+        sample = sample.rsplit(" ", 1)[0]
+    return sample
 
 
 def extract_keywords(
@@ -74,16 +86,16 @@ def extract_keywords(
     phraser: NounPhraser | None = None,
     title_end: int = 0,
     max_chars: int = MAX_CHARS,
+    parsed: Any = None,
 ) -> list[str]:
     """Top keyphrases (best first), without phrases that are (part of) an entity name, mostly names,
     or contain a person's name (keyphrases name concepts; people are in the person facet).
 
     With a ``phraser`` English candidates are noun phrases of the parse; ``title_end`` marks the
-    headline in ``text``; ``max_chars`` of ``text`` are read (the settings' enrich.keywords_chars)."""
-    sample = (text or "")[:max_chars]
-    if len(text or "") > max_chars and " " in sample:
-        sample = sample.rsplit(" ", 1)[0]  # never hand YAKE half a word
-    if max_chars <= 0 or not sample.strip():
+    headline in ``text``; ``max_chars`` of ``text`` are read (the settings' enrich.keywords_chars);
+    ``parsed`` is the phraser's parse of :func:`keyphrase_sample` when the caller parsed a batch at once."""
+    sample = keyphrase_sample(text, max_chars)
+    if not sample.strip():
         return []
     lang = language if language in YAKE_LANGUAGES else ("cz" if language == "cs" else "noLang")
     names = {fold(n) for n in entity_names if n}
@@ -91,13 +103,14 @@ def extract_keywords(
     all_name_tokens = {t for n in name_tokens for t in n}
     person_tokens = {t for n in person_names for t in fold(n).split() if len(t) > 2}
     out: list[str] = []
+    singles: list[str] = []
     seen: set[str] = set()
     used: Counter[str] = Counter()
     folded_text = ""  # folded on first need
     candidates = None
     if phraser is not None and language == "en":
         folded_text = fold(text)
-        candidates = phraser.candidates(sample, title_end=title_end, folded_text=folded_text)
+        candidates = phraser.candidates(sample, title_end=title_end, folded_text=folded_text, doc=parsed)
     if candidates is None:
         candidates = [phrase for phrase, _score in _extractor(lang, top).extract_keywords(sample)]
     for phrase in candidates:
@@ -117,11 +130,20 @@ def extract_keywords(
             continue  # "West End" after "West End performance"; "new leader" after "new political leader"
         if toks <= _FILLER or any(used[t] >= 2 for t in toks):
             continue  # "Tuesday"; a third "OBR ..." phrase
-        if len(toks) == 1 and not _recurring(key, folded_text or (folded_text := fold(text))):
-            continue  # a lone word ("named", "Hours") is a keyphrase only when the story keeps using it
+        if len(toks) == 1:
+            # A lone word ("named", "Hours") only when the story keeps using it, and only to fill up
+            # when the story has few phrases ("president" is no keyphrase beside "impeachment inquiry").
+            if _recurring(key, folded_text or (folded_text := fold(text))):
+                singles.append(phrase)
+            continue
         used.update(toks)
         seen.add(key)
         out.append(phrase)
         if len(out) >= top:
             break
+    for phrase in singles:
+        if len(out) >= MIN_PHRASES:
+            break
+        if not any(fold(phrase) in k.split() for k in seen):
+            out.append(phrase)
     return out

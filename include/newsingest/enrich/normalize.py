@@ -20,8 +20,9 @@ from newsingest.enrich.aliases import Alias, AliasTable, default_aliases
 from newsingest.enrich.context import camel_case_brand, product_cue, spread_over_lists
 from newsingest.enrich.entities import Mention
 from newsingest.enrich.geo import Gazetteer, Place, default_gazetteer, fold
+from newsingest.models import EntityType
 
-LABEL_TYPES = {
+LABEL_TYPES: dict[str, EntityType] = {
     "PERSON": "person", "PER": "person",
     "ORG": "organisation",
     "GPE": "location", "LOC": "location", "FAC": "location",
@@ -110,7 +111,7 @@ _LEADING_THE = re.compile(r"^(?:the\s+|ex-|pro-|anti-|non-)", re.IGNORECASE)
 class CleanMention:
     text: str  # cleaned surface form
     label: str  # model label
-    type: str  # person, organisation, location, other
+    type: EntityType
     start: int
     end: int
     titled: bool = False  # a person title preceded it
@@ -124,7 +125,7 @@ class DocEntity:
     """One entity of a document after normalisation."""
 
     name: str
-    type: str
+    type: EntityType
     label: str
     count: int
     salience: float = 0.0
@@ -577,8 +578,8 @@ class Normalizer:
             for cm in ms:
                 if cm.demonym:
                     doc_countries.add(self.gazetteer.demonym(cm.text)[1])
-        doc_countries.discard(None)
-        entities = [self._entity(ms, frozenset(doc_countries)) for ms in groups.values()]
+        known = frozenset(c for c in doc_countries if c is not None)
+        entities = [self._entity(ms, known) for ms in groups.values()]
         entities = [e for e in self._merge_same_name(entities) if not _not_a_facet_value(e, groups)]
         self._score(
             entities, text_length=text_length, title_end=title_end, lead_end=lead_end, cleaned=cleaned
@@ -658,7 +659,7 @@ class Normalizer:
         return merged
 
     def _entity(self, ms: list[CleanMention], doc_countries: frozenset[str]) -> DocEntity:
-        votes: Counter[str] = Counter()
+        votes: Counter[EntityType] = Counter()
         for cm in ms:
             # Titled, aliased and multi-word mentions are less ambiguous than a bare "Trump".
             weight = 2 if (cm.titled or cm.alias) else 1
@@ -695,7 +696,7 @@ class Normalizer:
         forms = Counter(cm.text for cm in ms)
         mixed = [f for f in forms if not f.isupper()] or list(forms)
         if ms and ms[0].type == "organisation":
-            stripped = Counter()
+            stripped: Counter[str] = Counter()
             for f in mixed:
                 stripped[CORPORATE_SUFFIXES.sub("", f).strip(" ,") or f] += forms[f]
             return max(stripped, key=lambda f: (stripped[f], len(f.split()), f))

@@ -36,15 +36,30 @@ class NounPhraser:
         """The parsing pipeline, or None when the model has no parser (keyphrases then use YAKE)."""
         return _load(self.model)
 
-    def candidates(self, sample: str, *, title_end: int = 0, folded_text: str = "") -> list[str] | None:
-        """Noun phrases of ``sample``, best first. ``folded_text`` (the whole story, folded) counts
-        repetitions; offsets below ``title_end`` are the headline. None without a parser."""
+    def parse_many(self, samples: list[str]) -> list[Any] | None:
+        """Parses of ``samples`` in one ``nlp.pipe`` (about half the cost of one call per text), or
+        None without a parser."""
         if self.nlp is None:
             return None
-        doc = self.nlp(sample)
+        return list(self.nlp.pipe(samples, batch_size=64))
+
+    def candidates(
+        self, sample: str, *, title_end: int = 0, folded_text: str = "", doc: Any = None
+    ) -> list[str] | None:
+        """Noun phrases of ``sample``, best first. ``folded_text`` (the whole story, folded) counts
+        repetitions; offsets below ``title_end`` are the headline; ``doc`` is a parse of ``sample`` made
+        beforehand (:meth:`parse_many`). None without a parser."""
+        if doc is None:
+            if self.nlp is None:
+                return None
+            doc = self.nlp(sample)
         scored: dict[str, tuple[float, str]] = {}
         for chunk in doc.noun_chunks:
-            tokens = _trim(_trim(list(chunk))[-MAX_WORDS:])
+            tokens = list(chunk)
+            owner = [i for i, t in enumerate(tokens) if t.tag_ == "POS"]
+            if owner:
+                tokens = tokens[owner[-1] + 1 :]  # "Mexico's economy" -> "economy": the owner is a name
+            tokens = _trim(_trim(tokens)[-MAX_WORDS:])
             if len(tokens) == MAX_WORDS and tokens[0].pos_ == "ADJ":
                 tokens = tokens[1:]  # "long public consultation" -> "public consultation"
             if not tokens or tokens[-1].pos_ not in ("NOUN", "PROPN"):

@@ -15,11 +15,12 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from newsingest.config import EnrichSettings, Settings
 from newsingest.enrich import dedup
 from newsingest.enrich.entities import NerBackend, SpacyNer, configured_model
-from newsingest.enrich.keywords import extract_keywords
+from newsingest.enrich.keywords import extract_keywords, keyphrase_sample
 from newsingest.enrich.language import LanguageGuess, detect_language
 from newsingest.enrich.normalize import DocEntity, Normalizer
 from newsingest.enrich.noun_phrases import NounPhraser
@@ -120,7 +121,11 @@ class Enricher:
         mentions = (
             iter(iter_extract(texts) if iter_extract else self.ner.extract(texts)) if texts else iter(())
         )
-        out = [self._finish(p, next(mentions) if p.skip_reason is None else None) for p in prepared]
+        parses = self._keyphrase_parses(prepared)
+        out = [
+            self._finish(p, next(mentions) if p.skip_reason is None else None, parses.get(i))
+            for i, p in enumerate(prepared)
+        ]
         self._cluster(out, cluster_lookup)
         return out
 
@@ -154,7 +159,15 @@ class Enricher:
             reason = None
         return _Prepared(article, text, title_end, lead_end, language, effective, reason)
 
-    def _finish(self, prep: _Prepared, mentions) -> EnrichedArticle:
+    def _keyphrase_parses(self, prepared: list[_Prepared]) -> dict[int, Any]:
+        """The noun-phrase parses of the batch's English keyphrase samples, in one ``nlp.pipe``."""
+        english = [i for i, p in enumerate(prepared) if p.effective_language == "en"]
+        samples = [keyphrase_sample(_keyphrase_text(prepared[i].article), self.settings.keywords_chars)
+                   for i in english]  # fmt: skip
+        parses = self.phraser.parse_many(samples) if samples and self.settings.keywords_chars > 0 else None
+        return dict(zip(english, parses, strict=True)) if parses is not None else {}
+
+    def _finish(self, prep: _Prepared, mentions, parsed: Any = None) -> EnrichedArticle:
         art = prep.article
         base = {name: getattr(art, name) for name in CleanedArticle.model_fields}
         lang = prep.effective_language
@@ -174,9 +187,8 @@ class Enricher:
             )
         names = [n for e in entities for n in (e.name, *e.forms)]
         persons = [n for e in entities if e.type == "person" for n in (e.name, *e.forms)]
-        kw_text = f"{art.title.strip()}.\n{art.body or ''}" if art.title else (art.body or "")
         keywords = extract_keywords(
-            kw_text,
+            _keyphrase_text(art),
             language=lang,
             entity_names=names,
             person_names=persons,
@@ -184,6 +196,7 @@ class Enricher:
             phraser=self.phraser,
             title_end=len(art.title.strip()) if art.title else 0,
             max_chars=self.settings.keywords_chars,
+            parsed=parsed,
         )
         hashed = dedup.hashed_text(art.body, art.title)
         signature = dedup.signature(hashed)
@@ -224,6 +237,10 @@ class Enricher:
             d.cluster_id = clusters.get(d.doc_id, d.doc_id)
 
 
+def _keyphrase_text(art: CleanedArticle) -> str:
+    return f"{art.title.strip()}.\n{art.body or ''}" if art.title else (art.body or "")
+
+
 def _ts(value: datetime | None) -> float:
     return value.timestamp() if value is not None else float("inf")
 
@@ -249,7 +266,7 @@ def _places(entities: Sequence[DocEntity]) -> list[dict[str, float]]:
     finer = {e.country for e in located if e.place_kind != "country"}
     points: list[dict[str, float]] = []
     for e in located:
-        if e.place_kind == "country" and e.country in finer:
+        if e.lat is None or e.lon is None or (e.place_kind == "country" and e.country in finer):
             continue
         point = {"lat": round(e.lat, 5), "lon": round(e.lon, 5)}
         if point not in points:

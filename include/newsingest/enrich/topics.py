@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -154,7 +154,7 @@ class TopicClassifier:
 
     def raw_scores(self, title: str, body: str, *, tags: Iterable[str] = ()) -> dict[str, float]:
         """Raw lexicon score per topic code (top levels and subtopics)."""
-        weighted: Counter[str] = Counter()
+        weighted: dict[str, float] = defaultdict(float)
         parts = [(tokenize(title or ""), TITLE_WEIGHT), (tokenize(" ; ".join(tags)), TAG_WEIGHT)]
         body_tokens = tokenize((body or "")[: MAX_WORDS * 8])[:MAX_WORDS]
         parts += [(body_tokens[:LEAD_WORDS], LEAD_WEIGHT), (body_tokens[LEAD_WORDS:], 1.0)]
@@ -219,12 +219,12 @@ class TopicClassifier:
 def top_label(scores: Mapping[str, float], scheme: str = "iptc") -> str:
     """The winning class of ``scheme`` ('iptc' = best top-level code, 'bbc', 'agnews') for topic shares."""
     if scheme == "iptc":
-        return max(scores, key=scores.get) if scores else ""
+        return max(scores, key=scores.__getitem__) if scores else ""
     if scheme not in SCHEMES:
         raise ValueError(f"unknown topic scheme {scheme!r}; expected one of iptc, {', '.join(SCHEMES)}")
     mapping = SCHEMES[scheme]
     totals = {
         cls: sum(scores.get(code, 0.0) * w for code, w in codes.items()) for cls, codes in mapping.items()
     }
-    best = max(totals, key=totals.get)
+    best = max(totals, key=totals.__getitem__)
     return best if totals[best] > 0 else SCHEME_DEFAULT[scheme]

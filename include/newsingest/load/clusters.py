@@ -132,11 +132,12 @@ def recluster(
     nodes = [_sketch(s) for s in own.values()] + [_sketch(s) for s in others.values()]
     n_own = len(own)
     index = {n.doc_id: i for i, n in enumerate(nodes)}
+    cluster_of = [n.cluster_id or n.doc_id for n in nodes]  # _sketch sets it; the type allows None
     sets = dedup.link_similar(nodes, n_own)
     # Candidates that already share a stored cluster are one component (their cluster was built earlier).
     by_cluster: dict[str, int] = {}
     for j in range(n_own, len(nodes)):
-        cid = nodes[j].cluster_id
+        cid = cluster_of[j]
         if cid in by_cluster:
             sets.union(j, by_cluster[cid])
         else:
@@ -145,7 +146,7 @@ def recluster(
     for i in range(len(nodes)):
         components.setdefault(sets.find(i), []).append(i)
     # Roots of the stored clusters the components touch, with their order (fetched when not a node).
-    stored_roots = {nodes[j].cluster_id for j in range(n_own, len(nodes))}
+    stored_roots = {cluster_of[j] for j in range(n_own, len(nodes))}
     missing = sorted(r for r in stored_roots if r not in index)
     root_docs = _fetch(client, alias, missing, ["doc_id", "published", "first_seen"]) if missing else {}
 
@@ -166,15 +167,15 @@ def recluster(
             if i < n_own:
                 roots[nodes[i].doc_id] = nodes[i].order
             else:
-                roots[nodes[i].cluster_id] = root_order(nodes[i].cluster_id, nodes[i].order)
+                roots[cluster_of[i]] = root_order(cluster_of[i], nodes[i].order)
         cluster = min(roots, key=lambda r: (roots[r], r))
         for i in members:
             if i < n_own:
                 report.clusters[cluster] = report.clusters.get(cluster, 0) + 1
-                if nodes[i].cluster_id != cluster:
+                if cluster_of[i] != cluster:
                     updates[nodes[i].doc_id] = cluster
-            elif nodes[i].cluster_id != cluster:
-                relabel[nodes[i].cluster_id] = cluster
+            elif cluster_of[i] != cluster:
+                relabel[cluster_of[i]] = cluster
     if updates:
         actions = (
             {"_op_type": "update", "_index": alias, "_id": doc_id, "doc": {"cluster_id": cid}}

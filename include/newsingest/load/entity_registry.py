@@ -215,12 +215,12 @@ def resolve(entries: Iterable[Entry]) -> dict[tuple[str, str], tuple[str, str]]:
             last_names[words[-1]].add((name, etype))
     short: dict[tuple[str, str], tuple[str, str]] = {}
     for key, (name, etype) in settled.items():
-        target = _dominant(merged_into.get(key, {}), exclude=(name, etype))
-        if target is None and etype == "person" and len(key.split()) == 1:
+        dominant = _dominant(merged_into.get(key, {}), exclude=(name, etype))
+        if dominant is None and etype == "person" and len(key.split()) == 1:
             full = last_names.get(key, set())
-            target = _dominant({p: docs_of[p] for p in full}, exclude=(name, etype))
-        if target is not None and target[1] == etype and len(fold(target[0])) > len(key):
-            short[(name, etype)] = target
+            dominant = _dominant({p: docs_of[p] for p in full}, exclude=(name, etype))
+        if dominant is not None and dominant[1] == etype and len(fold(dominant[0])) > len(key):
+            short[(name, etype)] = dominant
 
     # Chains (a -> b -> c) end at the last name; mappings of the type step are redirected too.
     def final(node: tuple[str, str]) -> tuple[str, str]:
@@ -327,10 +327,10 @@ def store_targets(
     known = {(e.name, e.type) for e in entries}
     actions = []
     for name, etype in sorted(keys & known):
-        target = mapping.get((name, etype))
+        canonical = mapping.get((name, etype))
         doc = {
-            "canonical": target[0] if target else None,
-            "canonical_type": target[1] if target else None,
+            "canonical": canonical[0] if canonical else None,
+            "canonical_type": canonical[1] if canonical else None,
             "aliases": [{"form": f, "docs": n} for f, n in sorted(aliases.get((name, etype), {}).items())],
         }
         actions.append({"_op_type": "update", "_index": registry, "_id": entry_id(name, etype), "doc": doc})

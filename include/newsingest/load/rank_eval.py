@@ -143,7 +143,10 @@ def retarget_urls(judgements: Judgements, urls: dict[str, str]) -> Judgements:
     original address of a page to where a benchmark served it)."""
     queries = tuple(
         dataclasses.replace(
-            q, ratings=tuple(dataclasses.replace(r, url=urls.get(r.url, r.url)) for r in q.ratings)
+            q,
+            ratings=tuple(
+                dataclasses.replace(r, url=urls.get(r.url, r.url)) if r.url else r for r in q.ratings
+            ),
         )
         for q in judgements.queries
     )

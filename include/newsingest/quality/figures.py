@@ -15,7 +15,14 @@ from typing import Any
 
 from newsingest import storage
 from newsingest.errors import NOT_ATTEMPTED_CLASSES, DropReason, ErrorClass, drop_reason_of
-from newsingest.models import CleanSummary, DiscoverSummary, EnrichSummary, FetchSummary, LoadSummary
+from newsingest.models import (
+    CleanSummary,
+    DiscoverSummary,
+    EnrichSummary,
+    FetchSummary,
+    LoadSummary,
+    StageSummary,
+)
 
 MIN_BODY_CHARS = 200  # a body shorter than this does not count as filled
 # A source's fetching is described as failing when this share of its requests failed (and at least
@@ -293,7 +300,13 @@ def run_figures(
 ) -> dict[str, dict]:
     """Figures per source (sorted by name) from the lists of stage summaries of one run (the batches of a
     source merged field by field, :meth:`~newsingest.models.StageSummary.merge`)."""
-    kinds = (DiscoverSummary, FetchSummary, CleanSummary, EnrichSummary, LoadSummary)
+    kinds: list[type[StageSummary]] = [
+        DiscoverSummary,
+        FetchSummary,
+        CleanSummary,
+        EnrichSummary,
+        LoadSummary,
+    ]
     rows_by_stage = (discovered, fetched, cleaned, enriched, loaded)
     stages = [kind.merge(rows or []) for kind, rows in zip(kinds, rows_by_stage, strict=True)]
     names = sorted(set().union(*stages))

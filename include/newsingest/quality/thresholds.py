@@ -79,7 +79,7 @@ class Thresholds:
             rest = key.removeprefix(GATE_PREFIX).lower()
             bound = next((b for b in BOUNDS if rest.endswith("_" + b)), None)
             figure = rest[: -len(bound) - 1] if bound else ""
-            if figure not in FIGURES:
+            if bound is None or figure not in FIGURES:
                 raise ThresholdsError(
                     f"{key}: unknown figure or bound; figures: {', '.join(FIGURES)}; "
                     f"bounds: {', '.join(BOUNDS)}"

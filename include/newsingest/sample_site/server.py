@@ -89,6 +89,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # headers and body go out in separate writes; avoid the 40 ms ACK stall
     server: SampleHTTPServer
     abort_connection = False
+    _headers_buffer: list[bytes]  # BaseHTTPRequestHandler's pending header lines (typeshed omits it)
 
     # -- plumbing ---------------------------------------------------------------------------------------
     def log_message(self, format: str, *args: object) -> None:
@@ -246,8 +247,8 @@ class SampleHTTPServer(ThreadingHTTPServer):
     ) -> None:
         super().__init__(address, SiteRequestHandler)
         host, port = self.server_address[:2]
-        shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
-        shown = f"[{shown}]" if ":" in str(shown) else shown
+        shown = "127.0.0.1" if host in ("0.0.0.0", "") else str(host)
+        shown = f"[{shown}]" if ":" in shown else shown
         self.base_url = f"http://{shown}:{port}"
         self.crawl_delay = crawl_delay
         self.sites = SiteCache(catalog=catalog)
@@ -265,12 +266,12 @@ class SampleHTTPServer(ThreadingHTTPServer):
             self._robots[base] = res
         return res
 
-    def process_request(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+    def process_request(self, request, client_address) -> None:
         with self._open_lock:
             self._open.add(request)
         super().process_request(request, client_address)
 
-    def shutdown_request(self, request) -> None:  # type: ignore[no-untyped-def]
+    def shutdown_request(self, request) -> None:
         with self._open_lock:
             self._open.discard(request)
         super().shutdown_request(request)

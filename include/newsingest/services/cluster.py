@@ -246,7 +246,7 @@ class Cluster:
             "OPENSEARCH_SCHEME": "http",
             "OPENSEARCH_HOST": "127.0.0.1",
             "OPENSEARCH_PORT": str(self.ports.opensearch_http(0)),
-            "NEWSINGEST_CRAWL_POOL_SLOTS": os.environ.get("NEWSINGEST_CRAWL_POOL_SLOTS", "2"),
+            "NEWSINGEST_CRAWL_POOL_SLOTS": str(self.settings.schedule.crawl_pool_slots),
         }
         proc = subprocess.run(["bash", str(PROJECT_ROOT / "deploy" / "airflow" / "init.sh")], env=env,
                               text=True, capture_output=True, timeout=600)  # fmt: skip

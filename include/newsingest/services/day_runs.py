@@ -132,7 +132,7 @@ def run_days(
         for run in sorted(runs, key=lambda r: r["logical_date"]):
             started, ended = _parse(run.get("start_date")), _parse(run.get("end_date"))
             seconds = (ended - started).total_seconds() if started and ended else None
-            day = _parse(run["data_interval_start"]).date()
+            day = datetime.fromisoformat(run["data_interval_start"]).date()
             results.append(DayRun(day, run["dag_run_id"], run["state"], seconds))
     return results
 

@@ -240,7 +240,7 @@ class OpenSearchNode:
 
     def _green(self) -> bool:
         health = self.health()
-        return bool(health) and health.get("status") == "green"
+        return health is not None and health.get("status") == "green"
 
     def stop(self, timeout: float = 60.0) -> bool:
         """Stop the node started from this home (never a remote cluster)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
 from newsingest.clean.extract import clean_page, extract
 from newsingest.clean.fields.titles import strip_site_suffix
 from newsingest.clean.scoring import implausible_body
@@ -257,3 +258,76 @@ def test_a_short_body_beside_other_prose_blocks_is_not_a_sole_story(page):
     result = clean_page(html, "https://allotment.example/notes/first-frost")
     assert isinstance(result, DroppedPage) and result.reason == "page_type:index"
     assert "sole_story" not in result.evidence
+
+
+def test_a_byline_span_left_open_around_the_post_is_not_furniture():
+    # An editor's byline <span> that never closes before the post: the whole story sits inside an
+    # inline element named like furniture. Its text is measured, and the story is the body.
+    post = "<br/><br/>".join(STORY)
+    html = f"""<html><head><title>Coverage update</title></head><body><div class="widget Blog">
+    <h3 class="post-title"><a href="/2012/05/update.html">Coverage update</a></h3>
+    <div class="post-body"><span class="byline-author">Posted by Jane Moe, Product Manager<br/><br/>
+    <span style="font-size: 15px">{post}</span></span></div></div>
+    <div class="sidebar"><h2>Archives</h2><ul><li><a href="/a">May</a></li>
+    <li><a href="/b">April</a></li></ul>
+    </div></body></html>"""
+    result = clean_page(html, "https://blog.example/2012/05/update.html")
+    assert isinstance(result, CleanedArticle), result
+    assert result.paragraphs[-len(STORY) :] == STORY
+
+
+def test_a_long_reader_comment_does_not_become_the_story():
+    # One reader wrote more than the author: the comment thread is never the story's layout wrapper.
+    html = f"""<html><head><title>Birthday present</title></head><body>
+    <div class="post"><h1>Birthday present</h1>{_paragraphs(STORY[:3])}</div>
+    <ul id="comment_list"><li class="comment" id="comment-42"><div id="div-comment-42">
+    <div class="comment_entry">{_paragraphs(STORY * 2)}</div></div></li></ul></body></html>"""
+    result = clean_page(html, "https://blog.example/birthday-present")
+    assert isinstance(result, CleanedArticle), result
+    assert result.paragraphs == STORY[:3]
+
+
+@pytest.mark.parametrize("wrapper", ["commentary-body", "story-commentary"])
+def test_a_wrapper_merely_mentioning_comments_is_still_the_story(wrapper):
+    # An opinion section ("commentary") is not a comment thread.
+    html = f"""<html><head><title>Why the dam matters</title></head><body>
+    <div class="{wrapper}"><h1>Why the dam matters</h1>{_paragraphs(STORY)}</div>
+    <div class="footer-links"><a href="/a">About</a> <a href="/b">Contact</a></div></body></html>"""
+    result = clean_page(html, "https://news.example/opinion/why-the-dam-matters")
+    assert isinstance(result, CleanedArticle) and result.paragraphs == STORY
+
+
+def test_one_widget_line_repeated_under_every_photo_is_not_the_body():
+    photos = "".join(
+        f'<div class="photo"><img src="/p{i}.jpg"><p>Mouseover photo to load notes or add comment</p></div>'
+        for i in range(12)
+    )
+    labels = ["Mouseover photo to load notes or add comment"] * 12
+    assert implausible_body(labels, "Expo preview", None) == "repeated lines"
+    # A plan or a table repeats several short lines, none of which is most of the text.
+    plan = ["Breakfast", "1 cup oats with berries", "Lunch", "Green salad with chickpeas", "Snack"] * 6
+    assert implausible_body(plan, "Seven-day meal plan", None) is None
+    html = f"""<html><head><title>Expo preview</title></head><body><h1>Expo preview</h1>
+    <div class="gallery-box">{photos}</div>
+    <div class="entry">{_paragraphs(STORY[:2])}</div></body></html>"""
+    result = clean_page(html, "https://blog.example/expo-preview")
+    assert isinstance(result, CleanedArticle), result
+    assert result.paragraphs == STORY[:2]
+
+
+def test_a_visible_date_line_is_the_second_sign_a_sole_story_needs(page):
+    html = (
+        page("short_post_link_heavy")
+        .decode()
+        .replace('<h1><a href="/">Allotment notes</a></h1>', '<div><a href="/">Allotment notes</a></div>')
+        .replace('<h2><a href="/2012/11/first-frost">First frost on the plots</a></h2>', "<h1>Frost</h1>")
+        .replace("<title>Allotment notes</title>", '<meta property="og:title" content="Valley diary">')
+        .replace('<p class="meta">By Marta Kowalczyk</p>', "{line}")
+    )
+    url = "https://allotment.example/notes/first-frost"
+    undated = clean_page(html.format(line=""), url)
+    assert isinstance(undated, DroppedPage) and set(undated.evidence) == {"sole_story", "body_chars"}
+    dated = clean_page(html.format(line="<p>12 November 2012</p>"), url)
+    assert isinstance(dated, CleanedArticle), dated
+    assert dated.published is not None and dated.published.date() == date(2012, 11, 12)
+    assert dated.provenance["published"] == "text"

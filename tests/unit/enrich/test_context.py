@@ -24,6 +24,8 @@ def cue(text: str, name: str, *, person: bool = True) -> bool:
         ("Tickets cost 19.50 Krona at the door.", "Krona"),
         ("Probes have landed on the Moon and on Mars.", "Moon"),
         ("Install it today and set a reminder.", "Install"),
+        ("The Harriers spent Monday trying to explain the loss.", "Harriers"),
+        ("It is rated to 40 degrees Kelvar in the tests.", "Kelvar"),
     ],
 )
 def test_product_platform_title_and_unit_cues(text: str, name: str) -> None:

@@ -62,3 +62,27 @@ def test_without_a_parser_yake_takes_over():
     missing = NounPhraser("no_such_spacy_model_here")
     assert missing.candidates("Flood barrier approved.") is None
     assert extract_keywords(TEXT, entity_names=NAMES, phraser=missing)  # YAKE still gives phrases
+
+
+def test_a_batch_parse_gives_the_same_keyphrases(phraser):
+    from newsingest.enrich.keywords import keyphrase_sample
+
+    title_end = HARBOUR.index("\n")
+    alone = extract_keywords(HARBOUR, phraser=phraser, title_end=title_end)
+    parsed = phraser.parse_many(["Another story entirely.", keyphrase_sample(HARBOUR)])[1]
+    assert extract_keywords(HARBOUR, phraser=phraser, title_end=title_end, parsed=parsed) == alone
+
+
+def test_single_words_only_fill_up_and_owners_are_dropped(phraser):
+    text = (
+        "Velmora's council backs harbour plan.\n"
+        "Velmora's council approved the harbour plan. The council said the plan protects the harbour "
+        "district from storm surges, and the council will review the plan in spring."
+    )
+    found = [
+        k.casefold() for k in extract_keywords(text, entity_names=["Velmora"], phraser=phraser, title_end=36)
+    ]
+    assert not any("velmora" in k for k in found)  # "Velmora's council" -> "council", never the owner
+    assert "harbour plan" in found and "storm surges" in found
+    singles = [k for k in found if " " not in k]
+    assert len(found) - len(singles) < 3 or not singles  # "council" only when phrases are few

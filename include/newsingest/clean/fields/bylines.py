@@ -107,7 +107,7 @@ def _author_sources(meta: PageMeta) -> Iterator[tuple[list[str], list[str], str]
     if micro:
         names = []
         for tag in micro[:10]:
-            inner = tag.find(attrs={"itemprop": "name"})
+            inner = tag.find(itemprop="name")
             target = inner if isinstance(inner, Tag) else tag
             text = target.get("content") if target.name == "meta" else target.get_text(" ")
             if text:

@@ -14,7 +14,7 @@ from newsingest.clean.metadata import PageMeta, ld_text
 from newsingest.clean.scoring import BodyResult
 
 
-def _text_date(body: BodyResult) -> datetime | None:
+def text_date(body: BodyResult) -> datetime | None:
     """The date of the visible date line: the first line near the headline that holds a date.
 
     Lines come nearest to the headline first, captions and teaser lists left out (``_date_lines``).
@@ -105,9 +105,9 @@ def date_candidates(
             add(tag.get("datetime") or tag.get("content") or tag.get_text(" "), "microdata", 3)
         return out
     for tag in [t for t in meta.times[:12] if not _in_teaser(t)][:5]:
-        value = tag.get("datetime")
-        if value:
-            add(value, "dom", 4)
+        stamp = tag.get("datetime")
+        if stamp:
+            add(stamp, "dom", 4)
     if hint is not None:
         add(hint, "feed", 5)
     url_date = dates_mod.date_from_url(url)
@@ -115,7 +115,7 @@ def date_candidates(
         out.append(dates_mod.DateCandidate(url_date, "url", 6))
     if any(dates_mod.plausible(c.value) for c in out):
         return out  # the text date ranks last: look for it only when nothing else dates the page
-    text_date = _text_date(body) if body is not None else None
-    if text_date is not None:
-        out.append(dates_mod.DateCandidate(text_date, "text", 7))
+    shown = text_date(body) if body is not None else None
+    if shown is not None:
+        out.append(dates_mod.DateCandidate(shown, "text", 7))
     return out

@@ -32,7 +32,9 @@ _FOOT = """<div id="foot"><p>Our Standards: <a href="/wire/principles">The MPA T
 def _stamp(art: SampleArticle) -> str:
     """``November 2, 2026 11:04 AM GMT+1`` (the wire prints its own local offset)."""
     when = art.published
-    hours = int(when.utcoffset().total_seconds() // 3600)
+    offset = when.utcoffset()
+    assert offset is not None, "catalog articles are timezone-aware"
+    hours = int(offset.total_seconds() // 3600)
     zone = "GMT" if hours == 0 else f"GMT{hours:+d}"
     return f"{when:%B} {when.day}, {when.year} {when:%I:%M %p} {zone}"
 

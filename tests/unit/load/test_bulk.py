@@ -1,13 +1,15 @@
-"""Pieces of the loader that need no node: the prefetching thread and the synthetic documents."""
+"""newsingest.load.bulk without a node: prefetching, chunking, the report's arithmetic, dead letters."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from newsingest.bench.synthetic import synthetic_articles
-from newsingest.load.bulk import LoadReport, _Op, _prefetch, _Run
+from newsingest.load.bulk import LoadReport, _Op, _prefetch, _Run, write_dead_letters
+from newsingest.storage import read_jsonl_gz
 
 
 def test_prefetch_yields_everything_in_order() -> None:
@@ -35,17 +37,6 @@ def test_prefetch_stops_its_thread_when_the_consumer_stops() -> None:
     assert threading.active_count() == before
 
 
-def test_synthetic_articles_are_deterministic_and_distinct() -> None:
-    first = list(synthetic_articles(200, seed=3))
-    again = list(synthetic_articles(200, seed=3))
-    assert [a.doc_id for a in first] == [a.doc_id for a in again]
-    assert len({a.doc_id for a in first}) == 200
-    assert {a.detected_language for a in first} == {"en", "de", "fr"}
-    assert all(len(a.body.split()) >= 100 and a.persons and a.places for a in first)
-    with pytest.raises(ValueError, match="n must be >= 0"):
-        list(synthetic_articles(-1))
-
-
 def _run(chunk_docs: int, chunk_bytes: int) -> _Run:
     return _Run(
         client=None,  # type: ignore[arg-type]  # chunking never talks to the node
@@ -69,3 +60,21 @@ def test_chunks_are_bounded_by_documents_and_bytes() -> None:
     assert len(next(_run(100, 10_000)._chunks("update", ops))) < len(
         next(_run(100, 10_000)._chunks("create", ops))
     )
+
+
+def test_report_reconciles() -> None:
+    report = LoadReport(received=10, created=5, updated=2, unchanged=1, duplicates=1, failed=1)
+    assert report.indexed == 7 and report.skipped == 2 and report.reconciled()
+    assert report.error_ratio == pytest.approx(0.1)
+    report.created -= 1
+    assert not report.reconciled()
+
+
+def test_dead_letters_plain_and_gzip(tmp_path: Path) -> None:
+    rows = [{"doc_id": "a", "reason": "strict mapping"}]
+    write_dead_letters(str(tmp_path / "dl.jsonl"), rows)
+    assert [json.loads(x) for x in (tmp_path / "dl.jsonl").read_text().splitlines()] == rows
+    write_dead_letters(str(tmp_path / "dl.jsonl.gz"), rows)
+    assert list(read_jsonl_gz(str(tmp_path / "dl.jsonl.gz"))) == rows
+    write_dead_letters(str(tmp_path / "empty.jsonl"), [])
+    assert (tmp_path / "empty.jsonl").read_text() == ""

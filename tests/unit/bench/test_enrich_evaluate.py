@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
 from newsingest.bench.enrich_evaluate import (
     PRF,
     canonical_gold,
@@ -13,32 +12,7 @@ from newsingest.bench.enrich_evaluate import (
     read_conll,
 )
 
-CONLL = """-DOCSTART- -X- -X- O
-
-PARIS B-LOC
-TALKS O
-
-Angela B-PER
-Merkel I-PER
-met O
-the O
-U.S. B-LOC
-team O
-of O
-Acme B-ORG
-Corp I-ORG
-. O
-Merkel B-PER
-left O
-. O
-
--DOCSTART- -X- -X- O
-
-Oslo B-LOC
-is O
-cold O
-. O
-"""
+from .conll_sample import CONLL
 
 
 def test_read_conll(tmp_path):
@@ -104,16 +78,3 @@ def test_evaluate_topics():
     report = evaluate_topics(rows, scheme="agnews")
     assert report.total == 3 and abs(report.accuracy - 2 / 3) < 1e-9
     assert report.per_class["Sports"].fp == 1 and report.per_class["Business"].fn == 1
-
-
-def test_bench_ner_and_enrich_commands_run(tmp_path):
-    from newsingest.bench.cli_enrich import enrich, ner
-
-    path = tmp_path / "tiny.txt"
-    path.write_text(CONLL, encoding="utf-8")
-    result = CliRunner().invoke(ner, [str(path)])
-    assert result.exit_code == 0, result.output
-    assert "overall" in result.output and "raw model" in result.output
-    result = CliRunner().invoke(enrich, [str(path), "--docs", "4", "--processes", "1", "--batch", "2"])
-    assert result.exit_code == 0, result.output
-    assert "ratio (ours / raw)" in result.output and "memory" in result.output
