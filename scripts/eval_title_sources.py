@@ -19,7 +19,8 @@ from newsingest.bench.clean_evaluate import load_corpus, title_match
 from newsingest.clean.extract import extract
 from newsingest.clean.fields.titles import title_candidates
 from newsingest.clean.metadata import read_metadata
-from newsingest.clean.text import decode_html, prestrip
+from newsingest.clean.text import prestrip
+from newsingest.web.charset import decode_html
 
 
 def _source_name(prov: str, index: int, candidates: list[tuple[str, str, bool]]) -> str:

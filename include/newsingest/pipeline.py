@@ -172,7 +172,7 @@ def _declared_domains(settings: Settings, source: str) -> list[str]:
 def _apply_trust_boundary(article: CleanedArticle, page_url: str, declared: list[str]) -> None:
     """A page decides its document id only on its own site (or the source's declared domains): a
     canonical URL claimed on another site is kept as ``canonical_claim`` and the fetched URL decides."""
-    from newsingest.crawl.urls import URLError, canonicalize, trusted_canonical
+    from newsingest.web.urls import URLError, canonicalize, trusted_canonical
 
     if trusted_canonical(page_url, article.canonical_url, declared) is not None:
         return
@@ -283,10 +283,10 @@ def enrich_stage(
     same content hash and enrichment version takes that enrichment instead of running the model again
     (a 304 re-processed from the archive, a re-crawl, a backfill that reprocesses); counted as ``reused``.
     """
-    from newsingest.crawl.urls import doc_id
     from newsingest.enrich import dedup
     from newsingest.enrich.version import ENRICHMENT_VERSION
     from newsingest.load.document import reuse_enrichment
+    from newsingest.web.urls import doc_id
 
     articles = [CleanedArticle.from_json(r) for r in storage.read_jsonl_gz(clean_path)]
     reused: dict[int, EnrichedArticle] = {}

@@ -13,9 +13,13 @@ every request with SigV4 using botocore's standard credential chain; login/passw
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from airflow.providers.opensearch.hooks.opensearch import OpenSearchHook
+
+if TYPE_CHECKING:
+    from opensearchpy import OpenSearch
 
 
 def _flag(value: Any, default: bool) -> bool:
@@ -44,7 +48,12 @@ def _sigv4_options(extra: dict[str, Any]) -> dict[str, Any]:
 
 
 class NewsOpenSearchHook(OpenSearchHook):
-    """Hook for the index the pipeline loads into."""
+    """Hook for the index the pipeline loads into.
+
+    One client path: the provider's ``client`` property (which its ``search``/``index``/``delete``
+    and operators use) returns the same client as ``get_client()``, built by ``make_client`` from
+    :meth:`client_options` (TLS verified, retries, SigV4), never the provider's own unverified one.
+    """
 
     hook_name = "newsingest OpenSearch"
 
@@ -67,8 +76,14 @@ class NewsOpenSearchHook(OpenSearchHook):
             **_sigv4_options(extra),
         }
 
-    def get_client(self):
+    @cached_property
+    def client(self) -> OpenSearch:
+        """The newsingest client for this connection (one per hook instance)."""
         from newsingest.load.client import make_client
 
         options = self.client_options()
         return make_client(options.pop("url"), **options)
+
+    def get_client(self) -> OpenSearch:
+        """The hook's client (the same object as :attr:`client`)."""
+        return self.client

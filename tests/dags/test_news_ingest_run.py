@@ -50,8 +50,8 @@ def _docs(client) -> dict[str, dict]:
 
 
 def test_one_day_lands_in_opensearch_and_a_rerun_adds_nothing(airflow_db, run_env, opensearch_client):
-    from newsingest.crawl.urls import canonicalize, doc_id
     from newsingest.sample_site.catalog import articles_on
+    from newsingest.web.urls import canonicalize, doc_id
 
     expected = [a for a in articles_on(DAY) if a.kind in INDEXED_KINDS]
     assert expected, "the sample catalog has no article on the test day"

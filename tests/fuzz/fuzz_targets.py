@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 from newsingest.clean.extract import clean_page
 from newsingest.crawl.feeds import FeedError, parse_feed
 from newsingest.crawl.sitemaps import Sitemap, SitemapError, parse_sitemap
-from newsingest.crawl.urls import URLError, canonicalize
 from newsingest.crawl.xmlsafe import XMLRefused
 from newsingest.models import CleanedArticle, DroppedPage
+from newsingest.web.urls import URLError, canonicalize
 
 BASE = "https://fuzz.example/news/"
 HTTP = ("http://", "https://")

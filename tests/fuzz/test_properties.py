@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from newsingest.crawl.feeds import FeedError, parse_feed
 from newsingest.crawl.sitemaps import SitemapError, parse_sitemap
-from newsingest.crawl.urls import URLError, canonicalize
 from newsingest.crawl.xmlsafe import XMLRefused
+from newsingest.web.urls import URLError, canonicalize
 
 # Bounds: a fixed allowance plus a per-byte cost (the cleaner handles ~0.5 MB/s on a loaded 2-core box,
 # so 20 s/MB is a 10x margin); memory: parse trees cost up to ~60x the input (bs4 objects), plus 32 MB.

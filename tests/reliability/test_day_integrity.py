@@ -289,7 +289,14 @@ def test_a_load_the_node_partly_applied_dead_letters_only_what_is_missing(node, 
     def load() -> None:
         try:
             outcome["report"] = load_articles(
-                client, alias, articles, dead_letter_path=str(tmp_path / "dead.jsonl.gz"), chunk_docs=200
+                client,
+                alias,
+                articles,
+                dead_letter_path=str(tmp_path / "dead.jsonl.gz"),
+                chunk_docs=200,
+                # The read-back must outlast the restart: on a loaded 2-core machine a node restart took
+                # over 120 s (the default), and documents it could not check stay failed, as designed.
+                settle_timeout=600,
             )
         except LoadError as exc:
             outcome["report"] = exc.report

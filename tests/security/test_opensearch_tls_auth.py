@@ -133,6 +133,10 @@ def test_hook_with_ca_works_and_hides_the_password(
     options = hook.client_options()
     assert options["verify_certs"] is True and options["url"] == proxy.url
     assert hook.get_client().info()["version"]["distribution"] == "opensearch"
+    # One client path: the provider's ``client`` (behind its search/index/delete) is the same client.
+    assert hook.client is hook.get_client()
+    found = hook.search({"query": {"match_all": {}}, "size": 0}, index_name="_all")
+    assert "hits" in found
     out, err = capfd.readouterr()
     _no_leak(proxy, all_logs.text, out, err, repr(hook))
 
@@ -147,6 +151,13 @@ def test_hook_verifies_even_where_the_provider_would_not(proxy: TLSProxy, hook_c
     hook = hook_cls(opensearch_conn_id="os_tls_noca")
     with pytest.raises((SSLError, OSConnectionError), match=r"(?i)certificate verify failed"):
         hook.get_client().info()
+    # The inherited ``client`` property and the provider's helpers verify too (they used to build the
+    # provider's unverified client).
+    assert hook.client is hook.get_client()
+    with pytest.raises((SSLError, OSConnectionError), match=r"(?i)certificate verify failed"):
+        hook.client.info()
+    with pytest.raises((SSLError, OSConnectionError), match=r"(?i)certificate verify failed"):
+        hook.search({"query": {"match_all": {}}}, index_name="_all")
 
     _conn_env(monkeypatch, proxy, "os_tls_wrongca", ca_certs=str(proxy.wrong_ca_file))
     with pytest.raises((SSLError, OSConnectionError), match=r"(?i)certificate verify failed"):

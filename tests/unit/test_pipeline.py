@@ -20,10 +20,10 @@ import pytest
 from newsingest import layout, pipeline, storage
 from newsingest.config import Settings
 from newsingest.crawl.archive import WarcFile
-from newsingest.crawl.urls import doc_id
 from newsingest.enrich.version import ENRICHMENT_VERSION
 from newsingest.load.document import to_document
 from newsingest.models import CleanedArticle, DroppedPage, EnrichedArticle, FetchResult
+from newsingest.web.urls import doc_id
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 SOURCE = "ledger"

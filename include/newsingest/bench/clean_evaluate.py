@@ -220,8 +220,17 @@ def make_trafilatura() -> Callable[[str, str], tuple[Prediction, str | None]]:
         doc = trafilatura.bare_extraction(html, url=url, with_metadata=True)
         if doc is None:
             return Prediction(), None
-        authors = [a.strip() for a in (doc.author or "").split(";") if a.strip()]
-        return Prediction(body=doc.text or "", title=doc.title, authors=authors, published=doc.date), None
+        fields = doc if isinstance(doc, dict) else doc.as_dict()
+        authors = [a.strip() for a in (fields.get("author") or "").split(";") if a.strip()]
+        return (
+            Prediction(
+                body=fields.get("text") or "",
+                title=fields.get("title"),
+                authors=authors,
+                published=fields.get("date"),
+            ),
+            None,
+        )
 
     return run
 

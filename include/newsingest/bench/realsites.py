@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 import yaml
 
 from newsingest.bench.clean_evaluate import Page, authors_f1, body_scores, load_corpus, same_day, title_match
-from newsingest.crawl.urls import URLError, canonicalize
+from newsingest.web.urls import URLError, canonicalize
 
 SITES_PER_CORPUS = 3
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")

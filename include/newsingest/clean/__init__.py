@@ -11,8 +11,8 @@ Entry points (``newsingest.clean.extract``):
   both the extracted fields and the drop ``clean_page`` would record (``newsingest.bench`` uses it)
 - ``register_override(source, hook)``: optional per-source post-processing (the core has no site rules)
 
-Modules: ``text`` (decoding, pre-stripping), ``metadata`` (JSON-LD, OpenGraph, meta, microdata),
-``dates``, ``authors``, ``boilerplate`` (furniture vocabulary), ``scoring`` (main-text blocks and
-container choice), ``pagetype`` (page type and access).
-Benchmark metrics: ``newsingest.bench.clean_evaluate``.
+Modules: ``text`` (pre-stripping, whitespace), ``metadata`` (JSON-LD, OpenGraph, meta, microdata),
+``dates`` (ranking; parsing is ``newsingest.web.dates``), ``authors``, ``boilerplate`` (furniture
+vocabulary), ``scoring`` (main-text blocks and container choice), ``pagetype`` (page type and access).
+Bytes become text in ``newsingest.web.charset``. Benchmark metrics: ``newsingest.bench.clean_evaluate``.
 """

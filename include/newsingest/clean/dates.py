@@ -10,51 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import re
-import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from dateutil import parser as dateutil_parser
-from dateutil import tz as dateutil_tz
+from newsingest.web.dates import date_from_url, parse_date
+
+__all__ = ["DateCandidate", "best_date", "date_from_text", "date_from_url", "parse_date", "plausible"]
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
-# Common zone abbreviations in bylines ("6:20 p.m. EST"); ambiguous ones (IST, CST) get the usual
-# news-desk reading.
-_TZ_ABBREVIATIONS = {
-    name: dateutil_tz.tzoffset(name, hours * 3600)
-    for name, hours in {
-        "UTC": 0,
-        "GMT": 0,
-        "Z": 0,
-        "BST": 1,
-        "CET": 1,
-        "CEST": 2,
-        "EET": 2,
-        "EEST": 3,
-        "MSK": 3,
-        "IST": 5.5,
-        "SGT": 8,
-        "HKT": 8,
-        "JST": 9,
-        "KST": 9,
-        "AEST": 10,
-        "AEDT": 11,
-        "NZST": 12,
-        "EST": -5,
-        "EDT": -4,
-        "CST": -6,
-        "CDT": -5,
-        "MST": -7,
-        "MDT": -6,
-        "PST": -8,
-        "PDT": -7,
-    }.items()
-}
 FUTURE_SLACK = timedelta(days=1)
 
-_URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
-_URL_DATE_SLASHED = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?:/|$)")
-_EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 _TEXT_DATE = re.compile(
     r"\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+(?:19|20)\d{2}"
     r"|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+(?:19|20)\d{2}"
@@ -71,40 +36,6 @@ class DateCandidate:
     rank: int  # lower is better
 
 
-def parse_date(value: object, *, default_tz=UTC) -> datetime | None:
-    """Parse an ISO 8601 / RFC 2822 / human-readable / epoch timestamp into an aware datetime.
-
-    Returns None for anything that is not a date (never raises).
-    """
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        dt = value
-    else:
-        text = str(value).strip()
-        if not text or len(text) > 80:
-            return None
-        if _EPOCH.match(text):
-            seconds = int(text[:10])
-            try:
-                return datetime.fromtimestamp(seconds, tz=UTC)
-            except (OverflowError, OSError, ValueError):
-                return None
-        candidate = text.replace("Z", "+00:00") if text.endswith("Z") else text
-        try:
-            dt = datetime.fromisoformat(candidate)
-        except ValueError:
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
-                    dt = dateutil_parser.parse(text, fuzzy=False, tzinfos=_TZ_ABBREVIATIONS)
-            except (ValueError, OverflowError, TypeError, dateutil_parser.ParserError):
-                return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=default_tz)
-    return dt
-
-
 def plausible(dt: datetime | None, *, now: datetime | None = None) -> bool:
     """False for dates before 1990 or in the future (beyond one day of clock skew)."""
     if dt is None:
@@ -114,19 +45,6 @@ def plausible(dt: datetime | None, *, now: datetime | None = None) -> bool:
         return EARLIEST <= dt <= now + FUTURE_SLACK
     except TypeError:
         return False
-
-
-def date_from_url(url: str) -> datetime | None:
-    """A publication date embedded in the URL path (``/2024/05/17/``, ``20240517``), as UTC midnight."""
-    path = url.split("?", 1)[0]
-    for pattern in (_URL_DATE_SLASHED, _URL_DATE):
-        m = pattern.search(path)
-        if m:
-            try:
-                return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=UTC)
-            except ValueError:
-                continue
-    return None
 
 
 # Month names of the languages most news sites here write in (English is handled by dateutil).

@@ -34,16 +34,10 @@ from newsingest.clean.hydration import script_paragraphs
 from newsingest.clean.metadata import PageMeta, read_metadata
 from newsingest.clean.pagetype import NON_ARTICLE, PageSignals, classify
 from newsingest.clean.scoring import BodyResult, extract_body
-from newsingest.clean.text import (
-    Prepared,
-    UndecodableInput,
-    clean_text,
-    decode_html,
-    prestrip,
-    text_looks_binary,
-)
-from newsingest.crawl.urls import canonicalize
+from newsingest.clean.text import Prepared, clean_text, prestrip, text_looks_binary
 from newsingest.models import Access, CleanedArticle, DroppedPage, PageType
+from newsingest.web.charset import UndecodableInput, decode_html
+from newsingest.web.urls import canonicalize
 
 MIN_BODY_CHARS = 250
 _T = TypeVar("_T")

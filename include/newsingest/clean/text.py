@@ -1,4 +1,4 @@
-"""Text helpers for the cleaner: decoding page bytes, pre-stripping markup, whitespace.
+"""Text helpers for the cleaner: pre-stripping markup, whitespace (decoding is in ``web.charset``).
 
 Everything here works on plain strings before (or without) a parse tree, so it is cheap and safe
 on hostile input: linear scans with ``str.find``, no backtracking regular expressions over the page.
@@ -10,15 +10,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-import charset_normalizer
-
-from newsingest.errors import PermanentError
-
 # Pages larger than this (characters, after stripping scripts and styles) are cut before parsing:
 # article text sits near the top of the markup and a multi-megabyte tail is page furniture or junk.
 MAX_PARSE_CHARS = 2_000_000
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _ZERO_WIDTH = re.compile(r"[\u200c\u200d\u2060\u00ad]")
 _WORDS = re.compile(r"\w+")
@@ -56,58 +51,6 @@ def _balanced(lower: str, start: int, end: int) -> bool:
         if lower.count(f"<{tag}", start, end) != lower.count(f"</{tag}", start, end):
             return False
     return True
-
-
-class UndecodableInput(PermanentError, ValueError):
-    """The page bytes are not text (binary content)."""
-
-
-def decode_html(data: bytes | str) -> str:
-    """Decode page bytes to text.
-
-    Order: byte-order mark, strict UTF-8 (valid UTF-8 wins over a wrong ``<meta charset>``),
-    the declared charset, then charset detection; raises UndecodableInput for binary data.
-    """
-    if isinstance(data, str):
-        return data
-    if looks_binary(data):
-        raise UndecodableInput("content looks binary (NUL/control bytes), not HTML")
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if data.startswith(bom):
-            return data[len(bom) :].decode(codec, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    match = _META_CHARSET.search(data[:8192])
-    if match:
-        codec = match.group(1).decode("ascii", "ignore").lower()
-        if codec in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"):
-            codec = "cp1252"  # what browsers actually use for these labels
-        try:
-            return data.decode(codec)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    best = charset_normalizer.from_bytes(data[:200_000]).best()
-    if best is not None and best.encoding:
-        try:
-            return data.decode(best.encoding, errors="replace")
-        except LookupError:
-            pass
-    return data.decode("cp1252", errors="replace")
-
-
-def looks_binary(data: bytes) -> bool:
-    """True when the first bytes hold NULs or many control characters (images, PDFs, archives)."""
-    head = data[:4096]
-    if not head:
-        return False
-    if head.startswith((b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")):
-        return True
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False  # UTF-16 text has NULs by design
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return b"\x00" in head[:1024] or controls > len(head) * 0.1
 
 
 def text_looks_binary(text: str) -> bool:

@@ -7,6 +7,10 @@ Public entry points (import from the modules; this package imports nothing heavy
 - ``fetch.fetch_urls(urls, sources, *, run_id, settings, force=False, config=None, batch=None)``
   -> ``list[FetchResult]``.
 - ``archive.read_response(result)`` -> ``ArchivedResponse``; ``archive.iter_archive(path, on_problem=None)``.
-- ``urls.canonicalize(url)``, ``urls.doc_id(canonical_url)``, ``urls.resolve_canonical(page_url, declared)``.
+- ``client.Fetcher``: the polite HTTP engine; its concerns live beside it in ``exchange`` (the records),
+  ``redirects``, ``retry`` (policy and backoff), ``limits`` (body caps, accepted types), ``transport``
+  (one-connection httpx clients on httpx's public transport API, the SSRF guard of ``ssrf``).
+- Canonical URLs, dates and charsets are shared with clean in ``newsingest.web`` (``web.urls``,
+  ``web.dates``, ``web.charset``).
 - ``config.CrawlConfig`` (limits and politeness; the ``crawl`` sub-tree of ``newsingest.config.Settings``).
 """

@@ -28,11 +28,12 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsingest import storage
-from newsingest.crawl.content import decode_body, decode_text, resolve_charset
-from newsingest.crawl.urls import URLError, canonicalize
+from newsingest.crawl.content import decode_body
 from newsingest.errors import PermanentError
 from newsingest.layout import warc_path
 from newsingest.models import FetchResult
+from newsingest.web.charset import decode_text, resolve_charset
+from newsingest.web.urls import URLError, canonicalize
 
 log = logging.getLogger(__name__)
 

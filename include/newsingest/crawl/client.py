@@ -1,15 +1,15 @@
-"""The polite HTTP engine under discovery and fetching.
+"""The polite HTTP engine under discovery and fetching: the orchestration of one GET.
 
-One :class:`Fetcher` per run: async httpx clients (HTTP/2 where the server offers it), a global and a
-per-host concurrency limit, a per-host token bucket (source rate and robots.txt Crawl-delay), robots.txt,
-retries with exponential backoff and jitter, capped streaming bodies, manual redirects with loop
-detection, and the SSRF guard on every connection. Every exchange is handed to an optional archive.
+One :class:`Fetcher` per run: a global and a per-host concurrency limit, a per-host token bucket (source
+rate and robots.txt Crawl-delay), robots.txt, then per hop of :mod:`~newsingest.crawl.redirects` the
+attempts of :mod:`~newsingest.crawl.retry` over one-connection clients from
+:mod:`~newsingest.crawl.transport` (SSRF guard on every connection), bodies read within
+:mod:`~newsingest.crawl.limits`. Every exchange is handed to an optional archive.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import random
 import re
@@ -17,141 +17,29 @@ import ssl
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
-from urllib.parse import urlsplit
 
-import httpcore
 import httpx
 
+from newsingest.crawl import limits
 from newsingest.crawl.config import CrawlConfig
-from newsingest.crawl.content import (
-    BodyTooLarge,
-    Decoder,
-    UnsupportedEncoding,
-    media_type,
-    resolve_charset,
-    sniff_binary,
+from newsingest.crawl.exchange import ArchiveHook, Exchange, FetchFailure, Kind, Response, header
+from newsingest.crawl.redirects import RedirectChain, RedirectFailure, is_redirect
+from newsingest.crawl.retry import (
+    RETRY_STATUSES,
+    backoff_delay,
+    classify,
+    parse_retry_after,
+    status_error,
 )
 from newsingest.crawl.robots import RobotsPolicy, robots_url
-from newsingest.crawl.ssrf import GuardedBackend, SSRFBlocked
+from newsingest.crawl.ssrf import GuardedBackend
 from newsingest.crawl.throttle import HostRate, HostState, TokenBucket, source_rate
-from newsingest.crawl.urls import URLError, canonicalize, host_key, join_url
-from newsingest.errors import HOST_FAILURE_CLASSES, RETRYABLE_CLASSES, NewsingestError
+from newsingest.crawl.transport import lane_client, verified_ssl_context
+from newsingest.errors import HOST_FAILURE_CLASSES, RETRYABLE_CLASSES
+from newsingest.web.urls import URLError, host_key
 
 log = logging.getLogger(__name__)
-
-Kind = Literal["page", "document", "robots"]
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
-# Failures that count towards giving a host up for the run.
-HOST_FAILURES = HOST_FAILURE_CLASSES
-
-
-@dataclass
-class Exchange:
-    """One HTTP request/response (or failure) as the archive sees it."""
-
-    url: str
-    method: str
-    request_headers: list[tuple[str, str]]
-    when: datetime
-    status: int | None = None
-    reason: str = ""
-    http_version: str = "HTTP/1.1"
-    response_headers: list[tuple[str, str]] = field(default_factory=list)
-    raw_body: bytes = b""
-    ip: str | None = None
-    error_class: str | None = None
-    error: str | None = None
-    attempt: int = 1
-    truncated: bool = False  # body cut at the cap (robots.txt only; pages fail with too_large)
-
-
-@dataclass
-class Response:
-    """The outcome of :meth:`Fetcher.get` after retries and redirects."""
-
-    url: str
-    final_url: str
-    status: int | None = None
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    body: bytes = b""  # Content-Encoding removed
-    content_type: str | None = None
-    encoding: str | None = None
-    error_class: str | None = None
-    error: str | None = None
-    attempts: int = 0
-    throttled: bool = False
-    redirects: list[str] = field(default_factory=list)
-    fetched_at: datetime | None = None
-    elapsed_ms: float = 0.0
-    archive_ref: object | None = None  # what the archive callback returned for the final exchange
-
-    @property
-    def ok(self) -> bool:
-        return self.error_class is None and self.status is not None and 200 <= self.status < 300
-
-    @property
-    def not_modified(self) -> bool:
-        return self.status == 304
-
-    def header(self, name: str) -> str | None:
-        lowered = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lowered), None)
-
-
-class FetchFailure(NewsingestError):
-    """A classified failure of one attempt."""
-
-    def __init__(self, error_class: str, message: str, exchange: Exchange | None = None) -> None:
-        super().__init__(message)
-        self.error_class = error_class
-        self.exchange = exchange
-
-
-ArchiveHook = Callable[[str, Exchange], object]
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
-
-
-def status_error(status: int) -> tuple[str | None, str | None]:
-    """(error_class, message) for an HTTP status; (None, None) below 400."""
-    if status < 400:
-        return None, None
-    if status == 429:
-        return "rate_limited", "HTTP 429"
-    return ("http_4xx" if status < 500 else "http_5xx"), f"HTTP {status}"
-
-
-def _classify(exc: BaseException) -> tuple[str, str]:
-    if isinstance(exc, SSRFBlocked):
-        return "ssrf", str(exc)
-    if isinstance(exc, httpx.TimeoutException | TimeoutError):
-        return "timeout", f"{type(exc).__name__}: {exc}".rstrip(": ")
-    if isinstance(exc, httpx.ConnectError):
-        return "connect", str(exc) or type(exc).__name__
-    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
-        return "reset", str(exc) or type(exc).__name__
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return "bad_url", str(exc)
-    if isinstance(exc, httpx.HTTPError | httpcore.ProtocolError):
-        return "protocol", str(exc) or type(exc).__name__
-    return "error", f"{type(exc).__name__}: {exc}"
 
 
 class Fetcher:
@@ -196,30 +84,11 @@ class Fetcher:
     # -- clients -------------------------------------------------------------------------------
 
     def _new_client(self, allow_private: bool) -> httpx.AsyncClient:
-        """A one-connection client ("lane"). Lanes are pooled per host, so each keeps its connection
-        alive across requests without a shared pool scanning every connection on every request."""
-        cfg = self.config
+        """A one-connection client ("lane") for one host."""
         if self._ssl is None:
-            self._ssl = httpx.create_ssl_context(trust_env=True)  # certifi, or SSL_CERT_FILE / SSL_CERT_DIR
-        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=30.0)
-        transport = httpx.AsyncHTTPTransport(http2=cfg.http2, limits=limits, retries=0, verify=self._ssl)
-        if not allow_private:
-            # Same pool settings as httpx builds, with the SSRF-guarding network backend.
-            transport._pool = httpcore.AsyncConnectionPool(
-                ssl_context=self._ssl,
-                max_connections=1,
-                max_keepalive_connections=1,
-                keepalive_expiry=limits.keepalive_expiry,
-                http1=True,
-                http2=cfg.http2,
-                network_backend=self._guard,
-            )
-        client = httpx.AsyncClient(
-            transport=transport,
-            timeout=httpx.Timeout(cfg.read_timeout, connect=cfg.connect_timeout),
-            follow_redirects=False,
-            headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
-        )
+            self._ssl = verified_ssl_context()
+        guard = None if allow_private else self._guard
+        client = lane_client(self.config, self.user_agent, ssl_context=self._ssl, guard=guard)
         self._clients.add(client)
         return client
 
@@ -301,13 +170,14 @@ class Fetcher:
         """
         started = time.monotonic()
         resp = Response(url=url, final_url=url, fetched_at=datetime.now(UTC))
-        seen: set[str] = set()
+        chain = RedirectChain(self.config.max_redirects)
+        resp.redirects = chain.hops
         current = url
         cfg = self.config
-        for hop in range(cfg.max_redirects + 1):
+        while True:
             resp.final_url = current
             try:
-                seen.add(canonicalize(current))
+                chain.enter(current)
             except URLError as exc:
                 return self._fail(resp, "bad_url", str(exc), started)
             state = self.host(current, rate)
@@ -325,27 +195,15 @@ class Fetcher:
             ex = await self._with_retries(current, state, kind, allow_private, source, hop_headers, resp)
             if ex is None:  # failure recorded on resp
                 break
-            location = _header(ex.response_headers, "location")
-            if ex.status is not None and 300 <= ex.status < 400 and ex.status != 304 and location:
-                target = join_url(current, location.strip())
-                if target is None or urlsplit(target).scheme not in ("http", "https"):
-                    bad = target or location.strip()
-                    return self._fail(resp, "bad_redirect", f"redirect to unsupported URL {bad!r}", started)
-                try:
-                    target_key = canonicalize(target)
-                except URLError as exc:
-                    return self._fail(resp, "bad_redirect", str(exc), started)
-                if target_key in seen:
-                    return self._fail(resp, "redirect_loop", f"redirect loop at {target}", started)
-                resp.redirects.append(current)
-                current = target
-                if hop == cfg.max_redirects:
-                    resp.final_url = current
-                    return self._fail(
-                        resp, "too_many_redirects", f"more than {cfg.max_redirects} redirects", started
-                    )
-                continue
-            break
+            location = header(ex.response_headers, "location")
+            if not is_redirect(ex.status, location):
+                break
+            assert location is not None
+            try:
+                current = chain.follow(current, location)
+            except RedirectFailure as failure:
+                resp.final_url = failure.url or resp.final_url
+                return self._fail(resp, failure.error_class, str(failure), started)
         resp.elapsed_ms = (time.monotonic() - started) * 1000
         return resp
 
@@ -390,18 +248,17 @@ class Fetcher:
                 resp.status, resp.headers = status, ex.response_headers
                 retryable = status in RETRY_STATUSES
                 resp.error_class, resp.error = status_error(status)
-                retry_after = _header(ex.response_headers, "retry-after")
+                retry_after = header(ex.response_headers, "retry-after")
                 if status == 429 or (status == 503 and retry_after):
                     resp.throttled = True
                     wait = parse_retry_after(retry_after)
             resp.archive_ref = self.archive(source, ex) if (self.archive and ex is not None) else None
             if kind != "robots":
-                state.record(resp.error_class not in HOST_FAILURES, cfg.host_failure_limit)
+                state.record(resp.error_class not in HOST_FAILURE_CLASSES, cfg.host_failure_limit)
             final = None if failed else ex
             if not retryable or attempt >= cfg.max_attempts or state.failing:
                 return final
-            backoff = min(cfg.backoff_max, cfg.backoff_base * 2 ** (attempt - 1))
-            delay = backoff / 2 + self._rng.uniform(0, backoff / 2)
+            delay = backoff_delay(attempt, cfg.backoff_base, cfg.backoff_max, self._rng)
             if wait is not None:
                 if wait > cfg.max_retry_after:
                     resp.error = (
@@ -427,12 +284,8 @@ class Fetcher:
     ) -> Exchange:
         """One request: wait for the host's turn, send, stream the body within the caps."""
         cfg = self.config
-        cap = {
-            "page": cfg.max_body_bytes,
-            "document": cfg.max_document_bytes,
-            "robots": cfg.max_robots_bytes,
-        }[kind]
-        allowed_types = {"page": cfg.allowed_content_types, "document": cfg.discovery_content_types}.get(kind)
+        cap = limits.body_cap(kind, cfg)
+        allowed_types = limits.accepted_types(kind, cfg)
         pause = state.pause_left()
         if pause > cfg.max_retry_after:
             raise FetchFailure("rate_limited", f"{state.key} asked us to wait {pause:.0f}s")
@@ -473,8 +326,8 @@ class Fetcher:
             async with asyncio.timeout(cfg.connect_timeout + cfg.read_timeout * 3):
                 response = await client.send(request, stream=True)
                 try:
-                    self._read_head(ex, response)
-                    await self._read_body(ex, response, cap, allowed_types, resp, kind)
+                    limits.read_head(ex, response)
+                    await limits.read_body(ex, response, cap, allowed_types, resp, kind)
                 finally:
                     await response.aclose()
         except FetchFailure as failure:
@@ -482,83 +335,7 @@ class Fetcher:
             ex.error_class, ex.error = failure.error_class, str(failure)
             raise
         except Exception as exc:
-            error_class, message = _classify(exc)
+            error_class, message = classify(exc)
             ex.error_class, ex.error = error_class, message
             raise FetchFailure(error_class, message, ex) from exc
         return ex
-
-    @staticmethod
-    def _read_head(ex: Exchange, response: httpx.Response) -> None:
-        ex.status = response.status_code
-        ex.reason = response.reason_phrase
-        ex.http_version = response.http_version
-        ex.response_headers = list(response.headers.multi_items())
-        stream = response.extensions.get("network_stream")
-        if stream is not None:
-            try:
-                addr = stream.get_extra_info("server_addr")
-                ex.ip = str(addr[0]) if addr else None
-            except Exception:  # informational only
-                ex.ip = None
-
-    async def _read_body(
-        self,
-        ex: Exchange,
-        response: httpx.Response,
-        cap: int,
-        allowed_types: tuple[str, ...] | None,
-        resp: Response,
-        kind: Kind,
-    ) -> None:
-        status = response.status_code
-        content_type = response.headers.get("content-type")
-        resp.content_type = content_type
-        if 300 <= status < 400 or status == 304:
-            return
-        if (
-            200 <= status < 300
-            and allowed_types is not None
-            and content_type
-            and media_type(content_type) not in allowed_types
-        ):
-            raise FetchFailure("content_type", f"content type {media_type(content_type)!r} not accepted")
-        declared = response.headers.get("content-length")
-        if kind != "robots" and declared and declared.isdigit() and int(declared) > cap:
-            raise FetchFailure("too_large", f"Content-Length {declared} exceeds the {cap}-byte cap")
-        try:
-            decoder = Decoder(response.headers.get("content-encoding"), cap)
-        except UnsupportedEncoding as exc:
-            raise FetchFailure("decode", f"unsupported Content-Encoding {exc}") from exc
-        raw = bytearray()
-        body = bytearray()
-        async for chunk in response.aiter_raw():
-            raw += chunk
-            try:
-                body += decoder.feed(chunk)
-            except BodyTooLarge as exc:
-                if kind == "robots":  # RFC 9309: use the first part of an over-long robots.txt
-                    ex.truncated = True
-                    break
-                raise FetchFailure("too_large", f"{exc} (decompression)") from exc
-            except Exception as exc:
-                raise FetchFailure(
-                    "decode", f"corrupt {response.headers.get('content-encoding')} body: {exc}"
-                ) from exc
-            if len(raw) > cap:
-                if kind == "robots":
-                    ex.truncated = True
-                    break
-                raise FetchFailure("too_large", f"body exceeds the {cap}-byte cap")
-        ex.raw_body = bytes(raw)
-        if 200 <= status < 300 and allowed_types is not None:
-            binary = sniff_binary(body)
-            if binary and not (binary == "gzip data" and kind == "document"):  # sitemap.xml.gz
-                label = media_type(content_type) or "no content type"
-                raise FetchFailure("content_type", f"body is {binary} ({label})")
-        resp.body = bytes(body[:cap])
-        if 200 <= status < 300:
-            resp.encoding = resolve_charset(resp.body, content_type)
-
-
-def _header(headers: list[tuple[str, str]], name: str) -> str | None:
-    return next((v for k, v in headers if k.lower() == name), None)

@@ -21,16 +21,16 @@ from newsingest.crawl.archive import WarcSink
 from newsingest.crawl.client import Fetcher
 from newsingest.crawl.config import CrawlConfig
 from newsingest.crawl.content import BodyTooLarge, gunzip_capped
-from newsingest.crawl.dates import aware, date_from_url
 from newsingest.crawl.feeds import FeedError, parse_feed
 from newsingest.crawl.fetch import archive_hook, merge_urls
 from newsingest.crawl.sections import extract_links
 from newsingest.crawl.sitemaps import SitemapError, parse_sitemap
 from newsingest.crawl.state import DocumentCache, UndatedLedger, ValidatorStore
-from newsingest.crawl.urls import URLError, canonicalize
 from newsingest.crawl.xmlsafe import XMLRefused
 from newsingest.models import DiscoveredURL
 from newsingest.sources import Source
+from newsingest.web.dates import aware, date_from_url
+from newsingest.web.urls import URLError, canonicalize
 
 log = logging.getLogger(__name__)
 _CHANNEL_RANK = {"news-sitemap": 0, "feed": 1, "sitemap": 2, "section": 3}

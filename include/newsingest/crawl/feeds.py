@@ -8,11 +8,11 @@ from typing import Any
 
 import feedparser
 
-from newsingest.crawl.dates import from_struct
-from newsingest.crawl.urls import join_url
 from newsingest.crawl.xmlsafe import check_xml_safe
 from newsingest.errors import PermanentError
 from newsingest.models import DiscoveredURL
+from newsingest.web.dates import from_struct
+from newsingest.web.urls import join_url
 
 log = logging.getLogger(__name__)
 

@@ -17,14 +17,15 @@ from datetime import UTC, datetime
 from newsingest.config import Settings
 from newsingest.crawl.aio import run_sync
 from newsingest.crawl.archive import ArchiveError, WarcSink
-from newsingest.crawl.client import Exchange, Fetcher, Response
+from newsingest.crawl.client import Fetcher
 from newsingest.crawl.config import CrawlConfig
+from newsingest.crawl.exchange import Exchange, Response
 from newsingest.crawl.state import ArchivedRef, ValidatorStore
 from newsingest.crawl.throttle import HostRate, source_rate
-from newsingest.crawl.urls import URLError, canonicalize, host_key
 from newsingest.models import DiscoveredURL, FetchResult
 from newsingest.sources import Source
 from newsingest.storage import StorageError
+from newsingest.web.urls import URLError, canonicalize, host_key
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,8 @@ def _to_result(item: DiscoveredURL, resp: Response, archived: ArchivedRef | None
         error_class=resp.error_class,
         error=resp.error,
         content_type=resp.content_type,
-        encoding=resp.encoding if resp.ok else None,
+        # A 304 is cleaned from the archived 200: its charset, resolved when that 200 was fetched.
+        encoding=resp.encoding if resp.ok else (archived.encoding if archived else None),
         bytes=len(resp.body),
         elapsed_ms=round(resp.elapsed_ms, 1),
         fetched_at=resp.fetched_at,
@@ -182,7 +184,11 @@ async def afetch_urls(
             archived = None
             if resp.ok:
                 ref = resp.archive_ref if isinstance(resp.archive_ref, tuple) else None
-                here = ArchivedRef(ref[0], ref[1], resp.fetched_at) if ref and ref[1] is not None else None
+                here = (
+                    ArchivedRef(ref[0], ref[1], resp.fetched_at, resp.encoding)
+                    if ref and ref[1] is not None
+                    else None
+                )
                 store.remember(resp.final_url, resp.header("etag"), resp.header("last-modified"), here)
             elif resp.not_modified:  # re-processed from the 200 the validators came from
                 archived = _carry_forward(sink, store, source.name, resp.final_url or item.url)
@@ -228,7 +234,7 @@ def _carry_forward(sink: WarcSink, store: ValidatorStore, source: str, url: str)
         log.warning("%s: cannot carry the archived response of %s forward: %s", source, url, exc)
         store.relocate(url, None)
         return None
-    copied = ArchivedRef(warc.path, offset, archived.fetched_at)
+    copied = ArchivedRef(warc.path, offset, archived.fetched_at, archived.encoding)
     store.relocate(url, copied)
     return copied
 

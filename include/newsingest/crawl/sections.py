@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
-from newsingest.crawl.urls import join_url
 from newsingest.models import DiscoveredURL
+from newsingest.web.urls import join_url
 
 
 def extract_links(

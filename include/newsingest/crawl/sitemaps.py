@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from newsingest.crawl.dates import parse_date
-from newsingest.crawl.urls import join_url
 from newsingest.crawl.xmlsafe import XMLInvalid, local, namespace, parse_xml
 from newsingest.errors import PermanentError
 from newsingest.models import DiscoveredURL
+from newsingest.web.dates import parse_date
+from newsingest.web.urls import join_url
 
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 HTTP_PREFIXES = ("http://", "https://")

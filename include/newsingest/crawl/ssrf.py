@@ -13,8 +13,7 @@ import socket
 from collections.abc import Iterable
 
 import httpcore
-from httpcore import AsyncNetworkBackend, AsyncNetworkStream
-from httpcore._backends.auto import AutoBackend
+from httpcore import AnyIOBackend, AsyncNetworkBackend, AsyncNetworkStream
 
 from newsingest.errors import PermanentError
 
@@ -119,7 +118,7 @@ class GuardedBackend(AsyncNetworkBackend):
     """
 
     def __init__(self, exempt: Iterable[str] = ()) -> None:
-        self._inner = AutoBackend()
+        self._inner = AnyIOBackend()  # what httpcore's default backend uses under asyncio
         self._exempt = frozenset(e.lower() for e in exempt)
 
     async def connect_tcp(

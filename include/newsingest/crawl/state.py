@@ -18,8 +18,8 @@ from typing import Any
 import fsspec
 
 from newsingest import storage
-from newsingest.crawl.urls import URLError, canonicalize
 from newsingest.layout import state_path
+from newsingest.web.urls import URLError, canonicalize
 
 UNDATED_RETENTION = timedelta(days=180)
 
@@ -31,6 +31,7 @@ class ArchivedRef:
     path: str
     offset: int
     fetched_at: datetime | None
+    encoding: str | None = None  # the charset the crawl resolved for its body (decoded once, in clean)
 
 
 class ValidatorStore:
@@ -64,7 +65,9 @@ class ValidatorStore:
         if not self._exists[path]:
             return None
         when = known.get("fetched_at")
-        return ArchivedRef(path, int(offset), datetime.fromisoformat(when) if when else None)
+        return ArchivedRef(
+            path, int(offset), datetime.fromisoformat(when) if when else None, known.get("encoding")
+        )
 
     def headers_for(self, url: str) -> dict[str, str]:
         """Conditional request headers for ``url`` (canonicalised here; empty if nothing is known, or
@@ -98,6 +101,8 @@ class ValidatorStore:
             entry.update(warc_path=archived.path, warc_offset=archived.offset)
         if archived is not None and archived.fetched_at is not None:
             entry["fetched_at"] = archived.fetched_at.isoformat()
+        if archived is not None and archived.encoding:
+            entry["encoding"] = archived.encoding
         if self._data.get(url) != entry:
             self._data[url] = entry
             self._dirty = True

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -36,19 +37,19 @@ class NounPhraser:
         """The parsing pipeline, or None when the model has no parser (keyphrases then use YAKE)."""
         return _load(self.model)
 
-    def parse_many(self, samples: list[str]) -> list[Any] | None:
-        """Parses of ``samples`` in one ``nlp.pipe`` (about half the cost of one call per text), or
-        None without a parser."""
+    def pipe(self, samples: list[str]) -> Iterator[Any] | None:
+        """Lazy parses of ``samples`` through one ``nlp.pipe`` in small batches (about half the cost of
+        one call per text), or None without a parser."""
         if self.nlp is None:
             return None
-        return list(self.nlp.pipe(samples, batch_size=64))
+        return iter(self.nlp.pipe(samples, batch_size=16))
 
     def candidates(
         self, sample: str, *, title_end: int = 0, folded_text: str = "", doc: Any = None
     ) -> list[str] | None:
         """Noun phrases of ``sample``, best first. ``folded_text`` (the whole story, folded) counts
         repetitions; offsets below ``title_end`` are the headline; ``doc`` is a parse of ``sample`` made
-        beforehand (:meth:`parse_many`). None without a parser."""
+        beforehand (:meth:`pipe`). None without a parser."""
         if doc is None:
             if self.nlp is None:
                 return None

@@ -10,9 +10,8 @@ Models and data load on first use, so constructing an :class:`Enricher` is cheap
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,6 +26,7 @@ from newsingest.enrich.noun_phrases import NounPhraser
 from newsingest.enrich.topics import TopicClassifier
 from newsingest.enrich.version import ENRICHMENT_VERSION
 from newsingest.models import CleanedArticle, EnrichedArticle, Entity
+from newsingest.web.urls import doc_id
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +36,6 @@ LEAD_CHARS = 400  # title + first paragraph(s) count as the lead for salience
 MAX_KEYWORDS = 10
 
 
-def _doc_id(canonical_url: str) -> str:
-    try:
-        from newsingest.crawl.urls import doc_id
-    except ImportError:  # pragma: no cover - the crawl room ships it
-        return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()
-    return doc_id(canonical_url)
 
 
 @dataclass
@@ -122,10 +116,12 @@ class Enricher:
             iter(iter_extract(texts) if iter_extract else self.ner.extract(texts)) if texts else iter(())
         )
         parses = self._keyphrase_parses(prepared)
-        out = [
-            self._finish(p, next(mentions) if p.skip_reason is None else None, parses.get(i))
-            for i, p in enumerate(prepared)
-        ]
+        out = []
+        for p in prepared:
+            found = next(mentions) if p.skip_reason is None else None
+            # Parsed lazily, one small batch at a time, so the parse overlaps NER worker processes.
+            parsed = next(parses) if parses is not None and p.effective_language == "en" else None
+            out.append(self._finish(p, found, parsed))
         self._cluster(out, cluster_lookup)
         return out
 
@@ -159,13 +155,14 @@ class Enricher:
             reason = None
         return _Prepared(article, text, title_end, lead_end, language, effective, reason)
 
-    def _keyphrase_parses(self, prepared: list[_Prepared]) -> dict[int, Any]:
-        """The noun-phrase parses of the batch's English keyphrase samples, in one ``nlp.pipe``."""
-        english = [i for i, p in enumerate(prepared) if p.effective_language == "en"]
-        samples = [keyphrase_sample(_keyphrase_text(prepared[i].article), self.settings.keywords_chars)
-                   for i in english]  # fmt: skip
-        parses = self.phraser.parse_many(samples) if samples and self.settings.keywords_chars > 0 else None
-        return dict(zip(english, parses, strict=True)) if parses is not None else {}
+    def _keyphrase_parses(self, prepared: list[_Prepared]) -> Iterator[Any] | None:
+        """Lazy noun-phrase parses of the batch's English keyphrase samples (one ``nlp.pipe``, in
+        order), or None without a parser or with keyphrases off."""
+        samples = [keyphrase_sample(_keyphrase_text(p.article), self.settings.keywords_chars)
+                   for p in prepared if p.effective_language == "en"]  # fmt: skip
+        if not samples or self.settings.keywords_chars <= 0:
+            return None
+        return self.phraser.pipe(samples)
 
     def _finish(self, prep: _Prepared, mentions, parsed: Any = None) -> EnrichedArticle:
         art = prep.article
@@ -202,7 +199,7 @@ class Enricher:
         signature = dedup.signature(hashed)
         return EnrichedArticle(
             **base,
-            doc_id=_doc_id(art.canonical_url),
+            doc_id=doc_id(art.canonical_url),
             entities=[_entity_record(e) for e in entities],
             persons=[e.name for e in entities if e.type == "person"],
             organisations=[e.name for e in entities if e.type == "organisation"],

@@ -360,7 +360,7 @@ def consolidate_entities(
     entries = read_entries(client, registry)
     mapping = resolve(entries)
     report.entries, report.mappings = len(entries), len(mapping)
-    report.run_documents_updated = apply_mapping(client, alias, mapping, doc_ids=ids)
+    report.run_documents_updated = apply_mapping(client, alias, mapping, doc_ids=doc_ids)
     learned = {k: v for k, v in mapping.items() if before.get(k) != v}
     report.new_mappings = len(learned)
     report.older_documents_updated = apply_mapping(client, alias, learned)

@@ -69,6 +69,8 @@ def test_fsspec_storage_root(sample_site, crawl_settings, fast_config, make_sour
         make_urls(sample_site.url, "/ledger/"), [src], run_id="r2", settings=settings, config=fast_config
     )
     assert again[0].not_modified
+    # The 304 is cleaned from the archived 200 with the charset resolved when that 200 was fetched.
+    assert again[0].encoding == results[0].encoding == "utf-8"
 
 
 def test_streaming_results(sample_site, crawl_settings, fast_config, make_source, make_urls) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from newsingest.clean.dates import DateCandidate, best_date, date_from_text, date_from_url, parse_date
-from newsingest.clean.text import UndecodableInput, decode_html
+from newsingest.web.charset import UndecodableInput, decode_html
 
 
 def test_parse_date_forms():

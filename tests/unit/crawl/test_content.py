@@ -12,9 +12,9 @@ from newsingest.crawl.content import (
     UnsupportedEncoding,
     decode_body,
     gunzip_capped,
-    resolve_charset,
     sniff_binary,
 )
+from newsingest.web.charset import resolve_charset
 
 
 def test_gzip_bomb_stops_at_cap_without_inflating() -> None:

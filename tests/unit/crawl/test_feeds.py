@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from newsingest.crawl.dates import date_from_url, parse_date
 from newsingest.crawl.feeds import FeedError, parse_feed
+from newsingest.web.dates import date_from_url, parse_date
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>T</title>

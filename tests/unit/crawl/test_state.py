@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from newsingest.crawl.client import parse_retry_after
+from newsingest.crawl.retry import parse_retry_after
 from newsingest.crawl.state import ArchivedRef, DocumentCache, UndatedLedger, ValidatorStore
 
 
 def test_validators_persist_between_runs(tmp_path: Path) -> None:
     warc = tmp_path / "a.warc.gz"
     warc.write_bytes(b"x")
-    ref = ArchivedRef(str(warc), 0, datetime(2026, 11, 3, 10, tzinfo=UTC))
+    ref = ArchivedRef(str(warc), 0, datetime(2026, 11, 3, 10, tzinfo=UTC), "cp1251")
     store = ValidatorStore(str(tmp_path), "src")
     store.remember("https://ex.com/a", '"v1"', "Tue, 03 Nov 2026 10:00:00 GMT", ref)
     store.remember("https://ex.com/b", None, None, ref)
@@ -23,7 +23,7 @@ def test_validators_persist_between_runs(tmp_path: Path) -> None:
         "If-None-Match": '"v1"',
         "If-Modified-Since": "Tue, 03 Nov 2026 10:00:00 GMT",
     }
-    assert again.archived("https://ex.com/a") == ref
+    assert again.archived("https://ex.com/a") == ref  # with the charset its body was read with
     assert again.headers_for("https://ex.com/b") == {}
     assert not list(tmp_path.rglob("*.tmp-*"))
 

@@ -69,7 +69,7 @@ def test_a_batch_parse_gives_the_same_keyphrases(phraser):
 
     title_end = HARBOUR.index("\n")
     alone = extract_keywords(HARBOUR, phraser=phraser, title_end=title_end)
-    parsed = phraser.parse_many(["Another story entirely.", keyphrase_sample(HARBOUR)])[1]
+    parsed = list(phraser.pipe(["Another story entirely.", keyphrase_sample(HARBOUR)]))[1]
     assert extract_keywords(HARBOUR, phraser=phraser, title_end=title_end, parsed=parsed) == alone
 
 

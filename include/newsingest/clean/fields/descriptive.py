@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from newsingest.clean.metadata import PageMeta, ld_text
 from newsingest.clean.scoring import BodyResult
 from newsingest.clean.text import clean_text
-from newsingest.crawl.urls import join_url
+from newsingest.web.urls import join_url
 
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$")
 

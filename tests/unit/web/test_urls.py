@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.provisional import urls
-from newsingest.crawl.urls import (
+from newsingest.web.urls import (
     URLError,
     canonicalize,
     doc_id,

@@ -1,0 +1,1 @@
+"""Web helpers shared by crawl and clean: canonical URLs, dates and charsets."""

@@ -1,0 +1,46 @@
+"""One charset resolver for crawl and clean; a resolved charset is used as is, never sniffed again."""
+
+from __future__ import annotations
+
+import pytest
+from newsingest.web.charset import UndecodableInput, decode, decode_html, resolve_charset
+
+RUSSIAN = "Правительство объявило о новых мерах поддержки экономики и малого бизнеса в регионах страны."
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "text", "codec"),
+    [
+        ("Grüße aus Zürich".encode(), "text/html; charset=iso-8859-1", "Grüße aus Zürich", "utf-8"),
+        (b'<meta charset="windows-1251">' + RUSSIAN.encode("cp1251"), None, None, "cp1251"),
+        ("\ufeff<p>bom</p>".encode("utf-16"), None, "<p>bom</p>", "utf-16"),
+        ("<p>café “quoted”</p>".encode("cp1252"), "text/html; charset=windows-1252", None, "cp1252"),
+    ],
+)
+def test_decode_returns_the_text_and_the_codec_resolve_charset_names(
+    body: bytes, content_type: str | None, text: str | None, codec: str
+) -> None:
+    got_text, got_codec = decode(body, content_type)
+    assert got_codec == codec == resolve_charset(body, content_type)
+    assert got_text == (text if text is not None else body.decode(codec))
+
+
+def test_clean_and_crawl_read_a_page_the_same_way() -> None:
+    page = b'<html><head><meta charset="windows-1251"></head><body>' + RUSSIAN.encode("cp1251") + b"</body>"
+    assert decode_html(page) == decode(page)[0]
+    assert RUSSIAN in decode_html(page)
+
+
+def test_a_resolved_charset_is_used_without_sniffing_again() -> None:
+    """The crawl's charset (FetchResult.encoding) decides, even where sniffing would choose otherwise."""
+    body = "Grüße".encode()
+    assert decode_html(body) == "Grüße"
+    assert decode_html(body, encoding="cp1252") == body.decode("cp1252")
+    assert decode_html(b"\xef\xbb\xbfplain", encoding="utf-8") == "plain"
+    # A codec name Python does not know (an old fetch result) falls back to resolving.
+    assert decode_html(body, encoding="no-such-codec") == "Grüße"
+
+
+def test_binary_bytes_are_refused_even_with_a_charset() -> None:
+    with pytest.raises(UndecodableInput):
+        decode_html(b"%PDF-1.7\n" + bytes(200), encoding="utf-8")
