@@ -1,4 +1,4 @@
-"""The cleaner's date parsing and ranking, and page decoding."""
+"""newsingest.clean.dates: the page's dates parsed (the shared web.dates parser) and ranked."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from newsingest.clean.dates import DateCandidate, best_date, date_from_text, date_from_url, parse_date
-from newsingest.web.charset import UndecodableInput, decode_html
 
 
 def test_parse_date_forms():
@@ -35,15 +34,6 @@ def test_best_date_ranks_and_rejects_future_and_ancient():
     assert best_date([meta, ld], now=now) is ld
     assert best_date([future, ancient, meta], now=now) is meta
     assert best_date([future], now=now) is None
-
-
-def test_decode_html():
-    assert decode_html("already text") == "already text"
-    assert decode_html("Grüße".encode()) == "Grüße"
-    latin = '<meta charset="windows-1252"><p>café “quoted”</p>'.encode("cp1252")
-    assert "café “quoted”" in decode_html(latin)
-    with pytest.raises(UndecodableInput):
-        decode_html(b"%PDF-1.7\n" + bytes(200))
 
 
 def test_naive_offsets_and_aware_offsets_compare_correctly():

@@ -1,4 +1,4 @@
-"""Capped Content-Encoding decoding, charset resolution and binary sniffing."""
+"""newsingest.crawl.content: capped Content-Encoding decoding and binary sniffing."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from newsingest.crawl.content import (
     gunzip_capped,
     sniff_binary,
 )
-from newsingest.web.charset import resolve_charset
 
 
 def test_gzip_bomb_stops_at_cap_without_inflating() -> None:
@@ -54,40 +53,6 @@ def test_gunzip_capped_passes_plain_documents() -> None:
     assert gunzip_capped(gzip.compress(b"<urlset/>"), 100) == b"<urlset/>"
     with pytest.raises(BodyTooLarge):
         gunzip_capped(gzip.compress(b"x" * 10_000), 100)
-
-
-WESTERN = "Café owners in Zürich paid 4,80 € for a “crème brûlée” – naïve, said Zoë. " * 2
-RUSSIAN = "Правительство объявило о новых мерах поддержки экономики и малого бизнеса в регионах страны."
-JAPANESE = "政府は新しい経済対策を発表しました。地方の中小企業を支援するための措置が含まれています。"
-
-
-@pytest.mark.parametrize(
-    ("body", "content_type", "expected"),
-    [
-        (
-            WESTERN.encode("utf-8"),
-            "text/html; charset=iso-8859-1",
-            "utf-8",
-        ),  # valid UTF-8 beats a latin label
-        (WESTERN.encode("cp1252"), "text/html; charset=utf-8", "cp1252"),  # lying header
-        (WESTERN.encode("cp1252"), "text/html", "cp1252"),  # nothing declared
-        (b'<meta charset="windows-1251">' + RUSSIAN.encode("cp1251"), None, "cp1251"),
-        (RUSSIAN.encode("cp1251"), "text/html", "cp1251"),  # detected
-        (
-            f'<meta http-equiv="Content-Type" content="text/html; charset=shift_jis">{JAPANESE}'.encode(
-                "shift_jis"
-            ),
-            None,
-            "shift_jis",
-        ),
-        ('<?xml version="1.0" encoding="ISO-8859-1"?><rss>é</rss>'.encode("latin-1"), None, "cp1252"),
-        (b"\xef\xbb\xbf<html>plain</html>", "text/html; charset=cp1251", "utf-8"),  # BOM wins
-        (b"<html>ascii only</html>", "text/html; charset=us-ascii", "utf-8"),
-    ],
-)
-def test_resolve_charset(body: bytes, content_type: str | None, expected: str) -> None:
-    codec = resolve_charset(body, content_type)
-    assert codec == expected
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""newsingest.crawl.feeds: RSS, Atom and broken feeds; the dates read from feeds and URLs."""
+"""newsingest.crawl.feeds: RSS, Atom and broken feeds."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 from newsingest.crawl.feeds import FeedError, parse_feed
-from newsingest.web.dates import date_from_url, parse_date
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>T</title>
@@ -41,28 +40,6 @@ def test_malformed_small_feed_is_parsed_leniently() -> None:
     )
     [item] = parse_feed(doc, source="s", feed_url="https://ex.com/f")
     assert item.url == "https://ex.com/q"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2026-11-03", datetime(2026, 11, 3, tzinfo=UTC)),
-        ("2026-11-03T10:00:00Z", datetime(2026, 11, 3, 10, tzinfo=UTC)),
-        ("Tue, 03 Nov 2026 10:00:00 GMT", datetime(2026, 11, 3, 10, tzinfo=UTC)),
-        ("not a date", None),
-        ("", None),
-    ],
-)
-def test_parse_date(text: str, expected: datetime | None) -> None:
-    assert parse_date(text) == expected
-
-
-def test_date_from_url() -> None:
-    assert date_from_url("https://ex.com/ledger/2026/11/03/x") == datetime(2026, 11, 3, tzinfo=UTC)
-    assert date_from_url("https://ex.com/wire/story/20261104-x") == datetime(2026, 11, 4, tzinfo=UTC)
-    assert date_from_url("https://ex.com/id/20261399-x") is None
-    assert date_from_url("https://ex.com/a/20261104/x") == datetime(2026, 11, 4, tzinfo=UTC)
-    assert date_from_url("https://ex.com/2026/13/45/x") is None
 
 
 def test_malformed_feed_entries_are_skipped() -> None:

@@ -6,7 +6,7 @@ import random
 
 import httpx
 import pytest
-from newsingest.crawl.retry import RETRY_STATUSES, backoff_delay, classify, status_error
+from newsingest.crawl.retry import RETRY_STATUSES, backoff_delay, classify, parse_retry_after, status_error
 from newsingest.crawl.ssrf import SSRFBlocked
 
 
@@ -46,3 +46,9 @@ def test_retry_statuses_are_transient_ones() -> None:
 )
 def test_classify(exc: BaseException, error_class: str) -> None:
     assert classify(exc)[0] == error_class
+
+
+def test_retry_after_parsing() -> None:
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == pytest.approx(10.0)
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-from newsingest.crawl.retry import parse_retry_after
 from newsingest.crawl.state import ArchivedRef, DocumentCache, UndatedLedger, ValidatorStore
 
 
@@ -60,9 +58,3 @@ def test_document_cache(tmp_path: Path) -> None:
     assert cache.load("https://ex.com/feed") is None
     cache.store("https://ex.com/feed", b"<rss/>")
     assert cache.load("https://ex.com/feed") == b"<rss/>"
-
-
-def test_retry_after_parsing() -> None:
-    assert parse_retry_after("7") == 7.0
-    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == pytest.approx(10.0)
-    assert parse_retry_after("soon") is None and parse_retry_after(None) is None

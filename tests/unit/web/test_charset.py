@@ -44,3 +44,47 @@ def test_a_resolved_charset_is_used_without_sniffing_again() -> None:
 def test_binary_bytes_are_refused_even_with_a_charset() -> None:
     with pytest.raises(UndecodableInput):
         decode_html(b"%PDF-1.7\n" + bytes(200), encoding="utf-8")
+
+
+def test_decode_html():
+    assert decode_html("already text") == "already text"
+    assert decode_html("Grüße".encode()) == "Grüße"
+    latin = '<meta charset="windows-1252"><p>café “quoted”</p>'.encode("cp1252")
+    assert "café “quoted”" in decode_html(latin)
+    with pytest.raises(UndecodableInput):
+        decode_html(b"%PDF-1.7\n" + bytes(200))
+
+
+WESTERN = "Café owners in Zürich paid 4,80 € for a “crème brûlée” – naïve, said Zoë. " * 2
+
+
+JAPANESE = "政府は新しい経済対策を発表しました。地方の中小企業を支援するための措置が含まれています。"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected"),
+    [
+        (
+            WESTERN.encode("utf-8"),
+            "text/html; charset=iso-8859-1",
+            "utf-8",
+        ),  # valid UTF-8 beats a latin label
+        (WESTERN.encode("cp1252"), "text/html; charset=utf-8", "cp1252"),  # lying header
+        (WESTERN.encode("cp1252"), "text/html", "cp1252"),  # nothing declared
+        (b'<meta charset="windows-1251">' + RUSSIAN.encode("cp1251"), None, "cp1251"),
+        (RUSSIAN.encode("cp1251"), "text/html", "cp1251"),  # detected
+        (
+            f'<meta http-equiv="Content-Type" content="text/html; charset=shift_jis">{JAPANESE}'.encode(
+                "shift_jis"
+            ),
+            None,
+            "shift_jis",
+        ),
+        ('<?xml version="1.0" encoding="ISO-8859-1"?><rss>é</rss>'.encode("latin-1"), None, "cp1252"),
+        (b"\xef\xbb\xbf<html>plain</html>", "text/html; charset=cp1251", "utf-8"),  # BOM wins
+        (b"<html>ascii only</html>", "text/html; charset=us-ascii", "utf-8"),
+    ],
+)
+def test_resolve_charset(body: bytes, content_type: str | None, expected: str) -> None:
+    codec = resolve_charset(body, content_type)
+    assert codec == expected

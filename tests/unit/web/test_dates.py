@@ -52,3 +52,25 @@ def test_naive_values_take_the_default_zone() -> None:
 )
 def test_date_from_url(url: str, expected: datetime | None) -> None:
     assert date_from_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-03", datetime(2026, 11, 3, tzinfo=UTC)),
+        ("2026-11-03T10:00:00Z", datetime(2026, 11, 3, 10, tzinfo=UTC)),
+        ("Tue, 03 Nov 2026 10:00:00 GMT", datetime(2026, 11, 3, 10, tzinfo=UTC)),
+        ("not a date", None),
+        ("", None),
+    ],
+)
+def test_feed_and_sitemap_date_forms(text: str, expected: datetime | None) -> None:
+    assert parse_date(text) == expected
+
+
+def test_dates_in_article_urls() -> None:
+    assert date_from_url("https://ex.com/ledger/2026/11/03/x") == datetime(2026, 11, 3, tzinfo=UTC)
+    assert date_from_url("https://ex.com/wire/story/20261104-x") == datetime(2026, 11, 4, tzinfo=UTC)
+    assert date_from_url("https://ex.com/id/20261399-x") is None
+    assert date_from_url("https://ex.com/a/20261104/x") == datetime(2026, 11, 4, tzinfo=UTC)
+    assert date_from_url("https://ex.com/2026/13/45/x") is None
