@@ -22,9 +22,6 @@ PageType = Literal[
 ]
 Access = Literal["free", "paywalled", "teaser", "unknown"]
 EntityType = Literal["person", "organisation", "location", "other"]
-Provenance = Literal[
-    "json-ld", "opengraph", "meta", "microdata", "dom", "url", "feed", "text", "script", "detected"
-]
 
 
 class Record(BaseModel):

@@ -239,6 +239,7 @@ def clean_stage(
             result.final_url or result.url,
             published_hint=result.discovered_published,
             title_hint=result.discovered_title,
+            source=source,  # a per-source override registered with clean.extract.register_override runs
             min_chars=settings.clean.min_body_chars,
         )
         outcome.source = source

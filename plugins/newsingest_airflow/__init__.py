@@ -1,1 +1,3 @@
-"""Airflow-side glue for newsingest: the OpenSearch hook and the plugin registration."""
+"""Airflow-side glue for newsingest: the OpenSearch hook, the article-index asset the DAGs share and the
+per-source crawl lease (politeness). Airflow registers nothing from here: the DAG files import what they use.
+"""

@@ -281,6 +281,21 @@ def test_clean_stage_rerun_rewrites_the_same_files(stage_settings: Settings, fet
     )
 
 
+def test_clean_stage_runs_the_sources_registered_override(stage_settings: Settings, fetched: str) -> None:
+    from newsingest.clean import extract as extract_mod
+
+    def shout(article, soup):
+        return article.model_copy(update={"title": (article.title or "").upper()})
+
+    extract_mod.register_override(SOURCE, shout)
+    try:
+        summary = pipeline.clean_stage(stage_settings, "r4", SOURCE, fetched, batch="b0000")
+    finally:
+        extract_mod._OVERRIDES.pop(SOURCE, None)
+    articles = {a.url: a for a in map(CleanedArticle.from_json, storage.read_jsonl_gz(summary["path"]))}
+    assert articles[ARTICLE].title == "HARBOUR COUNCIL APPROVES FLOOD BARRIER AFTER DECADE OF DELAYS"
+
+
 def test_clean_stage_of_a_source_no_longer_configured_keeps_its_own_urls(
     stage_settings: Settings, fetched: str
 ) -> None:
