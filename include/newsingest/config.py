@@ -153,6 +153,24 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True)
+class ServicesSettings:
+    """The embedded services' launchers: their ports, and where the tools they start live."""
+
+    airflow_port: int = 8080  # the embedded Airflow's API server
+    airflow_home: Path | None = None  # AIRFLOW_HOME; None: <home>/airflow
+    airflow_database: str | None = None  # AIRFLOW__DATABASE__SQL_ALCHEMY_CONN; None: embedded PostgreSQL
+    postgres_port: int = 15432
+    postgres_bin: Path | None = None  # folder with initdb, postgres, pg_isready; None: Debian's or PATH
+    postgres_user: str = "postgres"  # the account the server runs as when started by root
+    java_home: Path | None = None  # NEWSINGEST_JAVA_HOME: must be a JDK 21+
+    system_java_home: Path | None = None  # JAVA_HOME: used when it is a JDK 21+, passed over otherwise
+    cluster_port: int = 9820  # `newsingest cluster`: base port
+    cluster_redis_port: int = 6390
+    cluster_worker_slots: int = 2  # Celery worker concurrency
+    cluster_heap: str = "512m"  # heap of each OpenSearch node of the cluster
+
+
+@dataclass(frozen=True)
 class Settings:
     """Runtime settings; build with :func:`load_settings`."""
 
@@ -176,6 +194,7 @@ class Settings:
     index: IndexSettings = field(default_factory=IndexSettings)
     gate: GateSettings = field(default_factory=GateSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    services: ServicesSettings = field(default_factory=ServicesSettings)
 
     @property
     def sample_site_url(self) -> str:
@@ -189,6 +208,7 @@ SUBTREES: dict[str, type] = {
     "index": IndexSettings,
     "gate": GateSettings,
     "schedule": ScheduleSettings,
+    "services": ServicesSettings,
 }
 
 
@@ -380,6 +400,20 @@ VARIABLES: tuple[Var, ...] = (
     Var("NEWSINGEST_SCHEDULE_TIME", "schedule.time", clock_time, meaning="nightly run time (UTC)"),
     Var("NEWSINGEST_MAX_ACTIVE_RUNS", "schedule.max_active_runs", whole_number(1, 64), meaning="runs"),
     Var("NEWSINGEST_CRAWL_POOL_SLOTS", "schedule.crawl_pool_slots", whole_number(1), meaning="crawl pool"),
+    Var("NEWSINGEST_AIRFLOW_PORT", "services.airflow_port", whole_number(1, 65535), meaning="Airflow port"),
+    Var("AIRFLOW_HOME", "services.airflow_home", Path, meaning="Airflow's home folder"),
+    Var("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "services.airflow_database", text, meaning="Airflow database"),
+    Var("NEWSINGEST_POSTGRES_PORT", "services.postgres_port", whole_number(1, 65535), meaning="metadata DB"),
+    Var("NEWSINGEST_POSTGRES_BIN", "services.postgres_bin", Path, meaning="PostgreSQL binaries"),
+    Var("NEWSINGEST_POSTGRES_USER", "services.postgres_user", text, meaning="PostgreSQL server account"),
+    Var("NEWSINGEST_JAVA_HOME", "services.java_home", Path, meaning="JDK for OpenSearch"),
+    Var("JAVA_HOME", "services.system_java_home", Path, meaning="JDK (if 21+)"),
+    Var("NEWSINGEST_CLUSTER_PORT", "services.cluster_port", whole_number(1024, 65000), meaning="cluster"),
+    Var("NEWSINGEST_CLUSTER_REDIS_PORT", "services.cluster_redis_port", whole_number(1024, 65000),
+        meaning="cluster Redis port"),
+    Var("NEWSINGEST_CLUSTER_WORKER_SLOTS", "services.cluster_worker_slots", whole_number(1, 64),
+        meaning="Celery worker slots"),
+    Var("NEWSINGEST_CLUSTER_HEAP", "services.cluster_heap", text, meaning="cluster node heap"),
 )  # fmt: skip
 GATE_PREFIX = "NEWSINGEST_GATE_"  # NEWSINGEST_GATE_<FIGURE>_<BOUND> overrides one bound of the gate
 
@@ -435,6 +469,13 @@ def crawl_config(environ: Mapping[str, str] | None = None) -> CrawlConfig:
     env = _environ(environ)
     wanted = {var.name for var in CRAWL_VARIABLES}
     return load_settings({k: v for k, v in env.items() if k in wanted}).crawl
+
+
+def services_settings(environ: Mapping[str, str] | None = None) -> ServicesSettings:
+    """Only the services sub-tree, read when a launcher runs (tests and the CLI change ports per process)."""
+    env = _environ(environ)
+    wanted = {var.name for var in VARIABLES if var.field.startswith("services.")}
+    return load_settings({k: v for k, v in env.items() if k in wanted}).services
 
 
 def with_crawl(settings: Settings, **changes: Any) -> Settings:

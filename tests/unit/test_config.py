@@ -98,3 +98,24 @@ def test_config_from_env() -> None:
     assert cfg.ssrf_exempt == ("127.0.0.1:8765", "localhost:8765")
     with pytest.raises(ValueError, match="NEWSINGEST_CRAWL_MAX_ATTEMPTS='many'"):
         CrawlConfig.from_env({"NEWSINGEST_CRAWL_MAX_ATTEMPTS": "many"})
+
+
+def test_services_subtree_is_read_from_its_own_variables_only() -> None:
+    from pathlib import Path
+
+    from newsingest.config import services_settings
+
+    env = {
+        "NEWSINGEST_POSTGRES_PORT": "15999",
+        "NEWSINGEST_POSTGRES_BIN": "/opt/pg/bin",
+        "JAVA_HOME": "/opt/jdk",
+        "NEWSINGEST_CLUSTER_HEAP": "1g",
+        "NEWSINGEST_BATCH_SIZE": "not a number",  # another subtree's bad value does not stop a launcher
+    }
+    services = services_settings(env)
+    assert services.postgres_port == 15999 and services.postgres_bin == Path("/opt/pg/bin")
+    assert services.system_java_home == Path("/opt/jdk") and services.java_home is None
+    assert services.cluster_heap == "1g" and services.airflow_port == 8080
+    with pytest.raises(ConfigError, match="NEWSINGEST_CLUSTER_PORT='80': must be at least 1024"):
+        services_settings({"NEWSINGEST_CLUSTER_PORT": "80"})
+    assert load_settings({"NEWSINGEST_AIRFLOW_PORT": "8311"}).services.airflow_port == 8311

@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from newsingest.config import PROJECT_ROOT, Settings
+from newsingest.config import PROJECT_ROOT, Settings, services_settings
 from newsingest.services.postgres import PostgresServer
 from newsingest.services.process import Daemon, ServiceError, wait_until
 
@@ -32,15 +32,11 @@ CRAWL_POOL_DESCRIPTION = (
 
 def airflow_port() -> int:
     """The API server's port: NEWSINGEST_AIRFLOW_PORT (default 8080)."""
-    raw = os.environ.get("NEWSINGEST_AIRFLOW_PORT", str(API_PORT))
-    try:
-        return int(raw)
-    except ValueError:
-        raise ServiceError(f"NEWSINGEST_AIRFLOW_PORT must be a port number, got {raw!r}") from None
+    return services_settings().airflow_port
 
 
 def airflow_home(settings: Settings) -> Path:
-    return Path(os.environ.get("AIRFLOW_HOME") or settings.home / "airflow")
+    return services_settings().airflow_home or settings.home / "airflow"
 
 
 def opensearch_conn_uri(url: str) -> str:
@@ -62,7 +58,7 @@ DB_CONN = "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"
 
 def embedded_postgres(settings: Settings) -> PostgresServer | None:
     """The state folder's PostgreSQL, unless the user points Airflow at a database of their own."""
-    return None if os.environ.get(DB_CONN) else PostgresServer(settings.home)
+    return None if services_settings().airflow_database else PostgresServer(settings.home)
 
 
 def airflow_env(
@@ -83,7 +79,7 @@ def airflow_env(
     home = home or airflow_home(settings)
     api_port = api_port or airflow_port()
     if database_url is None:
-        database_url = os.environ.get(DB_CONN) or PostgresServer(settings.home).sqlalchemy_url()
+        database_url = services_settings().airflow_database or PostgresServer(settings.home).sqlalchemy_url()
     env = {
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),

@@ -30,7 +30,7 @@ import urllib.request
 from dataclasses import dataclass, replace
 from typing import Any
 
-from newsingest.config import PROJECT_ROOT, Settings
+from newsingest.config import PROJECT_ROOT, Settings, services_settings
 from newsingest.services.airflow import _airflow_bin, airflow_env
 from newsingest.services.opensearch import OpenSearchNode
 from newsingest.services.postgres import PostgresServer
@@ -44,12 +44,6 @@ NODES = ("opensearch-1", "opensearch-2", "opensearch-3")
 AIRFLOW_COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 
 
-def _port(name: str, default: int) -> int:
-    raw = os.environ.get(name) or str(default)
-    if not raw.isdigit() or not 1024 <= int(raw) <= 65000:
-        raise ServiceError(f"{name}={raw!r}: expected a port number between 1024 and 65000")
-    return int(raw)
-
 
 @dataclass(frozen=True)
 class ClusterPorts:
@@ -60,7 +54,8 @@ class ClusterPorts:
 
     @classmethod
     def from_env(cls) -> ClusterPorts:
-        return cls(_port("NEWSINGEST_CLUSTER_PORT", 9820), _port("NEWSINGEST_CLUSTER_REDIS_PORT", 6390))
+        services = services_settings()
+        return cls(services.cluster_port, services.cluster_redis_port)
 
     def opensearch_http(self, i: int) -> int:
         return self.base + 1 + i
@@ -142,7 +137,7 @@ class Cluster:
                 "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": pg,
                 "AIRFLOW__CELERY__BROKER_URL": self.redis.url,
                 "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + pg,  # SQLAlchemy 2.1 would pick psycopg 3
-                "AIRFLOW__CELERY__WORKER_CONCURRENCY": os.environ.get("NEWSINGEST_CLUSTER_WORKER_SLOTS", "2"),
+                "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(services_settings().cluster_worker_slots),
                 "AIRFLOW__CORE__FERNET_KEY": "",
                 "AIRFLOW__API_AUTH__JWT_SECRET": self._secret("jwt"),
                 "AIRFLOW__API__SECRET_KEY": self._secret("api"),
@@ -211,7 +206,7 @@ class Cluster:
             if node.is_up():
                 continue
             node.launch(
-                heap=os.environ.get("NEWSINGEST_CLUSTER_HEAP", "512m"),
+                heap=services_settings().cluster_heap,
                 extra_settings=self.node_settings(node, seeds),
             )
             waiting.append(node)
@@ -232,7 +227,7 @@ class Cluster:
         seeds = ",".join(f"127.0.0.1:{self.ports.opensearch_transport(i)}" for i in range(len(NODES)))
         node = self.nodes[NODES.index(name)]
         node.launch(
-            heap=os.environ.get("NEWSINGEST_CLUSTER_HEAP", "512m"),
+            heap=services_settings().cluster_heap,
             extra_settings=self.node_settings(node, seeds),
         )
         node.wait_green(timeout=timeout)

@@ -19,7 +19,7 @@ import urllib.request
 from base64 import b64encode
 from pathlib import Path
 
-from newsingest.config import INCLUDE_DIR, Settings, is_loopback, url_port
+from newsingest.config import INCLUDE_DIR, Settings, is_loopback, services_settings, url_port
 from newsingest.services.process import Daemon, PrerequisiteError, ServiceError, wait_until
 
 log = logging.getLogger(__name__)
@@ -54,8 +54,9 @@ def find_java_home() -> Path:
     so is NEWSINGEST_JAVA_HOME naming a JDK older than 21. A JAVA_HOME older than 21 is passed over
     (it is often set for other tools) with a warning.
     """
-    for var in ("NEWSINGEST_JAVA_HOME", "JAVA_HOME"):
-        value = os.environ.get(var)
+    services = services_settings()
+    candidates = (("NEWSINGEST_JAVA_HOME", services.java_home), ("JAVA_HOME", services.system_java_home))
+    for var, value in candidates:
         if not value:
             continue
         home = Path(value)

@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+from newsingest.config import services_settings
 from newsingest.services.process import Daemon, ServiceError, wait_until
 
 DEFAULT_PORT = 15432
@@ -47,14 +48,7 @@ SERVER_SETTINGS = {
 
 def postgres_port() -> int:
     """NEWSINGEST_POSTGRES_PORT (default 15432)."""
-    raw = os.environ.get("NEWSINGEST_POSTGRES_PORT", str(DEFAULT_PORT))
-    try:
-        port = int(raw)
-    except ValueError:
-        raise ServiceError(f"NEWSINGEST_POSTGRES_PORT must be a port number, got {raw!r}") from None
-    if not 1 <= port <= 65535:
-        raise ServiceError(f"NEWSINGEST_POSTGRES_PORT must be between 1 and 65535, got {port}")
-    return port
+    return services_settings().postgres_port
 
 
 def _version_key(path: Path) -> tuple[int, ...]:
@@ -63,7 +57,7 @@ def _version_key(path: Path) -> tuple[int, ...]:
 
 def find_bin_dir() -> Path:
     """The folder with ``initdb``, ``postgres`` and ``pg_isready``; raises naming what to install."""
-    explicit = os.environ.get("NEWSINGEST_POSTGRES_BIN")
+    explicit = services_settings().postgres_bin
     candidates: list[Path] = []
     if explicit:
         candidates.append(Path(explicit))
@@ -88,7 +82,7 @@ def _server_account() -> pwd.struct_passwd | None:
     """The account the server runs as when we are root (PostgreSQL refuses root); None otherwise."""
     if os.geteuid() != 0:
         return None
-    name = os.environ.get("NEWSINGEST_POSTGRES_USER", "postgres")
+    name = services_settings().postgres_user
     try:
         account = pwd.getpwnam(name)
     except KeyError:
