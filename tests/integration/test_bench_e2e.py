@@ -37,7 +37,7 @@ def test_bench_e2e_tiny_day_through_the_scheduler(opensearch_url, opensearch_cli
         stage = r["stages"][name]
         assert stage["instances"] >= 1, (name, stage)
         assert 0 < stage["busy_s"] <= r["wall_s"] * stage["instances"], (name, stage)
-        assert stage["per_s"] == pytest.approx(ARTICLES / stage["busy_s"], rel=0.02), (name, stage)
+        assert stage["per_s"] == pytest.approx(ARTICLES / stage["busy_s"], rel=0.02, abs=0.01), (name, stage)
     # The enrich task loads spaCy for seconds: the sampler (every 0.5 s) sees its process.
     assert r["stages"]["enrich"]["peak_rss_mb"] > 50
     assert r["overhead_s"] >= 0 and 0 <= r["idle_s"] < r["wall_s"]
