@@ -243,7 +243,3 @@ def ld_names(value: Any) -> list[str]:
             out.append(clean_text(html.unescape(item)))
     return out
 
-
-def ld_type_of(value: Any) -> set[str]:
-    """Lower-cased @type values of a JSON-LD object (empty for non-objects)."""
-    return _types(value) if isinstance(value, dict) else set()

@@ -317,8 +317,9 @@ def given_names() -> frozenset[str]:
 _NAME_WORD = re.compile(r"^[A-Z][a-z]+(?:[-'’][A-Za-z][a-z]+)*$")
 
 
-def _looks_like_person(text: str) -> bool:
-    """ "Guy Forget", "Tegla Loroupe": two or three name-shaped words, a known given name first."""
+def _given_name_first(text: str) -> bool:
+    """ "Guy Forget", "Tegla Loroupe": two or three name-shaped words, a known given name first (stricter
+    than the byline shape check :func:`newsingest.names.looks_like_person_name`: it re-types NER spans)."""
     words = text.split()
     if not 2 <= len(words) <= 3 or ORG_WORDS.search(text):
         return False
@@ -481,7 +482,7 @@ class Normalizer:
         if cm.type == "person" and ORG_WORDS.search(cm.text):
             cm.type = "organisation"
             return
-        if cm.type != "person" and _looks_like_person(cm.text) and not self.gazetteer.is_major_place(cm.text):
+        if cm.type != "person" and _given_name_first(cm.text) and not self.gazetteer.is_major_place(cm.text):
             cm.type = "person"
             return
         if cm.type in ("location", "person", "other") or (cm.type == "organisation" and cm.text.isupper()):
