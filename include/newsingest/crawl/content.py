@@ -1,12 +1,11 @@
-"""Bodies: capped incremental Content-Encoding decoding and binary sniffing.
+"""Bodies: capped incremental Content-Encoding decoding and media types.
 
 The decoder never inflates more than the cap, so a decompression bomb costs at most ``cap`` bytes.
-Charset resolution lives in :mod:`newsingest.web.charset`.
+Charset resolution and binary sniffing live in :mod:`newsingest.web.charset`.
 """
 
 from __future__ import annotations
 
-import codecs
 import zlib
 
 from newsingest.errors import PermanentError
@@ -88,31 +87,6 @@ def gunzip_capped(data: bytes, cap: int) -> bytes:
     if not data.startswith(b"\x1f\x8b"):
         return data
     return decode_body(data, "gzip", cap)
-
-
-_MAGIC = (
-    (b"\x89PNG", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF8", "GIF image"),
-    (b"%PDF-", "PDF document"),
-    (b"PK\x03\x04", "ZIP archive"),
-    (b"\x1f\x8b", "gzip data"),
-    (b"RIFF", "RIFF media"),
-    (b"ID3", "MP3 audio"),
-)
-
-
-def sniff_binary(body: bytes | bytearray) -> str | None:
-    """What binary format ``body`` looks like, or None if it may be text."""
-    head = body[:1024]
-    for magic, label in _MAGIC:
-        if head.startswith(magic):
-            return label
-    if head[4:8] == b"ftyp":
-        return "MP4 video"
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "binary data"
-    return None
 
 
 def media_type(content_type: str | None) -> str:

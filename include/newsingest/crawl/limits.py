@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 
 from newsingest.crawl.config import CrawlConfig
-from newsingest.crawl.content import BodyTooLarge, Decoder, UnsupportedEncoding, media_type, sniff_binary
+from newsingest.crawl.content import BodyTooLarge, Decoder, UnsupportedEncoding, media_type
 from newsingest.crawl.exchange import Exchange, FetchFailure, Kind, Response
-from newsingest.web.charset import resolve_charset
+from newsingest.web.charset import resolve_charset, sniff_binary
 
 
 def body_cap(kind: Kind, cfg: CrawlConfig) -> int:

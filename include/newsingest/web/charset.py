@@ -156,14 +156,40 @@ def decode_html(data: bytes | str, *, encoding: str | None = None, content_type:
     return decode(data, content_type)[0]
 
 
+_MAGIC = (
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"RIFF", "RIFF media"),
+    (b"ID3", "MP3 audio"),
+)
+
+
+def sniff_binary(body: bytes | bytearray) -> str | None:
+    """What binary format ``body`` looks like, or None if it may be text."""
+    head = body[:1024]
+    for magic, label in _MAGIC:
+        if head.startswith(magic):
+            return label
+    if head[4:8] == b"ftyp":
+        return "MP4 video"
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "binary data"
+    return None
+
+
 def looks_binary(data: bytes) -> bool:
-    """True when the first bytes hold NULs or many control characters (images, PDFs, archives)."""
+    """True for a known binary format (:func:`sniff_binary`) or when many of the first bytes are control
+    characters (images, PDFs, archives)."""
     head = data[:4096]
     if not head:
         return False
-    if head.startswith((b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")):
+    if sniff_binary(head) is not None:
         return True
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False  # UTF-16 text has NULs by design
     controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return b"\x00" in head[:1024] or controls > len(head) * 0.1
+    return controls > len(head) * 0.1

@@ -12,7 +12,6 @@ from newsingest.crawl.content import (
     UnsupportedEncoding,
     decode_body,
     gunzip_capped,
-    sniff_binary,
 )
 
 
@@ -53,18 +52,3 @@ def test_gunzip_capped_passes_plain_documents() -> None:
     assert gunzip_capped(gzip.compress(b"<urlset/>"), 100) == b"<urlset/>"
     with pytest.raises(BodyTooLarge):
         gunzip_capped(gzip.compress(b"x" * 10_000), 100)
-
-
-@pytest.mark.parametrize(
-    ("body", "label"),
-    [
-        (b"\x89PNG\r\n\x1a\n....", "PNG image"),
-        (b"%PDF-1.4 ...", "PDF document"),
-        (b"\x1f\x8b\x08\x00", "gzip data"),
-        (b"<html>\x00\x01</html>", "binary data"),
-        (b"<html>text</html>", None),
-        ("\ufeff<html>x</html>".encode("utf-16"), None),
-    ],
-)
-def test_sniff_binary(body: bytes, label: str | None) -> None:
-    assert sniff_binary(body) == label

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from newsingest.web.charset import UndecodableInput, decode, decode_html, resolve_charset
+from newsingest.web.charset import UndecodableInput, decode, decode_html, resolve_charset, sniff_binary
 
 RUSSIAN = "Правительство объявило о новых мерах поддержки экономики и малого бизнеса в регионах страны."
 
@@ -88,3 +88,26 @@ JAPANESE = "政府は新しい経済対策を発表しました。地方の中�
 def test_resolve_charset(body: bytes, content_type: str | None, expected: str) -> None:
     codec = resolve_charset(body, content_type)
     assert codec == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "label"),
+    [
+        (b"\x89PNG\r\n\x1a\n....", "PNG image"),
+        (b"%PDF-1.4 ...", "PDF document"),
+        (b"\x1f\x8b\x08\x00", "gzip data"),
+        (b"<html>\x00\x01</html>", "binary data"),
+        (b"<html>text</html>", None),
+        ("\ufeff<html>x</html>".encode("utf-16"), None),
+    ],
+)
+def test_sniff_binary(body: bytes, label: str | None) -> None:
+    assert sniff_binary(body) == label
+
+
+def test_looks_binary_knows_the_formats_sniff_binary_names() -> None:
+    from newsingest.web.charset import looks_binary
+
+    assert looks_binary(b"RIFF....WEBPVP8 ") and looks_binary(b"ID3\x03\x00")
+    assert looks_binary(b"\x00\x00\x00\x18ftypmp42")
+    assert not looks_binary("<p>caf\u00e9</p>".encode()) and not looks_binary("<p>x</p>".encode("utf-16"))
