@@ -50,7 +50,8 @@ def article_evidence(
     URL, one dominant text cluster, a byline naming a person (not the publisher), at least two paragraphs
     of running prose (400 characters or more), a short story that is the page's only running prose (no
     teaser snippets beside it), a headline equal to the title, a publication date in the page's metadata
-    or else in a visible date line. Only present items appear."""
+    (or a machine-readable ``<time>``/hAtom stamp outside teasers) or else in a visible date line. Only
+    present items appear."""
     found: dict[str, str | int | float | bool] = {}
     node_type = node_types(meta.ld_article or {}) & _ARTICLE_TYPES
     if node_type:
@@ -87,6 +88,7 @@ def article_evidence(
         "json-ld",
         "meta",
         "microdata",
+        "dom",
     ):
         found["dated"] = article.provenance["published"]
     else:

@@ -331,3 +331,88 @@ def test_a_visible_date_line_is_the_second_sign_a_sole_story_needs(page):
     assert isinstance(dated, CleanedArticle), dated
     assert dated.published is not None and dated.published.date() == date(2012, 11, 12)
     assert dated.provenance["published"] == "text"
+
+
+_BIO = (
+    "Thank you for visiting my notebook. By day, I am a structural engineer, a part-time teacher, a "
+    "volunteer firefighter and, on weekends, a gardener, a cyclist, a baker and a reader of old maps, "
+    "railway timetables, seed catalogues, and ship logs."
+)
+_SHORT_POST = (
+    "Our allotment society meets at the church hall this Saturday at ten to share out the spring seed "
+    "order, and everyone is welcome to bring cuttings."
+)
+
+
+def test_a_sidebar_about_me_does_not_outrank_the_marked_post_body():
+    # The first vote (furniture hints ignored) prefers the longer bio in the sidebar; the page marks its
+    # post body, which holds text outside the sidebar: the marked body wins, the sidebar is furniture.
+    html = f"""<html><head><title>Seed swap</title></head><body>
+    <div class="main"><div class="post"><h3 class="post-title">Seed swap</h3>
+    <div class="post-body">{_SHORT_POST}</div></div></div>
+    <div class="sidebar"><div class="widget Profile"><h2>About me</h2>
+    <dd class="profile-text">{_BIO}</dd></div></div></body></html>"""
+    result = extract(html, "https://notes.example/2012/10/seed-swap.html")
+    assert result.paragraphs == [_SHORT_POST]
+
+
+def test_a_hinted_region_outside_the_marked_body_is_furniture_whatever_it_holds():
+    # The first pick (reader comments make it win) holds the page's marked post body; once the comments
+    # are furniture, a sidebar bio holding more text than the short post is still furniture, not a
+    # chunk of the story.
+    html = f"""<html><head><title>Seed swap</title></head><body><div class="page">
+    <div class="post hentry"><h1>Seed swap</h1><div class="entry-content"><p>{_SHORT_POST}</p></div>
+    <div class="comments">{_paragraphs(STORY)}</div></div>
+    <div class="sidebar"><div class="widget"><h3>About</h3><p>{_BIO}</p></div></div>
+    </div></body></html>"""
+    result = extract(html, "https://notes.example/2012/10/seed-swap.html")
+    assert result.paragraphs == [_SHORT_POST]
+
+
+def test_when_only_furniture_votes_the_first_pick_stands():
+    # The post's one paragraph is a third link text (it does not vote); the sidebar bio and a reader
+    # comment are furniture. The post, the first pick, stays the body instead of nothing.
+    html = f"""<html><head><title>Book event</title>
+    <meta property="og:type" content="article"></head><body>
+    <div class="blog-posts"><div class="post-outer"><h3 class="post-title">Book event</h3>
+    <div class="post-body entry-content">Dear all,<br/><br/>I would like to invite you to
+    <a href="/event">the reading and signing of our new picture book</a> at the corner bookshop
+    this Saturday at eleven.<br/><br/>Hope to see you there.</div>
+    <div class="comments"><p>{STORY[0]}</p></div></div></div>
+    <div class="sidebar"><div class="widget Profile"><p>{_BIO}</p></div></div></body></html>"""
+    result = clean_page(html, "https://notes.example/2012/10/book-event.html")
+    assert isinstance(result, CleanedArticle), result
+    assert result.paragraphs[0] == "Dear all,"
+    assert "Hope to see you there." in result.paragraphs
+    assert _BIO not in result.body and STORY[0] not in result.body
+
+
+def test_a_microdata_date_is_read_from_the_abbr_title_not_a_bare_clock_time():
+    # Blogger: <abbr itemprop="datePublished" title="ISO">9:22 AM</abbr>. The text alone has no date (a
+    # parser would put it on today).
+    html = f"""<html><head><title>Book event</title></head><body><div class="post">
+    <h1>Book event</h1>{_paragraphs(STORY)}<span class="post-timestamp">at
+    <abbr class="published" itemprop="datePublished" title="2012-10-22T09:22:00-07:00">9:22 AM</abbr>
+    </span></div></body></html>"""
+    result = extract(html, "https://notes.example/book-event")
+    assert result.published is not None and result.published.date() == date(2012, 10, 22)
+    bare = html.replace(' title="2012-10-22T09:22:00-07:00"', "")
+    assert extract(bare, "https://notes.example/book-event").published is None
+
+
+def test_an_hatom_published_stamp_dates_the_page_and_is_article_evidence():
+    # <abbr class="published" title="ISO"> (hAtom) is a machine-readable stamp like <time datetime>; a
+    # short post on a link-heavy page with it (and nothing else but its sole story) is kept.
+    links = "".join(f'<li><a href="/2012/{m:02d}/">Archive {m}</a></li>' for m in range(1, 13))
+    html = f"""<html><head><title>Yard sign fenders - Bike notes</title></head><body>
+    <div id="header"><h1><a href="/">Bike notes</a></h1></div>
+    <div class="entry"><h2 class="entry-title"><a href="/post/fenders">Yard sign fenders</a></h2>
+    <abbr class="published" title="2012-11-06T06:11:36-08:00">November 6, 2012</abbr>
+    <div class="entry-content"><p>From an old blog post, how to turn a yard sign into panniers and a
+    pair of fenders for the winter.</p><p>The more ironic the sign the better. I have seen these
+    ridden through a whole wet season and they work.</p></div></div>
+    <div class="sidebar"><ul>{links}</ul><ul>{links}</ul></div></body></html>"""
+    result = clean_page(html, "https://bikes.example/post/fenders")
+    assert isinstance(result, CleanedArticle), result
+    assert result.published is not None and result.published.date() == date(2012, 11, 6)
+    assert result.provenance["published"] == "dom"
