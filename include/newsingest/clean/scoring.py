@@ -115,6 +115,19 @@ class BodyResult:
         )
 
     @property
+    def sole_marked_body(self) -> bool:
+        """The body sits in the page's one element marked as an article body (``post-body``,
+        ``itemprop="articleBody"``; nested markers count once). A blog's index page marks every post."""
+        marks = {id(b.marked): b.marked for b in self.blocks if b.marked is not None and b.kind == "text"}
+        outer = [m for m in marks.values() if not any(id(a) in marks for a in m.parents)]
+        if len(outer) != 1 or not self.chosen:
+            return False
+        chosen_ids = {id(t) for t in self.chosen}
+        return within(outer[0], chosen_ids, self.stop) or any(
+            within(t, {id(outer[0])}, self.stop) for t in self.chosen
+        )
+
+    @property
     def main_share(self) -> float:
         """Share of the page's running text inside the chosen container (0 on a page with little)."""
         chosen_ids = {id(t) for t in self.chosen}
@@ -733,7 +746,9 @@ def extract_body(
         alt_verdict = implausible_body(found[0], title, description)
         alt_chars = sum(len(p) for p in found[0])
         best_chars = sum(len(p) for p in best[0])
-        if alt_verdict is None and (verdict is not None or alt_chars > best_chars):
+        # A plausible pick that is merely short gives way only to one that reaches ``min_chars``: between
+        # two short candidates the vote's first choice stands (a short post, not its trackback box).
+        if alt_verdict is None and (verdict is not None or alt_chars > max(best_chars, min_chars - 1)):
             best, verdict, chosen = found, None, alt
     if verdict is None and sum(len(p) for p in best[0]) < min_chars:
         # Last resort (slide shows, old layouts): the longest prose block anywhere, a caption included.

@@ -10,9 +10,10 @@ import json
 from datetime import date
 
 import pytest
+from bs4 import BeautifulSoup
 from newsingest.clean.extract import clean_page, extract
 from newsingest.clean.fields.titles import strip_site_suffix
-from newsingest.clean.scoring import implausible_body
+from newsingest.clean.scoring import extract_body, implausible_body
 from newsingest.models import CleanedArticle, DroppedPage
 
 STORY = [
@@ -416,3 +417,42 @@ def test_an_hatom_published_stamp_dates_the_page_and_is_article_evidence():
     assert isinstance(result, CleanedArticle), result
     assert result.published is not None and result.published.date() == date(2012, 11, 6)
     assert result.provenance["published"] == "dom"
+
+
+def _short_post_page(posts: int) -> str:
+    """A blog page with ``posts`` short posts (each in a marked ``entry-body``), a trackback box and a
+    sidebar of links."""
+    entries = "".join(
+        f"""<div class="entry"><h3 class="entry-header">Yesterday's news {i}</h3>
+        <div class="entry-content"><div class="entry-body">
+        <p>This is bad news for the market leaders and the incumbents, and good news for everyone else.</p>
+        <p>And it happens again, fresh, every single day.</p></div></div>
+        <div class="entry-footer"><p>Posted by <a rel="author" href="/p">Jane Moe</a></p></div></div>"""
+        for i in range(posts)
+    )
+    links = "".join(f'<li><a href="/2012/{m:02d}/">Archive for month {m}</a></li>' for m in range(1, 13))
+    return f"""<html><head><title>Jane's Blog</title></head><body><div id="banner"><h1>Jane's Blog</h1></div>
+    <div class="beta">{entries}
+    <div class="trackbacks"><h3>TrackBack</h3><div class="trackbacks-info">
+    <p>TrackBack URL for this entry: http://www.blog-host.example/services/trackback/6a00d83451b3156</p>
+    <p>Listed below are links to weblogs that reference <a href="/post">Yesterday's news</a>:</p></div></div>
+    </div><div class="sidebar"><ul>{links}</ul><ul>{links}</ul></div></body></html>"""
+
+
+def test_a_short_post_is_not_replaced_by_a_longer_but_still_short_box():
+    # The post (marked entry-body) is under min_chars; the next candidate, a trackback box, is a little
+    # longer but short too: the vote's first choice stands. The page's one marked body is the second
+    # article sign beside the byline, so the post is kept.
+    post = [
+        "This is bad news for the market leaders and the incumbents, and good news for everyone else.",
+        "And it happens again, fresh, every single day.",
+    ]
+    url = "https://blog.example/2012/07/yesterdays-news.html"
+    assert extract(_short_post_page(1), url).paragraphs == post
+    result = clean_page(_short_post_page(1), url)
+    assert isinstance(result, CleanedArticle), result
+    assert result.paragraphs == post
+    # A blog's front page marks every post: no one marked body, no article sign from it.
+    for posts, sole in ((1, True), (3, False)):
+        soup = BeautifulSoup(_short_post_page(posts), "lxml", multi_valued_attributes=None)
+        assert extract_body(soup.body).sole_marked_body is sole
