@@ -25,6 +25,7 @@ STRONG_EVIDENCE = (
     "byline",
     "story_text",
     "sole_story",
+    "marked_body",
 )
 _SENTENCE_END = re.compile(r"[.!?…\"'”’)。！？]$")
 _ARTICLE_TYPES = frozenset(

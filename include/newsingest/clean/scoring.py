@@ -750,8 +750,11 @@ def extract_body(
         # two short candidates the vote's first choice stands (a short post, not its trackback box).
         if alt_verdict is None and (verdict is not None or alt_chars > max(best_chars, min_chars - 1)):
             best, verdict, chosen = found, None, alt
-    if verdict is None and sum(len(p) for p in best[0]) < min_chars:
+    chosen_ids = {id(t) for t in chosen}
+    marked_pick = any(b.marked is not None and within(b.owner, chosen_ids, stop) for b in blocks)
+    if verdict is None and sum(len(p) for p in best[0]) < min_chars and not marked_pick:
         # Last resort (slide shows, old layouts): the longest prose block anywhere, a caption included.
+        # Not when the pick is text of the page's marked article body: a short post stays short.
         lone = _longest_prose(blocks, best[0])
         if lone is not None:
             best = ([lone.text], [c for c in best[1] if c != lone.text], best[2])

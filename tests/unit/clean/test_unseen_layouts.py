@@ -456,3 +456,35 @@ def test_a_short_post_is_not_replaced_by_a_longer_but_still_short_box():
     for posts, sole in ((1, True), (3, False)):
         soup = BeautifulSoup(_short_post_page(posts), "lxml", multi_valued_attributes=None)
         assert extract_body(soup.body).sole_marked_body is sole
+
+
+def test_a_short_post_in_the_marked_body_stays_the_story_beside_longer_prose():
+    # The first vote lands in the comment form's help text; the marked post body displaces it. A blog
+    # disclaimer is the longest prose block on the page, yet the marked post of short lines stays the
+    # body (no last resort), and it is an article: its one marked body (a strong sign) and its date line.
+    help_text = (
+        "Comments are moderated, and they will not appear on this weblog until the author has approved "
+        "them. Please type the characters you see in the picture, so we know that you are a person, not "
+        "a script, and then press post, once, and wait."
+    )
+    disclaimer = (
+        "The opinions expressed here are my personal opinions. Content published here is not read or "
+        "approved in advance by my employer, and it does not necessarily reflect the views and opinions "
+        "of my employer, its partners, or its customers."
+    )
+    post = [
+        "Download the app today, and take part in a global experiment through the second of October.",
+        "Learn.",
+        "Compare.",
+        "Will be very cool to see how this turns out.",
+    ]
+    html = f"""<html><head><title>Virtual notes</title></head><body><div class="alpha">
+    <h2 class="date-header">September 26, 2012</h2><div class="entry">
+    <h3 class="entry-header">Are you in?</h3><div class="entry-content"><div class="entry-body">
+    {_paragraphs(post)}</div></div></div>
+    <div id="atp-comments"><div class="comment-captcha"><div class="captcha-text">{help_text}</div></div>
+    </div></div><div class="beta"><div class="module"><p>{disclaimer}</p></div>
+    <ul>{"".join(f'<li><a href="/{i}">Archive {i}</a></li>' for i in range(30))}</ul></div></body></html>"""
+    result = clean_page(html, "https://notes.example/are-you-in.html")
+    assert isinstance(result, CleanedArticle), result
+    assert result.paragraphs == post
