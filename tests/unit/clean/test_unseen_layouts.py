@@ -488,3 +488,20 @@ def test_a_short_post_in_the_marked_body_stays_the_story_beside_longer_prose():
     result = clean_page(html, "https://notes.example/are-you-in.html")
     assert isinstance(result, CleanedArticle), result
     assert result.paragraphs == post
+
+
+def test_a_post_inside_an_aside_with_the_headline_is_the_story():
+    # An old theme wraps every post in <aside class="blogPost">: an <aside> holding an <h1> is kept for
+    # the parser (not stripped with the page chrome), and holding the story it is judged the story's
+    # wrapper. A real sidebar <aside> stays furniture.
+    teasers = "".join(f"<li><a href='/{i}'>Celebrity teaser {i} of the week</a></li>" for i in range(20))
+    html = f"""<html><head><title>Dam at lowest level « Valley Blog</title></head><body>
+    <nav><ul>{teasers}</ul></nav><section id="contentWrap"><section id="leftColumn">
+    <aside class="blogPost"><h1>Dam at lowest level in a decade</h1><h4>Posted August 9th, 2012</h4>
+    <div class="blogContent">{_paragraphs(STORY)}</div></aside>
+    <div class="commentHeading">LEAVE A COMMENT</div></section>
+    <aside class="sidebar"><p>{_BIO}</p><ul>{teasers}</ul></aside></section></body></html>"""
+    result = clean_page(html, "https://valley.example/2012/08/dam-lowest-level/")
+    assert isinstance(result, CleanedArticle), result
+    assert result.paragraphs == STORY
+    assert result.title == "Dam at lowest level in a decade"
