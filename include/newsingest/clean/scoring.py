@@ -290,11 +290,8 @@ def _judge_furniture_hints(
     # The page's own article-body markers in or around the pick: a hinted region outside them is not a
     # chunk of the story, whatever text it holds (a sidebar "About me" beside a short post).
     top_ids = {id(top0)}
-    marks = {
-        id(b.marked)
-        for b in blocks
-        if b.marked is not None and (id(b.marked) in exempt or within(b.marked, top_ids, stop))
-    }
+    marked = {id(b.marked): b.marked for b in blocks if b.marked is not None}
+    marks = {k for k, m in marked.items() if k in exempt or within(m, top_ids, stop)}
 
     def effective(r: Tag) -> bool:
         k = id(r)
@@ -751,7 +748,10 @@ def extract_body(
         if alt_verdict is None and (verdict is not None or alt_chars > max(best_chars, min_chars - 1)):
             best, verdict, chosen = found, None, alt
     chosen_ids = {id(t) for t in chosen}
-    marked_pick = any(b.marked is not None and within(b.owner, chosen_ids, stop) for b in blocks)
+    marked = {id(b.marked): b.marked for b in blocks if b.marked is not None}
+    marked_pick = any(within(m, chosen_ids, stop) for m in marked.values()) or any(
+        within(t, set(marked), stop) for t in chosen
+    )
     if verdict is None and sum(len(p) for p in best[0]) < min_chars and not marked_pick:
         # Last resort (slide shows, old layouts): the longest prose block anywhere, a caption included.
         # Not when the pick is text of the page's marked article body: a short post stays short.
