@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 from bs4 import BeautifulSoup
+from newsingest.clean.boilerplate import attr_text
 from newsingest.clean.extract import clean_page, extract
 from newsingest.clean.fields.titles import strip_site_suffix
 from newsingest.clean.scoring import extract_body, implausible_body
@@ -505,3 +506,24 @@ def test_a_post_inside_an_aside_with_the_headline_is_the_story():
     assert isinstance(result, CleanedArticle), result
     assert result.paragraphs == STORY
     assert result.title == "Dam at lowest level in a decade"
+
+
+def test_a_posts_tag_and_category_classes_do_not_name_its_role():
+    # WordPress lists a post's tags and categories as classes of its wrapper: "tag-tax-credits" is not an
+    # image credit, "category-comments" not a comment thread.
+    html = f"""<html><head><title>The flawed case</title></head><body>
+    <div class="post-157141 post type-post hentry category-comments tag-tax-credits tag-sidebar entry">
+    <h1>The flawed case</h1><div class="entry-content">{_paragraphs(STORY)}</div></div>
+    <div class="widget"><p>{_BIO}</p></div></body></html>"""
+    result = clean_page(html, "https://economy.example/2012/10/24/the-flawed-case/")
+    assert isinstance(result, CleanedArticle), result
+    assert result.paragraphs == STORY and result.captions == []
+    # Without the post wrapper's signature (hentry, post-<id>), such words keep their meaning.
+    assert boilerplate_attr('<div class="photo-box tag-credits">') == "photo-box tag-credits"
+    assert boilerplate_attr('<div class="post-42 hentry tag-credits" id="p">') == "post-42 hentry p"
+
+
+def boilerplate_attr(markup: str) -> str:
+    tag = BeautifulSoup(markup, "lxml", multi_valued_attributes=None).div
+    assert tag is not None
+    return attr_text(tag)
