@@ -586,6 +586,7 @@ _FURNITURE_WORDS = re.compile(
     r"trending|read more|related (?:articles|stories)|advertis\w+|all rights reserved|"
     r"terms of (?:use|service)|"
     r"follow us|share (?:this|on)|skip to|main menu|home page|contact us|about us|"
+    r"(?:web )?browsers?|javascript|style ?sheets|"
     r"datenschutz|einwilligung|abonnieren|anmelden|mehr zum thema)\b",
     re.I,
 )

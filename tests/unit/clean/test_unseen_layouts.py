@@ -527,3 +527,25 @@ def boilerplate_attr(markup: str) -> str:
     tag = BeautifulSoup(markup, "lxml", multi_valued_attributes=None).div
     assert tag is not None
     return attr_text(tag)
+
+
+def test_a_browser_upgrade_notice_is_furniture_language():
+    notice = (
+        "This page is best viewed in an up-to-date web browser with style sheets (CSS) enabled. While you "
+        "will be able to view the content of this page in your current browser, you will not be able to "
+        "get the full visual experience. Please consider upgrading your browser software or enabling "
+        "style sheets (CSS) if you are able to do so."
+    )
+    assert implausible_body(["Site links", notice], "Visitors come for the games", None) == "furniture language"
+    # A story that mentions a browser once is prose.
+    story = [f"{STORY[0]} The board's new web browser tool shows the level of every reservoir each day."]
+    assert implausible_body(story, "Dam at lowest level", None) is None
+    html = f"""<html><head><title>Visitors come for the games</title></head><body>
+    <div id="blq-container"><div class="blq-notice"><h2>Site links</h2><p>{notice}</p></div></div>
+    <div id="main"><div class="layout"><div class="story"><h1>Visitors come for the games</h1>
+    <p>People from all over the world are coming to the city to see the games this summer.</p>
+    <p>A couple from the mountains are among the thousands who are making the trip by train.</p>
+    <p>They made a home-made film about their preparations for the visit.</p></div></div></div>
+    </body></html>"""
+    result = extract(html, "https://news.example/2012/07/visitors")
+    assert notice not in result.body and result.paragraphs[0].startswith("People from all over")
