@@ -536,7 +536,8 @@ def test_a_browser_upgrade_notice_is_furniture_language():
         "get the full visual experience. Please consider upgrading your browser software or enabling "
         "style sheets (CSS) if you are able to do so."
     )
-    assert implausible_body(["Site links", notice], "Visitors come for the games", None) == "furniture language"
+    verdict = implausible_body(["Site links", notice], "Visitors come for the games", None)
+    assert verdict == "furniture language"
     # A story that mentions a browser once is prose.
     story = [f"{STORY[0]} The board's new web browser tool shows the level of every reservoir each day."]
     assert implausible_body(story, "Dam at lowest level", None) is None
