@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -275,7 +275,7 @@ def enrich_stage(
     clean_path: str,
     *,
     cluster_lookup: Callable[[list[str]], list[dict]] | None = None,
-    reuse_lookup: Callable[[list[str]], dict[str, dict]] | None = None,
+    reuse_lookup: Callable[[list[str]], Mapping[str, Mapping[str, Any]]] | None = None,
     batch: str = BATCH,
 ) -> dict[str, Any]:
     """Enrich the cleaned articles of one batch.
