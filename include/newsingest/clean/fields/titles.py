@@ -68,6 +68,13 @@ def _names_site(segment: str, name: str) -> bool:
     return len(long_) - len(short) <= max(5, len(short) // 3)
 
 
+def names_the_site(text: str, site_names: list[str]) -> bool:
+    """The whole text is the site's name ("Bike Notes" on bikenotes.com, "Seth's Blog" for og:site_name
+    "Seth's Blog"): no headline."""
+    seg = squash(text)
+    return bool(seg) and any(_names_site(seg, squash(n)) for n in site_names if len(squash(n)) >= 3)
+
+
 def strip_site_suffix(title: str, site_names: list[str]) -> str:
     """Remove site name segments ("Headline | The Site", "Site - Headline", "Headline | Site | by X")."""
     parts = _TITLE_SEPARATORS.split(title)
@@ -133,9 +140,13 @@ def title_candidates(
     if micro:
         candidates.append((clean_text(micro[0].get_text(" ")), "microdata", True))
     h1 = soup.find("h1")
+    masthead = False  # the <h1> is the site's name (a blog's masthead): the <title> tells the headline
     if isinstance(h1, Tag):
-        candidates.append((clean_text(h1.get_text(" ")), "dom", False))
-    if not any(value for value, _, _ in candidates):
+        heading = clean_text(h1.get_text(" "))
+        masthead = names_the_site(heading, sites + host_names(url))
+        if not masthead:
+            candidates.append((heading, "dom", False))
+    if not masthead and not any(value for value, _, _ in candidates):
         # No headline in metadata nor an <h1> (aggregators, old CMSs): <title> is often just the site
         # name there, so a headline-styled element comes first.
         headline = _headline_element(soup)

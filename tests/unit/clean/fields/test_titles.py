@@ -101,3 +101,14 @@ def test_a_long_website_name_is_not_taken_for_the_site_name():
 )
 def test_strip_site_suffix(title, sites, expected):
     assert strip_site_suffix(title, sites) == expected
+
+
+def test_an_h1_that_is_the_sites_name_is_not_the_headline():
+    # A blog's <h1> is often its own name; the <title> then holds the post's headline beside it (not a
+    # title-styled widget heading, the fallback of pages without any <h1>).
+    html = """<html><head><title>Yard sign fenders - Bike Notes</title></head><body>
+    <div id="header"><h1><a href="/">Bike Notes</a></h1></div>
+    <div class="share-title">Share this post on every network:</div>
+    <div class="entry"><h2>Yard sign fenders</h2><p>How to turn a yard sign into a pair of fenders.</p></div>
+    </body></html>"""
+    assert extract(html, "https://bikenotes.example/post/fenders").title == "Yard sign fenders"
