@@ -17,7 +17,13 @@ from functools import cache
 
 from newsingest.config import DATA_DIR
 from newsingest.enrich.aliases import Alias, AliasTable, default_aliases
-from newsingest.enrich.context import camel_case_brand, product_cue, spread_over_lists
+from newsingest.enrich.context import (
+    camel_case_brand,
+    currency_units,
+    model_designation,
+    product_cue,
+    spread_over_lists,
+)
 from newsingest.enrich.entities import Mention
 from newsingest.enrich.geo import Gazetteer, Place, default_gazetteer, fold
 from newsingest.models import EntityType
@@ -384,9 +390,11 @@ def _mark_products(cleaned: list[CleanMention], text: str) -> None:
     """Person and organisation mentions whose context says platform, product, unit or title become
     "other" (label PRODUCT): one vote each, the entity's type is still its mentions' majority.
 
-    Besides the cues of :mod:`newsingest.enrich.context`, one-word CamelCase "persons" ("OpenAI") and a
+    Besides the cues of :mod:`newsingest.enrich.context`, one-word CamelCase "persons" ("OpenAI"), a
     product line (three or more "persons" sharing a first word that is no given name: "Pokemon Sword",
-    "Pokemon Shield", "Pokemon Bundle") are products."""
+    "Pokemon Shield", "Pokemon Bundle"), model designations and editions ("USB Micro-B", "Game Pass")
+    and a one-word "person" that is a currency unit ("Euro"; not a word of a person named in full in the
+    article, nor a given name) are products. These name-shape rules do not spread along lists."""
     cued = {
         i
         for i, cm in enumerate(cleaned)
@@ -399,10 +407,15 @@ def _mark_products(cleaned: list[CleanMention], text: str) -> None:
         if cm.type == "person" and " " in cm.text:
             firsts.setdefault(cm.text.split()[0], set()).add(cm.text)
     lines = {w for w, names in firsts.items() if len(names) >= 3 and w.casefold() not in given_names()}
+    # Words of the article's persons of two words or more ("Sterling" of a footballer, not the currency).
+    name_words = {fold(w) for cm in cleaned if cm.type == "person" and " " in cm.text
+                  for w in cm.text.split()}  # fmt: skip
     for i, cm in enumerate(cleaned):
         if cm.type not in ("person", "organisation") or cm.alias is not None or cm.titled:
             continue
-        if i in cued or cm.text.split()[0] in lines:
+        currency = (cm.type == "person" and " " not in cm.text and fold(cm.text) in currency_units()
+                    and fold(cm.text) not in name_words and fold(cm.text) not in given_names())  # fmt: skip
+        if i in cued or cm.text.split()[0] in lines or currency or model_designation(cm.text, given_names()):
             cm.type, cm.label = "other", "PRODUCT"
 
 

@@ -299,3 +299,20 @@ def test_article_context_settles_a_shared_last_name(normalizer):
     }  # fmt: skip
     assert persons["Magnus Tollefsen"].count == 4  # twice in full, after "hunt", and the bare last name
     assert persons["Joshua Brannagh"].count == 3  # one critic spelt two ways, and the bare last name
+
+
+def test_model_designations_currencies_and_vehicles_are_not_persons_or_organisations(normalizer):
+    text = (
+        "Ingrid Halvorsen said the Corvane tablet now charges over USB Micro-B and streams the Nimbus "
+        "Cloud Pass catalogue. The Euro slipped against the dollar. Engineers said the Tolvar satellite "
+        "was stable. Magnus Sterling scored twice and Sterling thanked the fans."
+    )
+    ms = mentions(
+        text,
+        [("Ingrid Halvorsen", "PERSON"), ("USB Micro-B", "ORG"), ("Nimbus Cloud Pass", "ORG"),
+         ("Euro", "PERSON"), ("Tolvar", "PERSON"), ("Magnus Sterling", "PERSON"), ("Sterling", "PERSON")],
+    )  # fmt: skip
+    found = {e.name: e.type for e in normalizer.normalize(ms, text_length=len(text), text=text)}
+    assert found["USB Micro-B"] == found["Nimbus Cloud Pass"] == found["Euro"] == found["Tolvar"] == "other"
+    assert found["Magnus Sterling"] == "person"  # a currency word that is a person's name in the article
+    assert found["Ingrid Halvorsen"] == "person" and "Sterling" not in found
