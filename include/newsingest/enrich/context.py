@@ -45,6 +45,15 @@ _VEHICLE_BEFORE = re.compile(
     r"(?:\b(?:" + _VEHICLES + r")|\blaunch(?:ed|es|ing)?\s+of(?:\s+the)?)[ \t]+$", re.IGNORECASE
 )
 _POSSESSIVE_AFTER = re.compile(r"^['’]s?\b")
+# An apposition that says what the name is: "Sputnik 1, the first artificial satellite," / "Vexa, a
+# streaming service." (the head noun ends the apposition: "Vale, a game show host" is a person).
+_APPOSITION_THING = re.compile(
+    r"^(?:[ \t]+\d+[A-Za-z]?)?,[ \t]+(?:the|a|an)[ \t]+(?:[\w'’-]+[ \t]+){0,3}(?:"
+    + _VEHICLES
+    + r"|app|platform|service|console|device|browser|chatbot|game|film|movie|album|song|novel|series|"
+    r"vaccine|drug|brand)(?=[ \t]*[,.;:)]|[ \t]*$)",
+    re.IGNORECASE,
+)
 _NUMBER_BEFORE = re.compile(r"\d[\d.,]*\s*(?:degrees?\s+)?$")  # "49.95 Euro", "55 degrees Fahrenheit"
 _THE_BEFORE = re.compile(r"(?:^|[^\w])the\s+$", re.IGNORECASE)
 _FUNCTION_WORDS = frozenset(
@@ -94,9 +103,11 @@ def product_cue(text: str, start: int, end: int, surface: str, *, person: bool) 
             return True  # "the Moon and Mars" (but "the Obama administration" is a person's)
         if _SENTENCE_START.search(before) and next_word in _IMPERATIVE_OBJECT:
             return True  # "Download it here": an imperative verb at the start of a sentence
-    # "the Sputnik satellite", "the launch of Sputnik" (not "the launch of Vale's book")
+    # "the Sputnik satellite", "Sputnik 1, the first satellite", "the launch of Sputnik" (not "the
+    # launch of Vale's book")
     return person and bool(
         _FOLLOWED_BY_VEHICLE.match(after)
+        or _APPOSITION_THING.match(text[end : end + 100])
         or (_VEHICLE_BEFORE.search(before) and not _POSSESSIVE_AFTER.match(after))
     )
 

@@ -415,8 +415,19 @@ def _mark_products(cleaned: list[CleanMention], text: str) -> None:
             continue
         currency = (cm.type == "person" and " " not in cm.text and fold(cm.text) in currency_units()
                     and fold(cm.text) not in name_words and fold(cm.text) not in given_names())  # fmt: skip
-        if i in cued or cm.text.split()[0] in lines or currency or model_designation(cm.text, given_names()):
+        if i in cued or cm.text.split()[0] in lines or currency or _designation(cm, text):
             cm.type, cm.label = "other", "PRODUCT"
+
+
+def _designation(cm: CleanMention, text: str) -> bool:
+    """The mention, or the word of the text it was cut from ("USB" of "USB-C ports"), is a model
+    designation (:func:`newsingest.enrich.context.model_designation`)."""
+    lo, hi = cm.start, cm.end
+    while lo > 0 and not text[lo - 1].isspace() and cm.start - lo < 20:
+        lo -= 1
+    while hi < len(text) and not text[hi].isspace() and hi - cm.end < 20:
+        hi += 1
+    return any(model_designation(t, given_names()) for t in {cm.text, text[lo:hi].strip(".,;:!?()'’\"")})
 
 
 class Normalizer:

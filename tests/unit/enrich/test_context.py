@@ -81,6 +81,8 @@ def test_camel_case_words_are_brands_not_people(word: str, brand: bool) -> None:
         ("Engineers lost contact with the Tolvar satellite on Friday.", "Tolvar"),
         ("The space agency said the probe Kestrel had reached orbit.", "Kestrel"),
         ("Crowds watched the launch of Kestrel from the beach.", "Kestrel"),
+        ("The agency flew Tolvar 2, the second weather satellite, in May.", "Tolvar"),
+        ("Fans moved to Vexa, a rival streaming service.", "Vexa"),
     ],
 )
 def test_vehicles_are_not_people(text: str, name: str) -> None:
@@ -91,6 +93,8 @@ def test_vehicles_are_not_people(text: str, name: str) -> None:
 def test_a_person_beside_a_vehicle_word_keeps_the_type() -> None:
     assert not cue("Crowds cheered the launch of Halvorsen's memoir.", "Halvorsen")
     assert not cue("Ingrid Halvorsen said the rocket was ready.", "Ingrid Halvorsen")
+    assert not cue("Halvorsen, a former game show host, said so.", "Halvorsen")
+    assert not cue("Halvorsen, the film's director, said so.", "Halvorsen")
 
 
 @pytest.mark.parametrize(

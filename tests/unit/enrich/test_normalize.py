@@ -305,14 +305,19 @@ def test_model_designations_currencies_and_vehicles_are_not_persons_or_organisat
     text = (
         "Ingrid Halvorsen said the Corvane tablet now charges over USB Micro-B and streams the Nimbus "
         "Cloud Pass catalogue. The Euro slipped against the dollar. Engineers said the Tolvar satellite "
-        "was stable. Magnus Sterling scored twice and Sterling thanked the fans."
+        "was stable. Magnus Sterling scored twice and Sterling thanked the fans. The dock has two USB-C "
+        "ports."
     )
     ms = mentions(
         text,
         [("Ingrid Halvorsen", "PERSON"), ("USB Micro-B", "ORG"), ("Nimbus Cloud Pass", "ORG"),
-         ("Euro", "PERSON"), ("Tolvar", "PERSON"), ("Magnus Sterling", "PERSON"), ("Sterling", "PERSON")],
+         ("Euro", "PERSON"), ("Tolvar", "PERSON"), ("Magnus Sterling", "PERSON")],
     )  # fmt: skip
+    for bare, label in (("Sterling", "PERSON"), ("USB", "ORG")):  # the last occurrences
+        start = text.rindex(bare)
+        ms.append(Mention(bare, label, start, start + len(bare)))
     found = {e.name: e.type for e in normalizer.normalize(ms, text_length=len(text), text=text)}
     assert found["USB Micro-B"] == found["Nimbus Cloud Pass"] == found["Euro"] == found["Tolvar"] == "other"
+    assert found["USB"] == "other"  # cut from "USB-C": the word it came from is a designation
     assert found["Magnus Sterling"] == "person"  # a currency word that is a person's name in the article
     assert found["Ingrid Halvorsen"] == "person" and "Sterling" not in found
