@@ -70,7 +70,7 @@ def figures(client, alias: str, top: int = 30) -> dict:
         "names": len(types),
         "two_types": two,
         "two_type_share": len(two) / max(1, len(types)),
-        "top": {f: counts[f].most_common(top) for f in FACETS},
+        "top": {f: sorted(counts[f].items(), key=lambda kv: (-kv[1], kv[0]))[:top] for f in FACETS},
     }
 
 

@@ -207,3 +207,14 @@ def currency_units() -> frozenset[str]:
         if not c.alpha_3.startswith("X") and re.fullmatch(r"[A-Z][a-z’']+", word):
             units |= {word.casefold(), word.casefold() + "s"}
     return frozenset(units)
+
+
+# Works a producer or platform makes ("a Netflix documentary", "her Vexa special"): never after a place.
+_MEDIA_WORK_AFTER = re.compile(
+    r"^[ \t]+(?:original|originals|documentary|documentaries|special|series|subscribers?|streaming)\b"
+)
+
+
+def media_work_after(text: str, end: int) -> bool:
+    """The mention ending at ``end`` is followed by a work or service noun ("Netflix documentary")."""
+    return _MEDIA_WORK_AFTER.match(text[end : end + 30]) is not None

@@ -321,3 +321,24 @@ def test_model_designations_currencies_and_vehicles_are_not_persons_or_organisat
     assert found["USB"] == "other"  # cut from "USB-C": the word it came from is a designation
     assert found["Magnus Sterling"] == "person"  # a currency word that is a person's name in the article
     assert found["Ingrid Halvorsen"] == "person" and "Sterling" not in found
+
+
+def test_platform_locations_production_companies_and_underscores(normalizer):
+    text = (
+        "We streamed the series on Strimvex last week. A Strimvex documentary about Lakeport opens soon, "
+        "made by Halvard Berg Productions. Credits: Art Director_Ingrid Halvorsen. Rain fell in Lakeport. "
+        "Tour: July 3, Brookhaven Falls, OH; July 5, Marrowby, Wis."
+    )
+    ms = mentions(
+        text,
+        [("Strimvex", "GPE"), ("Strimvex", "GPE"), ("Lakeport", "GPE"),
+         ("Halvard Berg Productions", "PERSON"),
+         ("Art Director_Ingrid Halvorsen", "PERSON"), ("Lakeport", "GPE"), ("Brookhaven Falls", "PERSON"),
+         ("Marrowby", "ORG")],
+    )  # fmt: skip
+    found = {e.name: e.type for e in normalizer.normalize(ms, text_length=len(text), text=text)}
+    assert found["Strimvex"] == "other"  # streamed on, makes documentaries: a platform, not a place
+    assert found["Lakeport"] == "location"  # unknown to the gazetteer, but nothing says it is no place
+    assert found["Halvard Berg Productions"] == "organisation"
+    assert found["Ingrid Halvorsen"] == "person"
+    assert found["Brookhaven Falls"] == found["Marrowby"] == "location"  # a town and its state
