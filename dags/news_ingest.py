@@ -199,9 +199,9 @@ def news_ingest():
         "whose indexed copy has the same text and enrichment version reuses that enrichment.",
     )
     def enrich(cleaned: dict) -> dict:
+        from newsingest.load.reuse import enrichment_lookup
         from newsingest.load.search import cluster_candidates
         from newsingest.pipeline import enrich_stage
-        from newsingest.quality.reconcile import enrichment_lookup
         from newsingest_airflow.hooks import NewsOpenSearchHook
 
         settings = _settings()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -275,7 +275,7 @@ def enrich_stage(
     clean_path: str,
     *,
     cluster_lookup: Callable[[list[str]], list[dict]] | None = None,
-    reuse_lookup: Callable[[list[str]], dict[str, dict]] | None = None,
+    reuse_lookup: Callable[[list[str]], Mapping[str, Mapping[str, Any]]] | None = None,
     batch: str = BATCH,
 ) -> dict[str, Any]:
     """Enrich the cleaned articles of one batch.
@@ -283,8 +283,10 @@ def enrich_stage(
     With ``reuse_lookup`` (doc ids -> their indexed documents), an article whose indexed document has the
     same content hash and enrichment version takes that enrichment instead of running the model again
     (a 304 re-processed from the archive, a re-crawl, a backfill that reprocesses); counted as ``reused``.
+    A lookup that also answers ``by_content_hash`` (:class:`newsingest.load.reuse.IndexedEnrichment`)
+    lets an article reuse the enrichment of another indexed document with the same text and title
+    (a wire story another source already carried).
     """
-    from newsingest.enrich import dedup
     from newsingest.enrich.version import ENRICHMENT_VERSION
     from newsingest.load.document import reuse_enrichment
     from newsingest.web.urls import doc_id
@@ -293,17 +295,25 @@ def enrich_stage(
     reused: dict[int, EnrichedArticle] = {}
     if reuse_lookup is not None and articles:
         keys = {i: doc_id(a.canonical_url) for i, a in enumerate(articles)}
+        hashes = {i: _content_hash(a) for i, a in enumerate(articles)}
         indexed = reuse_lookup(sorted(set(keys.values())))
         for i, article in enumerate(articles):
             doc = indexed.get(keys[i])
-            text = dedup.hashed_text(article.body, article.title)
             if (
                 doc
-                and text
+                and hashes[i]
                 and doc.get("enrichment_version") == ENRICHMENT_VERSION
-                and doc.get("content_hash") == dedup.content_hash(text)
+                and doc.get("content_hash") == hashes[i]
             ):
                 reused[i] = reuse_enrichment(article, doc)
+        by_hash = getattr(reuse_lookup, "by_content_hash", None)
+        rest = {i: h for i, h in hashes.items() if i not in reused and h}
+        if by_hash is not None and rest:
+            copies = by_hash(sorted(set(rest.values())), ENRICHMENT_VERSION)
+            for i, h in rest.items():
+                doc = copies.get(h)
+                if doc and _same_title(doc.get("title"), articles[i].title):
+                    reused[i] = reuse_enrichment(articles[i], doc, doc_id=keys[i])
     fresh = [a for i, a in enumerate(articles) if i not in reused]
     done = iter(_enricher(settings).enrich(fresh, cluster_lookup=cluster_lookup) if fresh else [])
     enriched = [reused[i] if i in reused else next(done) for i in range(len(articles))]
@@ -313,6 +323,17 @@ def enrich_stage(
     return EnrichSummary(
         source=source, batch=batch, path=path, enriched=len(enriched), reused=len(reused)
     ).to_dict()
+
+
+def _content_hash(article: CleanedArticle) -> str | None:
+    from newsingest.enrich import dedup
+
+    text = dedup.hashed_text(article.body, article.title)
+    return dedup.content_hash(text) if text else None
+
+
+def _same_title(a: str | None, b: str | None) -> bool:
+    return " ".join((a or "").split()) == " ".join((b or "").split())
 
 
 def _enricher(settings: Settings):

@@ -93,7 +93,7 @@ def run_day(
 
 
 def reuse_lookup(client, settings: Settings):
-    from newsingest.quality.reconcile import enrichment_lookup
+    from newsingest.load.reuse import enrichment_lookup
 
     return enrichment_lookup(client, settings.index_alias)
 

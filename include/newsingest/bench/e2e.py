@@ -18,6 +18,7 @@ import dataclasses
 import logging
 import os
 import random
+import resource
 import shutil
 import socket
 import tempfile
@@ -149,8 +150,10 @@ def sources_yaml(site_url: str) -> str:
 
 # ------------------------------------------------------------------------------------ task memory sampler
 class TaskMemory:
-    """Samples the resident memory of every Airflow task process (``airflow worker -- <ti id>``) under
-    the ``root`` process and of its children (spaCy workers), keeping the peak per task instance id."""
+    """Samples the Airflow instance's processes under ``root``: the resident memory of every task process
+    (``airflow worker -- <ti id>``) and its children (spaCy workers), keeping the peak per task instance
+    id, and the CPU seconds every process has used (per task instance, and in all: the scheduler, API
+    server, DAG processor and PostgreSQL too), so the run's CPU can be set beside the limit's."""
 
     PREFIX = "airflow worker -- "
 
@@ -158,39 +161,63 @@ class TaskMemory:
         self.root = root
         self.interval = interval
         self.peak_mb: dict[str, float] = {}
+        self.task_cpu_s: dict[str, float] = {}
+        self._cpu: dict[tuple[int, float], float] = {}  # (pid, create time) -> CPU seconds last seen
+        self._base: dict[tuple[int, float], float] = {}  # CPU seconds of processes alive at the start
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="e2e-task-memory", daemon=True)
 
     def __enter__(self) -> TaskMemory:
+        self._sample(base=True)
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(timeout=10)
+        self._sample()
+
+    @property
+    def cpu_s(self) -> float:
+        """CPU seconds the sampled processes used while sampling (up to one interval of a process that
+        ended between samples is missed)."""
+        return sum(cpu - self._base.get(key, 0.0) for key, cpu in self._cpu.items())
 
     def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._sample()
+
+    def _sample(self, base: bool = False) -> None:
         import psutil
 
-        while not self._stop.wait(self.interval):
-            try:  # only the Airflow instance's processes: cheaper than every process on the machine
-                procs = psutil.Process(self.root).children(recursive=True) if self.root else None
-            except psutil.Error:
-                procs = None
-            for proc in procs if procs is not None else psutil.process_iter():
-                try:
-                    cmd = " ".join(proc.cmdline())
-                    if not cmd.startswith(self.PREFIX):
-                        continue
-                    ti_id = cmd[len(self.PREFIX) :].split()[0]
-                    rss = proc.memory_info().rss
-                    for child in proc.children(recursive=True):
-                        rss += child.memory_info().rss
-                except (psutil.Error, IndexError):
+        try:  # only the Airflow instance's processes: cheaper than every process on the machine
+            procs = psutil.Process(self.root).children(recursive=True) if self.root else None
+        except psutil.Error:
+            procs = None
+        for proc in procs if procs is not None else psutil.process_iter():
+            try:
+                key = (proc.pid, proc.create_time())
+                times = proc.cpu_times()
+                self._cpu[key] = times.user + times.system
+                if base:
+                    self._base[key] = self._cpu[key]
+                cmd = " ".join(proc.cmdline())
+                if not cmd.startswith(self.PREFIX):
                     continue
-                mb = rss / 2**20
-                if mb > self.peak_mb.get(ti_id, 0.0):
-                    self.peak_mb[ti_id] = mb
+                ti_id = cmd[len(self.PREFIX) :].split()[0]
+                rss = proc.memory_info().rss
+                cpu = self._cpu[key]
+                for child in proc.children(recursive=True):
+                    rss += child.memory_info().rss
+                    child_times = child.cpu_times()
+                    cpu += child_times.user + child_times.system
+            except (psutil.Error, IndexError):
+                continue
+            mb = rss / 2**20
+            if mb > self.peak_mb.get(ti_id, 0.0):
+                self.peak_mb[ti_id] = mb
+            if cpu > self.task_cpu_s.get(ti_id, 0.0):
+                self.task_cpu_s[ti_id] = cpu
 
 
 # ------------------------------------------------------------------------------------------------ figures
@@ -210,9 +237,12 @@ def _union_seconds(intervals: list[tuple[datetime, datetime]]) -> float:
     return total
 
 
-def stage_figures(tis: list[dict], articles: int, peaks: dict[str, float]) -> dict[str, Any]:
-    """Per task: busy seconds (sum over its instances), span, articles per busy second, peak RSS; the
-    time task instances waited between being scheduled and starting; the run's idle wall time."""
+def stage_figures(
+    tis: list[dict], articles: int, peaks: dict[str, float], cpu: dict[str, float] | None = None
+) -> dict[str, Any]:
+    """Per task: busy seconds (sum over its instances), span, articles per busy second, peak RSS, CPU
+    seconds (with ``cpu``: per task instance id); the time task instances waited between being scheduled
+    and starting; the run's idle wall time."""
     by_task: dict[str, list[tuple[datetime, datetime, dict]]] = {}  # task -> (start, end, instance)
     for ti in tis:
         began, ended = _when(ti.get("start_date")), _when(ti.get("end_date"))
@@ -223,12 +253,14 @@ def stage_figures(tis: list[dict], articles: int, peaks: dict[str, float]) -> di
         busy = sum((ended - began).total_seconds() for began, ended, _ in rows)
         span = max(ended for _, ended, _ in rows) - min(began for began, _, _ in rows)
         peak = max((peaks.get(r.get("id", ""), 0.0) for _, _, r in rows), default=0.0)
+        used = sum((cpu or {}).get(r.get("id", ""), 0.0) for _, _, r in rows)
         stages[task] = {
             "instances": len(rows),
             "busy_s": round(busy, 2),
             "span_s": round(span.total_seconds(), 2),
             "per_s": round(articles / busy, 2) if busy and task in STAGES else None,
             "peak_rss_mb": round(peak, 1) if peak else None,
+            "cpu_s": round(used, 1) if used else None,
         }
     waits = []
     for ti in tis:
@@ -261,11 +293,33 @@ def measure_limit(texts: list[str], processes: int) -> dict[str, Any]:
     started = time.perf_counter()
     ner.nlp  # noqa: B018 - load the model outside the timing
     load_s = time.perf_counter() - started
+    cpu_before = _own_cpu_s()
     started = time.perf_counter()
     for doc in ner.pipe(texts):
         _ = doc.ents
     seconds = time.perf_counter() - started
-    return {"model": ner.name, "processes": processes, "load_s": round(load_s, 2), "seconds": seconds}
+    return {
+        "model": ner.name,
+        "processes": processes,
+        "load_s": round(load_s, 2),
+        "seconds": seconds,
+        "cpu_s": round(_own_cpu_s() - cpu_before, 1),  # this process and its (ended) workers
+    }
+
+
+def _own_cpu_s() -> float:
+    """CPU seconds of this process and of its children that have ended."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _node_cpu_s(client) -> float | None:
+    """CPU seconds the OpenSearch node's process has used so far (None when the node does not say)."""
+    try:
+        nodes = client.nodes.stats(metric="process")["nodes"].values()
+        return sum(n["process"]["cpu"]["total_in_millis"] for n in nodes) / 1000
+    except Exception:  # a figure, not a failure: the report says it is missing
+        return None
 
 
 # ------------------------------------------------------------------------------------------- the services
@@ -362,7 +416,16 @@ def run_e2e(
                 again = _one_run(api, bench, client, day, articles, progress, airflow.daemon.pid())
                 result["rerun"] = {
                     key: again[key]
-                    for key in ("wall_s", "e2e_per_s", "reused", "enriched", "indexed", "state", "stages")
+                    for key in (
+                        "wall_s",
+                        "e2e_per_s",
+                        "reused",
+                        "enriched",
+                        "indexed",
+                        "state",
+                        "stages",
+                        "cpu_s",
+                    )
                 }
                 result["rerun"]["share_of_first"] = round(again["wall_s"] / first["wall_s"], 3)
         result["dag_parse_s"] = dag_parse_seconds(airflow)
@@ -382,6 +445,9 @@ def run_e2e(
     result["limit_s"] = round(limit["seconds"], 2)
     result["limit_per_s"] = round(articles / limit["seconds"], 2)
     result["ratio"] = round(limit["seconds"] / result["wall_s"], 4)  # = e2e_per_s / limit_per_s
+    # The same comparison in CPU seconds: what the machine's load does not change.
+    result["limit_cpu_s"] = limit["cpu_s"]
+    result["cpu_ratio"] = round(limit["cpu_s"] / result["cpu_s"], 4) if result.get("cpu_s") else None
     result["load_average"] = {
         "before": [round(x, 2) for x in load_before],
         "after": [round(x, 2) for x in os.getloadavg()],
@@ -457,6 +523,7 @@ def _one_run(
 
     sampler = threading.Thread(target=sample_load, daemon=True)
     sampler.start()
+    node_before, own_before = _node_cpu_s(client), _own_cpu_s()
     started = time.perf_counter()
     try:
         with TaskMemory(root_pid) as memory:
@@ -464,8 +531,14 @@ def _one_run(
     finally:
         stop.set()
     took = time.perf_counter() - started
+    node_after, own_after = _node_cpu_s(client), _own_cpu_s()
     tis = _all_task_instances(api, run.run_id)
-    figures = stage_figures(tis, articles, memory.peak_mb)
+    figures = stage_figures(tis, articles, memory.peak_mb, memory.task_cpu_s)
+    cpu = {
+        "airflow": round(memory.cpu_s, 1),  # tasks, scheduler, API server, DAG processor, PostgreSQL
+        "opensearch": round(node_after - node_before, 1) if node_before and node_after else None,
+        "bench_process": round(own_after - own_before, 1),  # the sample site serving pages, the samplers
+    }
     record = read_quality(settings, run.run_id)
     totals = record.get("totals", {})
     client.indices.refresh(index=settings.index_alias)
@@ -488,7 +561,13 @@ def _one_run(
         "enriched": totals.get("enriched"),
         "reused": totals.get("reused"),
         "load_average_during": round(sum(loads) / len(loads), 2) if loads else os.getloadavg()[0],
+        "cpu": cpu,
+        "cpu_s": round(sum(v for v in cpu.values() if v), 1),
     }
+
+
+def _cpu_parts(r: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in (r.get("cpu") or {}).items())
 
 
 def format_report(r: dict[str, Any]) -> str:
@@ -502,15 +581,21 @@ def format_report(r: dict[str, Any]) -> str:
         f"{'limit: raw nlp.pipe x' + str(r['limit']['processes']):<34}"
         f"{r['limit_s']:>10.1f}{r['limit_per_s']:>12.2f}",
         f"{'ratio (ours / limit)':<34}{r['ratio']:>10.3f}",
+        f"CPU seconds: ours {r.get('cpu_s')} ({_cpu_parts(r)}), limit {r.get('limit_cpu_s')}; "
+        f"CPU ratio {r.get('cpu_ratio')}",
         "",
-        f"{'stage':<10}{'tasks':>6}{'busy s':>9}{'span s':>9}{'art/busy s':>12}{'peak RSS MB':>13}",
+        f"{'stage':<10}{'tasks':>6}{'busy s':>9}{'span s':>9}{'art/busy s':>12}{'peak RSS MB':>13}"
+        f"{'CPU s':>8}",
     ]
     for name, s in {**r["stages"], **r.get("other_tasks", {})}.items():
         if not s:
             continue
         per = f"{s['per_s']:.1f}" if s.get("per_s") else "-"
         rss = f"{s['peak_rss_mb']:.0f}" if s.get("peak_rss_mb") else "-"
-        lines.append(f"{name:<10}{s['instances']:>6}{s['busy_s']:>9.1f}{s['span_s']:>9.1f}{per:>12}{rss:>13}")
+        used = f"{s['cpu_s']:.0f}" if s.get("cpu_s") else "-"
+        lines.append(
+            f"{name:<10}{s['instances']:>6}{s['busy_s']:>9.1f}{s['span_s']:>9.1f}{per:>12}{rss:>13}{used:>8}"
+        )
     lines += [
         "",
         f"queued/scheduled wait (sum over task instances): {r['overhead_s']:.1f}s; "

@@ -109,19 +109,29 @@ class Enricher:
             if not isinstance(art, CleanedArticle):
                 raise TypeError(f"articles[{i}] is {type(art).__name__}, expected CleanedArticle")
         prepared = [self._prepare(a) for a in articles]
-        texts = [p.text for p in prepared if p.skip_reason is None]
+        # An identical text (title and body) is enriched once per batch; its copies take that result.
+        first: dict[str, int] = {}
+        copy_of = {i: first.setdefault(p.text, i) for i, p in enumerate(prepared) if p.text.strip()}
+        unique = [p for i, p in enumerate(prepared) if copy_of.get(i, i) == i]
+        texts = [p.text for p in unique if p.skip_reason is None]
         # Consume NER lazily so normalisation, keyphrases and topics overlap with NER worker processes.
         iter_extract = getattr(self.ner, "iter_extract", None)
         mentions = (
             iter(iter_extract(texts) if iter_extract else self.ner.extract(texts)) if texts else iter(())
         )
-        parses = self._keyphrase_parses(prepared)
+        parses = self._keyphrase_parses(unique)
+        done: dict[int, EnrichedArticle] = {}
         out = []
-        for p in prepared:
+        for i, p in enumerate(prepared):
+            original = copy_of.get(i, i)
+            if original != i:
+                out.append(_copy_for(done[original], p.article))
+                continue
             found = next(mentions) if p.skip_reason is None else None
             # Parsed lazily, one small batch at a time, so the parse overlaps NER worker processes.
             parsed = next(parses) if parses is not None and p.effective_language == "en" else None
-            out.append(self._finish(p, found, parsed))
+            done[i] = self._finish(p, found, parsed)
+            out.append(done[i])
         self._cluster(out, cluster_lookup)
         return out
 
@@ -232,6 +242,12 @@ class Enricher:
         clusters = dedup.assign_clusters(sketches, lookup=lookup)
         for d in docs:
             d.cluster_id = clusters.get(d.doc_id, d.doc_id)
+
+
+def _copy_for(enriched: EnrichedArticle, article: CleanedArticle) -> EnrichedArticle:
+    """``article`` (an identical text under another URL) with ``enriched``'s enrichment."""
+    base = {name: getattr(article, name) for name in CleanedArticle.model_fields}
+    return enriched.model_copy(update={**base, "doc_id": doc_id(article.canonical_url)}, deep=True)
 
 
 def _keyphrase_text(art: CleanedArticle) -> str:

@@ -8,6 +8,7 @@ Dates are UTC ISO 8601 with milliseconds and a ``Z``, so they also compare corre
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -197,10 +198,13 @@ ENRICHMENT_FIELDS = (
 )
 
 
-def reuse_enrichment(article: CleanedArticle, doc: dict[str, Any]) -> EnrichedArticle:
-    """``article`` with the enrichment of its indexed document ``doc`` (the inverse of
+def reuse_enrichment(
+    article: CleanedArticle, doc: Mapping[str, Any], *, doc_id: str | None = None
+) -> EnrichedArticle:
+    """``article`` with the enrichment of the indexed document ``doc`` (the inverse of
     :func:`to_document` for the enrichment fields): for an article whose text and enrichment version
-    did not change, the model need not run again."""
+    did not change, the model need not run again. ``doc_id`` when ``doc`` is another URL's document
+    with the same text (a wire copy): the article keeps its own id."""
     entities = []
     for e in doc.get("entities") or []:
         where = e.get("location") or {}
@@ -220,7 +224,7 @@ def reuse_enrichment(article: CleanedArticle, doc: dict[str, Any]) -> EnrichedAr
     base = {name: getattr(article, name) for name in CleanedArticle.model_fields}
     return EnrichedArticle(
         **base,
-        doc_id=doc["doc_id"],
+        doc_id=doc_id or doc["doc_id"],
         entities=entities,
         persons=list(doc.get("persons") or []),
         organisations=list(doc.get("organisations") or []),

@@ -157,21 +157,3 @@ def reconcile_run(
     for row in result.values():
         row.present = row.expected - len(row.missing)
     return dict(sorted(result.items()))
-
-
-def enrichment_lookup(client, alias: str):
-    """A ``reuse_lookup`` for :func:`newsingest.pipeline.enrich_stage`: doc ids -> their indexed
-    enrichment, read through the write alias (an index that cannot be read gives nothing to reuse)."""
-    from newsingest.load.document import ENRICHMENT_FIELDS
-    from newsingest.load.index import write_alias_for
-
-    target = write_alias_for(alias)
-
-    def lookup(ids: list[str]) -> dict[str, Mapping[str, Any]]:
-        try:
-            return indexed_copies(client, target, ids, ENRICHMENT_FIELDS)
-        except Exception as exc:  # nothing reused: the model runs, as before
-            log.warning("enrichment reuse: cannot read %s (%s); enriching every article", target, exc)
-            return {}
-
-    return lookup

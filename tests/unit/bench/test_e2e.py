@@ -73,10 +73,18 @@ def test_stage_figures_from_task_instances():
         ti("enrich", 0, 6, 10, 30, "c"),
         ti("report", -1, 30, 40, 41, "d"),
     ]
-    fig = stage_figures(tis, 100, {"a": 120.0, "c": 480.5})
+    fig = stage_figures(tis, 100, {"a": 120.0, "c": 480.5}, {"a": 1.25, "b": 2.0, "c": 19.5})
     fetch, enrich = fig["stages"]["fetch"], fig["stages"]["enrich"]
-    assert fetch == {"instances": 2, "busy_s": 8.0, "span_s": 5.0, "per_s": 12.5, "peak_rss_mb": 120.0}
-    assert enrich["per_s"] == 5.0 and enrich["peak_rss_mb"] == 480.5
+    assert fetch == {
+        "instances": 2,
+        "busy_s": 8.0,
+        "span_s": 5.0,
+        "per_s": 12.5,
+        "peak_rss_mb": 120.0,
+        "cpu_s": 3.2,
+    }
+    assert enrich["per_s"] == 5.0 and enrich["peak_rss_mb"] == 480.5 and enrich["cpu_s"] == 19.5
+    assert fig["stages"]["report"]["cpu_s"] is None  # not sampled: no figure rather than 0
     assert fig["stages"]["report"]["per_s"] is None
     assert fig["overhead_s"] == 1 + 2 + 4 + 10
     assert fig["running_s"] == 5 + 20 + 1  # [1, 6], [10, 30], [40, 41]
@@ -92,3 +100,28 @@ def test_dag_files_are_timed_one_fresh_process_each() -> None:
     assert timed is not None
     assert set(timed) == {p.name for p in (PROJECT_ROOT / "dags").glob("*.py")}
     assert all(seconds > 0 for seconds in timed.values())
+
+
+def test_task_sampler_counts_the_cpu_of_a_task_process_and_its_children():
+    """A task process (titled like Airflow's) that burns CPU itself and in a child: both are counted."""
+    import os
+    import subprocess
+    import sys
+
+    from newsingest.bench.e2e import TaskMemory
+
+    burn = (
+        "import time\nt = time.process_time()\nwhile time.process_time() - t < 1.0: pass\ntime.sleep(0.6)\n"
+    )
+    task = (
+        "import subprocess, sys, setproctitle\n"
+        "setproctitle.setproctitle('airflow worker -- ti-1 --json-path x')\n"
+        f"child = subprocess.Popen([sys.executable, '-c', {burn!r}])\n"
+        f"exec({burn!r})\n"
+        "sys.exit(child.wait())\n"
+    )
+    with TaskMemory(root=os.getpid(), interval=0.2) as sampler:
+        assert subprocess.run([sys.executable, "-c", task]).returncode == 0
+    assert 1.5 <= sampler.task_cpu_s["ti-1"] < 10  # its own second and its child's
+    assert sampler.peak_mb["ti-1"] > 1
+    assert sampler.cpu_s >= sampler.task_cpu_s["ti-1"] * 0.9

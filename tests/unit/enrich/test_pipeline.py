@@ -104,3 +104,31 @@ def test_pluggable_backend():
         "Shares in Acme Corp rose sharply on Monday after strong results."
     )
     assert doc.organisations == ["Acme"]
+
+
+def test_an_identical_text_in_a_batch_is_enriched_once(enricher):
+    """A wire story carried under two URLs in one batch: the model reads it once, both get the result."""
+    from newsingest.enrich.pipeline import Enricher
+
+    read: list[str] = []
+
+    class CountingNer:
+        """The session's real spaCy NER, recording what it is given."""
+
+        name = enricher.ner.name
+
+        def extract(self, texts):
+            read.extend(texts)
+            return enricher.ner.extract(texts)
+
+    copy_url = "https://wire.example/2026/05/01/summit-copy"
+    copy = ENGLISH.model_copy(update={"url": copy_url, "canonical_url": copy_url, "section": "Wire"})
+    retitled = ENGLISH.model_copy(
+        update={"url": "https://x.example/r", "canonical_url": "https://x.example/r", "title": "Talks stall"}
+    )
+    first, second, third = Enricher(ner=CountingNer()).enrich([ENGLISH, copy, retitled])
+    assert len(read) == 2  # the copy was not read again; the retitled text was
+    assert second.url == copy_url and second.section == "Wire" and second.doc_id != first.doc_id
+    assert (second.entities, second.topics, second.keywords) == (first.entities, first.topics, first.keywords)
+    assert second.cluster_id == first.cluster_id and third.title == "Talks stall"
+    assert second.entities is not first.entities  # a copy, not shared lists
