@@ -271,10 +271,25 @@ _WEB = re.compile(r"://|\bwww\.|\bpic\.|@\w", re.IGNORECASE)  # URLs and handles
 _TITLE_WORDS = frozenset(TITLE_PHRASES)
 
 
+# Institution words that name no one organisation on their own ("the Army", "the Court", "the House").
+GENERIC_INSTITUTIONS = frozenset(
+    re.findall(
+        r"\w+",
+        "army navy police court parliament senate assembly council committee commission ministry department "
+        "agency authority government board bureau office corps union party club university college school "
+        "hospital museum company bank group federation league institute foundation society trust fund "
+        "exchange coalition alliance movement front house state congress cabinet administration",
+    )
+)
+
+
 def _not_a_facet_value(ent: DocEntity, groups: dict) -> bool:
     """Entities that never make a useful facet value, whatever the model said: a "person" with digits
     ("802.11ax Wi-Fi") and a lone given name the article never completes ("John" beside "M. Ford"),
-    unless a title vouched for it ("Mr John")."""
+    unless a title vouched for it ("Mr John"); and an organisation named by a generic institution word
+    alone ("Army", "Court", "Police": whose army, which court?) unless the alias table knows it."""
+    if ent.type == "organisation" and ent.name.casefold() in GENERIC_INSTITUTIONS:
+        return not any(cm.alias for ms in groups.values() for cm in ms if cm.text in ent.forms)
     if ent.type != "person":
         return False
     if any(ch.isdigit() for ch in ent.name):

@@ -342,3 +342,11 @@ def test_platform_locations_production_companies_and_underscores(normalizer):
     assert found["Halvard Berg Productions"] == "organisation"
     assert found["Ingrid Halvorsen"] == "person"
     assert found["Brookhaven Falls"] == found["Marrowby"] == "location"  # a town and its state
+
+
+def test_a_generic_institution_word_alone_is_no_organisation_value(normalizer):
+    text = "The Army said the Court would rule. The Senate agreed, and the Tollefsen Court Trust paid."
+    spans = [("Army", "ORG"), ("Court", "ORG"), ("Senate", "ORG"), ("Tollefsen Court Trust", "ORG")]
+    found = normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
+    orgs = {e.name for e in found if e.type == "organisation"}
+    assert orgs == {"U.S. Senate", "Tollefsen Court Trust"}  # the alias table knows "Senate"
