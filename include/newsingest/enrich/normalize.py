@@ -278,7 +278,8 @@ GENERIC_INSTITUTIONS = frozenset(
         "army navy police court parliament senate assembly council committee commission ministry department "
         "agency authority government board bureau office corps union party club university college school "
         "hospital museum company bank group federation league institute foundation society trust fund "
-        "exchange coalition alliance movement front house state congress cabinet administration",
+        "exchange coalition alliance movement front house state congress cabinet administration legislature "
+        "judiciary military regime opposition",
     )
 )
 
