@@ -46,3 +46,65 @@ def test_bench_e2e_tiny_day_through_the_scheduler(opensearch_url, opensearch_cli
     assert r["limit_cpu_s"] > 0 and r["cpu_ratio"] == pytest.approx(r["limit_cpu_s"] / r["cpu_s"], rel=0.01)
     # The bench's index is gone afterwards.
     assert not opensearch_client.indices.get_alias(index="bench-e2e-*", ignore_unavailable=True)
+
+
+def test_a_killed_bench_stops_what_it_started(opensearch_url, opensearch_client):
+    """SIGTERM (a kill, a CI timeout) once the private Airflow is up: its Airflow and PostgreSQL are
+    stopped and its folder removed, not left running."""
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    import psutil
+
+    def bench_folders() -> set[Path]:
+        return set(Path(tempfile.gettempdir()).glob("newsingest-e2e-*"))
+
+    def bench_indices() -> set[str]:
+        return set(opensearch_client.indices.get_alias(index="bench-e2e-*", ignore_unavailable=True))
+
+    before, indices_before = bench_folders(), bench_indices()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsingest.cli", "bench", "e2e", "--articles", "8", "--json"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        seen = ""
+        assert proc.stderr is not None
+        while "running news_ingest" not in seen:
+            line = proc.stderr.readline()
+            assert line, f"the bench ended before its Airflow was up: {seen[-3000:]}"
+            seen += line
+        (folder,) = bench_folders() - before
+        # Airflow runs under the bench's process; PostgreSQL detaches, but its data lives in the folder.
+        started = psutil.Process(proc.pid).children(recursive=True) + [
+            p for p in psutil.process_iter(["cmdline"]) if str(folder) in " ".join(p.info["cmdline"] or [])
+        ]
+        names = [_cmdline(p) for p in started]
+        assert any("airflow" in n for n in names) and any("postgres" in n for n in names), names
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=300) == 128 + signal.SIGTERM
+    finally:
+        if proc.poll() is None:  # a failed assertion above: still stop the bench cleanly
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=300)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    _, alive = psutil.wait_procs(started, timeout=60)
+    assert not alive, [p.pid for p in alive]
+    assert not folder.exists()
+    assert bench_indices() <= indices_before  # its index is deleted too
+
+
+def _cmdline(proc) -> str:
+    import psutil
+
+    try:
+        return " ".join(proc.cmdline())
+    except psutil.Error:  # ended (or a zombie) meanwhile
+        return ""

@@ -15,6 +15,7 @@ import gzip
 import json
 import re
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -185,11 +186,17 @@ def same_day(pred: datetime | str | None, truth: str | None) -> bool:
     return pred_day == truth_day
 
 
+def _visible(text: str) -> str:
+    """The text as a reader sees it: whitespace runs as one space, invisible format characters (soft
+    hyphen, zero-width space, word joiner: Unicode category Cf) left out."""
+    return " ".join("".join(c for c in text if unicodedata.category(c) != "Cf").split())
+
+
 def title_match(pred: str | None, truth: str | None) -> bool:
-    """Exact title match after whitespace normalisation."""
+    """Exact title match of the visible text (whitespace normalised, invisible format characters out)."""
     if truth is None or pred is None:
         return False
-    return " ".join(pred.split()) == " ".join(truth.split())
+    return _visible(pred) == _visible(truth)
 
 
 # --------------------------------------------------------------------------- runners

@@ -35,6 +35,7 @@ def e2e(articles: int, day: str, rerun: bool, processes: int | None, keep: bool,
     except ValueError:
         raise click.BadParameter(f"{day!r} is not a date like 2026-11-10", param_hint="--day") from None
     say = (lambda line: click.echo(line, err=True)) if as_json else click.echo
+    _stop_cleanly_on_sigterm()
     result = run_e2e(
         load_settings(),
         articles=articles,
@@ -45,6 +46,17 @@ def e2e(articles: int, day: str, rerun: bool, processes: int | None, keep: bool,
         progress=say,
     )
     click.echo(json.dumps(result, indent=2) if as_json else format_report(result))
+
+
+def _stop_cleanly_on_sigterm() -> None:
+    """A SIGTERM (``kill``, a CI timeout) unwinds like Ctrl-C, so the private Airflow, PostgreSQL and
+    sample site the bench started are stopped and its folder and index removed."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 commands: list[click.Command] = [e2e]

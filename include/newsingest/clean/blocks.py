@@ -77,6 +77,7 @@ class Block:
     kind: str = "text"  # text, heading, title, caption
     neg_roots: tuple[Tag, ...] = ()
     neg: bool = False
+    marked: Tag | None = None  # the nearest element marked as the article body (class or itemprop)
     standfirst: bool = False
     text: str = ""
     pieces: list[str] = field(default_factory=list)
@@ -109,10 +110,11 @@ class _WalkState:
     ``owner``: the nearest block element (the text's block); ``in_link``: inside an ``<a>``;
     ``neg_roots``: the elements above with a furniture hint, outermost first; ``caption``: inside a
     figure or caption; ``heading``: the enclosing heading's tag name; ``standfirst``: inside an element
-    styled as a standfirst.
+    styled as a standfirst; ``marked``: the nearest element above marked as the article body
+    (``post-body``, ``itemprop="articleBody"``).
     """
 
-    __slots__ = ("caption", "heading", "in_link", "neg_roots", "owner", "standfirst")
+    __slots__ = ("caption", "heading", "in_link", "marked", "neg_roots", "owner", "standfirst")
 
     def __init__(
         self,
@@ -122,6 +124,7 @@ class _WalkState:
         caption: bool = False,
         heading: str | None = None,
         standfirst: bool = False,
+        marked: Tag | None = None,
     ) -> None:
         self.owner = owner
         self.in_link = in_link
@@ -129,6 +132,7 @@ class _WalkState:
         self.caption = caption
         self.heading = heading
         self.standfirst = standfirst
+        self.marked = marked
 
 
 def build_blocks(root: Tag) -> list[Block]:
@@ -157,6 +161,7 @@ def build_blocks(root: Tag) -> list[Block]:
                 blocks.append(cur)
                 cur.neg_roots = st.neg_roots
                 cur.standfirst = st.standfirst
+                cur.marked = st.marked
                 if st.caption:
                     cur.kind = "caption"
                 elif st.heading == "h1":
@@ -203,13 +208,14 @@ def build_blocks(root: Tag) -> list[Block]:
 
 def _child_state(node: Tag, name: str, parent: _WalkState) -> _WalkState | None:
     """The walk state under ``node`` (``parent`` itself when nothing changes); None for a hover card."""
-    owner, in_link, neg, cap, head, sf = (
+    owner, in_link, neg, cap, head, sf, marked = (
         parent.owner,
         parent.in_link,
         parent.neg_roots,
         parent.caption,
         parent.heading,
         parent.standfirst,
+        parent.marked,
     )
     if name in boilerplate.CHROME_TAGS or ("role" in node.attrs and boilerplate.has_soft_role(node)):
         neg = (*neg, node)
@@ -227,6 +233,7 @@ def _child_state(node: Tag, name: str, parent: _WalkState) -> _WalkState | None:
                 sf = True
         if node.get("itemprop") == "articleBody" or (at and _BODY_CLASS.search(at)):
             neg = ()  # an explicit article-body wrapper overrides furniture hints around it
+            marked = node
     if name in BLOCK_TAGS:
         owner = node
     if name == "a":
@@ -242,9 +249,10 @@ def _child_state(node: Tag, name: str, parent: _WalkState) -> _WalkState | None:
         and cap is parent.caption
         and head is parent.heading
         and sf is parent.standfirst
+        and marked is parent.marked
     ):
         return parent
-    return _WalkState(owner, in_link, neg, cap, head, sf)
+    return _WalkState(owner, in_link, neg, cap, head, sf, marked)
 
 
 def within(tag: Tag, chosen_ids: set[int], stop: Tag | None) -> bool:

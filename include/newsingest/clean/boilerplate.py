@@ -222,12 +222,23 @@ STANDFIRST_TOKENS = frozenset(
 )
 
 
+_TAXONOMY_CLASS = re.compile(r"\s(?:tag|category)-\S+")
+_POST_WRAPPER = re.compile(r"(?:^|\s)(?:hentry|post-\d+)(?:\s|$)")
+
+
 def attr_text(tag: Tag) -> str:
-    """``class`` and ``id`` of an element as one string ('' when none)."""
+    """``class`` and ``id`` of an element as one string ('' when none).
+
+    A blog post's wrapper (``hentry``, ``post-157141``) lists the post's tags and categories as classes
+    (``tag-tax-credits``, ``category-comments``): they name the story's topics, not the element's role,
+    and are left out.
+    """
     attrs = tag.attrs
     cls = attrs.get("class")
     if isinstance(cls, list):
         cls = " ".join(cls)
+    if cls and ("tag-" in cls or "category-" in cls) and _POST_WRAPPER.search(cls):
+        cls = _TAXONOMY_CLASS.sub("", f" {cls}").strip()
     ident = attrs.get("id")
     if cls and ident:
         return f"{cls} {ident}"

@@ -25,6 +25,7 @@ STRONG_EVIDENCE = (
     "byline",
     "story_text",
     "sole_story",
+    "marked_body",
 )
 _SENTENCE_END = re.compile(r"[.!?…\"'”’)。！？]$")
 _ARTICLE_TYPES = frozenset(
@@ -49,8 +50,9 @@ def article_evidence(
     """What on the page says it is an article: JSON-LD article type, ``og:type=article``, a date in the
     URL, one dominant text cluster, a byline naming a person (not the publisher), at least two paragraphs
     of running prose (400 characters or more), a short story that is the page's only running prose (no
-    teaser snippets beside it), a headline equal to the title, a publication date in the page's metadata
-    or else in a visible date line. Only present items appear."""
+    teaser snippets beside it), the page's one marked article body (``marked_body``), a headline equal to
+    the title, a publication date in the page's metadata (or a machine-readable ``<time>``/hAtom stamp
+    outside teasers) or else in a visible date line. Only present items appear."""
     found: dict[str, str | int | float | bool] = {}
     node_type = node_types(meta.ld_article or {}) & _ARTICLE_TYPES
     if node_type:
@@ -76,6 +78,8 @@ def article_evidence(
         longest = max((len(p) for p in article.paragraphs), default=0)
         if sentences and not body.implausible and body.rival_prose(longest) == 0:
             found["sole_story"] = sum(len(p) for p in sentences)
+    if body.sole_marked_body:
+        found["marked_body"] = True
     if article.title:
         wanted = article.title.lower()
         for tag in soup.find_all(("h1", "h2"), limit=6):
@@ -87,6 +91,7 @@ def article_evidence(
         "json-ld",
         "meta",
         "microdata",
+        "dom",
     ):
         found["dated"] = article.provenance["published"]
     else:

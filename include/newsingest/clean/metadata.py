@@ -65,7 +65,7 @@ class PageMeta:
     canonical: str | None = None
     html_lang: str | None = None
     title_tag: str | None = None
-    times: list[Tag] = field(default_factory=list)  # <time> elements
+    times: list[Tag] = field(default_factory=list)  # <time> elements and hAtom <abbr class="published">
     author_links: list[Tag] = field(default_factory=list)  # rel=author
     byline_tags: list[Tag] = field(default_factory=list)  # class mentions byline/author
     figures: int = 0
@@ -186,7 +186,10 @@ def read_metadata(soup: BeautifulSoup, ld_blocks: list[str]) -> PageMeta:
                 meta.html_lang = str(lang).strip()
         elif name == "title" and meta.title_tag is None:
             meta.title_tag = clean_text(tag.get_text(" "))
-        elif name == "time":
+        elif name == "time" or (
+            # an hAtom stamp: <abbr class="published" title="2012-11-06T06:11:36-08:00">Nov 6</abbr>
+            name == "abbr" and attrs.get("title") and "published" in str(attrs.get("class") or "").split()
+        ):
             meta.times.append(tag)
         elif name == "figure":
             meta.figures += 1

@@ -115,6 +115,19 @@ class BodyResult:
         )
 
     @property
+    def sole_marked_body(self) -> bool:
+        """The body sits in the page's one element marked as an article body (``post-body``,
+        ``itemprop="articleBody"``; nested markers count once). A blog's index page marks every post."""
+        marks = {id(b.marked): b.marked for b in self.blocks if b.marked is not None and b.kind == "text"}
+        outer = [m for m in marks.values() if not any(id(a) in marks for a in m.parents)]
+        if len(outer) != 1 or not self.chosen:
+            return False
+        chosen_ids = {id(t) for t in self.chosen}
+        return within(outer[0], chosen_ids, self.stop) or any(
+            within(t, {id(outer[0])}, self.stop) for t in self.chosen
+        )
+
+    @property
     def main_share(self) -> float:
         """Share of the page's running text inside the chosen container (0 on a page with little)."""
         chosen_ids = {id(t) for t in self.chosen}
@@ -241,13 +254,18 @@ def _score_pass(
     return _Scores(scores, final, tags)
 
 
-def _judge_furniture_hints(blocks: list[Block], tally: _Tally, top0: Tag, stop: Tag | None) -> None:
+def _judge_furniture_hints(
+    blocks: list[Block], tally: _Tally, top0: Tag, stop: Tag | None, displaced: tuple[Tag, ...] = ()
+) -> None:
     """Set ``Block.neg``: which furniture hints around each block really mark furniture.
 
     The first pick ``top0`` (made ignoring hints) and its ancestors, and anything styled like them, are
     layout wrappers, not furniture. A strong hint (chrome tag, soft role, share/related/ads class) marks
     furniture unless it holds half the running text of ``top0``; a weak one (sidebar, author, widget),
-    judged per style, unless its style holds a quarter.
+    judged per style, unless its style holds a quarter. When the page marks its article body
+    (``post-body``, ``itemprop="articleBody"``) in or around ``top0``, a hinted region outside that
+    marked body is furniture whatever it holds. ``displaced``: hinted regions around a first pick that
+    gave way to a marked article body (``_marked_body_over_furniture``): furniture.
     """
     exempt: set[int] = set()
     exempt_attrs: set[str] = set()
@@ -267,6 +285,14 @@ def _judge_furniture_hints(blocks: list[Block], tally: _Tally, top0: Tag, stop: 
         at = boilerplate.attr_text(r)
         group_long[at] = group_long.get(at, 0) + long.get(k, 0)
 
+    for r in displaced:
+        verdicts[id(r)] = True
+    # The page's own article-body markers in or around the pick: a hinted region outside them is not a
+    # chunk of the story, whatever text it holds (a sidebar "About me" beside a short post).
+    top_ids = {id(top0)}
+    marked = {id(b.marked): b.marked for b in blocks if b.marked is not None}
+    marks = {k for k, m in marked.items() if k in exempt or within(m, top_ids, stop)}
+
     def effective(r: Tag) -> bool:
         k = id(r)
         if k not in verdicts:
@@ -277,6 +303,8 @@ def _judge_furniture_hints(blocks: list[Block], tally: _Tally, top0: Tag, stop: 
                 verdicts[k] = True
             elif k in exempt or at in exempt_attrs:
                 verdicts[k] = False
+            elif marks and not within(r, marks, stop):
+                verdicts[k] = True
             elif (
                 r.name in boilerplate.CHROME_TAGS
                 or boilerplate.has_soft_role(r)
@@ -292,6 +320,51 @@ def _judge_furniture_hints(blocks: list[Block], tally: _Tally, top0: Tag, stop: 
     for b in blocks:
         if b.neg_roots:
             b.neg = any(effective(r) for r in b.neg_roots)
+
+
+def _marked_body_over_furniture(
+    blocks: list[Block], top0: Tag, stop: Tag | None
+) -> tuple[Tag, tuple[Tag, ...]]:
+    """The element to judge furniture hints against, and the hinted regions it displaces.
+
+    The first pick ignores furniture hints, so on a short post it can be a sidebar widget ("About me")
+    with more running text than the post. When that pick sits inside furniture-hinted elements while an
+    element the page marks as its article body (``post-body``, ``entry-content``,
+    ``itemprop="articleBody"``) holds text elsewhere, outside those elements, the marked body wins: it
+    becomes the first pick, and the hinted elements around the old pick are furniture. Otherwise
+    ``(top0, ())``.
+    """
+    ancestors: dict[int, Tag] = {}
+    node: Tag | None = top0
+    while node is not None and node is not stop:
+        ancestors[id(node)] = node
+        node = node.parent
+    hinted = {id(r): r for b in blocks for r in b.neg_roots if id(r) in ancestors}
+    if not hinted:
+        return top0, ()
+    top_ids = {id(top0)}
+    hinted_ids = set(hinted)
+    text: dict[int, int] = {}
+    marks: dict[int, Tag] = {}
+    for b in blocks:
+        if b.marked is None:
+            continue
+        if id(b.marked) in ancestors or within(b.marked, top_ids, stop):
+            return top0, ()  # the first pick holds or sits in a marked body: it is the story's
+        if within(b.owner, top_ids, stop):
+            continue
+        n = len(b.text)
+        good = b.kind == "text" and n >= 25 and b.link_chars < 0.34 * n
+        if not good or within(b.owner, hinted_ids, stop):
+            continue
+        text[id(b.marked)] = text.get(id(b.marked), 0) + n
+        marks[id(b.marked)] = b.marked
+    best = max(text, key=text.__getitem__, default=None)
+    if best is None or text[best] < 50:
+        return top0, ()
+    marked = marks[best]
+    around = {id(a) for a in marked.parents}
+    return marked, tuple(r for k, r in hinted.items() if k not in around)
 
 
 def _running_text_under(blocks: list[Block], roots: dict[int, Tag], tally: _Tally) -> dict[int, int]:
@@ -432,9 +505,14 @@ def choose_container(
     first = _score_pass(blocks, tally, stop, guide, skip, use_neg=False)
     if not first.raw:
         return [], tally.total
-    _judge_furniture_hints(blocks, tally, first.best()[0], stop)
+    top0, displaced = _marked_body_over_furniture(blocks, first.best()[0], stop)
+    _judge_furniture_hints(blocks, tally, top0, stop, displaced)
     scores = _score_pass(blocks, tally, stop, guide, skip, use_neg=True)
     if not scores.raw:
+        # Only furniture voted: the first pick stands when it holds text outside furniture (a short post
+        # whose one paragraph carries a link, beside a sidebar and comments the vote now leaves out).
+        if any(not b.neg and b.kind == "text" and within(b.owner, {id(top0)}, stop) for b in blocks):
+            return [top0], tally.total
         return [], tally.total
     top, top_score = _climb_past_dense_box(blocks, *scores.best(), scores, tally, stop)
     chosen = _with_siblings(blocks, top, top_score, scores, tally, stop)
@@ -508,6 +586,7 @@ _FURNITURE_WORDS = re.compile(
     r"trending|read more|related (?:articles|stories)|advertis\w+|all rights reserved|"
     r"terms of (?:use|service)|"
     r"follow us|share (?:this|on)|skip to|main menu|home page|contact us|about us|"
+    r"(?:web )?browsers?|javascript|style ?sheets|"
     r"datenschutz|einwilligung|abonnieren|anmelden|mehr zum thema)\b",
     re.I,
 )
@@ -665,10 +744,18 @@ def extract_body(
         alt_verdict = implausible_body(found[0], title, description)
         alt_chars = sum(len(p) for p in found[0])
         best_chars = sum(len(p) for p in best[0])
-        if alt_verdict is None and (verdict is not None or alt_chars > best_chars):
+        # A plausible pick that is merely short gives way only to one that reaches ``min_chars``: between
+        # two short candidates the vote's first choice stands (a short post, not its trackback box).
+        if alt_verdict is None and (verdict is not None or alt_chars > max(best_chars, min_chars - 1)):
             best, verdict, chosen = found, None, alt
-    if verdict is None and sum(len(p) for p in best[0]) < min_chars:
+    chosen_ids = {id(t) for t in chosen}
+    marked = {id(b.marked): b.marked for b in blocks if b.marked is not None}
+    marked_pick = any(within(m, chosen_ids, stop) for m in marked.values()) or any(
+        within(t, set(marked), stop) for t in chosen
+    )
+    if verdict is None and sum(len(p) for p in best[0]) < min_chars and not marked_pick:
         # Last resort (slide shows, old layouts): the longest prose block anywhere, a caption included.
+        # Not when the pick is text of the page's marked article body: a short post stays short.
         lone = _longest_prose(blocks, best[0])
         if lone is not None:
             best = ([lone.text], [c for c in best[1] if c != lone.text], best[2])

@@ -105,9 +105,12 @@ def prestrip(html: str) -> Prepared:
             # An unclosed script/style runs to the end; unclosed chrome drops only its opening tag.
             pos = n if tag in ("script", "style", "svg", "template", "textarea") else m.end()
             continue
-        if tag not in _RAW_TEXT and not _balanced(lower, m.end(), end):
-            # Markup inside does not nest (a stray </div> would re-parent the page): keep it for the
-            # parser and let the tree-level furniture rules drop the element instead.
+        if tag not in _RAW_TEXT and (
+            not _balanced(lower, m.end(), end) or (tag == "aside" and lower.find("<h1", m.end(), end) >= 0)
+        ):
+            # Markup inside does not nest (a stray </div> would re-parent the page), or an <aside> holds
+            # a headline (old themes put the post in <aside class="blogPost">): keep it for the parser
+            # and let the tree-level furniture rules judge the element instead.
             out.append(m.group(0))
             pos = m.end()
             continue

@@ -54,6 +54,9 @@ def test_same_day_and_title_match():
     assert not same_day(None, "2024-10-16")
     assert title_match("A  title ", "A title")
     assert not title_match("A title | Site", "A title")
+    # Invisible format characters (soft hyphen, zero-width space) are not part of what a reader sees.
+    assert title_match("Helikopterlandeplatz geplant", "Helikopter\xadlandeplatz geplant\u200b")
+    assert not title_match("Helikopter landeplatz", "Helikopterlandeplatz")
 
 
 def test_load_both_layouts(tmp_path):

@@ -10,9 +10,11 @@ import json
 from datetime import date
 
 import pytest
+from bs4 import BeautifulSoup
+from newsingest.clean.boilerplate import attr_text
 from newsingest.clean.extract import clean_page, extract
 from newsingest.clean.fields.titles import strip_site_suffix
-from newsingest.clean.scoring import implausible_body
+from newsingest.clean.scoring import extract_body, implausible_body
 from newsingest.models import CleanedArticle, DroppedPage
 
 STORY = [
@@ -331,3 +333,220 @@ def test_a_visible_date_line_is_the_second_sign_a_sole_story_needs(page):
     assert isinstance(dated, CleanedArticle), dated
     assert dated.published is not None and dated.published.date() == date(2012, 11, 12)
     assert dated.provenance["published"] == "text"
+
+
+_BIO = (
+    "Thank you for visiting my notebook. By day, I am a structural engineer, a part-time teacher, a "
+    "volunteer firefighter and, on weekends, a gardener, a cyclist, a baker and a reader of old maps, "
+    "railway timetables, seed catalogues, and ship logs."
+)
+_SHORT_POST = (
+    "Our allotment society meets at the church hall this Saturday at ten to share out the spring seed "
+    "order, and everyone is welcome to bring cuttings."
+)
+
+
+def test_a_sidebar_about_me_does_not_outrank_the_marked_post_body():
+    # The first vote (furniture hints ignored) prefers the longer bio in the sidebar; the page marks its
+    # post body, which holds text outside the sidebar: the marked body wins, the sidebar is furniture.
+    html = f"""<html><head><title>Seed swap</title></head><body>
+    <div class="main"><div class="post"><h3 class="post-title">Seed swap</h3>
+    <div class="post-body">{_SHORT_POST}</div></div></div>
+    <div class="sidebar"><div class="widget Profile"><h2>About me</h2>
+    <dd class="profile-text">{_BIO}</dd></div></div></body></html>"""
+    result = extract(html, "https://notes.example/2012/10/seed-swap.html")
+    assert result.paragraphs == [_SHORT_POST]
+
+
+def test_a_hinted_region_outside_the_marked_body_is_furniture_whatever_it_holds():
+    # The first pick (reader comments make it win) holds the page's marked post body; once the comments
+    # are furniture, a sidebar bio holding more text than the short post is still furniture, not a
+    # chunk of the story.
+    html = f"""<html><head><title>Seed swap</title></head><body><div class="page">
+    <div class="post hentry"><h1>Seed swap</h1><div class="entry-content"><p>{_SHORT_POST}</p></div>
+    <div class="comments">{_paragraphs(STORY)}</div></div>
+    <div class="sidebar"><div class="widget"><h3>About</h3><p>{_BIO}</p></div></div>
+    </div></body></html>"""
+    result = extract(html, "https://notes.example/2012/10/seed-swap.html")
+    assert result.paragraphs == [_SHORT_POST]
+
+
+def test_when_only_furniture_votes_the_first_pick_stands():
+    # The post's one paragraph is a third link text (it does not vote); the sidebar bio and a reader
+    # comment are furniture. The post, the first pick, stays the body instead of nothing.
+    html = f"""<html><head><title>Book event</title>
+    <meta property="og:type" content="article"></head><body>
+    <div class="blog-posts"><div class="post-outer"><h3 class="post-title">Book event</h3>
+    <div class="post-body entry-content">Dear all,<br/><br/>I would like to invite you to
+    <a href="/event">the reading and signing of our new picture book</a> at the corner bookshop
+    this Saturday at eleven.<br/><br/>Hope to see you there.</div>
+    <div class="comments"><p>{STORY[0]}</p></div></div></div>
+    <div class="sidebar"><div class="widget Profile"><p>{_BIO}</p></div></div></body></html>"""
+    result = clean_page(html, "https://notes.example/2012/10/book-event.html")
+    assert isinstance(result, CleanedArticle), result
+    assert result.paragraphs[0] == "Dear all,"
+    assert "Hope to see you there." in result.paragraphs
+    assert _BIO not in result.body and STORY[0] not in result.body
+
+
+def test_a_microdata_date_is_read_from_the_abbr_title_not_a_bare_clock_time():
+    # Blogger: <abbr itemprop="datePublished" title="ISO">9:22 AM</abbr>. The text alone has no date (a
+    # parser would put it on today).
+    html = f"""<html><head><title>Book event</title></head><body><div class="post">
+    <h1>Book event</h1>{_paragraphs(STORY)}<span class="post-timestamp">at
+    <abbr class="published" itemprop="datePublished" title="2012-10-22T09:22:00-07:00">9:22 AM</abbr>
+    </span></div></body></html>"""
+    result = extract(html, "https://notes.example/book-event")
+    assert result.published is not None and result.published.date() == date(2012, 10, 22)
+    bare = html.replace(' title="2012-10-22T09:22:00-07:00"', "")
+    assert extract(bare, "https://notes.example/book-event").published is None
+
+
+def test_an_hatom_published_stamp_dates_the_page_and_is_article_evidence():
+    # <abbr class="published" title="ISO"> (hAtom) is a machine-readable stamp like <time datetime>; a
+    # short post on a link-heavy page with it (and nothing else but its sole story) is kept.
+    links = "".join(f'<li><a href="/2012/{m:02d}/">Archive {m}</a></li>' for m in range(1, 13))
+    html = f"""<html><head><title>Yard sign fenders - Bike notes</title></head><body>
+    <div id="header"><h1><a href="/">Bike notes</a></h1></div>
+    <div class="entry"><h2 class="entry-title"><a href="/post/fenders">Yard sign fenders</a></h2>
+    <abbr class="published" title="2012-11-06T06:11:36-08:00">November 6, 2012</abbr>
+    <div class="entry-content"><p>From an old blog post, how to turn a yard sign into panniers and a
+    pair of fenders for the winter.</p><p>The more ironic the sign the better. I have seen these
+    ridden through a whole wet season and they work.</p></div></div>
+    <div class="sidebar"><ul>{links}</ul><ul>{links}</ul></div></body></html>"""
+    result = clean_page(html, "https://bikes.example/post/fenders")
+    assert isinstance(result, CleanedArticle), result
+    assert result.published is not None and result.published.date() == date(2012, 11, 6)
+    assert result.provenance["published"] == "dom"
+
+
+def _short_post_page(posts: int) -> str:
+    """A blog page with ``posts`` short posts (each in a marked ``entry-body``), a trackback box and a
+    sidebar of links."""
+    entries = "".join(
+        f"""<div class="entry"><h3 class="entry-header">Yesterday's news {i}</h3>
+        <div class="entry-content"><div class="entry-body">
+        <p>This is bad news for the market leaders and the incumbents, and good news for everyone else.</p>
+        <p>And it happens again, fresh, every single day.</p></div></div>
+        <div class="entry-footer"><p>Posted by <a rel="author" href="/p">Jane Moe</a></p></div></div>"""
+        for i in range(posts)
+    )
+    links = "".join(f'<li><a href="/2012/{m:02d}/">Archive for month {m}</a></li>' for m in range(1, 13))
+    return f"""<html><head><title>Jane's Blog</title></head><body><div id="banner"><h1>Jane's Blog</h1></div>
+    <div class="beta">{entries}
+    <div class="trackbacks"><h3>TrackBack</h3><div class="trackbacks-info">
+    <p>TrackBack URL for this entry: http://www.blog-host.example/services/trackback/6a00d83451b3156</p>
+    <p>Listed below are links to weblogs that reference <a href="/post">Yesterday's news</a>:</p></div></div>
+    </div><div class="sidebar"><ul>{links}</ul><ul>{links}</ul></div></body></html>"""
+
+
+def test_a_short_post_is_not_replaced_by_a_longer_but_still_short_box():
+    # The post (marked entry-body) is under min_chars; the next candidate, a trackback box, is a little
+    # longer but short too: the vote's first choice stands. The page's one marked body is the second
+    # article sign beside the byline, so the post is kept.
+    post = [
+        "This is bad news for the market leaders and the incumbents, and good news for everyone else.",
+        "And it happens again, fresh, every single day.",
+    ]
+    url = "https://blog.example/2012/07/yesterdays-news.html"
+    assert extract(_short_post_page(1), url).paragraphs == post
+    result = clean_page(_short_post_page(1), url)
+    assert isinstance(result, CleanedArticle), result
+    assert result.paragraphs == post
+    # A blog's front page marks every post: no one marked body, no article sign from it.
+    for posts, sole in ((1, True), (3, False)):
+        soup = BeautifulSoup(_short_post_page(posts), "lxml", multi_valued_attributes=None)
+        assert extract_body(soup.body).sole_marked_body is sole
+
+
+def test_a_short_post_in_the_marked_body_stays_the_story_beside_longer_prose():
+    # The first vote lands in the comment form's help text; the marked post body displaces it. A blog
+    # disclaimer is the longest prose block on the page, yet the marked post of short lines stays the
+    # body (no last resort), and it is an article: its one marked body (a strong sign) and its date line.
+    help_text = (
+        "Comments are moderated, and they will not appear on this weblog until the author has approved "
+        "them. Please type the characters you see in the picture, so we know that you are a person, not "
+        "a script, and then press post, once, and wait."
+    )
+    disclaimer = (
+        "The opinions expressed here are my personal opinions. Content published here is not read or "
+        "approved in advance by my employer, and it does not necessarily reflect the views and opinions "
+        "of my employer, its partners, or its customers."
+    )
+    post = [
+        "Download the app today, and take part in a global experiment through the second of October.",
+        "Learn.",
+        "Compare.",
+        "Will be very cool to see how this turns out.",
+    ]
+    html = f"""<html><head><title>Virtual notes</title></head><body><div class="alpha">
+    <h2 class="date-header">September 26, 2012</h2><div class="entry">
+    <h3 class="entry-header">Are you in?</h3><div class="entry-content"><div class="entry-body">
+    {_paragraphs(post)}</div></div></div>
+    <div id="atp-comments"><div class="comment-captcha"><div class="captcha-text">{help_text}</div></div>
+    </div></div><div class="beta"><div class="module"><p>{disclaimer}</p></div>
+    <ul>{"".join(f'<li><a href="/{i}">Archive {i}</a></li>' for i in range(30))}</ul></div></body></html>"""
+    result = clean_page(html, "https://notes.example/are-you-in.html")
+    assert isinstance(result, CleanedArticle), result
+    assert result.paragraphs == post
+
+
+def test_a_post_inside_an_aside_with_the_headline_is_the_story():
+    # An old theme wraps every post in <aside class="blogPost">: an <aside> holding an <h1> is kept for
+    # the parser (not stripped with the page chrome), and holding the story it is judged the story's
+    # wrapper. A real sidebar <aside> stays furniture.
+    teasers = "".join(f"<li><a href='/{i}'>Celebrity teaser {i} of the week</a></li>" for i in range(20))
+    html = f"""<html><head><title>Dam at lowest level « Valley Blog</title></head><body>
+    <nav><ul>{teasers}</ul></nav><section id="contentWrap"><section id="leftColumn">
+    <aside class="blogPost"><h1>Dam at lowest level in a decade</h1><h4>Posted August 9th, 2012</h4>
+    <div class="blogContent">{_paragraphs(STORY)}</div></aside>
+    <div class="commentHeading">LEAVE A COMMENT</div></section>
+    <aside class="sidebar"><p>{_BIO}</p><ul>{teasers}</ul></aside></section></body></html>"""
+    result = clean_page(html, "https://valley.example/2012/08/dam-lowest-level/")
+    assert isinstance(result, CleanedArticle), result
+    assert result.paragraphs == STORY
+    assert result.title == "Dam at lowest level in a decade"
+
+
+def test_a_posts_tag_and_category_classes_do_not_name_its_role():
+    # WordPress lists a post's tags and categories as classes of its wrapper: "tag-tax-credits" is not an
+    # image credit, "category-comments" not a comment thread.
+    html = f"""<html><head><title>The flawed case</title></head><body>
+    <div class="post-157141 post type-post hentry category-comments tag-tax-credits tag-sidebar entry">
+    <h1>The flawed case</h1><div class="entry-content">{_paragraphs(STORY)}</div></div>
+    <div class="widget"><p>{_BIO}</p></div></body></html>"""
+    result = clean_page(html, "https://economy.example/2012/10/24/the-flawed-case/")
+    assert isinstance(result, CleanedArticle), result
+    assert result.paragraphs == STORY and result.captions == []
+    # Without the post wrapper's signature (hentry, post-<id>), such words keep their meaning.
+    assert boilerplate_attr('<div class="photo-box tag-credits">') == "photo-box tag-credits"
+    assert boilerplate_attr('<div class="post-42 hentry tag-credits" id="p">') == "post-42 hentry p"
+
+
+def boilerplate_attr(markup: str) -> str:
+    tag = BeautifulSoup(markup, "lxml", multi_valued_attributes=None).div
+    assert tag is not None
+    return attr_text(tag)
+
+
+def test_a_browser_upgrade_notice_is_furniture_language():
+    notice = (
+        "This page is best viewed in an up-to-date web browser with style sheets (CSS) enabled. While you "
+        "will be able to view the content of this page in your current browser, you will not be able to "
+        "get the full visual experience. Please consider upgrading your browser software or enabling "
+        "style sheets (CSS) if you are able to do so."
+    )
+    verdict = implausible_body(["Site links", notice], "Visitors come for the games", None)
+    assert verdict == "furniture language"
+    # A story that mentions a browser once is prose.
+    story = [f"{STORY[0]} The board's new web browser tool shows the level of every reservoir each day."]
+    assert implausible_body(story, "Dam at lowest level", None) is None
+    html = f"""<html><head><title>Visitors come for the games</title></head><body>
+    <div id="blq-container"><div class="blq-notice"><h2>Site links</h2><p>{notice}</p></div></div>
+    <div id="main"><div class="layout"><div class="story"><h1>Visitors come for the games</h1>
+    <p>People from all over the world are coming to the city to see the games this summer.</p>
+    <p>A couple from the mountains are among the thousands who are making the trip by train.</p>
+    <p>They made a home-made film about their preparations for the visit.</p></div></div></div>
+    </body></html>"""
+    result = extract(html, "https://news.example/2012/07/visitors")
+    assert notice not in result.body and result.paragraphs[0].startswith("People from all over")

@@ -3,6 +3,7 @@ the visible date line, ranked for ``dates.best_date``."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,24 @@ def text_date(body: BodyResult) -> datetime | None:
         if found is not None and dates_mod.plausible(found):
             return found
     return None
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def _stamp(tag: Tag) -> str | None:
+    """The machine-readable date of a ``<time>``/microdata element (``datetime``, ``content``, an
+    ``<abbr>``'s ``title``), else its text when that names a year: a bare clock time ("9:22 AM") is
+    not a date (a parser would put it on today)."""
+    for attr in ("datetime", "content"):
+        value = tag.get(attr)
+        if isinstance(value, str) and value.strip():
+            return value
+    title = tag.get("title")
+    if tag.name == "abbr" and isinstance(title, str) and title.strip():
+        return title
+    text = tag.get_text(" ")
+    return text if _YEAR.search(text) else None
 
 
 def _in_teaser(tag: Tag) -> bool:
@@ -87,7 +106,7 @@ def date_candidates(
             for value in meta.meta.get(name, ())[:1]:
                 add(value, "meta", 2)
         for tag in meta.microdata.get("datepublished", [])[:2]:
-            add(tag.get("datetime") or tag.get("content") or tag.get_text(" "), "microdata", 3)
+            add(_stamp(tag), "microdata", 3)
     else:
         add(ld_text(node.get("dateModified")), "json-ld", 0)
         for name in (
@@ -102,10 +121,10 @@ def date_candidates(
             for value in meta.meta.get(name, ())[:1]:
                 add(value, "meta", 2)
         for tag in meta.microdata.get("datemodified", [])[:2]:
-            add(tag.get("datetime") or tag.get("content") or tag.get_text(" "), "microdata", 3)
+            add(_stamp(tag), "microdata", 3)
         return out
     for tag in [t for t in meta.times[:12] if not _in_teaser(t)][:5]:
-        stamp = tag.get("datetime")
+        stamp = tag.get("datetime") or (tag.get("title") if tag.name == "abbr" else None)
         if stamp:
             add(stamp, "dom", 4)
     if hint is not None:

@@ -13,7 +13,8 @@ from bs4 import BeautifulSoup, Tag
 from newsingest.clean.metadata import PageMeta, ld_text
 from newsingest.clean.text import clean_text
 
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|·|•|::|»|/|:|\*)\s+|:\s+|\s*[｜：]\s*")
+# "ㅣ" (Hangul letter i, U+3163) is the bar of Korean titles; it never stands alone inside a word.
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|·|•|::|»|/|:|\*)\s+|:\s+|\s*[｜：ㅣ]\s*")
 # A trailing segment after a headline, as in "Headline | Sport" or "Headline – DW – 13.06.2023".
 # A colon is left out on purpose: "Headline: more headline" is content, not furniture.
 _TRAILING_SEGMENT = re.compile(r"(?:\s*[|｜ㅣ：*»·•/]\s*|\s*[-–—]\s*)\S.{0,49}", re.S)

@@ -63,6 +63,8 @@ def test_a_colon_clause_is_content_even_when_another_source_stops_before_it():
         ("General may go * The Gateway Pundit * by Paul Serran", ["thegatewaypundit"], "General may go"),
         ("US-Zinsen setzen Dax zu | Börsen-Zeitung", ["boersen-zeitung"], "US-Zinsen setzen Dax zu"),
         ("津波注意報 気象庁：朝日新聞デジタル", ["朝日新聞デジタル"], "津波注意報 気象庁"),
+        # Korean titles separate the site with the letter "ㅣ" (U+3163) as a bar.
+        ("국회 예산안 통과ㅣ서울신문", ["서울신문"], "국회 예산안 통과"),
         ("Budget vote | Politics | The Ledger", ["The Ledger"], "Budget vote | Politics"),
     ],
 )
