@@ -317,6 +317,7 @@ def enrich_stage(
     from newsingest.web.urls import doc_id
 
     articles = [CleanedArticle.from_json(r) for r in storage.read_jsonl_gz(clean_path)]
+    enricher = _enricher(settings)  # models load on first use
     reused: dict[int, EnrichedArticle] = {}
     if reuse_lookup is not None and articles:
         keys = {i: doc_id(a.canonical_url) for i, a in enumerate(articles)}
@@ -338,9 +339,12 @@ def enrich_stage(
             for i, h in rest.items():
                 doc = copies.get(h)
                 if doc and _same_title(doc.get("title"), articles[i].title):
-                    reused[i] = reuse_enrichment(articles[i], doc, doc_id=keys[i])
+                    copy = reuse_enrichment(articles[i], doc, doc_id=keys[i])
+                    # Topics also weigh the page's own section and tags: computed for this copy.
+                    copy.topics = enricher.topics_for(copy, copy.detected_language)
+                    reused[i] = copy
     fresh = [a for i, a in enumerate(articles) if i not in reused]
-    done = iter(_enricher(settings).enrich(fresh, cluster_lookup=cluster_lookup) if fresh else [])
+    done = iter(enricher.enrich(fresh, cluster_lookup=cluster_lookup) if fresh else [])
     enriched = [reused[i] if i in reused else next(done) for i in range(len(articles))]
     path = _out(settings, run_id, "enrich", source, batch)
     storage.write_jsonl_gz(path, (a.to_json() for a in enriched))
