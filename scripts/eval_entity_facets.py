@@ -2,12 +2,14 @@
 
 Usage (a node must answer at NEWSINGEST_OPENSEARCH_URL):
     .venv/bin/python scripts/eval_entity_facets.py /work/shared/corpora/fundus-en \
-        /work/shared/corpora/article-extraction-benchmark [--keep]
+        /work/shared/corpora/article-extraction-benchmark [--keep] [--batches=N]
 
 Enriches the ground-truth title and body of each corpus (Fundus-style ground-truth.jsonl, or a
 ground-truth.json of {id: {articleBody, title?}}), loads them into a throw-away alias, prints the person
 fragment share and the share of names filed under two types, consolidates (entity registry) and prints the
-figures again, with the top values of each entity facet. Reads the corpora in place; copies nothing.
+figures again, with the top values of each entity facet. ``--batches=N`` consolidates the articles in N
+successive slices, as N nightly runs would (the result should not depend on N). Reads the corpora in
+place; copies nothing.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def figures(client, alias: str, top: int = 30) -> dict:
         "names": len(types),
         "two_types": two,
         "two_type_share": len(two) / max(1, len(types)),
-        "top": {f: counts[f].most_common(top) for f in FACETS},
+        "top": {f: sorted(counts[f].items(), key=lambda kv: (-kv[1], kv[0]))[:top] for f in FACETS},
     }
 
 
@@ -98,6 +100,7 @@ def main(argv: list[str]) -> int:
     from newsingest.load.index import drop_alias_and_indices, ensure_index
 
     keep = "--keep" in argv
+    batches = next((int(a.split("=", 1)[1]) for a in argv if a.startswith("--batches=")), 1)
     paths = [a for a in argv if not a.startswith("--")]
     docs = articles(paths)
     enriched = Enricher().enrich(docs)
@@ -111,8 +114,10 @@ def main(argv: list[str]) -> int:
         )
         print(f"{len(enriched)} English articles from {', '.join(paths)}")
         show("per article (enrichment only)", figures(client, alias), top=False)
-        summary = consolidate(client, alias, [a.doc_id for a in enriched])
-        print("consolidate:", summary)
+        ids = [a.doc_id for a in enriched]
+        for i in range(batches):  # like nightly runs: each consolidates its own documents
+            summary = consolidate(client, alias, ids[i::batches])
+            print("consolidate:", summary)
         show("after the entity registry", figures(client, alias), top=True)
     finally:
         if not keep:

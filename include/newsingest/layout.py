@@ -53,6 +53,11 @@ def dropped_path(root: str, run_id: str, source: str, batch: str) -> str:
     return stage_path(root, run_id, "clean", source, f"{batch}{DROPPED_SUFFIX}")
 
 
+def clean_memo_path(root: str, run_id: str, source: str, batch: str) -> str:
+    """Where one clean batch's outcomes sit in its output files, by page key (``clean/memo.py``)."""
+    return stage_path(root, run_id, "clean-memo", source, batch)
+
+
 def dead_letter_path(root: str, run_id: str, source: str, batch: str) -> str:
     """The documents of one load batch that the index refused."""
     return stage_path(root, run_id, DEAD_LETTER, source, batch)

@@ -290,6 +290,7 @@ class CleanSummary(StageSummary):
     cleaned: int = _count()
     truncated: int = _count()
     dropped: dict[str, int] = field(default_factory=dict, metadata=_COUNTER)  # DroppedPage.reason -> pages
+    unchanged: int = _count()  # pages whose outcome came from the batch's clean memo (a rerun)
 
 
 @dataclass

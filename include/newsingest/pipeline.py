@@ -191,11 +191,21 @@ def _apply_trust_boundary(article: CleanedArticle, page_url: str, declared: list
 def clean_stage(
     settings: Settings, run_id: str, source: str, fetch_path: str, *, batch: str = BATCH
 ) -> dict[str, Any]:
-    """Clean every fetched page of a batch; write articles and dropped pages (with reasons)."""
-    from newsingest.clean.extract import clean_page
+    """Clean every fetched page of a batch; write articles and dropped pages (with reasons).
+
+    A page whose response and inputs are unchanged since the batch's previous attempt (a rerun of the
+    day) takes that attempt's outcome from the clean memo instead of being cleaned again.
+    """
+    from newsingest.clean.extract import clean_page, has_override
+    from newsingest.clean.memo import CleanMemo, page_key
     from newsingest.crawl.archive import read_response
 
     declared = _declared_domains(settings, source)
+    path = _out(settings, run_id, "clean", source, batch)
+    dropped_path = layout.dropped_path(settings.storage_root, run_id, source, batch)
+    memo_path = layout.clean_memo_path(settings.storage_root, run_id, source, batch)
+    # A per-source hook is code the memo's fingerprint does not cover: such a source is always cleaned.
+    memo = CleanMemo() if has_override(source) else CleanMemo.read(memo_path, path, dropped_path)
     articles: list[CleanedArticle] = []
     dropped: list[DroppedPage] = []
     for row in storage.read_jsonl_gz(fetch_path):
@@ -234,9 +244,19 @@ def clean_stage(
         except Exception as exc:  # a corrupt archive record loses this page only
             dropped.append(_dropped(result, source, "clean", DropReason.ARCHIVE_UNREADABLE, str(exc)[:500]))
             continue
-        outcome = clean_page(
+        page_url = result.final_url or result.url
+        key = page_key(
             response.text,
-            result.final_url or result.url,
+            url=page_url,
+            published_hint=result.discovered_published,
+            title_hint=result.discovered_title,
+            source=source,
+            min_chars=settings.clean.min_body_chars,
+            declared=declared,
+        )
+        outcome = memo.get(key) or clean_page(
+            response.text,
+            page_url,
             published_hint=result.discovered_published,
             title_hint=result.discovered_title,
             source=source,  # a per-source override registered with clean.extract.register_override runs
@@ -244,19 +264,23 @@ def clean_stage(
         )
         outcome.source = source
         if isinstance(outcome, DroppedPage):
+            memo.note(key, outcome.url, "dropped", len(dropped))
             dropped.append(outcome)
             continue
-        _apply_trust_boundary(outcome, result.final_url or result.url, declared)
+        _apply_trust_boundary(outcome, page_url, declared)
         outcome.fetched_at = result.fetched_at
         outcome.first_fetched_at = result.archived_at
         outcome.channels = result.channels
+        memo.note(key, outcome.url, "article", len(articles))
         articles.append(outcome)
-    path = _out(settings, run_id, "clean", source, batch)
-    dropped_path = layout.dropped_path(settings.storage_root, run_id, source, batch)
     storage.write_jsonl_gz(path, (a.to_json() for a in articles))
     storage.write_jsonl_gz(dropped_path, (d.to_json() for d in dropped))
+    memo.write(memo_path)  # after the outputs it points into
     reasons = Counter(d.reason for d in dropped)
-    log.info("clean %s/%s: %d articles, dropped %s", source, batch, len(articles), dict(reasons))
+    log.info(
+        "clean %s/%s: %d articles, dropped %s; %d unchanged pages taken from the clean memo",
+        source, batch, len(articles), dict(reasons), memo.reused,
+    )  # fmt: skip
     return CleanSummary(
         source=source,
         batch=batch,
@@ -265,6 +289,7 @@ def clean_stage(
         cleaned=len(articles),
         truncated=sum(1 for a in articles if a.truncated),
         dropped=dict(reasons),
+        unchanged=memo.reused,
     ).to_dict()
 
 
@@ -292,6 +317,7 @@ def enrich_stage(
     from newsingest.web.urls import doc_id
 
     articles = [CleanedArticle.from_json(r) for r in storage.read_jsonl_gz(clean_path)]
+    enricher = _enricher(settings)  # models load on first use
     reused: dict[int, EnrichedArticle] = {}
     if reuse_lookup is not None and articles:
         keys = {i: doc_id(a.canonical_url) for i, a in enumerate(articles)}
@@ -313,9 +339,12 @@ def enrich_stage(
             for i, h in rest.items():
                 doc = copies.get(h)
                 if doc and _same_title(doc.get("title"), articles[i].title):
-                    reused[i] = reuse_enrichment(articles[i], doc, doc_id=keys[i])
+                    copy = reuse_enrichment(articles[i], doc, doc_id=keys[i])
+                    # Topics also weigh the page's own section and tags: computed for this copy.
+                    copy.topics = enricher.topics_for(copy, copy.detected_language)
+                    reused[i] = copy
     fresh = [a for i, a in enumerate(articles) if i not in reused]
-    done = iter(_enricher(settings).enrich(fresh, cluster_lookup=cluster_lookup) if fresh else [])
+    done = iter(enricher.enrich(fresh, cluster_lookup=cluster_lookup) if fresh else [])
     enriched = [reused[i] if i in reused else next(done) for i in range(len(articles))]
     path = _out(settings, run_id, "enrich", source, batch)
     storage.write_jsonl_gz(path, (a.to_json() for a in enriched))

@@ -273,12 +273,34 @@ def test_clean_stage_rerun_rewrites_the_same_files(stage_settings: Settings, fet
     first = pipeline.clean_stage(stage_settings, "r4", SOURCE, fetched, batch="b0000")
     before = Path(first["path"]).read_bytes(), Path(first["dropped_path"]).read_bytes()
     again = pipeline.clean_stage(stage_settings, "r4", SOURCE, fetched, batch="b0000")
-    assert again == first
+    # The second attempt takes every cleaned page (4 articles, the consent wall) from the clean memo.
+    assert first["unchanged"] == 0 and again["unchanged"] == 5
+    assert {**again, "unchanged": 0} == first
     assert list(storage.read_jsonl_gz(again["path"])) == list(storage.read_jsonl_gz(first["path"]))
+    assert list(storage.read_jsonl_gz(again["dropped_path"])) == list(
+        storage.read_jsonl_gz(first["dropped_path"])
+    )
     assert (Path(again["path"]).stat().st_size, Path(again["dropped_path"]).stat().st_size) == (
         len(before[0]),
         len(before[1]),
     )
+
+
+def test_clean_memo_is_used_only_for_the_same_inputs(stage_settings: Settings, fetched: str) -> None:
+    first = pipeline.clean_stage(stage_settings, "r4", SOURCE, fetched, batch="b0000")
+    # Another setting the cleaner reads: every page is cleaned again.
+    stricter = replace(stage_settings, clean=replace(stage_settings.clean, min_body_chars=50_000))
+    redone = pipeline.clean_stage(stricter, "r4", SOURCE, fetched, batch="b0000")
+    assert redone["unchanged"] == 0
+    # The memo now points at that attempt's outputs; a third attempt with the first settings cleans again.
+    back = pipeline.clean_stage(stage_settings, "r4", SOURCE, fetched, batch="b0000")
+    assert back["unchanged"] == 0 and {**back, "unchanged": 0} == first
+    # Outputs that do not match the memo's lines (written by another attempt) are not trusted.
+    rows = list(storage.read_jsonl_gz(back["path"]))
+    storage.write_jsonl_gz(back["path"], reversed(rows))
+    shuffled = pipeline.clean_stage(stage_settings, "r4", SOURCE, fetched, batch="b0000")
+    assert shuffled["unchanged"] == 1  # only the consent wall, whose dropped-pages line still matches
+    assert list(storage.read_jsonl_gz(shuffled["path"])) == rows
 
 
 def test_clean_stage_runs_the_sources_registered_override(stage_settings: Settings, fetched: str) -> None:
@@ -289,7 +311,9 @@ def test_clean_stage_runs_the_sources_registered_override(stage_settings: Settin
 
     extract_mod.register_override(SOURCE, shout)
     try:
+        pipeline.clean_stage(stage_settings, "r4", SOURCE, fetched, batch="b0000")
         summary = pipeline.clean_stage(stage_settings, "r4", SOURCE, fetched, batch="b0000")
+        assert summary["unchanged"] == 0  # a hook is code the memo cannot vouch for: cleaned every time
     finally:
         extract_mod._OVERRIDES.pop(SOURCE, None)
     articles = {a.url: a for a in map(CleanedArticle.from_json, storage.read_jsonl_gz(summary["path"]))}

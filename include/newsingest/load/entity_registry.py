@@ -24,14 +24,15 @@ Across articles the registry does: after the loads of a run, :func:`consolidate_
 4. **stores the canonical targets** in the registry (one document per (name, type)), for the entries
    whose evidence or target changed.
 
-Resolution reads the registry (one small document per distinct name), never the article index.
+Resolution reads the registry entries around the names whose evidence changed (:func:`read_around`),
+never the article index; a whole-index consolidation (a reindex build) reads every entry.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +41,14 @@ from opensearchpy.exceptions import NotFoundError
 from opensearchpy.helpers import bulk, scan
 
 from newsingest.enrich.geo import fold
-from newsingest.load.entity_evidence import ensure_indices, entry_id, update_evidence
+from newsingest.load.entity_evidence import (
+    ensure_indices,
+    entry_id,
+    evidence_index,
+    last_key,
+    mget,
+    update_evidence,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +59,7 @@ DOMINANCE = 10  # a shared form maps to the name holding >= 10x the evidence of 
 AGG_PAGE = 1000
 MAX_FORMS = 50
 UPDATE_CHUNK = 500
+TERMS_CHUNK = 1000
 
 REGISTRY_MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
@@ -65,6 +74,12 @@ REGISTRY_MAPPINGS: dict[str, Any] = {
         "first_seen": {"type": "date"},
         "last_seen": {"type": "date"},
         "sources": {"type": "keyword"},
+        # lookup keys of the partial read (:func:`read_around`): folded name, folded last word of a name
+        # of two words or more, folded surface forms; tokens of the consolidations applied (entity_evidence)
+        "key": {"type": "keyword"},
+        "last": {"type": "keyword"},
+        "form_keys": {"type": "keyword"},
+        "tokens": {"type": "keyword", "index": False, "doc_values": False},
     },
 }
 
@@ -138,6 +153,7 @@ class Entry:
     first_seen: str | None = None
     last_seen: str | None = None
     sources: list[str] = field(default_factory=list)
+    target: tuple[str, str] | None = None  # the canonical (name, type) the registry stores for it now
 
 
 @dataclass
@@ -148,41 +164,101 @@ class ConsolidationReport:
     new_mappings: int = 0
     run_documents_updated: int = 0
     older_documents_updated: int = 0
+    recovered_claims: int = 0  # claims of a consolidation that died, applied by this one
 
     def to_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
 
 
-def read_entries(client: OpenSearch, registry: str) -> list[Entry]:
-    """Every registry entry with evidence (articles > 0)."""
-    query = {"query": {"range": {"docs": {"gt": 0}}}}
-    out = []
-    for hit in scan(client, index=registry, query=query):
-        s = hit["_source"]
-        out.append(
-            Entry(
-                name=s["name"],
-                type=s["type"],
-                docs=int(s["docs"]),
-                forms={f["form"]: int(f["docs"]) for f in s.get("forms") or []},
-                first_seen=s.get("first_seen"),
-                last_seen=s.get("last_seen"),
-                sources=s.get("sources") or [],
-            )
-        )
-    return out
+def _entry(s: dict[str, Any]) -> Entry:
+    return Entry(
+        name=s["name"],
+        type=s["type"],
+        docs=int(s["docs"]),
+        forms={f["form"]: int(f["docs"]) for f in s.get("forms") or []},
+        first_seen=s.get("first_seen"),
+        last_seen=s.get("last_seen"),
+        sources=s.get("sources") or [],
+        target=(s["canonical"], s["canonical_type"]) if s.get("canonical") else None,
+    )
+
+
+def read_entries(client: OpenSearch, registry: str, terms: dict[str, list[str]] | None = None) -> list[Entry]:
+    """Registry entries with evidence (articles > 0): every one, or those matching any of ``terms``
+    (field -> values)."""
+    query: dict[str, Any] = {"bool": {"filter": [{"range": {"docs": {"gt": 0}}}]}}
+    if terms is not None:
+        should = [
+            {"terms": {f: v[i : i + TERMS_CHUNK]}}
+            for f, v in terms.items()
+            for i in range(0, len(v), TERMS_CHUNK)
+        ]
+        if not should:
+            return []
+        query["bool"].update(should=should, minimum_should_match=1)
+    return [_entry(hit["_source"]) for hit in scan(client, index=registry, query={"query": query})]
+
+
+def read_around(client: OpenSearch, registry: str, keys: Iterable[str]) -> tuple[list[Entry], set[str]]:
+    """The entries resolution needs when the evidence of the folded names ``keys`` changed.
+
+    Returns (entries, affected): ``affected`` are the folded names whose resolution may change -- the
+    keys, and transitively every form of an affected name and the last word of an affected person's
+    name (a short form votes for, or is the last name of, the names it may map to). ``entries`` holds
+    every entry of an affected name, every entry that may be their target (holds an affected name as a
+    form or last word, transitively for chains), whole name groups (all types of a name), and the entries
+    stored with one of those as canonical (their forms are the target's aliases). :func:`resolve` on these
+    entries gives, for the affected names, what it gives on the whole registry (tested on the node).
+    """
+    groups: dict[str, list[Entry]] = {}
+
+    def load_groups(names: set[str]) -> None:
+        missing = sorted(names - groups.keys())
+        for k in missing:
+            groups[k] = []
+        for e in read_entries(client, registry, {"key": missing}) if missing else []:
+            groups.setdefault(fold(e.name), []).append(e)
+
+    affected: set[str] = set()
+    frontier = set(keys)
+    while frontier:
+        load_groups(frontier)
+        affected |= frontier
+        nxt: set[str] = set()
+        for g in frontier:
+            nxt |= {fold(f) for e in groups[g] for f in e.forms}
+            nxt |= {w for w in [last_key(g)] if w}
+        frontier = nxt - affected
+    need, done = set(affected), set[str]()
+    while need - done:
+        batch = sorted(need - done)
+        done |= set(batch)
+        names = {fold(e.name) for e in read_entries(client, registry, {"form_keys": batch, "last": batch})}
+        load_groups(names)
+        need |= names
+    targets = {e.target[0] for g in groups.values() for e in g if e.target} | {
+        e.name for g in groups.values() for e in g
+    }
+    load_groups({fold(e.name) for e in read_entries(client, registry, {"canonical": sorted(targets)})})
+    return [e for g in sorted(groups) for e in groups[g]], affected
 
 
 def _type_rank(t: str) -> int:
     return TYPE_ORDER.index(t) if t in TYPE_ORDER else len(TYPE_ORDER)
 
 
-def resolve(entries: Iterable[Entry]) -> dict[tuple[str, str], tuple[str, str]]:
-    """(name, type) -> (canonical name, canonical type) for every entry that is not its own canonical."""
+def resolve(
+    entries: Iterable[Entry], *, major_place: Callable[[str], bool] | None = None
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """(name, type) -> (canonical name, canonical type) for every entry that is not its own canonical.
+
+    ``major_place`` (the gazetteer's country, state and large-city test) gives a place name filed as a
+    location in some articles the location type unless another type holds :data:`DOMINANCE` times its
+    articles ("Chicago" of a few sports stories, where it names the team, stays the city)."""
     mapping: dict[tuple[str, str], tuple[str, str]] = {}
     # 1. One type per name: the type with the most articles (then person > organisation > location >
-    #    other). A name most articles file as a product, work or group ("other": "Twitter" on X) leaves
-    #    the facets everywhere.
+    #    other), a major place's location type first (above). A name most articles file as a product,
+    #    work or group ("other": "Twitter" on X) leaves the facets everywhere.
     by_name: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
         by_name[fold(e.name)].append(e)
@@ -192,6 +268,15 @@ def resolve(entries: Iterable[Entry]) -> dict[tuple[str, str], tuple[str, str]]:
         if not any(e.type in FACET_FIELDS for e in group):
             continue
         best = max(group, key=lambda e: (e.docs, -_type_rank(e.type), e.name))
+        place = max((e for e in group if e.type == "location"), key=lambda e: (e.docs, e.name), default=None)
+        if (
+            place is not None
+            and best is not place
+            and best.docs < DOMINANCE * place.docs
+            and major_place is not None
+            and major_place(place.name)
+        ):
+            best = place
         for e in group:
             if e.type in FACET_FIELDS and (e.name, e.type) != (best.name, best.type):
                 mapping[(e.name, e.type)] = (best.name, best.type)
@@ -338,12 +423,65 @@ def store_targets(
     return len(actions)
 
 
+def _major_place(name: str) -> bool:
+    from newsingest.enrich.geo import default_gazetteer
+
+    return default_gazetteer().is_major_place(name)
+
+
+def _needs_keys(client: OpenSearch, registry: str) -> bool:
+    """Whether entries written before the lookup keys existed lack them (the partial read would miss them)."""
+    query = {"bool": {"filter": [{"range": {"docs": {"gt": 0}}}], "must_not": [{"exists": {"field": "key"}}]}}
+    return bool(client.count(index=registry, body={"query": query})["count"])
+
+
+def _add_keys(client: OpenSearch, registry: str) -> int:
+    """Give every entry its lookup keys (once, for a registry written by an older version)."""
+    actions = []
+    for hit in scan(
+        client, index=registry, query={"query": {"bool": {"must_not": [{"exists": {"field": "key"}}]}}}
+    ):
+        s = hit["_source"]
+        doc = {"key": fold(s["name"]), "last": last_key(s["name"]),
+               "form_keys": sorted({fold(f["form"]) for f in s.get("forms") or []})}  # fmt: skip
+        actions.append({"_op_type": "update", "_index": registry, "_id": hit["_id"], "doc": doc})
+    bulk(client, actions, refresh=True)
+    return len(actions)
+
+
+def _stored(
+    client: OpenSearch, registry: str, keys: set[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """The canonical targets the registry stores for ``keys`` (by document id, not a search)."""
+    ids = {entry_id(n, t): (n, t) for n, t in keys}
+    out = {}
+    for d in mget(client, registry, sorted(ids), ["canonical", "canonical_type"]):
+        s = d.get("_source") or {}
+        if d.get("found") and s.get("canonical"):
+            out[ids[d["_id"]]] = (s["canonical"], s["canonical_type"])
+    return out
+
+
+def _evidence_ids(client: OpenSearch, registry: str) -> set[str]:
+    return {h["_id"] for h in scan(client, index=evidence_index(registry), query={"_source": False})}
+
+
 def consolidate_entities(
-    client: OpenSearch, alias: str, doc_ids: Iterable[str] | None, *, registry_alias: str | None = None
+    client: OpenSearch,
+    alias: str,
+    doc_ids: Iterable[str] | None,
+    *,
+    registry_alias: str | None = None,
+    full: bool = False,
 ) -> ConsolidationReport:
     """Update the registry from ``doc_ids`` (every document when None) and bring them and older
     documents to canonical names. ``registry_alias`` names the registry's alias when ``alias`` is a
-    build (a reindex consolidates the new physical index into the live alias's registry)."""
+    build (a reindex consolidates the new physical index into the live alias's registry): then every
+    document the registry counted that the build lacks is subtracted (a rebuild that drops pages).
+
+    Resolution reads only the entries around the names whose evidence changed (:func:`read_around`);
+    ``full`` (and a whole-index consolidation) reads every entry instead, with the same result.
+    """
     report = ConsolidationReport()
     registry = registry_index(registry_alias or alias)
     try:
@@ -355,16 +493,40 @@ def consolidate_entities(
     except NotFoundError:
         return report
     ensure_indices(client, registry, REGISTRY_MAPPINGS)
-    before = load_registry(client, registry_alias or alias)
-    report.evidence_documents, touched = update_evidence(client, alias, registry, ids)
-    entries = read_entries(client, registry)
-    mapping = resolve(entries)
+    if _needs_keys(client, registry):
+        log.info("entity registry %s: lookup keys added to %d entries", registry, _add_keys(client, registry))
+    full = full or doc_ids is None
+    before = load_registry(client, registry_alias or alias) if full else {}
+    if doc_ids is None:  # documents counted before that the rebuilt index no longer has are subtracted
+        ids = sorted(set(ids) | _evidence_ids(client, registry))
+    update = update_evidence(client, alias, registry, ids)
+    report.evidence_documents, report.recovered_claims = update.changed, update.recovered
+    if full:
+        entries = read_entries(client, registry)
+        mapping = resolve(entries, major_place=_major_place)
+        run_mapping = mapping
+        learned = {k: v for k, v in mapping.items() if before.get(k) != v}
+        dropped = {k for k in before if k not in mapping}  # a mapping the evidence no longer supports
+    else:
+        keys = {fold(n) for n, _ in update.touched} | {fold(f) for f in update.forms}
+        entries, affected = read_around(client, registry, keys)
+        local = resolve(entries, major_place=_major_place)
+        mapping = {}
+        for e in entries:
+            k = (e.name, e.type)
+            if fold(e.name) not in affected:
+                if e.target:
+                    mapping[k] = e.target
+            elif k in local:
+                mapping[k] = local[k]
+        mine = {(e.name, e.type): e.target for e in entries if fold(e.name) in affected}
+        learned = {k: v for k, v in mapping.items() if k in mine and mine[k] != v}
+        dropped = {k for k, v in mine.items() if v and k not in mapping}
+        run_mapping = {**_stored(client, registry, update.run_keys - set(mine)), **mapping}
     report.entries, report.mappings = len(entries), len(mapping)
-    report.run_documents_updated = apply_mapping(client, alias, mapping, doc_ids=doc_ids)
-    learned = {k: v for k, v in mapping.items() if before.get(k) != v}
+    report.run_documents_updated = apply_mapping(client, alias, run_mapping, doc_ids=doc_ids)
     report.new_mappings = len(learned)
     report.older_documents_updated = apply_mapping(client, alias, learned)
-    dropped = {k for k in before if k not in mapping}  # a mapping the evidence no longer supports
-    store_targets(client, registry, entries, mapping, touched | set(learned) | dropped)
+    store_targets(client, registry, entries, mapping, update.touched | set(learned) | dropped)
     log.info("entity registry %s: %s", registry, report.to_dict())
     return report

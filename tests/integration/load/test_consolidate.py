@@ -257,3 +257,167 @@ def test_registry_counts_only_the_runs_new_and_changed_documents(opensearch: Ope
     changed = consolidate_entities(opensearch, index, load(opensearch, index, [a2]))
     assert changed.evidence_documents == 1
     assert registry_docs(opensearch, index) == {"Kristi Noem": 1, "Ingrid Halvorsen": 2}
+
+
+def registry_state(client: OpenSearch, alias: str) -> dict[tuple[str, str], tuple]:
+    """Every registry entry with evidence: counts, forms, canonical target and aliases."""
+    client.indices.refresh(index=registry_index(alias))
+    hits = client.search(index=registry_index(alias), body={"size": 1000})["hits"]["hits"]
+    return {
+        (s["name"], s["type"]): (
+            s["docs"],
+            tuple((f["form"], f["docs"]) for f in s.get("forms") or []),
+            s.get("canonical"),
+            s.get("canonical_type"),
+            tuple((f["form"], f["docs"]) for f in s.get("aliases") or []),
+        )
+        for s in (h["_source"] for h in hits)
+        if s["docs"]
+    }
+
+
+def test_two_consolidations_at_once_count_every_document_once(opensearch: OpenSearch, index: str) -> None:
+    """Two consolidations start together on overlapping document sets that share entries: no increment
+    is lost (scripted registry updates) and no document is counted twice (claims with seq_no)."""
+    import threading
+
+    docs = [
+        article(
+            f"https://c.example/{i}",
+            body=OTHER + f" Item {i}.",
+            entities=[
+                person("Kristi Noem", "Noem"),
+                person(f"Person Number{i % 7}"),
+                person("Harbour Authority", etype="organisation"),
+            ],
+        )
+        for i in range(40)
+    ]
+    ids = load(opensearch, index, docs)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run(part: list[str]) -> None:
+        try:
+            barrier.wait()
+            consolidate_entities(opensearch, index, part)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(ids[:30],)), threading.Thread(target=run, args=(ids[10:],))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    state = registry_state(opensearch, index)
+    assert state[("Kristi Noem", "person")][:2] == (40, (("Kristi Noem", 40), ("Noem", 40)))
+    assert state[("Harbour Authority", "organisation")][0] == 40
+    assert {k[0]: v[0] for k, v in state.items() if k[0].startswith("Person")} == {
+        f"Person Number{j}": len(range(j, 40, 7)) for j in range(7)
+    }
+    opensearch.indices.refresh(index=evidence_index(registry_index(index)))
+    pending = {"query": {"term": {"pending": True}}}
+    assert opensearch.count(index=evidence_index(registry_index(index)), body=pending)["count"] == 0
+    again = consolidate_entities(opensearch, index, ids)  # and a rerun adds nothing
+    assert again.evidence_documents == 0 and registry_state(opensearch, index) == state
+
+
+def test_claims_of_a_consolidation_that_died_are_applied_once(opensearch: OpenSearch, index: str) -> None:
+    """A consolidation killed after claiming its documents: the next one applies the claims from the
+    evidence records; entries that already saw the claims' token skip them."""
+    from datetime import timedelta
+
+    from newsingest.load.entity_evidence import (
+        EvidenceUpdate,
+        _claim,
+        apply_deltas,
+        ensure_indices,
+        recover_stale,
+    )
+    from newsingest.load.entity_registry import REGISTRY_MAPPINGS
+
+    docs = [article(f"https://d.example/{i}", entities=[person("Kristi Noem"), person(f"Ann Solberg{i}")])
+            for i in range(3)]  # fmt: skip
+    ids = load(opensearch, index, docs)
+    registry = registry_index(index)
+    ensure_indices(opensearch, registry, REGISTRY_MAPPINGS)
+    _, deltas, _ = _claim(opensearch, index, evidence_index(registry), ids, "dead", EvidenceUpdate())
+    # It got as far as one registry entry before it died.
+    apply_deltas(opensearch, registry, {("Kristi Noem", "person"): deltas[("Kristi Noem", "person")]}, "dead")
+    assert recover_stale(opensearch, registry) == 0  # not stale yet: left to its owner
+    assert recover_stale(opensearch, registry, older_than=timedelta(0)) == 3
+    state = registry_state(opensearch, index)
+    assert state[("Kristi Noem", "person")][0] == 3
+    assert all(state[(f"Ann Solberg{i}", "person")][0] == 1 for i in range(3))
+    assert recover_stale(opensearch, registry, older_than=timedelta(0)) == 0
+    assert consolidate_entities(opensearch, index, ids).evidence_documents == 0
+    assert registry_state(opensearch, index)[("Kristi Noem", "person")][0] == 3
+
+
+def test_rebuild_without_unlisted_pages_subtracts_their_evidence(opensearch: OpenSearch, index: str) -> None:
+    """news_reindex with keep_unlisted=False: a page the rebuild no longer has leaves the registry."""
+    from newsingest.load.reindex import build_alias_for, create_build
+    from newsingest.reindex_runner import finish_build
+
+    kept = article("https://e.example/kept", entities=[person("Kristi Noem"), person("Ingrid Halvorsen")])
+    gone = article(
+        "https://e.example/gone", body=WIRE, entities=[person("Kristi Noem"), person("Magnus Tollefsen")]
+    )
+    consolidate_entities(opensearch, index, load(opensearch, index, [kept, gone]))
+    assert registry_docs(opensearch, index) == {
+        "Kristi Noem": 2,
+        "Ingrid Halvorsen": 1,
+        "Magnus Tollefsen": 1,
+    }
+    build = create_build(opensearch, index)
+    load(opensearch, index, [kept], build_alias_for(index))  # the rebuild drops the other page
+    finish_build(opensearch, build, keep_unlisted=False)
+    assert registry_docs(opensearch, index) == {"Kristi Noem": 1, "Ingrid Halvorsen": 1}
+    ev = evidence_index(registry_index(index))
+    opensearch.indices.refresh(index=ev)
+    assert opensearch.count(index=ev)["count"] == 1
+
+
+def test_partial_read_resolves_as_the_full_read(opensearch: OpenSearch, alias: str) -> None:
+    """The same runs consolidated into two aliases, one reading only the entries around the run's names,
+    one reading the whole registry: registries and documents end identical after every run."""
+    from newsingest.load.index import drop_alias_and_indices
+
+    other = alias + "_full"
+    runs = [
+        [("1", [person("Donald Trump", "Trump")]), ("2", [person("Trump")]), ("3", [person("Noem")]),
+         ("4", [person("Joe Biden", "Biden")]), ("5", [person("Biden")]),
+         ("6", [person("Sinwar Yahya", etype="organisation")]), ("7", [person("Paris", etype="location")])],
+        [("8", [person("Kristi Noem", "Noem")]), ("9", [person("Hunter Biden", "Biden")]),
+         ("10", [person("Sinwar Yahya")]), ("11", [person("Sinwar Yahya")]),
+         ("12", [person("Melania Trump")]), ("13", [person("Paris Hilton", "Paris")])],
+        [("2", [person("Donald J. Trump", "Donald Trump", "Trump")]),  # a re-enriched page (a chain)
+         ("14", [person("Donald J. Trump", "Trump")]), ("15", [person("Zwitter", etype="other")]),
+         ("16", [person("Zwitter")]), ("17", [person("Zwitter", etype="other")]), ("4", [person("Biden")])],
+    ]  # fmt: skip
+    try:
+        for a in (alias, other):
+            ensure_index(opensearch, a)
+        for n, run in enumerate(runs):
+            docs = [article(f"https://p.example/{u}", body=OTHER + f" Run {n}.", entities=e) for u, e in run]
+            local = consolidate_entities(opensearch, alias, load(opensearch, alias, docs))
+            full = consolidate_entities(opensearch, other, load(opensearch, other, docs), full=True)
+            assert registry_state(opensearch, alias) == registry_state(opensearch, other), f"run {n}"
+            for a in (alias, other):
+                opensearch.indices.refresh(index=a)
+            fields = ["persons", "organisations", "locations", "person_aliases", "organisation_aliases",
+                      "location_aliases", "entities"]  # fmt: skip
+            body = {"size": 100, "_source": fields}
+            got = {h["_id"]: h["_source"] for h in opensearch.search(index=alias, body=body)["hits"]["hits"]}
+            want = {h["_id"]: h["_source"] for h in opensearch.search(index=other, body=body)["hits"]["hits"]}
+            assert got == want, f"run {n}"
+            assert local.entries <= full.entries
+        assert facet(opensearch, alias, "https://p.example/2", "persons") == ["Donald J. Trump"]
+        assert facet(opensearch, alias, "https://p.example/1", "persons") == ["Donald J. Trump"]
+        assert local.entries < full.entries  # the last run read part of the registry
+    finally:
+        for a in (alias, other):
+            opensearch.indices.delete(index=evidence_index(registry_index(a)), ignore_unavailable=True)
+            opensearch.indices.delete(index=registry_index(a), ignore_unavailable=True)
+        drop_alias_and_indices(opensearch, other)

@@ -9,6 +9,7 @@ import pytest
 from newsingest import layout, pipeline, storage
 from newsingest.config import Settings
 from newsingest.enrich import dedup
+from newsingest.enrich.pipeline import Enricher
 from newsingest.enrich.version import ENRICHMENT_VERSION
 from newsingest.load.bulk import load_articles
 from newsingest.load.index import ensure_index
@@ -56,7 +57,7 @@ def test_a_copy_under_another_url_reuses_the_indexed_enrichment(
     storage.write_jsonl_gz(
         clean_path,
         [
-            _cleaned(original, COPY_URL),  # the same title and text under another URL
+            _cleaned(original, COPY_URL, section="Wire"),  # the same title and text under another URL
             _cleaned(original, retitled, title=f"{original.title} (updated)"),  # the text, another headline
         ],
     )
@@ -64,6 +65,8 @@ def test_a_copy_under_another_url_reuses_the_indexed_enrichment(
     assert summary["enriched"] == 2 and summary["reused"] == 1
     copy, fresh = map(EnrichedArticle.from_json, storage.read_jsonl_gz(summary["path"]))
     assert copy.doc_id == doc_id(COPY_URL) != original.doc_id  # its own document, keyed by its own URL
-    assert copy.url == COPY_URL and copy.persons == original.persons and copy.topics == original.topics
+    assert copy.url == COPY_URL and copy.persons == original.persons and copy.keywords == original.keywords
     assert copy.entities == original.entities and copy.cluster_id == original.cluster_id
+    # Topics weigh the page's own section and tags: computed for the copy, not taken from the original.
+    assert copy.section == "Wire" and copy.topics == Enricher().topics_for(copy, "en")
     assert fresh.doc_id == doc_id(retitled) and fresh.title.endswith("(updated)")  # enriched by the model

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from newsingest.enrich.context import camel_case_brand, product_cue, spread_over_lists
+from newsingest.enrich.context import (
+    camel_case_brand,
+    currency_units,
+    model_designation,
+    product_cue,
+    spread_over_lists,
+)
 from newsingest.enrich.entities import Mention
 
 
@@ -67,3 +73,43 @@ def test_a_cue_spreads_along_a_list() -> None:
 )  # fmt: skip
 def test_camel_case_words_are_brands_not_people(word: str, brand: bool) -> None:
     assert camel_case_brand(word) is brand
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Engineers lost contact with the Tolvar satellite on Friday.", "Tolvar"),
+        ("The space agency said the probe Kestrel had reached orbit.", "Kestrel"),
+        ("Crowds watched the launch of Kestrel from the beach.", "Kestrel"),
+        ("The agency flew Tolvar 2, the second weather satellite, in May.", "Tolvar"),
+        ("Fans moved to Vexa, a rival streaming service.", "Vexa"),
+    ],
+)
+def test_vehicles_are_not_people(text: str, name: str) -> None:
+    assert cue(text, name)
+    assert not cue(text, name, person=False)  # an organisation may build satellites ("Tolvar satellite")
+
+
+def test_a_person_beside_a_vehicle_word_keeps_the_type() -> None:
+    assert not cue("Crowds cheered the launch of Halvorsen's memoir.", "Halvorsen")
+    assert not cue("Ingrid Halvorsen said the rocket was ready.", "Ingrid Halvorsen")
+    assert not cue("Halvorsen, a former game show host, said so.", "Halvorsen")
+    assert not cue("Halvorsen, the film's director, said so.", "Halvorsen")
+
+
+@pytest.mark.parametrize(
+    ("name", "designation"),
+    [("USB Micro-B", True), ("802.11ax Wi-Fi", True), ("Aerolux A470", True), ("Corvane X-9", True),
+     ("Nimbus Cloud Pass", True), ("Vexa Arcade Pro", True), ("Strimly+", True),
+     ("Jay-Z", False), ("G20", False), ("MI6", False), ("3M", False), ("21st Century Pictures", False),
+     ("T-Mobile", False), ("Wi-Fi Alliance", False), ("Kim Jong-un", False), ("Channel 4", False),
+     ("Max", False), ("Ingrid Halvorsen", False)],
+)  # fmt: skip
+def test_model_designations_and_editions(name: str, designation: bool) -> None:
+    assert model_designation(name, frozenset({"jay"})) is designation
+
+
+def test_currency_units_come_from_the_iso_list() -> None:
+    units = currency_units()
+    assert {"euro", "euros", "dollar", "yen", "rupee", "zloty"} <= units
+    assert not {"silver", "platinum", "palladium"} & units  # metals and funds (X codes) are no currencies

@@ -299,3 +299,54 @@ def test_article_context_settles_a_shared_last_name(normalizer):
     }  # fmt: skip
     assert persons["Magnus Tollefsen"].count == 4  # twice in full, after "hunt", and the bare last name
     assert persons["Joshua Brannagh"].count == 3  # one critic spelt two ways, and the bare last name
+
+
+def test_model_designations_currencies_and_vehicles_are_not_persons_or_organisations(normalizer):
+    text = (
+        "Ingrid Halvorsen said the Corvane tablet now charges over USB Micro-B and streams the Nimbus "
+        "Cloud Pass catalogue. The Euro slipped against the dollar. Engineers said the Tolvar satellite "
+        "was stable. Magnus Sterling scored twice and Sterling thanked the fans. The dock has two USB-C "
+        "ports."
+    )
+    ms = mentions(
+        text,
+        [("Ingrid Halvorsen", "PERSON"), ("USB Micro-B", "ORG"), ("Nimbus Cloud Pass", "ORG"),
+         ("Euro", "PERSON"), ("Tolvar", "PERSON"), ("Magnus Sterling", "PERSON")],
+    )  # fmt: skip
+    for bare, label in (("Sterling", "PERSON"), ("USB", "ORG")):  # the last occurrences
+        start = text.rindex(bare)
+        ms.append(Mention(bare, label, start, start + len(bare)))
+    found = {e.name: e.type for e in normalizer.normalize(ms, text_length=len(text), text=text)}
+    assert found["USB Micro-B"] == found["Nimbus Cloud Pass"] == found["Euro"] == found["Tolvar"] == "other"
+    assert found["USB"] == "other"  # cut from "USB-C": the word it came from is a designation
+    assert found["Magnus Sterling"] == "person"  # a currency word that is a person's name in the article
+    assert found["Ingrid Halvorsen"] == "person" and "Sterling" not in found
+
+
+def test_platform_locations_production_companies_and_underscores(normalizer):
+    text = (
+        "We streamed the series on Strimvex last week. A Strimvex documentary about Lakeport opens soon, "
+        "made by Halvard Berg Productions. Credits: Art Director_Ingrid Halvorsen. Rain fell in Lakeport. "
+        "Tour: July 3, Brookhaven Falls, OH; July 5, Marrowby, Wis."
+    )
+    ms = mentions(
+        text,
+        [("Strimvex", "GPE"), ("Strimvex", "GPE"), ("Lakeport", "GPE"),
+         ("Halvard Berg Productions", "PERSON"),
+         ("Art Director_Ingrid Halvorsen", "PERSON"), ("Lakeport", "GPE"), ("Brookhaven Falls", "PERSON"),
+         ("Marrowby", "ORG")],
+    )  # fmt: skip
+    found = {e.name: e.type for e in normalizer.normalize(ms, text_length=len(text), text=text)}
+    assert found["Strimvex"] == "other"  # streamed on, makes documentaries: a platform, not a place
+    assert found["Lakeport"] == "location"  # unknown to the gazetteer, but nothing says it is no place
+    assert found["Halvard Berg Productions"] == "organisation"
+    assert found["Ingrid Halvorsen"] == "person"
+    assert found["Brookhaven Falls"] == found["Marrowby"] == "location"  # a town and its state
+
+
+def test_a_generic_institution_word_alone_is_no_organisation_value(normalizer):
+    text = "The Army said the Court would rule. The Senate agreed, and the Tollefsen Court Trust paid."
+    spans = [("Army", "ORG"), ("Court", "ORG"), ("Senate", "ORG"), ("Tollefsen Court Trust", "ORG")]
+    found = normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
+    orgs = {e.name for e in found if e.type == "organisation"}
+    assert orgs == {"U.S. Senate", "Tollefsen Court Trust"}  # the alias table knows "Senate"

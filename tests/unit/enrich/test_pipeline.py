@@ -122,13 +122,19 @@ def test_an_identical_text_in_a_batch_is_enriched_once(enricher):
             return enricher.ner.extract(texts)
 
     copy_url = "https://wire.example/2026/05/01/summit-copy"
-    copy = ENGLISH.model_copy(update={"url": copy_url, "canonical_url": copy_url, "section": "Wire"})
+    copy = ENGLISH.model_copy(update={"url": copy_url, "canonical_url": copy_url})
+    # The same text in another section: topics weigh the section, so it is enriched on its own.
+    sport = ENGLISH.model_copy(
+        update={"url": "https://x.example/s", "canonical_url": "https://x.example/s", "section": "Sport"}
+    )
     retitled = ENGLISH.model_copy(
         update={"url": "https://x.example/r", "canonical_url": "https://x.example/r", "title": "Talks stall"}
     )
-    first, second, third = Enricher(ner=CountingNer()).enrich([ENGLISH, copy, retitled])
-    assert len(read) == 2  # the copy was not read again; the retitled text was
-    assert second.url == copy_url and second.section == "Wire" and second.doc_id != first.doc_id
+    first, second, third, fourth = Enricher(ner=CountingNer()).enrich([ENGLISH, copy, sport, retitled])
+    assert len(read) == 3  # the exact copy was not read again
+    assert second.url == copy_url and second.doc_id != first.doc_id
     assert (second.entities, second.topics, second.keywords) == (first.entities, first.topics, first.keywords)
-    assert second.cluster_id == first.cluster_id and third.title == "Talks stall"
+    assert (
+        second.cluster_id == first.cluster_id and third.section == "Sport" and fourth.title == "Talks stall"
+    )
     assert second.entities is not first.entities  # a copy, not shared lists

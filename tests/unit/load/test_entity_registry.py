@@ -69,3 +69,14 @@ def test_a_name_most_articles_file_as_a_product_leaves_the_facets():
     # A tie, or more articles as a facet type, keeps the facet type; "other" alone is never mapped.
     assert resolve([entry("Orbix", "other", 2), entry("Orbix", "organisation", 2)]) == {}
     assert resolve([entry("Nordic", "other", 5)]) == {}
+
+
+def test_a_major_place_stays_a_place_unless_another_type_dominates():
+    places = {"Lakeport"}.__contains__
+    group = [entry("Lakeport", "organisation", 4), entry("Lakeport", "location", 3)]
+    assert resolve(group, major_place=places) == {("Lakeport", "organisation"): ("Lakeport", "location")}
+    assert resolve(group) == {("Lakeport", "location"): ("Lakeport", "organisation")}  # no gazetteer
+    dominant = [entry("Lakeport", "organisation", 10 * DOMINANCE), entry("Lakeport", "location", 1)]
+    assert resolve(dominant, major_place=places) == {("Lakeport", "location"): ("Lakeport", "organisation")}
+    small = [entry("Brookvale", "organisation", 4), entry("Brookvale", "location", 3)]  # no major place
+    assert resolve(small, major_place=places) == {("Brookvale", "location"): ("Brookvale", "organisation")}
