@@ -43,6 +43,7 @@ def test_bench_e2e_tiny_day_through_the_scheduler(opensearch_url, opensearch_cli
     assert r["overhead_s"] >= 0 and 0 <= r["idle_s"] < r["wall_s"]
     # CPU seconds beside the limit's: the enrich tasks' share is part of the Airflow processes' total.
     assert 0 < r["stages"]["enrich"]["cpu_s"] < r["cpu"]["airflow"] <= r["cpu_s"], r["cpu"]
+    assert r["cpu_s"] == pytest.approx(r["cpu"]["airflow"] + (r["cpu"]["opensearch"] or 0), abs=0.2)
     assert r["limit_cpu_s"] > 0 and r["cpu_ratio"] == pytest.approx(r["limit_cpu_s"] / r["cpu_s"], rel=0.01)
     # The bench's index is gone afterwards.
     assert not opensearch_client.indices.get_alias(index="bench-e2e-*", ignore_unavailable=True)
