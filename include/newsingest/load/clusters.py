@@ -16,7 +16,7 @@ articles bridge two existing clusters, the later one is relabelled (update-by-qu
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from opensearchpy import OpenSearch
@@ -88,23 +88,26 @@ def _fetch(client: OpenSearch, alias: str, ids: Sequence[str], fields: list[str]
     return out
 
 
-def _candidates(client: OpenSearch, alias: str, bands: Iterable[str]) -> dict[str, dict]:
+def _candidates(
+    client: OpenSearch, alias: str, bands: Iterable[str], exclude: Container[str] = ()
+) -> dict[str, dict]:
+    """Sketches of the indexed articles sharing a band with ``bands``, except ``exclude``.
+
+    The band searches return ids only: most hits are the asking documents themselves, and only the
+    others' sketches (signature and bands) are then read."""
     terms = sorted(set(bands))
-    out: dict[str, dict] = {}
+    ids: set[str] = set()
     for i in range(0, len(terms), BAND_CHUNK):
         resp = client.search(
             index=alias,
             body={
                 "size": CANDIDATES_PER_CHUNK,
                 "query": {"terms": {"minhash_bands": terms[i : i + BAND_CHUNK]}},
-                "_source": SKETCH_FIELDS,
+                "_source": False,
             },
         )
-        for hit in resp["hits"]["hits"]:
-            src = hit["_source"]
-            src.setdefault("doc_id", hit["_id"])
-            out.setdefault(hit["_id"], src)
-    return out
+        ids.update(hit["_id"] for hit in resp["hits"]["hits"] if hit["_id"] not in exclude)
+    return _fetch(client, alias, sorted(ids), SKETCH_FIELDS) if ids else {}
 
 
 def recluster(
@@ -121,13 +124,7 @@ def recluster(
     except NotFoundError:
         return report
     report.documents = len(own)
-    others = {
-        k: v
-        for k, v in _candidates(
-            client, alias, (b for s in own.values() for b in s.get("minhash_bands") or [])
-        ).items()
-        if k not in own
-    }
+    others = _candidates(client, alias, (b for s in own.values() for b in s.get("minhash_bands") or []), own)
     report.candidates = len(others)
     nodes = [_sketch(s) for s in own.values()] + [_sketch(s) for s in others.values()]
     n_own = len(own)
