@@ -218,3 +218,53 @@ _MEDIA_WORK_AFTER = re.compile(
 def media_work_after(text: str, end: int) -> bool:
     """The mention ending at ``end`` is followed by a work or service noun ("Netflix documentary")."""
     return _MEDIA_WORK_AFTER.match(text[end : end + 30]) is not None
+
+
+# A locative preposition just before a name ("shaking buildings in Sendai", "towards Clerkenwell"); "at"
+# counts separately (it precedes employers as often as places: "engineers at Nokia"). Not after a noun
+# of holding or taking part ("a stake in", "shares in", "invested in", "a role in").
+_LOCATIVE_BEFORE = re.compile(
+    r"(?<![\w-])(?P<prep>in|near|outside|towards?|across|throughout|around|inside|at)[ \t]+$", re.IGNORECASE
+)
+_HOLDING_BEFORE = re.compile(
+    r"\b(?:stakes?|shares?|invest\w*|interests?|roles?|jobs?|careers?|positions?|faith|belie\w+|trust)[ \t]+"
+    r"(?:\w+[ \t]+)?$",
+    re.IGNORECASE,
+)
+
+
+def locative_before(text: str, start: int, end: int) -> str | None:
+    """The locative preposition right before ``text[start:end]`` ("in", "near", "at", ...; folded), or
+    None. A possessive after the name ("in Chelsea's win") or a holding before the preposition ("a stake
+    in Nokia") is no place reading."""
+    match = _LOCATIVE_BEFORE.search(text[max(0, start - 14) : start])
+    if match is None or _POSSESSIVE_AFTER.match(text[end : end + 3]):
+        return None
+    if _HOLDING_BEFORE.search(text[max(0, start - 40) : start - len(match.group(0))]):
+        return None
+    return match.group("prep").casefold()
+
+
+def list_runs(text: str, mentions: Sequence[Located]) -> list[list[int]]:
+    """Indexes of ``mentions`` joined into coordinated lists ("Leeds, Bristol and Norwich", "SoftBank and
+    Andreessen Horowitz"), each run in text order. A run of two needs a conjunction ("Tim Cook, Apple's
+    chief" is an apposition, not a list)."""
+    order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+    runs: list[list[int]] = []
+    current: list[int] = []
+    conjunction = False
+
+    def close() -> None:
+        if len(current) >= 3 or (len(current) == 2 and conjunction):
+            runs.append(list(current))
+
+    for i in order:
+        gap = text[mentions[current[-1]].end : mentions[i].start] if current else ""
+        if current and _LIST_GAP.match(gap):
+            current.append(i)
+            conjunction = conjunction or bool(re.search(r"\b(?:and|or)\b|&", gap))
+            continue
+        close()
+        current, conjunction = [i], False
+    close()
+    return runs

@@ -20,6 +20,8 @@ from newsingest.enrich.aliases import Alias, AliasTable, default_aliases
 from newsingest.enrich.context import (
     camel_case_brand,
     currency_units,
+    list_runs,
+    locative_before,
     media_work_after,
     model_designation,
     product_cue,
@@ -183,6 +185,26 @@ NAME_PARTICLES = frozenset(
 )
 
 
+# Job and role nouns that end a credit line or a role, never a person's name ("Art Director", "Lighting
+# Designer", "Press Officer"; surnames that are also titles, such as King, Bishop or Judge, are left out).
+ROLE_ENDINGS = frozenset(
+    re.findall(
+        r"\w+",
+        "director directors manager managers editor editors producer producers designer designers composer "
+        "officer officers secretary president minister chairman chairwoman chairperson spokesman spokeswoman "
+        "spokesperson founder ceo executive coordinator correspondent reporter commissioner presenter "
+        "actress singer rapper assistant adviser advisor consultant supervisor curator choreographer "
+        "cinematographer photographer screenwriter playwright lyricist conductor",
+    )
+)
+
+
+def _role_name(text: str) -> bool:
+    """A "person" of two words or more ending in a job or role noun ("Art Director", "Video Designer")."""
+    words = text.split()
+    return len(words) >= 2 and words[-1].casefold() in ROLE_ENDINGS
+
+
 def trim_person(text: str) -> str:
     """Words in front of a person's name that are not part of it: lower-case words ("hunt Jedi"; name
     particles such as "de", "van" excepted) and a short capitalised abbreviation before a given name
@@ -338,7 +360,13 @@ def given_names() -> frozenset[str]:
     return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
 
 
-_NAME_WORD = re.compile(r"^[A-Z][a-z]+(?:[-'’][A-Za-z][a-z]+)*$")
+_NAME_PART = re.compile(r"^[^\W\d_]{2,}$")
+
+
+def _name_word(word: str) -> bool:
+    """A capitalised name word: a capital, then lower-case letters (accents allowed: "Cabán", "Žižek"),
+    hyphenated parts alike ("Jean-Luc")."""
+    return all(_NAME_PART.match(p) and p[0].isupper() and p[1:].islower() for p in re.split(r"[-'’]", word))
 
 
 def _given_name_first(text: str) -> bool:
@@ -347,7 +375,7 @@ def _given_name_first(text: str) -> bool:
     words = text.split()
     if not 2 <= len(words) <= 3 or ORG_WORDS.search(text):
         return False
-    return words[0].casefold() in given_names() and all(_NAME_WORD.match(w) for w in words)
+    return words[0].casefold() in given_names() and all(_name_word(w) for w in words)
 
 
 _PRECEDING_WORD = re.compile(r"([A-Z][a-z]+)[ \t]+$")
@@ -447,6 +475,91 @@ def _mark_products(cleaned: list[CleanMention], text: str, gazetteer: Gazetteer)
             cm.type, cm.label = "other", "PRODUCT"
 
 
+@cache
+def subdivision_names() -> frozenset[str]:
+    """Folded names of the ISO 3166-2 subdivisions pycountry ships (counties, states, provinces:
+    "Devon", "Bayelsa", "Kebbi"), for place readings that the context supports (never on their own)."""
+    import pycountry
+
+    return frozenset(fold(s.name) for s in pycountry.subdivisions if len(s.name) >= 4)
+
+
+def known_place(name: str, gazetteer: Gazetteer) -> bool:
+    """The gazetteer (countries, states, regions, cities over 15,000 people) or pycountry's subdivisions
+    know ``name`` as a place."""
+    return gazetteer.lookup(name) is not None or fold(name) in subdivision_names()
+
+
+# Named weather systems ("Storm Imogen", "Hurricane Helene"): events, not persons or organisations.
+_WEATHER_EVENT = re.compile(r"^(?:Tropical\s+)?(?:Storm|Hurricane|Typhoon|Cyclone|Depression)\s+[A-Z]")
+
+
+def _vote_by_context(cleaned: list[CleanMention], text: str, gazetteer: Gazetteer) -> None:
+    """Types the model got wrong that the article itself settles, whatever the name (votes of single
+    mentions: the entity's type is still its mentions' majority, then the registry's):
+
+    - a person or organisation the gazetteer knows as a place, right after a locative preposition
+      ("buildings in Sendai", "towards Bristol"; "at" only for a town below 250,000 people, since "at"
+      precedes employers too: "engineers at Toyota"), is a location;
+    - a member of a coordinated list whose other members agree on a type takes it when nothing vouches for
+      its own: a place the gazetteer or pycountry's subdivisions know among places ("Leeds, Bristol and
+      Norwich", "Devon and Cornwall"), a "person" whose first word is no known given name among
+      organisations ("SoftBank and Andreessen Horowitz", "CVS and Walgreens"), a name-shaped
+      "organisation" among persons;
+    - a name-shaped "organisation" of two or three words whose last word the article names alone as a
+      person ("Akosua Mensah" ... "Mensah said") is that person;
+    - a named weather system ("Storm Imogen") is an event.
+    """
+    for cm in cleaned:
+        if cm.alias is not None or cm.titled:
+            continue
+        if _WEATHER_EVENT.match(cm.text) and cm.type in ("person", "organisation"):
+            cm.type, cm.label = "other", "EVENT"
+            continue
+        if cm.type not in ("person", "organisation") or not known_place(cm.text, gazetteer):
+            continue
+        prep = locative_before(text, cm.start, cm.end)
+        if prep is None or (prep == "at" and gazetteer.is_major_place(cm.text)):
+            continue
+        if cm.type == "person" and _given_name_first(cm.text):
+            continue
+        cm.type = "location"
+    for run in list_runs(text, cleaned):
+        for i in run:
+            cm = cleaned[i]
+            others = {cleaned[j].type for j in run if j != i}
+            if cm.alias is not None or cm.titled or len(others) != 1:
+                continue
+            (target,) = others
+            if target == cm.type:
+                continue
+            if target == "location" and cm.type in ("person", "organisation"):
+                ok = known_place(cm.text, gazetteer) and not _given_name_first(cm.text)
+            elif target == "organisation" and cm.type == "person":
+                ok = fold(cm.text.split()[0]) not in given_names()
+            elif target == "person" and cm.type == "organisation":
+                ok = _name_shaped(cm.text) and not known_place(cm.text, gazetteer)
+            else:
+                ok = False
+            if ok:
+                cm.type = target
+    lone_persons = {fold(cm.text) for cm in cleaned if cm.type == "person" and " " not in cm.text}
+    for cm in cleaned:
+        words = cm.text.split()
+        if (
+            cm.type == "organisation" and cm.alias is None and 2 <= len(words) <= 3
+            and fold(words[-1]) in lone_persons and _name_shaped(cm.text)
+            and not known_place(cm.text, gazetteer)
+        ):  # fmt: skip
+            cm.type = "person"
+
+
+def _name_shaped(text: str) -> bool:
+    """Two or three capitalised name words, no organisation word ("Akosua Mensah", "Tiffany Cabán")."""
+    words = text.split()
+    return 2 <= len(words) <= 3 and not ORG_WORDS.search(text) and all(_name_word(w) for w in words)
+
+
 _STATE_AFTER = re.compile(r"^,[ \t]+([A-Z]{2}|[A-Z][a-z]+\.?(?:[ \t][A-Z][a-z]+)?)(?![\w'’-])")
 
 
@@ -503,6 +616,8 @@ class Normalizer:
                 text, titled = clean_surface(piece)
                 if etype == "person":
                     text = trim_person(text)
+                    if _role_name(text):
+                        continue
                 if m.label in PLACE_LABELS:
                     text = self._place_form(piece, text)
                 if is_junk(text):
@@ -633,6 +748,7 @@ class Normalizer:
             self._teams_from_results(cleaned, text)
         if text is not None:
             _mark_products(cleaned, text, self.gazetteer)
+            _vote_by_context(cleaned, text, self.gazetteer)
         groups: dict[tuple[str, str], list[CleanMention]] = {}
         for cm in cleaned:
             groups.setdefault(self._key(cm), []).append(cm)
@@ -745,7 +861,7 @@ class Normalizer:
         label_name = label[0][0] if label else ms[0].label
         forms = {cm.text for cm in ms}
         alias = next((cm.alias for cm in ms if cm.alias is not None), None)
-        name = alias.name if alias else self._display_name(ms)
+        name = alias.name if alias else self._display_name(ms, etype)
         ent = DocEntity(name, etype, label_name, len(ms), forms=forms, first=min(cm.start for cm in ms))
         if etype == "location":
             place = None
@@ -768,10 +884,13 @@ class Normalizer:
         return ent
 
     @staticmethod
-    def _display_name(ms: list[CleanMention]) -> str:
+    def _display_name(ms: list[CleanMention], etype: EntityType) -> str:
+        """The entity's name by its voted type ``etype`` (not its first mention's: "Alcaraz" tagged ORG
+        before "Carlos Alcaraz" tagged PERSON is the person's short form): an organisation's most used
+        form without corporate suffix, anything else its longest form."""
         forms = Counter(cm.text for cm in ms)
         mixed = [f for f in forms if not f.isupper()] or list(forms)
-        if ms and ms[0].type == "organisation":
+        if etype == "organisation":
             stripped: Counter[str] = Counter()
             for f in mixed:
                 stripped[CORPORATE_SUFFIXES.sub("", f).strip(" ,") or f] += forms[f]

@@ -6,6 +6,8 @@ import pytest
 from newsingest.enrich.context import (
     camel_case_brand,
     currency_units,
+    list_runs,
+    locative_before,
     model_designation,
     product_cue,
     spread_over_lists,
@@ -113,3 +115,34 @@ def test_currency_units_come_from_the_iso_list() -> None:
     units = currency_units()
     assert {"euro", "euros", "dollar", "yen", "rupee", "zloty"} <= units
     assert not {"silver", "platinum", "palladium"} & units  # metals and funds (X codes) are no currencies
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "prep"),
+    [
+        ("Buildings shook in Marrowby on Friday.", "Marrowby", "in"),
+        ("A moped sped towards Marrowby.", "Marrowby", "towards"),
+        ("The wall at Marrowby broke.", "Marrowby", "at"),
+        ("Fans cheered in Marrowby's win.", "Marrowby", None),  # a possessive: the team's, not the town's
+        ("The fund bought a stake in Marrowby.", "Marrowby", None),  # a holding in a firm
+        ("Shares in Marrowby fell.", "Marrowby", None),
+        ("Marrowby said so.", "Marrowby", None),
+        ("Within Marrowby it rained.", "Marrowby", None),  # "in" only as a word of its own
+    ],
+)
+def test_locative_before(text, name, prep):
+    start = text.index(name)
+    assert locative_before(text, start, start + len(name)) == prep
+
+
+def test_list_runs_need_a_conjunction_for_two_and_break_at_other_words():
+    text = (
+        "Leeds, Bristol and Norwich voted. Vexa, the app, and Orla met. Tim Cook, Apple's chief. Ama or Kofi."
+    )
+    names = ["Leeds", "Bristol", "Norwich", "Vexa", "Orla", "Tim Cook", "Apple", "Ama", "Kofi"]
+    ms = []
+    for n in names:
+        start = text.index(n)
+        ms.append(Mention(n, "X", start, start + len(n)))
+    runs = [[names[i] for i in run] for run in list_runs(text, ms)]
+    assert runs == [["Leeds", "Bristol", "Norwich"], ["Ama", "Kofi"]]

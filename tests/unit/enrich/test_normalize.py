@@ -350,3 +350,65 @@ def test_a_generic_institution_word_alone_is_no_organisation_value(normalizer):
     found = normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
     orgs = {e.name for e in found if e.type == "organisation"}
     assert orgs == {"U.S. Senate", "Tollefsen Court Trust"}  # the alias table knows "Senate"
+
+
+def test_the_display_name_follows_the_voted_type_not_the_first_mention(normalizer):
+    text = "Ferrand and Oller lead the field. Tomas Ferrand arrives in form. Ferrand, the favourite, won."
+    spans = [("Ferrand", "ORG"), ("Tomas Ferrand", "PERSON"), ("Ferrand", "ORG")]
+    found = normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
+    assert [(e.name, e.type) for e in found if "Ferrand" in e.name] == [("Tomas Ferrand", "person")]
+
+
+def test_a_known_place_after_a_locative_preposition_is_a_location(normalizer):
+    text = (
+        "Buildings shook in Sendai on Friday. The sea wall at Aberystwyth was overtopped. Engineers at "
+        "Toyota were unhurt, and a fund bought a stake in Nokia. Officials in Corvane Halbrook said so."
+    )
+    spans = [("Sendai", "ORG"), ("Aberystwyth", "ORG"), ("Toyota", "ORG"), ("Nokia", "ORG"),
+             ("Corvane Halbrook", "ORG")]  # fmt: skip
+    found = {
+        e.name: e.type for e in normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
+    }
+    assert found["Sendai"] == found["Aberystwyth"] == "location"
+    # "at" a large city's name is often its employer; a stake in a firm; a name no gazetteer knows
+    assert found["Toyota"] == found["Nokia"] == found["Corvane Halbrook"] == "organisation"
+
+
+def test_a_list_member_takes_the_type_its_neighbours_agree_on(normalizer):
+    text = (
+        "New clinics open in Leeds, Bristol and Norwich. Homes in Devon and Cornwall lost power. Investors "
+        "include Corvane and Halbrook Vantreys. Pharmacies such as Medvale and Pillory said so. Apple and "
+        "Tim Cook were sued. Tim Cook, Apple's chief, spoke."
+    )
+    spans = [("Leeds", "GPE"), ("Bristol", "ORG"), ("Norwich", "GPE"), ("Devon", "PERSON"),
+             ("Cornwall", "GPE"), ("Corvane", "ORG"), ("Halbrook Vantreys", "PERSON"), ("Medvale", "ORG"),
+             ("Pillory", "PERSON"), ("Apple", "ORG"), ("Tim Cook", "PERSON"), ("Tim Cook", "PERSON"),
+             ("Apple", "ORG")]  # fmt: skip
+    found = {
+        e.name: e.type for e in normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
+    }
+    assert found["Bristol"] == found["Devon"] == "location"  # places the gazetteer / ISO 3166-2 know
+    assert found["Halbrook Vantreys"] == found["Pillory"] == "organisation"  # no known given name first
+    assert found["Tim Cook"] == "person" and found["Apple"] == "organisation"  # a given name vouches
+
+
+def test_a_lone_person_surname_vouches_for_the_full_name_typed_organisation(normalizer):
+    text = (
+        "A survey of the painter Quilla Marrowby fills the hall. Quilla Marrowby built it around light. "
+        "Marrowby, who was born in Kumasi, said so. Storm Orla closed the roads."
+    )
+    spans = [("Quilla Marrowby", "ORG"), ("Quilla Marrowby", "ORG"), ("Marrowby", "PERSON"),
+             ("Kumasi", "GPE"), ("Storm Orla", "PERSON")]  # fmt: skip
+    found = normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
+    assert [(e.name, e.type, e.count) for e in found if "Marrowby" in e.name] == [
+        ("Quilla Marrowby", "person", 3)
+    ]
+    assert {e.name: e.type for e in found}["Storm Orla"] == "other"  # a named storm is an event
+
+
+def test_a_role_or_credit_line_is_no_person(normalizer):
+    text = "Credits: Art Director_Ingrid Halvorsen, Lighting Designer_Tomas Oller. Ingrid Halvorsen spoke."
+    spans = [("Art Director_Ingrid Halvorsen", "PERSON"), ("Lighting Designer_Tomas Oller", "PERSON"),
+             ("Ingrid Halvorsen", "PERSON")]  # fmt: skip
+    found = {e.name for e in normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)}
+    assert found == {"Ingrid Halvorsen", "Tomas Oller"}
