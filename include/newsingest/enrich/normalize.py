@@ -852,14 +852,17 @@ class Normalizer:
 
     def _entity(self, ms: list[CleanMention], doc_countries: frozenset[str]) -> DocEntity:
         votes: Counter[EntityType] = Counter()
+        # A bare last name merged into a full name ("Neumann" of "Adam Neumann") votes at half weight: the
+        # model types it by guesswork (the firm? the person?), the full name says whose it is.
+        forms = {cm.text for cm in ms}
+        tails = {f for f in forms if " " not in f and any(g.endswith(" " + f) for g in forms)}
         for cm in ms:
             # Titled, aliased and multi-word mentions are less ambiguous than a bare "Trump".
-            weight = 2 if (cm.titled or cm.alias) else 1
+            weight = 4 if (cm.titled or cm.alias) else (1 if cm.text in tails else 2)
             votes[cm.type] += weight * (3 if " " in cm.text else 1)
         etype = votes.most_common(1)[0][0]
         label = Counter(cm.label for cm in ms if cm.type == etype).most_common(1)
         label_name = label[0][0] if label else ms[0].label
-        forms = {cm.text for cm in ms}
         alias = next((cm.alias for cm in ms if cm.alias is not None), None)
         name = alias.name if alias else self._display_name(ms, etype)
         ent = DocEntity(name, etype, label_name, len(ms), forms=forms, first=min(cm.start for cm in ms))

@@ -412,3 +412,13 @@ def test_a_role_or_credit_line_is_no_person(normalizer):
              ("Ingrid Halvorsen", "PERSON")]  # fmt: skip
     found = {e.name for e in normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)}
     assert found == {"Ingrid Halvorsen", "Tomas Oller"}
+
+
+def test_bare_last_names_vote_less_than_the_full_name_they_were_merged_into(normalizer):
+    text = (
+        "Brekke bought buildings. Brekke leased them. A spokeswoman for Brekke declined to comment on "
+        "Brekke. The founder, Halvard Brekke, resigned."
+    )
+    spans = [("Halvard Brekke", "PERSON")] + [("Brekke", "ORG")] * 4
+    found = normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
+    assert [(e.name, e.type, e.count) for e in found] == [("Halvard Brekke", "person", 5)]
