@@ -3,6 +3,12 @@
 Usage (a node must answer at NEWSINGEST_OPENSEARCH_URL):
     .venv/bin/python scripts/eval_entity_facets.py /work/shared/corpora/fundus-en \
         /work/shared/corpora/article-extraction-benchmark [--keep] [--batches=N]
+    .venv/bin/python scripts/eval_entity_facets.py --sample-site
+
+``--sample-site`` takes the bundled sample site's English articles instead (title, subtitle and the
+paragraphs a reader gets, what the quickstart ingests) and also prints, against the entities each article
+of ``articles.yaml`` names, every facet value filed under another entity type than the catalogue's (a
+wrong type on the quickstart's first screen).
 
 Enriches the ground-truth title and body of each corpus (Fundus-style ground-truth.jsonl, or a
 ground-truth.json of {id: {articleBody, title?}}), loads them into a throw-away alias, prints the person
@@ -41,6 +47,40 @@ def articles(paths: list[str]):
             ]
         out += [CleanedArticle(url=u, canonical_url=u, title=t, body=b) for u, t, b in items if b.strip()]
     return out
+
+
+def sample_site_articles():
+    """The sample site's English articles as the quickstart ingests them, and their catalogue entries."""
+    from newsingest.models import CleanedArticle
+    from newsingest.sample_site.catalog import load_catalog
+
+    out = []
+    for a in load_catalog():
+        if a.language != "en" or not a.visible_paragraphs:
+            continue
+        url = f"https://sample-site.invalid{a.path}"
+        body = "\n\n".join([*([a.subtitle] if a.subtitle else []), *a.visible_paragraphs])
+        art = CleanedArticle(url=url, canonical_url=url, title=a.title, body=body, section=a.section,
+                             tags=list(a.tags))  # fmt: skip
+        out.append((art, a))
+    return out
+
+
+def wrong_types(client, alias: str, catalogue: dict) -> list[tuple[str, str, str]]:
+    """(article id, facet, value) for each facet value the catalogue files under another entity type."""
+    from opensearchpy.helpers import scan
+
+    wrong = []
+    for hit in scan(client, index=alias, query={"_source": ["url", *FACETS]}):
+        entry = catalogue.get(hit["_source"]["url"])
+        if entry is None:
+            continue
+        gold = {f: set(getattr(entry, f)) for f in FACETS}
+        for f in FACETS:
+            for value in hit["_source"].get(f) or []:
+                if value not in gold[f] and any(value in gold[g] for g in FACETS if g != f):
+                    wrong.append((entry.id, f, value))
+    return sorted(wrong)
 
 
 def figures(client, alias: str, top: int = 30) -> dict:
@@ -102,7 +142,14 @@ def main(argv: list[str]) -> int:
     keep = "--keep" in argv
     batches = next((int(a.split("=", 1)[1]) for a in argv if a.startswith("--batches=")), 1)
     paths = [a for a in argv if not a.startswith("--")]
-    docs = articles(paths)
+    catalogue = {}
+    if "--sample-site" in argv:
+        pairs = sample_site_articles()
+        docs = [art for art, _ in pairs]
+        catalogue = {art.url: entry for art, entry in pairs}
+        paths = ["the sample site"]
+    else:
+        docs = articles(paths)
     enriched = Enricher().enrich(docs)
     enriched = [a for a in enriched if a.ner_skipped_reason is None]
     client = make_client(load_settings().opensearch_url)
@@ -119,6 +166,11 @@ def main(argv: list[str]) -> int:
             summary = consolidate(client, alias, ids[i::batches])
             print("consolidate:", summary)
         show("after the entity registry", figures(client, alias), top=True)
+        if catalogue:
+            wrong = wrong_types(client, alias, catalogue)
+            print(f"facet values the catalogue files under another type: {len(wrong)}")
+            for article_id, facet, value in wrong:
+                print(f"  {article_id}: {value} in {facet}")
     finally:
         if not keep:
             client.indices.delete(index=registry_index(alias), ignore_unavailable=True)

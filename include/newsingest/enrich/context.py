@@ -268,3 +268,35 @@ def list_runs(text: str, mentions: Sequence[Located]) -> list[list[int]]:
         current, conjunction = [i], False
     close()
     return runs
+
+
+# A common noun that says what the following name is: "the vaccine alliance Gavi", "the retailer
+# Walgreens", "the Ghanaian-born artist Akosua Mensah" (up to two modifier words between article and noun).
+_ORG_NOUNS = (
+    "alliance|firm|company|companies|charity|group|agency|broadcaster|retailer|carmaker|automaker|airline|"
+    "bank|lender|insurer|network|startup|start-up|chain|brand|label|manufacturer|maker|operator|"
+    "organisation|organization|foundation|party|union|regulator|publisher|newspaper|outlet|club|team|band|"
+    "utility|supermarket|conglomerate|fund|watchdog|ngo|non-profit|nonprofit|think-tank|broker|developer"
+)
+_PERSON_NOUNS = (
+    "artist|singer|painter|sculptor|writer|novelist|poet|actor|actress|player|striker|midfielder|defender|"
+    "goalkeeper|designer|photographer|chef|lawyer|attorney|doctor|nurse|teacher|councillor|councilman|"
+    "councilwoman|activist|author|journalist|rapper|comedian|musician|entrepreneur|investor|billionaire|"
+    "politician|economist|scientist|researcher|professor|paediatrician|pediatrician|surgeon|footballer|"
+    "cricketer|tennis\\s+player|golfer|boxer|sprinter|athlete|coach|filmmaker|film-maker|businessman|"
+    "businesswoman|lawmaker|congressman|congresswoman|senator|diplomat|official|spokesman|spokeswoman"
+)
+_DESCRIPTOR_BEFORE = re.compile(
+    r"\b(?:the|a|an|its|their|fellow)[ \t]+(?:[\w'’-]+[ \t]+){0,2}?"
+    rf"(?:(?P<org>{_ORG_NOUNS})|(?P<person>{_PERSON_NOUNS}))[ \t]+$",
+    re.IGNORECASE,
+)
+
+
+def descriptor_before(text: str, start: int) -> str | None:
+    """ "organisation" or "person" when a describing noun phrase ends right before ``start`` ("the vaccine
+    alliance Gavi", "the Ghanaian-born artist Akosua Mensah"), else None."""
+    match = _DESCRIPTOR_BEFORE.search(text[max(0, start - 70) : start])
+    if match is None:
+        return None
+    return "organisation" if match.group("org") else "person"

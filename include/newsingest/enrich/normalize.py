@@ -20,6 +20,7 @@ from newsingest.enrich.aliases import Alias, AliasTable, default_aliases
 from newsingest.enrich.context import (
     camel_case_brand,
     currency_units,
+    descriptor_before,
     list_runs,
     locative_before,
     media_work_after,
@@ -127,6 +128,7 @@ class CleanMention:
     alias: Alias | None = None
     place: Place | None = None
     demonym: bool = False
+    described: bool = False  # a describing noun before it settled its type ("the vaccine alliance Gavi")
 
 
 @dataclass
@@ -238,7 +240,8 @@ ORG_WORDS = re.compile(
     r"Technologies|Bureau|Office|Court|Parliament|Senate|Assembly|Army|Navy|Police|Service|Services|"
     r"Network|News|Times|Post|Journal|Herald|Press|Reuters|Exchange|Fund|Trust|Society|Organi[sz]ation|"
     r"Hospital|School|Museum|Board|Corps|Front|Movement|Alliance|Coalition|Brigades?|Productions|Studios|"
-    r"Records|Pictures|Entertainment)\b"
+    r"Records|Pictures|Entertainment|Energy|Capital|Partners|Ventures|Laboratories|Labs|Pharmaceuticals|"
+    r"Petroleum|Utilities|Telecom|Insurance)\b"
 )
 
 
@@ -490,8 +493,21 @@ def known_place(name: str, gazetteer: Gazetteer) -> bool:
     return gazetteer.lookup(name) is not None or fold(name) in subdivision_names()
 
 
-# Named weather systems ("Storm Imogen", "Hurricane Helene"): events, not persons or organisations.
+# Named weather systems ("Storm Imogen", "Hurricane Helene") and names ending in an event noun ("ATP
+# Finals", "New York City Marathon", "US Open"): events, not persons, organisations or places.
 _WEATHER_EVENT = re.compile(r"^(?:Tropical\s+)?(?:Storm|Hurricane|Typhoon|Cyclone|Depression)\s+[A-Z]")
+_EVENT_ENDINGS = frozenset(
+    re.findall(
+        r"\w+",
+        "Finals Final Championship Championships Cup Olympics Paralympics Marathon Festival Awards Open Expo "
+        "Summit Tournament Trophy Prix Fair Biennale",
+    )
+)
+
+
+def _event_name(text: str) -> bool:
+    words = text.split()
+    return bool(_WEATHER_EVENT.match(text)) or (len(words) >= 2 and words[-1] in _EVENT_ENDINGS)
 
 
 def _vote_by_context(cleaned: list[CleanMention], text: str, gazetteer: Gazetteer) -> None:
@@ -508,13 +524,24 @@ def _vote_by_context(cleaned: list[CleanMention], text: str, gazetteer: Gazettee
       "organisation" among persons;
     - a name-shaped "organisation" of two or three words whose last word the article names alone as a
       person ("Akosua Mensah" ... "Mensah said") is that person;
-    - a named weather system ("Storm Imogen") is an event.
+    - a named weather system ("Storm Imogen") or a name ending in an event noun ("ATP Finals") is an event;
+    - a describing noun right before the name settles person against organisation ("the vaccine alliance
+      Gavi", "the artist Akosua Mensah"), for a "person" with no known given name first and a name-shaped
+      "organisation".
     """
     for cm in cleaned:
         if cm.alias is not None or cm.titled:
             continue
-        if _WEATHER_EVENT.match(cm.text) and cm.type in ("person", "organisation"):
+        if _event_name(cm.text) and cm.type in ("person", "organisation", "location"):
             cm.type, cm.label = "other", "EVENT"
+            continue
+        described = descriptor_before(text, cm.start) if cm.type in ("person", "organisation") else None
+        cm.described = described == cm.type
+        if described == "organisation" and cm.type == "person" and not _given_name_first(cm.text):
+            cm.type, cm.described = "organisation", True
+            continue
+        if described == "person" and cm.type == "organisation" and _name_shaped(cm.text):
+            cm.type, cm.described = "person", True
             continue
         if cm.type not in ("person", "organisation") or not known_place(cm.text, gazetteer):
             continue
@@ -857,10 +884,14 @@ class Normalizer:
         forms = {cm.text for cm in ms}
         tails = {f for f in forms if " " not in f and any(g.endswith(" " + f) for g in forms)}
         for cm in ms:
-            # Titled, aliased and multi-word mentions are less ambiguous than a bare "Trump".
-            weight = 4 if (cm.titled or cm.alias) else (1 if cm.text in tails else 2)
+            # Titled, aliased, described and multi-word mentions are less ambiguous than a bare "Trump".
+            weight = 4 if (cm.titled or cm.alias or cm.described) else (1 if cm.text in tails else 2)
             votes[cm.type] += weight * (3 if " " in cm.text else 1)
-        etype = votes.most_common(1)[0][0]
+        top = max(votes.values())
+        tied = [t for t, n in votes.items() if n == top]
+        etype = tied[0]
+        if len(tied) > 1 and "location" in tied and any(known_place(f, self.gazetteer) for f in forms):
+            etype = "location"  # "Astoria pizzeria" (ORG) and "in Astoria, Queens" (GPE): the gazetteer's
         label = Counter(cm.label for cm in ms if cm.type == etype).most_common(1)
         label_name = label[0][0] if label else ms[0].label
         alias = next((cm.alias for cm in ms if cm.alias is not None), None)

@@ -6,6 +6,7 @@ import pytest
 from newsingest.enrich.context import (
     camel_case_brand,
     currency_units,
+    descriptor_before,
     list_runs,
     locative_before,
     model_designation,
@@ -146,3 +147,17 @@ def test_list_runs_need_a_conjunction_for_two_and_break_at_other_words():
         ms.append(Mention(n, "X", start, start + len(n)))
     runs = [[names[i] for i in run] for run in list_runs(text, ms)]
     assert runs == [["Leeds", "Bristol", "Norwich"], ["Ama", "Kofi"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("financed by the vaccine alliance Halvex", "organisation"),
+        ("said the retailer Halvex", "organisation"),
+        ("a survey of the Ghanaian-born artist Halvex", "person"),
+        ("said Halvex", None),
+        ("the alliance said that Halvex", None),  # the noun must end right before the name
+    ],
+)
+def test_descriptor_before(text, expected):
+    assert descriptor_before(text, text.index("Halvex")) == expected

@@ -422,3 +422,22 @@ def test_bare_last_names_vote_less_than_the_full_name_they_were_merged_into(norm
     spans = [("Halvard Brekke", "PERSON")] + [("Brekke", "ORG")] * 4
     found = normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
     assert [(e.name, e.type, e.count) for e in found] == [("Halvard Brekke", "person", 5)]
+
+
+def test_events_descriptors_and_place_ties(normalizer):
+    text = (
+        "Tomas Oller leads the field at the Vexa Finals. Runners filled the Lakeport City Marathon. "
+        "Doses are financed by the vaccine alliance Halvex. Halvex support matters, said the "
+        "Ghanaian-born artist Quilla Marrowby. Beloved Astoria bakery closes: queues formed in Astoria, "
+        "Queens. Shares of Brekke Energy rose."
+    )
+    spans = [("Tomas Oller", "PERSON"), ("Vexa Finals", "ORG"), ("Lakeport City Marathon", "GPE"),
+             ("Halvex", "PERSON"), ("Halvex", "PERSON"), ("Quilla Marrowby", "ORG"), ("Astoria", "ORG"),
+             ("Astoria", "GPE"), ("Queens", "GPE"), ("Brekke Energy", "PERSON")]  # fmt: skip
+    found = normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
+    types = {e.name: e.type for e in found}
+    assert types["Vexa Finals"] == types["Lakeport City Marathon"] == "other"  # events
+    assert types["Halvex"] == "organisation"  # described by "the vaccine alliance", outvoting a bare tag
+    assert types["Quilla Marrowby"] == "person"  # "the ... artist"
+    assert types["Astoria"] == "location"  # a tie between ORG and GPE: the gazetteer knows the place
+    assert types["Brekke Energy"] == "organisation"
