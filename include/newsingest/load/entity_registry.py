@@ -248,13 +248,19 @@ def _type_rank(t: str) -> int:
 
 
 def resolve(
-    entries: Iterable[Entry], *, major_place: Callable[[str], bool] | None = None
+    entries: Iterable[Entry],
+    *,
+    major_place: Callable[[str], bool] | None = None,
+    known_place: Callable[[str], bool] | None = None,
 ) -> dict[tuple[str, str], tuple[str, str]]:
     """(name, type) -> (canonical name, canonical type) for every entry that is not its own canonical.
 
     ``major_place`` (the gazetteer's country, state and large-city test) gives a place name filed as a
     location in some articles the location type unless another type holds :data:`DOMINANCE` times its
-    articles ("Chicago" of a few sports stories, where it names the team, stays the city)."""
+    articles ("Chicago" of a few sports stories, where it names the team, stays the city).
+    ``known_place`` (any place the gazetteer or ISO 3166-2 knows) settles a tie in articles between the
+    location type and another one for the location ("Aberystwyth" filed once as an organisation, once
+    as a place)."""
     mapping: dict[tuple[str, str], tuple[str, str]] = {}
     # 1. One type per name: the type with the most articles (then person > organisation > location >
     #    other), a major place's location type first (above). A name most articles file as a product,
@@ -275,6 +281,12 @@ def resolve(
             and best.docs < DOMINANCE * place.docs
             and major_place is not None
             and major_place(place.name)
+        ) or (
+            place is not None
+            and best is not place
+            and best.docs == place.docs
+            and known_place is not None
+            and known_place(place.name)
         ):
             best = place
         for e in group:
@@ -429,6 +441,13 @@ def _major_place(name: str) -> bool:
     return default_gazetteer().is_major_place(name)
 
 
+def _known_place(name: str) -> bool:
+    from newsingest.enrich.geo import default_gazetteer
+    from newsingest.enrich.normalize import known_place
+
+    return known_place(name, default_gazetteer())
+
+
 def _needs_keys(client: OpenSearch, registry: str) -> bool:
     """Whether entries written before the lookup keys existed lack them (the partial read would miss them)."""
     query = {"bool": {"filter": [{"range": {"docs": {"gt": 0}}}], "must_not": [{"exists": {"field": "key"}}]}}
@@ -503,14 +522,14 @@ def consolidate_entities(
     report.evidence_documents, report.recovered_claims = update.changed, update.recovered
     if full:
         entries = read_entries(client, registry)
-        mapping = resolve(entries, major_place=_major_place)
+        mapping = resolve(entries, major_place=_major_place, known_place=_known_place)
         run_mapping = mapping
         learned = {k: v for k, v in mapping.items() if before.get(k) != v}
         dropped = {k for k in before if k not in mapping}  # a mapping the evidence no longer supports
     else:
         keys = {fold(n) for n, _ in update.touched} | {fold(f) for f in update.forms}
         entries, affected = read_around(client, registry, keys)
-        local = resolve(entries, major_place=_major_place)
+        local = resolve(entries, major_place=_major_place, known_place=_known_place)
         mapping = {}
         for e in entries:
             k = (e.name, e.type)

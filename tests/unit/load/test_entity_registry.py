@@ -80,3 +80,12 @@ def test_a_major_place_stays_a_place_unless_another_type_dominates():
     assert resolve(dominant, major_place=places) == {("Lakeport", "location"): ("Lakeport", "organisation")}
     small = [entry("Brookvale", "organisation", 4), entry("Brookvale", "location", 3)]  # no major place
     assert resolve(small, major_place=places) == {("Brookvale", "location"): ("Brookvale", "organisation")}
+
+
+def test_a_known_place_wins_a_tie_of_articles():
+    known = {"Brookvale"}.__contains__
+    tie = [entry("Brookvale", "organisation", 2), entry("Brookvale", "location", 2)]
+    assert resolve(tie, known_place=known) == {("Brookvale", "organisation"): ("Brookvale", "location")}
+    assert resolve(tie) == {("Brookvale", "location"): ("Brookvale", "organisation")}  # no gazetteer
+    more = [entry("Brookvale", "organisation", 3), entry("Brookvale", "location", 2)]  # no tie
+    assert resolve(more, known_place=known) == {("Brookvale", "location"): ("Brookvale", "organisation")}
