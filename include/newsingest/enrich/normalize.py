@@ -521,7 +521,8 @@ def _vote_by_context(cleaned: list[CleanMention], text: str, gazetteer: Gazettee
       its own: a place the gazetteer or pycountry's subdivisions know among places ("Leeds, Bristol and
       Norwich", "Devon and Cornwall"), a "person" whose first word is no known given name among
       organisations ("SoftBank and Andreessen Horowitz", "CVS and Walgreens"), a name-shaped
-      "organisation" among persons;
+      "organisation" among persons, a name of two words or more among products of its first word
+      ("MacBook Pro and MacBook Air models");
     - a name-shaped "organisation" of two or three words whose last word the article names alone as a
       person ("Akosua Mensah" ... "Mensah said") is that person;
     - a named weather system ("Storm Imogen") or a name ending in an event noun ("ATP Finals") is an event;
@@ -566,10 +567,20 @@ def _vote_by_context(cleaned: list[CleanMention], text: str, gazetteer: Gazettee
                 ok = fold(cm.text.split()[0]) not in given_names()
             elif target == "person" and cm.type == "organisation":
                 ok = _name_shaped(cm.text) and not known_place(cm.text, gazetteer)
+            elif target == "other" and cm.type in ("person", "organisation"):
+                # "all MacBook Pro and MacBook Air models": a product line listed with its products
+                first = cm.text.split()[0]
+                ok = len(cm.text.split()) >= 2 and any(
+                    cleaned[j].label == "PRODUCT" and cleaned[j].text.split()[0] == first
+                    for j in run
+                    if j != i
+                )
             else:
                 ok = False
             if ok:
                 cm.type = target
+                if target == "other":
+                    cm.label = "PRODUCT"
     lone_persons = {fold(cm.text) for cm in cleaned if cm.type == "person" and " " not in cm.text}
     for cm in cleaned:
         words = cm.text.split()

@@ -441,3 +441,13 @@ def test_events_descriptors_and_place_ties(normalizer):
     assert types["Quilla Marrowby"] == "person"  # "the ... artist"
     assert types["Astoria"] == "location"  # a tie between ORG and GPE: the gazetteer knows the place
     assert types["Brekke Energy"] == "organisation"
+
+
+def test_a_product_line_listed_with_its_products_is_a_product(normalizer):
+    text = "The keyboard comes to all Corvane Pro and Corvane Air models, said Halbrook and Oller Vantreys."
+    spans = [("Corvane Pro", "ORG"), ("Corvane Air", "ORG"), ("Halbrook", "ORG"), ("Oller Vantreys", "ORG")]
+    found = {
+        e.name: e.type for e in normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
+    }
+    assert found["Corvane Pro"] == found["Corvane Air"] == "other"  # an edition word, then its line
+    assert found["Halbrook"] == found["Oller Vantreys"] == "organisation"  # no shared first word
