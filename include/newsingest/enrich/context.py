@@ -54,6 +54,10 @@ _APPOSITION_THING = re.compile(
     r"vaccine|drug|brand)(?=[ \t]*[,.;:)]|[ \t]*$)",
     re.IGNORECASE,
 )
+# A size or capacity before the name ("the 16-inch MacBook Pro", "a 64GB Vexa"): a device or model.
+_MEASURE_BEFORE = re.compile(
+    r"\b\d+(?:\.\d+)?[ -]?(?:inch|in\.|mm|cm|GB|TB|MB|MP|megapixel|mAh|Hz|GHz|W|watt)\b[ \t]+$", re.IGNORECASE
+)
 _NUMBER_BEFORE = re.compile(r"\d[\d.,]*\s*(?:degrees?\s+)?$")  # "49.95 Euro", "55 degrees Fahrenheit"
 _THE_BEFORE = re.compile(r"(?:^|[^\w])the\s+$", re.IGNORECASE)
 _FUNCTION_WORDS = frozenset(
@@ -88,6 +92,8 @@ def product_cue(text: str, start: int, end: int, surface: str, *, person: bool) 
         return True  # "on Facebook, Twitter and Instagram": the cue before the list covers it
     if _in_quoted_title(text, start, end):
         return True  # “Takin’ It to the Streets”: a title, not the person "Takin"
+    if _MEASURE_BEFORE.search(before):
+        return True  # "the 16-inch MacBook": a device
     if person and " " not in surface:
         if text[start : start + 4].casefold() == "the ":
             before += "the "

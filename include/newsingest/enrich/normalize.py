@@ -510,13 +510,17 @@ def _event_name(text: str) -> bool:
     return bool(_WEATHER_EVENT.match(text)) or (len(words) >= 2 and words[-1] in _EVENT_ENDINGS)
 
 
+_DIRECTIONAL = frozenset(["towards", "toward", "near"])
+
+
 def _vote_by_context(cleaned: list[CleanMention], text: str, gazetteer: Gazetteer) -> None:
     """Types the model got wrong that the article itself settles, whatever the name (votes of single
     mentions: the entity's type is still its mentions' majority, then the registry's):
 
     - a person or organisation the gazetteer knows as a place, right after a locative preposition
       ("buildings in Sendai", "towards Bristol"; "at" only for a town below 250,000 people, since "at"
-      precedes employers too: "engineers at Toyota"), is a location;
+      precedes employers too: "engineers at Toyota"), is a location; so is an "organisation" no gazetteer
+      knows right after "towards" or "near" ("a moped heading towards Clerkenwell");
     - a member of a coordinated list whose other members agree on a type takes it when nothing vouches for
       its own: a place the gazetteer or pycountry's subdivisions know among places ("Leeds, Bristol and
       Norwich", "Devon and Cornwall"), a "person" whose first word is no known given name among
@@ -544,11 +548,16 @@ def _vote_by_context(cleaned: list[CleanMention], text: str, gazetteer: Gazettee
         if described == "person" and cm.type == "organisation" and _name_shaped(cm.text):
             cm.type, cm.described = "person", True
             continue
-        if cm.type not in ("person", "organisation") or not known_place(cm.text, gazetteer):
+        if cm.type not in ("person", "organisation"):
             continue
         prep = locative_before(text, cm.start, cm.end)
         if prep is None or (prep == "at" and gazetteer.is_major_place(cm.text)):
             continue
+        if not known_place(cm.text, gazetteer):
+            # "heading towards Clerkenwell": a direction or vicinity is a place even if no gazetteer has it
+            directional = prep in _DIRECTIONAL and cm.type == "organisation" and not ORG_WORDS.search(cm.text)
+            if not directional or cm.text.casefold() in GENERIC_INSTITUTIONS:
+                continue
         if cm.type == "person" and _given_name_first(cm.text):
             continue
         cm.type = "location"

@@ -161,3 +161,16 @@ def test_list_runs_need_a_conjunction_for_two_and_break_at_other_words():
 )
 def test_descriptor_before(text, expected):
     assert descriptor_before(text, text.index("Halvex")) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I tried the 16-inch Vexa and liked it.", True),
+        ("a 64GB Vexa costs more", True),
+        ("the 12 Vexa staff", False),
+        ("Vexa said 16 inches of rain fell", False),
+    ],
+)
+def test_a_size_before_a_name_is_a_device(text, expected):
+    assert cue(text, "Vexa", person=False) is expected

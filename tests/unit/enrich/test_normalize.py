@@ -362,16 +362,19 @@ def test_the_display_name_follows_the_voted_type_not_the_first_mention(normalize
 def test_a_known_place_after_a_locative_preposition_is_a_location(normalizer):
     text = (
         "Buildings shook in Sendai on Friday. The sea wall at Aberystwyth was overtopped. Engineers at "
-        "Toyota were unhurt, and a fund bought a stake in Nokia. Officials in Corvane Halbrook said so."
+        "Toyota were unhurt, and a fund bought a stake in Nokia. Officials in Corvane Halbrook said so. A "
+        "moped sped towards Marrowfield, near the Halbrook Trust."
     )
     spans = [("Sendai", "ORG"), ("Aberystwyth", "ORG"), ("Toyota", "ORG"), ("Nokia", "ORG"),
-             ("Corvane Halbrook", "ORG")]  # fmt: skip
+             ("Corvane Halbrook", "ORG"), ("Marrowfield", "ORG"), ("Halbrook Trust", "ORG")]  # fmt: skip
     found = {
         e.name: e.type for e in normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
     }
     assert found["Sendai"] == found["Aberystwyth"] == "location"
     # "at" a large city's name is often its employer; a stake in a firm; a name no gazetteer knows
     assert found["Toyota"] == found["Nokia"] == found["Corvane Halbrook"] == "organisation"
+    assert found["Marrowfield"] == "location"  # "towards" a name no gazetteer knows: still a direction
+    assert found["Halbrook Trust"] == "organisation"  # but not a name with an organisation word
 
 
 def test_a_list_member_takes_the_type_its_neighbours_agree_on(normalizer):
