@@ -325,6 +325,10 @@ def _not_a_facet_value(ent: DocEntity, groups: dict) -> bool:
     return not any(cm.titled for ms in groups.values() for cm in ms if cm.text in ent.forms)
 
 
+# Lower-case words no name ends with: a span ending in one was cut before its noun.
+_DANGLING_WORDS = frozenset(["than", "of", "and", "or", "the", "to", "for", "with", "from", "by", "a", "an"])
+
+
 def is_junk(text: str) -> bool:
     """True for numbers, single letters, pronouns, boilerplate, photo credits and lowercase fragments."""
     if len(text) < 2 or not any(ch.isalpha() for ch in text):
@@ -338,6 +342,8 @@ def is_junk(text: str) -> bool:
         return True  # model picked a lowercase fragment
     if folded in _TITLE_WORDS:
         return True  # a role word alone ("President", "Chief Executive")
+    if len(text.split()) >= 2 and text.split()[-1] in _DANGLING_WORDS:
+        return True  # a span cut before its noun ("More than", "Bank of")
     return len(text.split()) > 8 or text.startswith("#") or _WEB.search(text) is not None
 
 

@@ -34,7 +34,9 @@ def test_clean_surface(raw, clean, person):
     assert clean_surface(raw) == (clean, person)
 
 
-@pytest.mark.parametrize("text", ["12", "A", "he", "It", "Getty Images", "Monday", "2024", "iphone-ish"])
+@pytest.mark.parametrize(
+    "text", ["12", "A", "he", "It", "Getty Images", "Monday", "2024", "iphone-ish", "More than", "Bank of"]
+)
 def test_junk(text):
     assert is_junk(text)
 
