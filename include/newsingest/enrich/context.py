@@ -230,7 +230,10 @@ def media_work_after(text: str, end: int) -> bool:
 # counts separately (it precedes employers as often as places: "engineers at Nokia"). Not after a noun
 # of holding or taking part ("a stake in", "shares in", "invested in", "a role in").
 _LOCATIVE_BEFORE = re.compile(
-    r"(?<![\w-])(?P<prep>in|near|outside|towards?|across|throughout|around|inside|at)[ \t]+$", re.IGNORECASE
+    r"(?<![\w-])(?:(?P<prep>in|near|outside|towards?|across|throughout|around|inside|at)|(?:parts|areas|coasts?|"
+    r"north|south|east|west|north-?east|north-?west|south-?east|south-?west|outskirts|centre|center|rest)"
+    r"[ \t]+(?P<of>of))[ \t]+$",
+    re.IGNORECASE,
 )
 _HOLDING_BEFORE = re.compile(
     r"\b(?:stakes?|shares?|invest\w*|interests?|roles?|jobs?|careers?|positions?|faith|belie\w+|trust)[ \t]+"
@@ -240,15 +243,15 @@ _HOLDING_BEFORE = re.compile(
 
 
 def locative_before(text: str, start: int, end: int) -> str | None:
-    """The locative preposition right before ``text[start:end]`` ("in", "near", "at", ...; folded), or
-    None. A possessive after the name ("in Chelsea's win") or a holding before the preposition ("a stake
-    in Nokia") is no place reading."""
-    match = _LOCATIVE_BEFORE.search(text[max(0, start - 14) : start])
+    """The locative preposition right before ``text[start:end]`` ("in", "near", "at", ...; folded; "of"
+    after a part or side: "parts of", "north of"), or None. A possessive after the name ("in Chelsea's
+    win") or a holding before the preposition ("a stake in Nokia") is no place reading."""
+    match = _LOCATIVE_BEFORE.search(text[max(0, start - 24) : start])
     if match is None or _POSSESSIVE_AFTER.match(text[end : end + 3]):
         return None
     if _HOLDING_BEFORE.search(text[max(0, start - 40) : start - len(match.group(0))]):
         return None
-    return match.group("prep").casefold()
+    return (match.group("prep") or match.group("of")).casefold()
 
 
 def list_runs(text: str, mentions: Sequence[Located]) -> list[list[int]]:

@@ -526,7 +526,8 @@ def _vote_by_context(cleaned: list[CleanMention], text: str, gazetteer: Gazettee
     - a person or organisation the gazetteer knows as a place, right after a locative preposition
       ("buildings in Sendai", "towards Bristol"; "at" only for a town below 250,000 people, since "at"
       precedes employers too: "engineers at Toyota"), is a location; so is an "organisation" no gazetteer
-      knows right after "towards" or "near" ("a moped heading towards Clerkenwell");
+      knows right after "towards" or "near" ("a moped heading towards Clerkenwell"), and a known place the
+      model took for a group (NORP: "parts of Cornwall") after such a preposition or "parts of", "north of";
     - a member of a coordinated list whose other members agree on a type takes it when nothing vouches for
       its own: a place the gazetteer or pycountry's subdivisions know among places ("Leeds, Bristol and
       Norwich", "Devon and Cornwall"), a "person" whose first word is no known given name among
@@ -554,12 +555,15 @@ def _vote_by_context(cleaned: list[CleanMention], text: str, gazetteer: Gazettee
         if described == "person" and cm.type == "organisation" and _name_shaped(cm.text):
             cm.type, cm.described = "person", True
             continue
-        if cm.type not in ("person", "organisation"):
+        nationality = cm.type == "other" and cm.label == "NORP" and not cm.demonym
+        if cm.type not in ("person", "organisation") and not nationality:
             continue
         prep = locative_before(text, cm.start, cm.end)
         if prep is None or (prep == "at" and gazetteer.is_major_place(cm.text)):
             continue
         if not known_place(cm.text, gazetteer):
+            if nationality:
+                continue
             # "heading towards Clerkenwell": a direction or vicinity is a place even if no gazetteer has it
             directional = prep in _DIRECTIONAL and cm.type == "organisation" and not ORG_WORDS.search(cm.text)
             if not directional or cm.text.casefold() in GENERIC_INSTITUTIONS:
@@ -567,6 +571,8 @@ def _vote_by_context(cleaned: list[CleanMention], text: str, gazetteer: Gazettee
         if cm.type == "person" and _given_name_first(cm.text):
             continue
         cm.type = "location"
+        if nationality:
+            cm.label = "GPE"
     for run in list_runs(text, cleaned):
         for i in run:
             cm = cleaned[i]

@@ -129,6 +129,9 @@ def test_currency_units_come_from_the_iso_list() -> None:
         ("Shares in Marrowby fell.", "Marrowby", None),
         ("Marrowby said so.", "Marrowby", None),
         ("Within Marrowby it rained.", "Marrowby", None),  # "in" only as a word of its own
+        ("A warning for parts of Marrowby holds.", "Marrowby", "of"),
+        ("It lies north of Marrowby.", "Marrowby", "of"),
+        ("The mayor of Marrowby spoke.", "Marrowby", None),  # "of" alone: whose mayor, not where
     ],
 )
 def test_locative_before(text, name, prep):

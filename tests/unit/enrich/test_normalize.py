@@ -456,3 +456,13 @@ def test_a_product_line_listed_with_its_products_is_a_product(normalizer):
     }
     assert found["Corvane Pro"] == found["Corvane Air"] == "other"  # an edition word, then its line
     assert found["Halbrook"] == found["Oller Vantreys"] == "organisation"  # no shared first word
+
+
+def test_a_known_place_the_model_took_for_a_group_is_a_place_after_a_locative(normalizer):
+    text = "A red warning covers parts of Cornwall. Gales hit Cornwall again. Kenyan runners won."
+    spans = [("Cornwall", "NORP"), ("Cornwall", "NORP"), ("Kenyan", "NORP")]
+    found = {
+        e.name: e.type for e in normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
+    }
+    assert found["Cornwall"] == "location"  # "parts of"; the tie goes to the place the gazetteer knows
+    assert found["Kenyan"] == "other"  # a demonym stays a nationality
