@@ -49,7 +49,7 @@ def pick_authors(meta: PageMeta, sites: list[str]) -> tuple[list[str], list[str]
             continue
         if agencies or not all(is_publisher(p) for p in people):
             if fallback[2] is None:
-                return people, agencies, prov
+                return _credited_people(people, is_publisher, strict=prov == "dom"), agencies, prov
             persons = [p for p in people if looks_like_person_name(p) and not is_publisher(p)]
             if persons:
                 return persons, agencies, prov
@@ -57,6 +57,18 @@ def pick_authors(meta: PageMeta, sites: list[str]) -> tuple[list[str], list[str]
         if fallback[2] is None:
             fallback = (people, agencies, prov)
     return fallback
+
+
+def _credited_people(people: list[str], is_publisher: Callable[[str], bool], *, strict: bool) -> list[str]:
+    """The names of one byline source minus the publisher's own name when a person is credited beside it
+    ("Jane Doe, Lrt.lt"). ``strict`` (bylines read from the page's markup, which sweep up labels and
+    places: "Name", "Frankfurt"): only person-like names stay when there is one."""
+    persons = [p for p in people if looks_like_person_name(p) and not is_publisher(p)]
+    if not persons:
+        return people
+    if strict:
+        return persons
+    return [p for p in people if not is_publisher(p)]
 
 
 _BYLINE_PREFIX = re.compile(
