@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from bs4 import Tag
 
 from newsingest.clean.authors import split_authors
+from newsingest.clean.boilerplate import in_teaser_list
 from newsingest.clean.fields.titles import squash
 from newsingest.clean.metadata import PageMeta, ld_names
 from newsingest.clean.text import clean_text
@@ -97,6 +98,19 @@ def text_byline(lines: list[str], title: str | None) -> tuple[list[str], str | N
     return [], None
 
 
+def signature_byline(paragraphs: list[str]) -> tuple[list[str], str | None]:
+    """The author named in a signature line closing the story (a last paragraph that is only a person's
+    name, as many papers sign: "… xạ trị." / "Lê Phương"), with the line. Needs three paragraphs or more,
+    so that a one-line brief is not read as its own signature."""
+    if len(paragraphs) < 3:
+        return [], None
+    line = paragraphs[-1]
+    name = _BYLINE_PREFIX.sub("", line.strip(" |·•-–—.")).strip()
+    if len(name) <= 40 and looks_like_person_name(name):
+        return [name], line
+    return [], None
+
+
 def _author_sources(meta: PageMeta) -> Iterator[tuple[list[str], list[str], str]]:
     node = meta.ld_article or {}
     raw = ld_names(node.get("author")) or ld_names(node.get("creator"))
@@ -127,7 +141,8 @@ def _author_sources(meta: PageMeta) -> Iterator[tuple[list[str], list[str], str]
         yield (*split_authors(names), "microdata")
     for tags in (meta.author_links, meta.byline_tags):
         texts = []
-        for tag in tags[:6]:
+        # Bylines of the teasers around the story ("More from us: … by Jane Doe") are not its authors.
+        for tag in [t for t in tags[:30] if not in_teaser_list(t)][:6]:
             text = clean_text(tag.get_text(" "))
             if 2 < len(text) < 120:
                 texts.append(text)
