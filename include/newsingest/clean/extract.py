@@ -160,7 +160,8 @@ def _credit(
     if not agencies and all(is_publisher(p) for p in people):
         named, line = text_byline(body.found.top_lines + body.paragraphs[:2], title)
         if not named:
-            named, line = signature_byline(body.paragraphs)
+            linked = {b.text for b in body.found.blocks if b.link_chars}
+            named, line = signature_byline(body.paragraphs, linked)
         if named and not any(is_publisher(n) for n in named):
             people, author_prov = named, "text"
             body.paragraphs = [p for p in body.paragraphs if p != line]

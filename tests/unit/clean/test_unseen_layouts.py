@@ -655,3 +655,19 @@ def test_a_signature_line_closing_the_story_names_its_author():
     credited = html.replace('"Tin Nhanh"}', '"Mai Anh"}')
     result = clean_page(credited, "https://tinnhanh.example/dam-lowest-level-4954454.html")
     assert isinstance(result, CleanedArticle) and result.authors == ["Mai Anh"]
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        '<p><a href="/updater">Download Nokia Software Updater</a></p>',  # a link, not a signature
+        "<p>FREE Domain Reseller Account</p>",
+        "<p>Thanks Junior!</p>",
+        "<p>関連記事</p>",
+    ],
+)
+def test_a_closing_line_that_is_no_signature_names_nobody(closing):
+    html = f"""<html><head><title>Dam at lowest level</title></head><body><article>
+    <h1>Dam at lowest level</h1>{_paragraphs(STORY)}{closing}</article></body></html>"""
+    result = clean_page(html, "https://blog.example/dam-lowest-level")
+    assert isinstance(result, CleanedArticle) and result.authors == []

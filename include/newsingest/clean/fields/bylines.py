@@ -98,17 +98,29 @@ def text_byline(lines: list[str], title: str | None) -> tuple[list[str], str | N
     return [], None
 
 
-def signature_byline(paragraphs: list[str]) -> tuple[list[str], str | None]:
+_SIGNATURE_WORD = re.compile(r"^[^\W\d_][^\W\d_'’.-]*\.?$")
+
+
+def signature_byline(paragraphs: list[str], linked: set[str]) -> tuple[list[str], str | None]:
     """The author named in a signature line closing the story (a last paragraph that is only a person's
-    name, as many papers sign: "… xạ trị." / "Lê Phương"), with the line. Needs three paragraphs or more,
-    so that a one-line brief is not read as its own signature."""
+    name, as many papers sign: "… xạ trị." / "Lê Phương"), with the line. Needs three paragraphs or more
+    (a one-line brief is not its own signature), two to four words of letters, none in capitals beyond
+    its initial ("FREE Domain Account"), and no link (``linked``: texts of blocks holding links; "Download
+    Nokia Updater" is a link)."""
     if len(paragraphs) < 3:
         return [], None
     line = paragraphs[-1]
-    name = _BYLINE_PREFIX.sub("", line.strip(" |·•-–—.")).strip()
-    if len(name) <= 40 and looks_like_person_name(name):
-        return [name], line
-    return [], None
+    name = _BYLINE_PREFIX.sub("", line.strip(" |·•-–—")).strip()
+    words = name.split()
+    if (
+        len(name) > 40
+        or line in linked
+        or not 2 <= len(words) <= 4
+        or not all(_SIGNATURE_WORD.match(w) and not (len(w) > 1 and w.isupper()) for w in words)
+        or not looks_like_person_name(name)
+    ):
+        return [], None
+    return [name], line
 
 
 def _author_sources(meta: PageMeta) -> Iterator[tuple[list[str], list[str], str]]:
