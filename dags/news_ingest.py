@@ -251,8 +251,8 @@ def news_ingest():
         "skipped by `dry_run`.",
     )
     def consolidate(enriched, loaded) -> dict:
-        from newsingest.consolidate import consolidate as consolidate_run
-        from newsingest.consolidate import run_doc_ids
+        from newsingest import layout
+        from newsingest.consolidate import consolidate_run
         from newsingest_airflow.hooks import NewsOpenSearchHook
 
         ctx = get_current_context()
@@ -266,8 +266,19 @@ def news_ingest():
         if not done:
             return {"documents": 0}
         paths = [r["path"] for r in _present(enriched) if (r["source"], r.get("batch")) in done]
+        settings, run_id = _settings(), ctx["run_id"]
+        unchanged = [
+            layout.load_unchanged_path(settings.storage_root, run_id, source, batch or "")
+            for source, batch in sorted(done, key=str)
+        ]
         client = NewsOpenSearchHook().get_client()
-        return consolidate_run(client, _settings().index_alias, run_doc_ids(paths))
+        return consolidate_run(
+            client,
+            settings.index_alias,
+            paths,
+            unchanged,
+            layout.consolidated_path(settings.storage_root, run_id),
+        )
 
     @task(
         retries=0,

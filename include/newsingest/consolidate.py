@@ -6,6 +6,13 @@ the registry learns now) to canonical entity names (:mod:`newsingest.load.entity
 them their story clusters across batches, sources and days (:mod:`newsingest.load.clusters`). Both steps
 are deterministic and idempotent: a rerun, a backfill or a reindex of the same documents ends in the same
 state.
+
+A rerun of a run (:func:`consolidate_run`) leaves out the documents this run has already consolidated
+(``runs/<run>/consolidated.jsonl.gz``) that the latest load found unchanged
+(``runs/<run>/load-unchanged/``): nothing about them changed since, and every relation they have with a
+changed document is found from that document's side (shared MinHash bands, registry names), while merges
+the registry learns later reach them by update-by-query. Everything else -- a document the load wrote,
+or one a failed consolidation never finished -- is consolidated again.
 """
 
 from __future__ import annotations
@@ -29,6 +36,40 @@ def run_doc_ids(enrich_paths: Iterable[str]) -> list[str]:
             if row.get("doc_id"):
                 ids.add(row["doc_id"])
     return sorted(ids)
+
+
+def _ids_in(paths: Iterable[str]) -> set[str]:
+    ids: set[str] = set()
+    for path in paths:
+        if path and storage.exists(path):
+            ids.update(row["doc_id"] for row in storage.read_jsonl_gz(path) if row.get("doc_id"))
+    return ids
+
+
+def _indexed(client, alias: str, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), 1000):
+        resp = client.mget(index=alias, body={"ids": ids[start : start + 1000]}, _source=False)
+        found.update(str(d["_id"]) for d in resp["docs"] if d.get("found"))
+    return found
+
+
+def consolidate_run(
+    client, alias: str, enrich_paths: Iterable[str], unchanged_paths: Iterable[str], done_path: str
+) -> dict[str, Any]:
+    """:func:`consolidate` for one run's documents, leaving out those it already consolidated that the
+    latest load found unchanged; records what it consolidated in ``done_path`` once it succeeded."""
+    ids = run_doc_ids(enrich_paths)
+    done = _ids_in([done_path])
+    settled = done & _ids_in(unchanged_paths)
+    todo = [i for i in ids if i not in settled]
+    summary = consolidate(client, alias, todo)
+    summary["already_consolidated"] = len(ids) - len(todo)
+    # Only documents the index holds count as consolidated (a missing one is reloaded by the gate later).
+    storage.write_jsonl_gz(
+        done_path, ({"doc_id": i} for i in sorted((done & set(ids)) | _indexed(client, alias, todo)))
+    )
+    return summary
 
 
 def all_doc_ids(client, index: str) -> list[str]:

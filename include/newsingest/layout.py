@@ -58,6 +58,17 @@ def clean_memo_path(root: str, run_id: str, source: str, batch: str) -> str:
     return stage_path(root, run_id, "clean-memo", source, batch)
 
 
+def load_unchanged_path(root: str, run_id: str, source: str, batch: str) -> str:
+    """The doc ids one load batch found already indexed as sent (its latest attempt; consolidation
+    leaves those alone once this run consolidated them)."""
+    return stage_path(root, run_id, "load-unchanged", source, batch)
+
+
+def consolidated_path(root: str, run_id: str) -> str:
+    """The doc ids this run's consolidation has brought to canonical entities and story clusters."""
+    return join(run_dir(root, run_id), "consolidated.jsonl.gz")
+
+
 def dead_letter_path(root: str, run_id: str, source: str, batch: str) -> str:
     """The documents of one load batch that the index refused."""
     return stage_path(root, run_id, DEAD_LETTER, source, batch)

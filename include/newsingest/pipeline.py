@@ -409,6 +409,10 @@ def load_stage(
     articles = storage.read_jsonl_gz(enrich_path)
     dead_letter = layout.dead_letter_path(settings.storage_root, run_id, source, batch)
     report = load_articles(client, settings.index_alias, articles, dead_letter_path=dead_letter)
+    storage.write_jsonl_gz(
+        layout.load_unchanged_path(settings.storage_root, run_id, source, batch),
+        ({"doc_id": doc_id} for doc_id in report.unchanged_ids),
+    )
     summary = LoadSummary.from_dict({"source": source, "batch": batch, **report.to_dict()}).to_dict()
     log.info("load %s/%s: %s", source, batch, report.summary())
     return summary

@@ -424,6 +424,9 @@ def run_e2e(
                         "indexed",
                         "state",
                         "stages",
+                        "other_tasks",
+                        "overhead_s",
+                        "idle_s",
                         "cpu_s",
                     )
                 }
@@ -576,6 +579,24 @@ def _cpu_parts(r: dict[str, Any]) -> str:
     )
 
 
+def stage_table(r: dict[str, Any]) -> list[str]:
+    """Per stage (and other task): instances, busy and span seconds, throughput, peak RSS and CPU."""
+    lines = [
+        f"{'stage':<14}{'tasks':>6}{'busy s':>9}{'span s':>9}{'art/busy s':>12}"
+        f"{'peak RSS MB':>13}{'CPU s':>8}"
+    ]
+    for name, s in {**r["stages"], **r.get("other_tasks", {})}.items():
+        if not s:
+            continue
+        per = f"{s['per_s']:.1f}" if s.get("per_s") else "-"
+        rss = f"{s['peak_rss_mb']:.0f}" if s.get("peak_rss_mb") else "-"
+        used = f"{s['cpu_s']:.0f}" if s.get("cpu_s") else "-"
+        lines.append(
+            f"{name:<14}{s['instances']:>6}{s['busy_s']:>9.1f}{s['span_s']:>9.1f}{per:>12}{rss:>13}{used:>8}"
+        )
+    return lines
+
+
 def format_report(r: dict[str, Any]) -> str:
     """The figures as a table: ours beside the raw nlp.pipe limit, then the stages."""
     lines = [
@@ -590,18 +611,8 @@ def format_report(r: dict[str, Any]) -> str:
         f"CPU seconds: ours {r.get('cpu_s')} ({_cpu_parts(r)}), limit {r.get('limit_cpu_s')}; "
         f"CPU ratio {r.get('cpu_ratio')}",
         "",
-        f"{'stage':<10}{'tasks':>6}{'busy s':>9}{'span s':>9}{'art/busy s':>12}{'peak RSS MB':>13}"
-        f"{'CPU s':>8}",
     ]
-    for name, s in {**r["stages"], **r.get("other_tasks", {})}.items():
-        if not s:
-            continue
-        per = f"{s['per_s']:.1f}" if s.get("per_s") else "-"
-        rss = f"{s['peak_rss_mb']:.0f}" if s.get("peak_rss_mb") else "-"
-        used = f"{s['cpu_s']:.0f}" if s.get("cpu_s") else "-"
-        lines.append(
-            f"{name:<10}{s['instances']:>6}{s['busy_s']:>9.1f}{s['span_s']:>9.1f}{per:>12}{rss:>13}{used:>8}"
-        )
+    lines += stage_table(r)
     lines += [
         "",
         f"queued/scheduled wait (sum over task instances): {r['overhead_s']:.1f}s; "
@@ -614,6 +625,9 @@ def format_report(r: dict[str, Any]) -> str:
         lines.append(
             f"rerun: {again['state']} in {again['wall_s']:.1f}s "
             f"({again['share_of_first']:.0%} of the first run), "
-            f"reused {again['reused']} of {again['enriched']}"
+            f"reused {again['reused']} of {again['enriched']}; CPU seconds {again.get('cpu_s')}; "
+            f"queued/scheduled wait {again.get('overhead_s', 0):.1f}s, "
+            f"no task running {again.get('idle_s', 0):.1f}s"
         )
+        lines += stage_table(again)
     return "\n".join(lines)

@@ -299,49 +299,14 @@ def is_hard_junk(tag: Tag) -> bool:
     return bool(style and _HIDDEN_STYLE.search(str(style)))
 
 
-_STRONG = frozenset(
-    [
-        "share",
-        "sharing",
-        "sharebar",
-        "social",
-        "newsletter",
-        "newsletters",
-        "subscribe",
-        "signup",
-        "promo",
-        "promos",
-        "promotion",
+# Class/id tokens of a list of other stories (related, most read, read next, promos): strong furniture
+# hints, and with ``teaser`` a sign that a byline or date inside belongs to another story.
+_STORY_LIST_TOKENS = frozenset(
+    {
         "related",
         "relatedposts",
         "recommended",
         "recommendations",
-        "outbrain",
-        "taboola",
-        "ad",
-        "ads",
-        "advert",
-        "adverts",
-        "advertisement",
-        "advertisements",
-        "advertising",
-        "adslot",
-        "adunit",
-        "dfp",
-        "gpt",
-        "sponsor",
-        "sponsored",
-        "cookie",
-        "cookies",
-        "consent",
-        "gdpr",
-        "cmp",
-        "comment",
-        "comments",
-        "commenting",
-        "disqus",
-        "breadcrumb",
-        "breadcrumbs",
         "mostread",
         "trending",
         "popular",
@@ -349,8 +314,52 @@ _STRONG = frozenset(
         "readnext",
         "seealso",
         "alsoread",
-        "cta",
-    ]
+        "promo",
+        "promos",
+    }
+)
+_STRONG = (
+    frozenset(
+        [
+            "share",
+            "sharing",
+            "sharebar",
+            "social",
+            "newsletter",
+            "newsletters",
+            "subscribe",
+            "signup",
+            "promotion",
+            "outbrain",
+            "taboola",
+            "ad",
+            "ads",
+            "advert",
+            "adverts",
+            "advertisement",
+            "advertisements",
+            "advertising",
+            "adslot",
+            "adunit",
+            "dfp",
+            "gpt",
+            "sponsor",
+            "sponsored",
+            "cookie",
+            "cookies",
+            "consent",
+            "gdpr",
+            "cmp",
+            "comment",
+            "comments",
+            "commenting",
+            "disqus",
+            "breadcrumb",
+            "breadcrumbs",
+            "cta",
+        ]
+    )
+    | _STORY_LIST_TOKENS
 )
 
 
@@ -358,6 +367,21 @@ _STRONG_PHRASES = re.compile(
     r"more[-_]?(?:from|stories|news|on|articles)|editors?[-_]?picks?|you[-_]?may[-_]?(?:also[-_]?)?like|"
     r"read[-_]?next|up[-_]?next|also[-_]?like|must[-_]?reads?|top[-_]?stories|latest[-_]?(?:news|stories)"
 )
+
+
+_TEASER_TOKENS = _STORY_LIST_TOKENS | {"teaser", "teasers", "recommend"}
+
+
+def in_teaser_list(tag: Tag) -> bool:
+    """Whether ``tag`` sits in a list of other stories (an ancestor named ``teaser``, ``related``, ``most
+    read``, ``read next`` …)."""
+    for anc in tag.parents:
+        if anc.name in (None, "body", "html", "[document]"):
+            break
+        at = attr_text(anc)
+        if at and (any(t in _TEASER_TOKENS for t in tokens(at)) or _STRONG_PHRASES.search(at.lower())):
+            return True
+    return False
 
 
 # Inline fly-outs glued into running text when CSS is not applied: hover cards on names ("Kristi Noem"
@@ -516,10 +540,41 @@ _CJK_LINE = re.compile(
 )
 
 
+# The stock lines of a reader-comment form ("You may use these HTML tags …", "Remember Me?").
+_COMMENT_FORM_LINE = re.compile(
+    r"you may use these html tags|allowed html\b|e-?mail (?:address )?is optional|"
+    r"your e-?mail(?: address)? will (?:not|never) be (?:published|displayed|shared)|remember me\??$|"
+    r"you can follow any responses to this entry|comments may be no longer than|"
+    r"notify me of (?:follow-up|new) (?:comments|posts)|required fields are marked|"
+    r"ihre e-mail-adresse wird nicht veröffentlicht|votre adresse (?:e-)?mail ne sera pas publiée|"
+    r"tu dirección de correo electrónico no será publicada|il tuo indirizzo email non sarà pubblicato",
+    re.I,
+)
+# A line that opens the reader-comment section ("Leave a Reply", "Post a comment", "12 Responses to …").
+_COMMENTS_OPENER = re.compile(
+    r"^(?:leave a (?:reply|comment|response)|post a comment|add (?:a|your) comment|write a comment|"
+    r"submit (?:a |your )?comment|"
+    r"(?:\d+|one|no) (?:comments?|responses?|replies)(?: (?:to|on|for) .{0,150})?|"
+    r"comments? \(\d+\)|(?:reader |\d+ )?comments?|join the discussion|kommentare?(?: \(\d+\))?|"
+    r"kommentar schreiben|laisser un commentaire|(?:\d+ )?commentaires?|deja (?:un|tu) comentario|"
+    r"(?:\d+ )?comentarios|lascia un commento|(?:\d+ )?commenti)[\s:.!]*$",
+    re.I,
+)
+
+
 def is_junk_line(text: str) -> bool:
-    """Short stock phrases of page furniture ("Advertisement", "Read more", newsletter prompts)."""
+    """Short stock phrases of page furniture ("Advertisement", "Read more", newsletter prompts, the lines
+    of a comment form)."""
     if len(text) > 220:
         return False
     if any(rx.match(text) for rx in (_JUNK_LINE, _READING_TIME, _MEDIA_LINE, _CJK_LINE)):
         return True
+    if _COMMENT_FORM_LINE.search(text):
+        return True
     return len(text) < 300 and bool(_NEWSLETTER_LINE.search(text))
+
+
+def opens_comments(text: str) -> bool:
+    """A short line that opens a reader-comment section ("Leave a Reply", "Post a comment", "3 Comments",
+    "12 Responses to “…”")."""
+    return len(text) <= 200 and _COMMENTS_OPENER.match(text) is not None

@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup, Tag
 from newsingest.clean import dates as dates_mod
 from newsingest.clean.authors import agency_name
 from newsingest.clean.evidence import STRONG_EVIDENCE, article_evidence
-from newsingest.clean.fields.bylines import pick_authors, publisher_filter, text_byline
+from newsingest.clean.fields.bylines import pick_authors, publisher_filter, signature_byline, text_byline
 from newsingest.clean.fields.descriptive import (
     pick_canonical,
     pick_image,
@@ -31,9 +31,9 @@ from newsingest.clean.fields.descriptive import (
 from newsingest.clean.fields.published import date_candidates
 from newsingest.clean.fields.titles import host_names, pick_title, site_names
 from newsingest.clean.hydration import script_paragraphs
-from newsingest.clean.metadata import PageMeta, read_metadata
+from newsingest.clean.metadata import PageMeta, ld_text, read_metadata
 from newsingest.clean.pagetype import NON_ARTICLE, PageSignals, classify
-from newsingest.clean.scoring import BodyResult, extract_body
+from newsingest.clean.scoring import BodyResult, extract_body, implausible_body
 from newsingest.clean.text import Prepared, clean_text, prestrip, text_looks_binary
 from newsingest.models import Access, CleanedArticle, DroppedPage, PageType
 from newsingest.web.charset import UndecodableInput, decode_html
@@ -159,6 +159,9 @@ def _credit(
     is_publisher = publisher_filter(sites)
     if not agencies and all(is_publisher(p) for p in people):
         named, line = text_byline(body.found.top_lines + body.paragraphs[:2], title)
+        if not named:
+            linked = {b.text for b in body.found.blocks if b.link_chars}
+            named, line = signature_byline(body.paragraphs, linked)
         if named and not any(is_publisher(n) for n in named):
             people, author_prov = named, "text"
             body.paragraphs = [p for p in body.paragraphs if p != line]
@@ -296,8 +299,36 @@ def _verdict(
     # A short story on a page that is plainly an article (a news brief) is kept.
     short_ok = plainly_article and kept_chars >= _MIN_BRIEF_CHARS and not found.implausible
     if kept_chars < min_chars and not short_ok:
+        if plainly_article and not found.implausible and _standfirst_as_body(page.meta, article):
+            evidence["body_from"] = article.provenance["body"]
+            return None, evidence  # a headline and its standfirst (a photo or video post): findable
         return "too_short", evidence
     return None, evidence
+
+
+def _standfirst_as_body(meta: PageMeta, article: CleanedArticle) -> bool:
+    """Make the page's standfirst the body of an article page with (next to) no text of its own: the
+    visible subtitle, else the JSON-LD / OpenGraph / meta description, when it reads as a sentence or two
+    (``_MIN_BRIEF_CHARS`` or more, eight words, not the headline, not furniture). Provenance
+    ``description``. False (nothing changed) when there is none."""
+    candidates = [
+        article.subtitle,
+        ld_text((meta.ld_article or {}).get("description")),
+        (meta.first_meta("og:description") or (None, None))[1],
+        (meta.first_meta("description") or (None, None))[1],
+    ]
+    title = (article.title or "").strip().lower()
+    for raw in candidates:
+        text = clean_text(raw or "")
+        if len(text) < _MIN_BRIEF_CHARS or len(text.split()) < 8 or text.lower() == title:
+            continue
+        if implausible_body([text], article.title, None) is not None:
+            continue
+        article.body = text
+        article.paragraphs = [text]
+        article.provenance["body"] = "description"
+        return True
+    return False
 
 
 def _analyse(

@@ -768,10 +768,16 @@ def extract_body(
     return page
 
 
+# Text of the story needed before a comment-section opener ("Leave a Reply") ends the body: an opener
+# nearer the top is a comment counter beside the byline ("199 comments").
+_STORY_BEFORE_COMMENTS = 150
+
+
 def _collect(
     chosen: list[Tag], blocks: list[Block], stop: Tag | None, title: str | None, authors: list[str] | None
 ) -> tuple[list[str], list[str], str | None]:
-    """Paragraphs, captions and standfirst of the chosen containers, furniture lines filtered out."""
+    """Paragraphs, captions and standfirst of the chosen containers, furniture lines filtered out; a
+    comment-section opener after the story ("Leave a Reply", "12 Responses to …") ends them."""
     standfirst: str | None = None
     chosen_ids = {id(t) for t in chosen}
     title_norm = (title or "").strip().lower()
@@ -781,6 +787,8 @@ def _collect(
     captions: list[str] = []
     seen: set[str] = set()
     first_inside: int | None = None
+    kept_chars = 0
+    comments_open = False
     inside_flags = [within(b.owner, chosen_ids, stop) for b in blocks]
     inside_idx = [i for i, flag in enumerate(inside_flags) if flag]
     # Captions count from the headline (lead image) to the end of the main content.
@@ -836,6 +844,9 @@ def _collect(
         if b.standfirst and standfirst is None and not paragraphs and 30 <= n <= 800:
             standfirst = b.text  # inside the main content: the subtitle, and it also opens the body
         for piece in b.pieces:
+            if kept_chars >= _STORY_BEFORE_COMMENTS and boilerplate.opens_comments(piece):
+                comments_open = True  # "Leave a Reply" after the story: the rest is the comment section
+                break
             low = piece.lower()
             if boilerplate.is_junk_line(piece) or (len(low) >= 100 and low in seen):
                 continue
@@ -854,6 +865,9 @@ def _collect(
             seen.add(low)
             paragraphs.append(piece)
             kinds.append(b.kind)
+            kept_chars += len(piece)
+        if comments_open:
+            break
     # Drop trailing headings ("More on this story", "Related").
     while kinds and kinds[-1] == "heading":
         paragraphs.pop()

@@ -94,6 +94,16 @@ class WarcFile:
         self.records += 1
         return offset
 
+    def _write_raw(self, member: bytes) -> int:
+        """Append one record already serialised and compressed (a gzip member of another archive)."""
+        try:
+            offset = self._fh.tell()
+            self._fh.write(member)
+        except OSError as exc:
+            raise storage.StorageError(f"cannot write WARC {self.path}: {exc.strerror or exc}") from exc
+        self.records += 1
+        return offset
+
     def _write_warcinfo(self) -> None:
         info = {"software": "newsingest", "format": "WARC File Format 1.1"}
         record = self._writer.create_warcinfo_record(os.path.basename(self.path), info)
@@ -151,14 +161,16 @@ class WarcFile:
         return offset
 
     def copy_response(self, path: str, offset: int, url: str) -> int:
-        """Append the response record at ``path@offset`` unchanged (its original WARC-Date kept) and
-        return its offset here: a ``304`` carries the ``200`` it confirms into this run's archive, so
-        the page can be re-processed and every run's archive holds what the run processed."""
+        """Append the response record at ``path@offset`` unchanged, byte for byte (its original
+        WARC-Date kept; it is read through once to check it), and return its offset here: a ``304``
+        carries the ``200`` it confirms into this run's archive, so the page can be re-processed and every
+        run's archive holds what the run processed."""
         where = f"{path}@{offset}"
         try:
             with fsspec.open(path, "rb") as fh:
                 fh.seek(offset)
-                record = next(iter(ArchiveIterator(fh)))
+                records = ArchiveIterator(fh)
+                record = next(records)
                 target = record.rec_headers.get_header("WARC-Target-URI")
                 if record.rec_type == "response" and not _same_url(target, url):
                     raise ArchiveError(f"{where}: {_DAMAGED} (it is for {_short(target)}, not {url})")
@@ -166,7 +178,13 @@ class WarcFile:
                     raise ArchiveError(
                         f"{where}: {_DAMAGED} (expected a response record, found {record.rec_type})"
                     )
-                return self._write(record)
+                records.read_to_end(record)  # checks the record's bytes (decompressing, not rewriting)
+                length = records.get_record_length()
+                fh.seek(offset)
+                member = fh.read(length)
+            if not length or len(member) != length or not member.startswith(b"\x1f\x8b"):
+                raise ArchiveError(f"{where}: {_DAMAGED} (not one whole gzip record)")
+            return self._write_raw(member)
         except (ArchiveError, storage.StorageError):
             raise
         except FileNotFoundError as exc:

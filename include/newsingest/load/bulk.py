@@ -3,10 +3,15 @@
 How a document gets in (document id = ``doc_id``, the hash of the canonical URL):
 
 1. ``create`` -- a new article is indexed as is, exactly as fast as a plain ``index``;
-2. the ``create`` of an article already in the index answers 409; those are sent again as a scripted
-   upsert (:data:`UPSERT_SCRIPT`) that keeps the earliest ``first_seen``, replaces everything else, ignores
-   a copy crawled before the indexed one (backfills never overwrite fresher data) and does nothing when
-   the document is unchanged (reruns write nothing).
+2. an article already in the index (found by one ``mget`` per chunk, or by its ``create`` answering 409
+   when it landed meanwhile) goes as a scripted upsert (:data:`UPSERT_SCRIPT`) that keeps the earliest
+   ``first_seen``, replaces everything else, ignores a copy crawled before the indexed one (backfills
+   never overwrite fresher data) and does nothing when the document is unchanged (reruns write nothing).
+
+``last_crawled`` and ``fetched_at`` of a document whose content did not change move only when the indexed
+ones are older than ``crawl_time_resolution`` (6 hours by default), the way ``relatime`` treats access
+times: a rerun or retry of a day, or a backfill of a day crawled a few hours ago, writes nothing for
+unchanged articles, while the next night's crawl still moves them.
 
 Chunks are bounded by documents and bytes. Items rejected with 429 or 503 are retried with exponential
 backoff (bounded rounds); other per-item failures go to a dead-letter JSON Lines file. The counts are
@@ -24,7 +29,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import nullcontext, suppress
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from opensearchpy import OpenSearch
@@ -42,6 +47,7 @@ log = logging.getLogger(__name__)
 DEFAULT_CHUNK_BYTES = 10 * 1024 * 1024
 DEFAULT_CHUNK_DOCS = 1000
 RETRY_STATUSES = frozenset({429, 503})
+CRAWL_TIME_RESOLUTION = timedelta(hours=6)
 
 # Painless, run for articles already indexed. Dates are ISO strings in UTC ('Z'), so they compare as strings.
 UPSERT_SCRIPT = """
@@ -59,6 +65,14 @@ if (oldCrawled != null && doc.last_crawled != null && oldCrawled.compareTo(doc.l
 Map merged = new HashMap(doc);
 merged.first_seen = first;
 if (merged.equals(old)) { ctx.op = 'noop'; return; }
+def touchBefore = params.touch_before;
+if (touchBefore != null && oldCrawled != null && oldCrawled.compareTo(touchBefore) >= 0) {
+  merged.last_crawled = oldCrawled;
+  merged.fetched_at = old.get('fetched_at');
+  if (merged.equals(old)) { ctx.op = 'noop'; return; }
+  merged.last_crawled = doc.last_crawled;
+  merged.fetched_at = doc.get('fetched_at');
+}
 old.clear();
 old.putAll(merged);
 """.strip()
@@ -97,6 +111,8 @@ class LoadReport:
     elapsed_s: float = 0.0
     dead_letter_path: str | None = None
     errors_by_type: dict[str, int] = field(default_factory=dict)
+    # ids of the documents found unchanged (not in the JSON form: consolidation reads them from a file)
+    unchanged_ids: list[str] = field(default_factory=list, repr=False)
 
     @property
     def indexed(self) -> int:
@@ -119,6 +135,7 @@ class LoadReport:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        del data["unchanged_ids"]
         data.update(indexed=self.indexed, skipped=self.skipped, error_ratio=round(self.error_ratio, 6))
         return data
 
@@ -154,6 +171,7 @@ class _Op:
     url: str | None
     attempts: int = 0
     unanswered: bool = False  # an earlier request with this document got no answer (it may have landed)
+    touch_before: str | None = None  # an indexed last_crawled at or after this is recent enough to keep
 
 
 @dataclass
@@ -183,7 +201,7 @@ class _Run:
     def _body(self, kind: str, op: _Op) -> str:
         if kind == "create":
             return op.source
-        return _UPDATE_PREFIX + op.source + "}}}"
+        return _UPDATE_PREFIX + op.source + ',"touch_before":' + json.dumps(op.touch_before) + "}}}"
 
     def send(self, kind: str, ops: Iterable[_Op]) -> Iterator[tuple[_Op, dict[str, Any]]]:
         """Send ``ops`` as ``kind`` (create/update) chunk by chunk; yield (op, item) for every finished op.
@@ -225,7 +243,7 @@ class _Run:
     def _chunks(self, kind: str, ops: Iterable[_Op]) -> Iterator[list[_Op]]:
         """Cut ``ops`` into requests of at most ``chunk_docs`` documents and about ``chunk_bytes``
         (``streaming_bulk`` enforces the exact byte bound)."""
-        overhead = 100 + (len(_UPDATE_PREFIX) + 100 if kind == "update" else 0)
+        overhead = 100 + (len(_UPDATE_PREFIX) + 150 if kind == "update" else 0)
         chunk: list[_Op] = []
         size = 0
         for op in ops:
@@ -307,6 +325,7 @@ class _Run:
                 self.report.landed_unacknowledged += 1
             elif result == "noop":
                 self.report.unchanged += 1
+                self.report.unchanged_ids.append(op.doc_id)
             else:
                 self.report.updated += 1
             return False
@@ -317,7 +336,10 @@ class _Run:
 
 
 def _documents(
-    articles: Iterable[EnrichedArticle | Mapping[str, Any]], crawled_at: datetime, run: _Run
+    articles: Iterable[EnrichedArticle | Mapping[str, Any]],
+    crawled_at: datetime,
+    run: _Run,
+    resolution: timedelta | None = None,
 ) -> Iterator[_Op]:
     """Turn articles into ops; invalid articles and repeated ids are counted, not sent."""
     seen: set[str] = set()
@@ -338,7 +360,11 @@ def _documents(
             continue
         seen.add(doc["doc_id"])
         source = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
-        yield _Op(doc_id=doc["doc_id"], source=source, url=doc["canonical_url"])
+        touch_before = None
+        if resolution and doc.get("last_crawled"):
+            crawled = datetime.fromisoformat(str(doc["last_crawled"]).replace("Z", "+00:00"))
+            touch_before = iso(crawled - resolution)
+        yield _Op(doc_id=doc["doc_id"], source=source, url=doc["canonical_url"], touch_before=touch_before)
 
 
 _DONE = object()
@@ -409,6 +435,7 @@ def load_articles(
     relax_refresh: bool = False,
     refresh: bool = False,
     settle_timeout: float = 120.0,
+    crawl_time_resolution: timedelta | None = CRAWL_TIME_RESOLUTION,
 ) -> LoadReport:
     """Load ``articles`` into the index behind ``alias``'s write alias (``<alias>-write`` unless given).
 
@@ -417,7 +444,8 @@ def load_articles(
     articles, ``first_seen``. ``relax_refresh`` turns refreshing off during the load (large backfills)
     and always restores it. ``refresh`` makes the documents searchable before returning.
     After a request failed without an answer, the loader reads back what landed for up to
-    ``settle_timeout`` seconds (a node restart) before counting failures.
+    ``settle_timeout`` seconds (a node restart) before counting failures. An unchanged document keeps its
+    indexed crawl times unless they are older than ``crawl_time_resolution`` (None: always move them).
     Raises :class:`LoadError` when ``failed / received > max_error_ratio`` (dead letters written first).
     """
     if chunk_docs < 1 or chunk_bytes < 1024:
@@ -445,18 +473,16 @@ def load_articles(
     )
     started = time.perf_counter()
     with relaxed_refresh(client, target) if relax_refresh else nullcontext():
-        existing: list[_Op] = []
-        existing_bytes = 0
-        prepared = _prefetch(_documents(articles, crawled_at, run), 2 * chunk_docs)
-        for op, item in run.send("create", prepared):
-            if run.record("create", op, item):
-                existing.append(op)
-                existing_bytes += len(op.source)
-                if len(existing) >= chunk_docs or existing_bytes >= chunk_bytes:
-                    _upsert(run, existing)
-                    existing, existing_bytes = [], 0
-        if existing:
-            _upsert(run, existing)
+        prepared = _prefetch(_documents(articles, crawled_at, run, crawl_time_resolution), 2 * chunk_docs)
+        for group in _groups(prepared, chunk_docs, chunk_bytes):
+            present = _indexed_ids(client, target, [op.doc_id for op in group])
+            existing = [op for op in group if op.doc_id in present]
+            fresh = [op for op in group if op.doc_id not in present]
+            for op, item in run.send("create", fresh):
+                if run.record("create", op, item):  # it landed meanwhile (a retry, a parallel load)
+                    existing.append(op)
+            if existing:
+                _upsert(run, existing)
     if any(not isinstance(row.get("status"), int) for row in run.dead):
         _settle_unacknowledged(client, run)
     if refresh and not relax_refresh:
@@ -569,6 +595,32 @@ def _settle_unacknowledged(client: OpenSearch, run: _Run) -> None:
             sum(1 for row in kept if id(row) in unsure_rows),
         )
     run.dead[:] = kept
+
+
+def _groups(ops: Iterable[_Op], docs: int, size: int) -> Iterator[list[_Op]]:
+    """``ops`` in groups of at most ``docs`` documents and about ``size`` bytes."""
+    group: list[_Op] = []
+    total = 0
+    for op in ops:
+        group.append(op)
+        total += len(op.source)
+        if len(group) >= docs or total >= size:
+            yield group
+            group, total = [], 0
+    if group:
+        yield group
+
+
+def _indexed_ids(client: OpenSearch, target: str, ids: list[str]) -> set[str]:
+    """Which of ``ids`` the index already holds, so they go straight to the upsert (a rerun sends each
+    document once, not as a ``create`` answered 409 first). Unknown when the read fails: every document
+    then goes as a ``create``, whose 409 still routes it to the upsert."""
+    try:
+        resp = client.mget(index=target, body={"ids": ids}, _source=False, realtime=True)
+    except Exception as exc:  # the create path decides; its errors are retried and counted
+        log.debug("cannot read which documents %s holds (%s); sending creates", target, exc)
+        return set()
+    return {str(d["_id"]) for d in resp.get("docs", []) if d.get("found")}
 
 
 def _upsert(run: _Run, ops: list[_Op]) -> None:

@@ -198,6 +198,48 @@ def test_consolidate_runs_both_steps(opensearch: OpenSearch, index: str) -> None
     assert facet(opensearch, index, "https://b.example/w", "persons") == ["Kristi Noem"]
 
 
+def test_a_rerun_consolidates_what_the_load_wrote_or_no_consolidation_finished(
+    opensearch: OpenSearch, index: str, tmp_path
+) -> None:
+    """consolidate_run leaves out only documents this run consolidated that the latest load found
+    unchanged: a consolidation that died is made up by the rerun, a document the load rewrote is
+    consolidated again."""
+    from newsingest import storage
+    from newsingest.consolidate import consolidate_run
+
+    a = article("https://a.example/w", body=WIRE, entities=[person("Kristi Noem", "Noem")])
+    b = article("https://b.example/w", body=WIRE, published="2026-11-20T10:00:00Z", entities=[person("Noem")])
+    c = article("https://a.example/library", published="2026-11-20T07:00:00Z")
+    enriched, unchanged = tmp_path / "enrich.jsonl.gz", tmp_path / "unchanged.jsonl.gz"
+    done = tmp_path / "consolidated.jsonl.gz"
+    storage.write_jsonl_gz(str(enriched), (x.to_json() for x in (a, b, c)))
+
+    def load_attempt() -> None:
+        report = load_articles(opensearch, index, [a, b, c], dead_letter_path=None, crawled_at=CRAWLED,
+                               refresh=True)  # fmt: skip
+        storage.write_jsonl_gz(str(unchanged), ({"doc_id": i} for i in report.unchanged_ids))
+
+    def run() -> dict:
+        return consolidate_run(opensearch, index, [str(enriched)], [str(unchanged)], str(done))
+
+    load_attempt()  # the first attempt's consolidation dies before it starts
+    load_attempt()  # the rerun finds every document unchanged, but none was consolidated: all three are
+    first = run()
+    assert (first["documents"], first["already_consolidated"]) == (3, 0)
+    assert facet(opensearch, index, "https://b.example/w", "persons") == ["Kristi Noem"]
+    assert facet(opensearch, index, "https://b.example/w", "cluster_id") == a.doc_id
+    assert {r["doc_id"] for r in storage.read_jsonl_gz(str(done))} == {a.doc_id, b.doc_id, c.doc_id}
+
+    # The next rerun loads the raw enrichment again: b differs from its consolidated copy and is rewritten
+    # (its provisional cluster and short name back); a and c are unchanged and left alone.
+    load_attempt()
+    assert facet(opensearch, index, "https://b.example/w", "cluster_id") == b.doc_id
+    again = run()
+    assert (again["documents"], again["already_consolidated"]) == (1, 2)
+    assert facet(opensearch, index, "https://b.example/w", "persons") == ["Kristi Noem"]
+    assert facet(opensearch, index, "https://b.example/w", "cluster_id") == a.doc_id
+
+
 def test_reindex_build_is_consolidated_before_the_swap(opensearch: OpenSearch, index: str) -> None:
     """news_reindex (archive) loads batches into a build one after another; finish_build consolidates the
     whole build, so it ends with the clusters and canonical names the nightly runs give."""

@@ -98,6 +98,49 @@ def test_reruns_never_duplicate_and_keep_first_seen(
     assert count(opensearch, alias) == n
 
 
+def test_an_unchanged_document_keeps_recent_crawl_times_and_the_next_night_moves_them(
+    opensearch: OpenSearch, alias: str, fixture_articles: list[EnrichedArticle]
+) -> None:
+    """A rerun of the day a few hours later sends every document once and writes none of them; a crawl
+    older than the resolution (6 hours) moves ``last_crawled``; a changed document is always written."""
+    ensure_index(opensearch, alias)
+    n = len(fixture_articles)
+    load_articles(opensearch, alias, fixture_articles, dead_letter_path=None, crawled_at=T0, refresh=True)
+    before = opensearch.indices.stats(index=alias, metric="indexing")["_all"]["total"]["indexing"]
+    rerun = load_articles(
+        opensearch, alias, fixture_articles, dead_letter_path=None, crawled_at=T0 + timedelta(hours=5)
+    )
+    assert (rerun.unchanged, rerun.indexed, rerun.requests) == (n, 0, 1)  # one upsert request, no creates
+    after = opensearch.indices.stats(index=alias, metric="indexing")["_all"]["total"]["indexing"]
+    assert after["index_total"] == before["index_total"]  # nothing written on the node
+    assert source(opensearch, alias, fixture_articles[0].doc_id)["last_crawled"] == DAY0
+
+    changed = fixture_articles[0].model_copy(update={"title": "A corrected headline"})
+    edit = load_articles(
+        opensearch, alias, [changed], dead_letter_path=None, crawled_at=T0 + timedelta(hours=5), refresh=True
+    )
+    assert edit.updated == 1
+    doc = source(opensearch, alias, changed.doc_id)
+    assert (doc["title"], doc["last_crawled"]) == ("A corrected headline", "2026-11-01T11:00:00.000Z")
+
+    nightly = load_articles(
+        opensearch, alias, fixture_articles[1:], dead_letter_path=None, crawled_at=T1, refresh=True
+    )
+    assert nightly.updated == n - 1
+    assert source(opensearch, alias, fixture_articles[1].doc_id)["last_crawled"] == DAY1
+    exact = load_articles(
+        opensearch,
+        alias,
+        fixture_articles[1:],
+        dead_letter_path=None,
+        crawled_at=T1 + timedelta(minutes=1),
+        crawl_time_resolution=None,
+        refresh=True,
+    )
+    assert exact.updated == n - 1
+    assert source(opensearch, alias, fixture_articles[1].doc_id)["last_crawled"] == "2026-11-02T06:01:00.000Z"
+
+
 def test_backfill_of_an_older_crawl_keeps_fresher_content_and_earliest_first_seen(
     opensearch: OpenSearch, alias: str, fixture_articles: list[EnrichedArticle]
 ) -> None:

@@ -401,6 +401,55 @@ def test_a_publisher_byline_stays_when_no_person_is_named():
     assert article.authors == ["STERN.de"]
 
 
+def _paragraphs(label: str, sentence: str, count: int = 6) -> str:
+    """``count`` numbered paragraphs of one sentence: the running text of a hand-written article page."""
+    return "".join(f"<p>{label} {i}: {sentence}</p>" for i in range(count))
+
+
+def test_the_publisher_beside_a_person_in_one_byline_is_left_out():
+    node = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Kodėl jis išdavė",
+        "author": [
+            {"@type": "Person", "name": "Rasa Petraitytė"},
+            {"@type": "Organization", "name": "Zinios.lt"},
+        ],
+    }
+    paras = _paragraphs("Pastraipa", "komentatorė aiškina, kodėl istorija vis dar svarbi šiandien.")
+    html = (
+        f'<html><head><script type="application/ld+json">{json.dumps(node)}</script>'
+        '<meta property="og:site_name" content="zinios.lt"></head>'
+        f"<body><article>{paras}</article></body></html>"
+    )
+    article = extract(html, "https://www.zinios.lt/nuomones/2235273/kodel")
+    assert article.authors == ["Rasa Petraitytė"]
+
+
+def test_a_markup_byline_keeps_its_people_not_its_labels_and_places():
+    paras = _paragraphs(
+        "Absatz", "Der Handel testet das neue Bezahlverfahren, und die Banken sind zufrieden."
+    )
+    html = (
+        '<html><head><meta property="og:site_name" content="Finanzblatt"></head><body><article>'
+        '<p class="meta"><span class="author-name">Lena Hoffmann</span> | '
+        '<span class="author-place">Frankfurt</span> | <span class="author-label">Name</span></p>'
+        f"{paras}</article></body></html>"
+    )
+    article = extract(html, "https://www.finanzblatt.example/banken/bezahlverfahren-besteht-test")
+    assert article.authors == ["Lena Hoffmann"]
+    assert article.provenance["authors"] == "dom"
+
+
+def test_a_markup_byline_of_no_person_like_name_stays_as_written():
+    paras = _paragraphs("Paragraph", "the council met again and the vote was close, members said.")
+    html = (
+        '<html><head></head><body><article><span class="byline">Heryadi</span>'
+        f"{paras}</article></body></html>"
+    )
+    assert extract(html, "https://daily.example/news/851796/council-vote").authors == ["Heryadi"]
+
+
 def test_a_date_published_on_a_non_article_json_ld_node_is_used():
     node = {"@context": "https://schema.org", "@type": "ClaimReview", "datePublished": "2026-05-13 15:44"}
     paras = "".join(

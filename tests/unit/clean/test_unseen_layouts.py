@@ -550,3 +550,124 @@ def test_a_browser_upgrade_notice_is_furniture_language():
     </body></html>"""
     result = extract(html, "https://news.example/2012/07/visitors")
     assert notice not in result.body and result.paragraphs[0].startswith("People from all over")
+
+
+COMMENTS = [
+    "Great write-up, thanks. We saw the same thing happen in our town last summer, and nobody listened.",
+    "I disagree: the board has been warning about this for years, and people simply ignored it.",
+]
+
+
+@pytest.mark.parametrize(
+    "opener", ["Leave a Reply", "Post a comment", "2 Responses to “Dam at lowest level”"]
+)
+def test_a_comment_section_without_comment_markup_ends_the_story(opener):
+    # An old theme writes the comment section into the post's own container, with no comment class.
+    html = f"""<html><head><title>Dam at lowest level</title></head><body><div class="post">
+    <h1>Dam at lowest level</h1>{_paragraphs(STORY)}<h3>{opener}</h3>{_paragraphs(COMMENTS)}
+    <p>You may use these HTML tags and attributes: &lt;a href=""&gt; &lt;b&gt; &lt;em&gt;</p>
+    <p>Remember Me?</p><h4>Archives by Date</h4><p>2012 J F M A M J J A S O N</p>
+    </div></body></html>"""
+    result = clean_page(html, "https://blog.example/2012/11/dam-lowest-level")
+    assert isinstance(result, CleanedArticle), result
+    assert result.paragraphs == STORY
+
+
+def test_a_comment_counter_above_the_story_does_not_end_it():
+    html = f"""<html><head><title>Dam at lowest level</title></head><body><div class="post">
+    <h1>Dam at lowest level</h1><p>199 comments</p>{_paragraphs(STORY)}</div></body></html>"""
+    result = clean_page(html, "https://blog.example/2012/11/dam-lowest-level")
+    assert isinstance(result, CleanedArticle) and result.paragraphs == STORY
+
+
+def test_a_comment_form_line_is_furniture_wherever_it_sits():
+    html = f"""<html><head><title>Dam at lowest level</title></head><body><div class="post">
+    <h1>Dam at lowest level</h1>{_paragraphs(STORY[:1])}
+    <p>Your email address will not be published. Required fields are marked *</p>
+    {_paragraphs(STORY[1:])}</div></body></html>"""
+    result = clean_page(html, "https://blog.example/2012/11/dam-lowest-level")
+    assert isinstance(result, CleanedArticle) and result.paragraphs == STORY
+
+
+STANDFIRST = (
+    "Photographers followed the water board's inspectors along the dry riverbed as the dam reached its "
+    "lowest level in a decade."
+)
+
+
+def _photo_post(description: str) -> str:
+    ld = _ld({"@type": "NewsArticle", "headline": "The dry riverbed in pictures", "description": description})
+    return f"""<html><head><title>The dry riverbed in pictures</title>{ld}
+    <meta property="og:type" content="article"></head><body><article>
+    <h1>The dry riverbed in pictures</h1><img src="/a.jpg"><img src="/b.jpg"></article></body></html>"""
+
+
+def test_an_article_page_with_only_a_standfirst_is_indexed_with_it_as_the_body():
+    result = clean_page(_photo_post(STANDFIRST), "https://news.example/2025/06/02/riverbed-pictures")
+    assert isinstance(result, CleanedArticle), result
+    assert result.body == STANDFIRST and result.paragraphs == [STANDFIRST]
+    assert result.provenance["body"] == "description"
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "The dry riverbed in pictures",  # the headline again
+        "Photos of the dam",  # too short to tell a reader anything
+        "Sign up for our newsletter. Subscribe to our newsletter and accept cookies to read more stories.",
+    ],
+)
+def test_a_headline_without_a_readable_standfirst_is_still_dropped(description):
+    result = clean_page(_photo_post(description), "https://news.example/2025/06/02/riverbed-pictures")
+    assert isinstance(result, DroppedPage) and result.reason == "too_short"
+
+
+def test_a_standfirst_does_not_rescue_a_page_with_no_sign_of_being_an_article():
+    html = f"""<html><head><title>Riverbed</title><meta name="description" content="{STANDFIRST}">
+    </head><body><div><img src="/a.jpg"></div></body></html>"""
+    result = clean_page(html, "https://news.example/riverbed")
+    assert isinstance(result, DroppedPage) and result.reason == "too_short"
+
+
+def test_bylines_of_the_teasers_below_the_story_are_not_its_authors():
+    teasers = "".join(
+        f"""<article class="storyCard"><h3><a href="/s{i}">Other story {i}</a></h3>
+        <ul class="storyCard__authorList"><li class="storyCard__authorListItem">{name}</li></ul></article>"""
+        for i, name in enumerate(["Emil Albrecht", "Gabriela Núñez"])
+    )
+    html = f"""<html><head><title>Dam at lowest level</title></head><body><main><article>
+    <header><h1>Dam at lowest level</h1><ul class="metaAuthorList"><li>Nora Lindqvist</li></ul></header>
+    {_paragraphs(STORY)}</article><section class="teaserSection">{teasers}</section></main></body></html>"""
+    result = clean_page(html, "https://news.example/2025/06/02/dam-lowest-level")
+    assert isinstance(result, CleanedArticle) and result.authors == ["Nora Lindqvist"]
+
+
+def test_a_signature_line_closing_the_story_names_its_author():
+    ld = _ld({"@type": "NewsArticle", "headline": "Dam at lowest level", "author": {"name": "Tin Nhanh"}})
+    html = f"""<html><head><title>Dam at lowest level</title>{ld}
+    <meta property="og:site_name" content="Tin Nhanh"></head><body><article><h1>Dam at lowest level</h1>
+    {_paragraphs(STORY)}<p style="text-align:right"><strong>Lê Phương</strong></p></article></body></html>"""
+    result = clean_page(html, "https://tinnhanh.example/dam-lowest-level-4954454.html")
+    assert isinstance(result, CleanedArticle)
+    assert result.authors == ["Lê Phương"] and result.provenance["authors"] == "text"
+    assert result.paragraphs == STORY  # the signature leaves the body
+    # A person credited in metadata stands; the closing line is then left as it is.
+    credited = html.replace('"Tin Nhanh"}', '"Mai Anh"}')
+    result = clean_page(credited, "https://tinnhanh.example/dam-lowest-level-4954454.html")
+    assert isinstance(result, CleanedArticle) and result.authors == ["Mai Anh"]
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        '<p><a href="/updater">Download Nokia Software Updater</a></p>',  # a link, not a signature
+        "<p>FREE Domain Reseller Account</p>",
+        "<p>Thanks Junior!</p>",
+        "<p>関連記事</p>",
+    ],
+)
+def test_a_closing_line_that_is_no_signature_names_nobody(closing):
+    html = f"""<html><head><title>Dam at lowest level</title></head><body><article>
+    <h1>Dam at lowest level</h1>{_paragraphs(STORY)}{closing}</article></body></html>"""
+    result = clean_page(html, "https://blog.example/dam-lowest-level")
+    assert isinstance(result, CleanedArticle) and result.authors == []

@@ -90,6 +90,30 @@ def test_read_response_errors_are_clear(tmp_path: Path) -> None:
         read_response(FetchResult(url="u", source="s", warc_path=path + ".nope", warc_offset=0))
 
 
+def test_copy_response_carries_the_record_byte_for_byte_and_refuses_damaged_ones(tmp_path: Path) -> None:
+    source = str(tmp_path / "old.warc.gz")
+    offsets = _write(source)
+    copy = WarcFile(str(tmp_path / "new.warc.gz"))
+    moved = [copy.copy_response(source, offsets[i], f"https://ex.com/{i}") for i in (2, 0)]
+    with pytest.raises(ArchiveError, match=r"it is for https://ex\.com/1"):
+        copy.copy_response(source, offsets[1], "https://ex.com/other")
+    raw = Path(source).read_bytes()
+    damaged = tmp_path / "damaged.warc.gz"
+    damaged.write_bytes(raw[: offsets[1] + 60])  # the record of page 1 is cut short
+    with pytest.raises(ArchiveError, match="corrupt or truncated"):
+        copy.copy_response(str(damaged), offsets[1], "https://ex.com/1")
+    copy.close()
+    new = Path(copy.path).read_bytes()
+    first = new[moved[0] : moved[1]]  # the copy of page 2's response record: its very bytes
+    assert raw[offsets[2] : offsets[2] + len(first)] == first
+    for i, at in zip((2, 0), moved, strict=True):
+        ref = FetchResult(url=f"https://ex.com/{i}", source="s", warc_path=copy.path, warc_offset=at)
+        resp = read_response(ref.model_copy(update={"encoding": "utf-8"}))
+        assert resp.text == f"<html><p>page {i} café</p></html>"
+    records = list(iter_archive(copy.path))
+    assert [r.rec_type for r in records] == ["warcinfo", "response", "response"]
+
+
 def test_iter_archive_skips_corrupt_and_truncated_records(tmp_path: Path) -> None:
     path = str(tmp_path / "a.warc.gz")
     offsets = _write(path, 4)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from bs4 import Tag
 
 from newsingest.clean.authors import split_authors
+from newsingest.clean.boilerplate import in_teaser_list
 from newsingest.clean.fields.titles import squash
 from newsingest.clean.metadata import PageMeta, ld_names
 from newsingest.clean.text import clean_text
@@ -49,7 +50,7 @@ def pick_authors(meta: PageMeta, sites: list[str]) -> tuple[list[str], list[str]
             continue
         if agencies or not all(is_publisher(p) for p in people):
             if fallback[2] is None:
-                return people, agencies, prov
+                return _credited_people(people, is_publisher, strict=prov == "dom"), agencies, prov
             persons = [p for p in people if looks_like_person_name(p) and not is_publisher(p)]
             if persons:
                 return persons, agencies, prov
@@ -57,6 +58,18 @@ def pick_authors(meta: PageMeta, sites: list[str]) -> tuple[list[str], list[str]
         if fallback[2] is None:
             fallback = (people, agencies, prov)
     return fallback
+
+
+def _credited_people(people: list[str], is_publisher: Callable[[str], bool], *, strict: bool) -> list[str]:
+    """The names of one byline source minus the publisher's own name when a person is credited beside it
+    ("Jane Doe, Lrt.lt"). ``strict`` (bylines read from the page's markup, which sweep up labels and
+    places: "Name", "Frankfurt"): only person-like names stay when there is one."""
+    persons = [p for p in people if looks_like_person_name(p) and not is_publisher(p)]
+    if not persons:
+        return people
+    if strict:
+        return persons
+    return [p for p in people if not is_publisher(p)]
 
 
 _BYLINE_PREFIX = re.compile(
@@ -83,6 +96,31 @@ def text_byline(lines: list[str], title: str | None) -> tuple[list[str], str | N
         if bare != stripped or len(names) >= 2:
             return names, line
     return [], None
+
+
+_SIGNATURE_WORD = re.compile(r"^[^\W\d_][^\W\d_'’.-]*\.?$")
+
+
+def signature_byline(paragraphs: list[str], linked: set[str]) -> tuple[list[str], str | None]:
+    """The author named in a signature line closing the story (a last paragraph that is only a person's
+    name, as many papers sign: "… xạ trị." / "Lê Phương"), with the line. Needs three paragraphs or more
+    (a one-line brief is not its own signature), two to four words of letters, none in capitals beyond
+    its initial ("FREE Domain Account"), and no link (``linked``: texts of blocks holding links; "Download
+    Nokia Updater" is a link)."""
+    if len(paragraphs) < 3:
+        return [], None
+    line = paragraphs[-1]
+    name = _BYLINE_PREFIX.sub("", line.strip(" |·•-–—")).strip()
+    words = name.split()
+    if (
+        len(name) > 40
+        or line in linked
+        or not 2 <= len(words) <= 4
+        or not all(_SIGNATURE_WORD.match(w) and not (len(w) > 1 and w.isupper()) for w in words)
+        or not looks_like_person_name(name)
+    ):
+        return [], None
+    return [name], line
 
 
 def _author_sources(meta: PageMeta) -> Iterator[tuple[list[str], list[str], str]]:
@@ -115,7 +153,8 @@ def _author_sources(meta: PageMeta) -> Iterator[tuple[list[str], list[str], str]
         yield (*split_authors(names), "microdata")
     for tags in (meta.author_links, meta.byline_tags):
         texts = []
-        for tag in tags[:6]:
+        # Bylines of the teasers around the story ("More from us: … by Jane Doe") are not its authors.
+        for tag in [t for t in tags[:30] if not in_teaser_list(t)][:6]:
             text = clean_text(tag.get_text(" "))
             if 2 < len(text) < 120:
                 texts.append(text)
