@@ -420,6 +420,7 @@ def run_e2e(
                         "wall_s",
                         "e2e_per_s",
                         "reused",
+                        "unchanged",
                         "enriched",
                         "indexed",
                         "state",
@@ -563,6 +564,7 @@ def _one_run(
         "indexed": in_index,
         "enriched": totals.get("enriched"),
         "reused": totals.get("reused"),
+        "unchanged": totals.get("unchanged"),  # documents the load found already indexed as sent
         "load_average_during": round(sum(loads) / len(loads), 2) if loads else os.getloadavg()[0],
         "cpu": cpu,
         # The pipeline's CPU: Airflow (tasks and services) and the node; the publishers' site and the
@@ -625,7 +627,9 @@ def format_report(r: dict[str, Any]) -> str:
         lines.append(
             f"rerun: {again['state']} in {again['wall_s']:.1f}s "
             f"({again['share_of_first']:.0%} of the first run), "
-            f"reused {again['reused']} of {again['enriched']}; CPU seconds {again.get('cpu_s')}; "
+            f"reused {again['reused']} of {again['enriched']}, "
+            f"load found {again.get('unchanged')} unchanged; "
+            f"CPU seconds {again.get('cpu_s')}; "
             f"queued/scheduled wait {again.get('overhead_s', 0):.1f}s, "
             f"no task running {again.get('idle_s', 0):.1f}s"
         )
