@@ -475,7 +475,8 @@ def load_articles(
     with relaxed_refresh(client, target) if relax_refresh else nullcontext():
         prepared = _prefetch(_documents(articles, crawled_at, run, crawl_time_resolution), 2 * chunk_docs)
         for group in _groups(prepared, chunk_docs, chunk_bytes):
-            present = _indexed_ids(client, target, [op.doc_id for op in group])
+            # After the cluster stopped answering, every op fails fast in send(); do not ask it first.
+            present = set() if run.unreachable else _indexed_ids(client, target, [op.doc_id for op in group])
             existing = [op for op in group if op.doc_id in present]
             fresh = [op for op in group if op.doc_id not in present]
             for op, item in run.send("create", fresh):
