@@ -166,6 +166,9 @@ class EnrichedArticle(CleanedArticle):
     minhash_signature: list[int] = Field(default_factory=list)
     cluster_id: str | None = None
     enrichment_version: str = ""
+    # The indexed ``<type>_aliases`` of a reused enrichment (the entity registry's cross-article aliases),
+    # so loading it again reproduces the indexed document.
+    aliases: dict[str, list[str]] = Field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- stage summaries

@@ -77,8 +77,11 @@ def _aliases(article: EnrichedArticle) -> dict[str, list[str]]:
     (a facet filter matches any of them; the entity registry adds cross-article aliases later)."""
     out: dict[str, list[str]] = {}
     for etype in ("person", "organisation", "location"):
-        names = [n for e in article.entities if e.type == etype for n in (e.name, *e.forms)]
-        out[f"{etype}_aliases"] = sorted(set(_unique(names)))
+        key = f"{etype}_aliases"
+        names = set(_unique([n for e in article.entities if e.type == etype for n in (e.name, *e.forms)]))
+        carried = article.aliases.get(key) or []
+        # A reused enrichment keeps the indexed list as it is (the registry's additions and order).
+        out[key] = list(carried) if carried and names <= set(carried) else sorted(names | set(carried))
     return out
 
 
@@ -176,6 +179,8 @@ def to_document(article: EnrichedArticle, *, crawled_at: datetime) -> dict[str, 
     return doc
 
 
+ALIAS_FIELDS = ("person_aliases", "organisation_aliases", "location_aliases")
+
 # Index fields that hold enrichment (what the model and the lexicons computed), for reuse.
 ENRICHMENT_FIELDS = (
     "doc_id",
@@ -195,6 +200,7 @@ ENRICHMENT_FIELDS = (
     "minhash_bands",
     "minhash_signature",
     "cluster_id",
+    *ALIAS_FIELDS,
 )
 
 
@@ -241,4 +247,5 @@ def reuse_enrichment(
         minhash_signature=list(doc.get("minhash_signature") or []),
         cluster_id=doc.get("cluster_id"),
         enrichment_version=doc.get("enrichment_version") or "",
+        aliases={k: list(doc[k]) for k in ALIAS_FIELDS if doc.get(k)},
     )

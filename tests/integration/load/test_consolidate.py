@@ -240,6 +240,34 @@ def test_a_rerun_consolidates_what_the_load_wrote_or_no_consolidation_finished(
     assert facet(opensearch, index, "https://b.example/w", "cluster_id") == a.doc_id
 
 
+def test_a_consolidated_document_reused_and_loaded_again_is_unchanged(
+    opensearch: OpenSearch, index: str
+) -> None:
+    """A rerun reuses the indexed enrichment; loading it reproduces the consolidated document exactly
+    (canonical names, the registry's aliases in their order, the story cluster), so nothing is rewritten."""
+    from newsingest.load.document import reuse_enrichment
+    from newsingest.load.reuse import IndexedEnrichment
+    from newsingest.models import CleanedArticle
+
+    a = article("https://a.example/w", body=WIRE, entities=[person("Kristi Noem", "Noem")])
+    b = article("https://b.example/w", body=WIRE, published="2026-11-20T10:00:00Z", entities=[person("Noem")])
+    both = [person("Acme Corp"), person("Acme Corp", etype="organisation")]
+    c = article("https://c.example/x", entities=both)
+    ids = load(opensearch, index, [a, b, c])
+    consolidate(opensearch, index, ids)
+    opensearch.indices.refresh(index=index)
+    indexed = IndexedEnrichment(opensearch, index)(ids)
+    aliases = indexed[b.doc_id]["person_aliases"]
+    assert aliases != sorted(aliases)  # the registry's order
+    fields = set(CleanedArticle.model_fields)
+    again = [
+        reuse_enrichment(CleanedArticle.model_validate(x.model_dump(include=fields)), indexed[x.doc_id])
+        for x in (a, b, c)
+    ]
+    report = load_articles(opensearch, index, again, dead_letter_path=None, crawled_at=CRAWLED)
+    assert (report.unchanged, report.indexed) == (3, 0)
+
+
 def test_reindex_build_is_consolidated_before_the_swap(opensearch: OpenSearch, index: str) -> None:
     """news_reindex (archive) loads batches into a build one after another; finish_build consolidates the
     whole build, so it ends with the clusters and canonical names the nightly runs give."""
