@@ -38,37 +38,22 @@ def run_doc_ids(enrich_paths: Iterable[str]) -> list[str]:
     return sorted(ids)
 
 
-def _ids_in(paths: Iterable[str]) -> set[str]:
-    ids: set[str] = set()
-    for path in paths:
-        if path and storage.exists(path):
-            ids.update(row["doc_id"] for row in storage.read_jsonl_gz(path) if row.get("doc_id"))
-    return ids
-
-
-def _indexed(client, alias: str, ids: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(ids), 1000):
-        resp = client.mget(index=alias, body={"ids": ids[start : start + 1000]}, _source=False)
-        found.update(str(d["_id"]) for d in resp["docs"] if d.get("found"))
-    return found
-
-
 def consolidate_run(
     client, alias: str, enrich_paths: Iterable[str], unchanged_paths: Iterable[str], done_path: str
 ) -> dict[str, Any]:
     """:func:`consolidate` for one run's documents, leaving out those it already consolidated that the
     latest load found unchanged; records what it consolidated in ``done_path`` once it succeeded."""
+    from newsingest.quality.reconcile import indexed_copies
+
     ids = run_doc_ids(enrich_paths)
-    done = _ids_in([done_path])
-    settled = done & _ids_in(unchanged_paths)
+    done = set(run_doc_ids([done_path]))
+    settled = done & set(run_doc_ids(unchanged_paths))
     todo = [i for i in ids if i not in settled]
     summary = consolidate(client, alias, todo)
     summary["already_consolidated"] = len(ids) - len(todo)
     # Only documents the index holds count as consolidated (a missing one is reloaded by the gate later).
-    storage.write_jsonl_gz(
-        done_path, ({"doc_id": i} for i in sorted((done & set(ids)) | _indexed(client, alias, todo)))
-    )
+    consolidated = (done & set(ids)) | set(indexed_copies(client, alias, todo, ["doc_id"]))
+    storage.write_jsonl_gz(done_path, ({"doc_id": i} for i in sorted(consolidated)))
     return summary
 
 
