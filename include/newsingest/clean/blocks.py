@@ -139,12 +139,26 @@ class _WalkState:
         self.marked = marked
 
 
+_DROP_CAP = re.compile(r"initial|drop-?cap|first-?letter", re.I)
+
+
+def _ancestry_classes(node: NavigableString, owner: Tag) -> str:
+    """The class attributes of the elements between a text and its block element."""
+    found: list[str] = []
+    el = node.parent
+    while isinstance(el, Tag) and el is not owner:
+        found.append(str(el.get("class") or ""))
+        el = el.parent
+    return " ".join(found)
+
+
 def build_blocks(root: Tag) -> list[Block]:
     """Linearise the tree under ``root`` into text blocks (one pass, iterative, skips furniture)."""
     states: dict[int, _WalkState | None] = {id(root): _WalkState(root)}
     blocks: list[Block] = []
     cur: Block | None = None
     cur_state: _WalkState | None = None  # the walk state of the text last added to ``cur``
+    glue = False  # the last text was a drop cap: the next one continues its word
     for node in root.descendants:
         cls = node.__class__
         if cls is NavigableString:
@@ -182,6 +196,13 @@ def build_blocks(root: Tag) -> list[Block]:
                 if len("".join(cur.parts)) <= _INLINE_CREDIT_CAPTION:
                     cur.kind = "caption"
             cur_state = st
+            if glue:
+                # The rest of the word after a drop cap: "<span class="initial">N</span> <span>a endlich"
+                # reads "Na endlich", as the floated letter shows.
+                text = text.lstrip()
+                glue = False
+            elif len(text) <= 2 and text.isalpha() and _DROP_CAP.search(_ancestry_classes(node, owner)):
+                glue = True
             cur.parts.append(text)
             if st.in_link:
                 cur.link_chars += len(text.strip())

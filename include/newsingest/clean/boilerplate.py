@@ -484,6 +484,9 @@ _JUNK_LINE = re.compile(
     r"don'?t miss|must read|most (?:read|popular|viewed|shared)\b.*|trending now|popular now|"
     r"table of contents|contents|in this article|jump to|story saved|invalid email.*|something went wrong.*|"
     r"this (?:slideshow|video|content) requires javascript|"
+    # the labels of a collapsible box's toggle ("Box aufklappen Box zuklappen", "Show more Show less")
+    r"(?:[\w-]+ )?aufklappen (?:[\w-]+ )?zuklappen|(?:show|read|see) more (?:show|read|see) less|"
+    r"expand collapse|"
     r"\d+ min(?:ute)?s? read|author of the article|last updated.*|updated.*ago|published.*ago)[\s:.!…]*$",
     re.I,
 )
@@ -496,7 +499,8 @@ _NEWSLETTER_LINE = re.compile(
     r"already a (?:subscriber|member)|sign in to (?:continue|read)|to continue reading|"
     r"(?:this|the) (?:rest of this )?(?:article|story) is (?:for|available to|exclusive to) "
     r"(?:subscribers|members)|you can find this story in|get email updates|we use your sign-?up|"
-    r"do you have a story|get in touch at|requires javascript|enable javascript|share it with a friend|"
+    r"do you have a story|got a story\?|get in touch at|for more stories like this|"
+    r"requires javascript|enable javascript|share it with a friend|"
     r"like this (?:story|article)\?|join us on (?:whatsapp|telegram)|news email|in your inbox|"
     r"external content|third[- ]party content|externen? inhalt|bin damit einverstanden|datenschutzerklärung|"
     r"personenbezogene daten|contenu externe|contenido externo|contenuto esterno|"
@@ -562,11 +566,17 @@ _COMMENTS_OPENER = re.compile(
 )
 
 
+_ADBLOCK_NOTICE = re.compile(
+    r"^ad ?block(?:er)? users?\b|\b(?:disable|turn off|whitelist) (?:your )?ad ?blocker", re.I
+)
+
+
 def is_junk_line(text: str) -> bool:
     """Short stock phrases of page furniture ("Advertisement", "Read more", newsletter prompts, the lines
     of a comment form)."""
     if len(text) > 220:
-        return False
+        # A notice to ad-blocker users runs longer than other stock lines.
+        return len(text) < 400 and _ADBLOCK_NOTICE.search(text) is not None
     if any(rx.match(text) for rx in (_JUNK_LINE, _READING_TIME, _MEDIA_LINE, _CJK_LINE)):
         return True
     if _COMMENT_FORM_LINE.search(text):
