@@ -384,6 +384,22 @@ def in_teaser_list(tag: Tag) -> bool:
     return False
 
 
+_COMMENT_TOKENS = frozenset({"comment", "comments", "commentlist", "commentslist", "disqus", "replies"})
+
+
+def in_comment_thread(tag: Tag) -> bool:
+    """Whether ``tag`` is or sits in a reader-comment thread (``comment-author``, ``comments-block``,
+    ``commentlist``, ``disqus_thread``): the names there are readers', not the story's authors. A post
+    wrapper's category or tag class (``category-comments``) names a topic, not a thread."""
+    for el in (tag, *tag.parents):
+        if el.name in (None, "body", "html", "[document]"):
+            break
+        at = attr_text(el)
+        if at and any(t in _COMMENT_TOKENS for t in tokens(_TAXONOMY_CLASS.sub(" ", f" {at}"))):
+            return True
+    return False
+
+
 # Inline fly-outs glued into running text when CSS is not applied: hover cards on names ("Kristi Noem"
 # + "Kristi Lynn Noem / South Dakota governor"), tooltips, footnote pop-overs.
 _FLYOUT_TOKENS = frozenset(
