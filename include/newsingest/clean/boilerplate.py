@@ -495,7 +495,8 @@ _JUNK_LINE = re.compile(
     r"(?:listen to|watch) (?:this|the) (?:article|story|video).*|"
     r"(?:\d+ )?comments?|skip (?:to )?(?:content|advert).*|scroll to continue.*|image|video|photo|"
     r"getty images|shutterstock|loading\.*|please wait\.*|close|menu|back to top|top|"
-    r"lesen sie auch|mehr zum thema|weiterlesen|lire aussi|à lire aussi|leer más|lee también|leggi anche|"
+    r"lesen sie auch|mehr zum thema|weiterlesen|zum anhören|(?:ende der )?weitere[nr]? informationen|"
+    r"lire aussi|à lire aussi|leer más|lee también|leggi anche|"
     r"learn more|find out more|join the conversation|open in app|article content|advert|video loading|"
     r"don'?t miss|must read|most (?:read|popular|viewed|shared)\b.*|trending now|popular now|"
     r"table of contents|contents|in this article|jump to|story saved|invalid email.*|something went wrong.*|"
@@ -547,6 +548,12 @@ _MEDIA_LINE = re.compile(
     r"[—–-]\s*.{1,80}\(@\w{1,15}\)\s+\w+\.? \d{1,2},? \d{4}|"
     # a short source credit: "Quelle: AFP", "Source: Reuters"
     r"(?:quelle|quellen|source|sources|fuente|fonte|bron|källa|kilde|źródło)\s*:\s*[^.!?]{0,40}|"
+    # a picture credit on a line of its own: "Bildrechte: MDR/David Straub", "Foto: dpa", "imago images/X"
+    r"(?:bildrechte|bildquelle|fotos?|photos?|credits?|crédits?)\s*:\s*(?=[^.!?]{1,60}$)[^\s.!?]+(?:\s+[^\s.!?]+){0,4}|"
+    r"(?:imago(?: images)?|getty images|ap photo|picture alliance)\s*/\s*[^.!?]{1,40}|"
+    # publication and update stamps with a clock time only: "Uppdaterad 15.59 | Publicerad 14.14"
+    r"(?:(?:uppdaterad|publicerad|oppdatert|publisert|opdateret|publiceret|updated|published|aktualisiert|"
+    r"veröffentlicht)\s*:?\s*\d{1,2}[:.]\d{2}\s*(?:\||$)\s*)+|"
     r".{0,80}mit einem klick anzeigen (?:lassen )?und wieder ausblenden.{0,20})$",
     re.I,
 )

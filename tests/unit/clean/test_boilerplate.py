@@ -71,6 +71,13 @@ def test_sentences_are_not_junk(line):
         ("Show more Show less", True),
         ("He urged drivers to turn off the engine rather than let it idle outside the school gates.", False),
         ("Die Stadt will die Box im Herbst aufklappen und die Ausstellung zeigen.", False),
+        ("Bildrechte: Stadtwerke/Jan Berger", True),
+        ("Foto: dpa", True),
+        ("imago images/Kurt Rehm", True),
+        ("Photos: how the flood spread across the valley over three days", False),
+        ("Uppdaterad 15.59 | Publicerad 14.14", True),
+        ("Ende der weiteren Informationen", True),
+        ("Zum Anhören", True),
     ],
 )
 def test_reading_time_and_media_furniture_lines(line, junk):
