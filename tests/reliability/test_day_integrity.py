@@ -123,6 +123,28 @@ def sources_file(tmp_path: Path, body: str) -> Path:
     return path
 
 
+def bulk_day_settings(settings: Settings, tmp_path: Path, site: str, node_url: str, alias: str, n: int):
+    """Settings for a day of ``n`` articles of the sample site's ``bulk`` publisher into ``alias``."""
+    src = sources_file(
+        tmp_path,
+        f"""
+        sources:
+          - name: bulk
+            homepage: {site}/bulk/
+            sitemaps: ["{site}/bulk/sitemap.xml?n={n}"]
+            rate_limit: 200
+            allow_private: true
+        """,
+    )
+    return replace(
+        settings,
+        storage_root=str(tmp_path / "storage"),
+        sources_file=src,
+        index_alias=alias,
+        opensearch_url=node_url,
+    )
+
+
 # --------------------------------------------------------------------------- a small publisher server
 
 
@@ -202,24 +224,7 @@ def test_node_restarted_during_load_then_a_plain_rerun_restores_every_article(
     ``first_seen`` of those that had landed is unchanged, and the gate judges the same evidence."""
     alias = "t_rel_day"
     n = 60
-    src = sources_file(
-        tmp_path,
-        f"""
-        sources:
-          - name: bulk
-            homepage: {sample_site.url}/bulk/
-            sitemaps: ["{sample_site.url}/bulk/sitemap.xml?n={n}"]
-            rate_limit: 200
-            allow_private: true
-        """,
-    )
-    settings = replace(
-        settings,
-        storage_root=str(tmp_path / "storage"),
-        sources_file=src,
-        index_alias=alias,
-        opensearch_url=node.url,
-    )
+    settings = bulk_day_settings(settings, tmp_path, sample_site.url, node.url, alias, n)
     client = make_client(node.url, timeout=10, max_retries=1)
     drop_alias_and_indices(client, alias)
     ensure_index(client, alias, refresh_interval="200ms")
@@ -446,3 +451,52 @@ def test_a_page_longer_than_the_cleaner_reads_is_flagged_and_counted(
 
 def verdict_findings(verdict: dict) -> list[dict]:
     return json.loads(Path(verdict["quality"]).read_text())["findings"]
+
+
+def test_an_article_the_gate_reloads_but_cannot_consolidate_is_consolidated_by_the_rerun(
+    node, sample_site, settings: Settings, tmp_path: Path
+) -> None:
+    """An article lost from the index after consolidation is loaded again by the gate, as enriched; when
+    the gate cannot consolidate it (the entity registry is unavailable), the run fails and the run's
+    consolidation record forgets it, so the plain rerun consolidates it although its load finds it
+    unchanged."""
+    from newsingest import layout
+    from newsingest.consolidate import consolidate_run, run_doc_ids
+
+    alias = "t_rel_gate_consolidate"
+    run_id = "scheduled__2026-11-06"
+    n = 12
+    settings = bulk_day_settings(settings, tmp_path, sample_site.url, node.url, alias, n)
+    client = make_client(node.url, timeout=30, max_retries=2)
+    drop_alias_and_indices(client, alias)
+    ensure_index(client, alias, refresh_interval="200ms")
+    done = layout.consolidated_path(settings.storage_root, run_id)
+
+    def consolidate_day(day: Day) -> dict:
+        enriched = [row["path"] for row in day.stages["enrich"]]
+        unchanged = [
+            layout.load_unchanged_path(settings.storage_root, run_id, row["source"], row["batch"])
+            for row in day.stages["load"]
+        ]
+        return consolidate_run(client, alias, enriched, unchanged, done)
+
+    first = run_day(settings, client, run_id, ["bulk"])
+    consolidate_day(first)
+    assert len(run_doc_ids([done])) == n
+    lost = sorted(indexed(client, alias))[0]
+    client.delete(index=f"{alias}-write", id=lost, refresh=True)
+    client.indices.close(index=f"{alias}-entities")
+    try:
+        verdict = decide(settings, client, first, ["bulk"])
+    finally:
+        client.indices.open(index=f"{alias}-entities", wait_for_active_shards="all")
+    assert verdict["status"] == "failed" and "reloaded articles failed" in verdict["message"], verdict
+    assert lost in indexed(client, alias)  # the gate loaded it again ...
+    assert set(run_doc_ids([done])) == set(indexed(client, alias)) - {lost}  # ... and it is not consolidated
+
+    rerun = run_day(settings, client, run_id, ["bulk"])
+    assert sum(row["unchanged"] for row in rerun.stages["load"]) == n  # nothing rewritten, the lost one too
+    summary = consolidate_day(rerun)
+    assert (summary["documents"], summary["already_consolidated"]) == (1, n - 1)
+    assert lost in set(run_doc_ids([done]))
+    drop_alias_and_indices(client, alias)

@@ -55,7 +55,7 @@ def unfinished_stages(
 
 
 def _reconciliation(
-    client, settings: Settings, sources: Sequence[str], enriched: Sequence[Mapping]
+    client, settings: Settings, run_id: str, sources: Sequence[str], enriched: Sequence[Mapping]
 ) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """Figures per source from reconciling the run's articles with the index, and problems."""
     from newsingest.quality.reconcile import reconcile_run
@@ -78,6 +78,7 @@ def _reconciliation(
             problems.append(
                 f"consolidating {len(reloaded)} reloaded articles failed ({type(exc).__name__}: {exc})"
             )
+            _forget_consolidated(settings, run_id, reloaded)
     figures: dict[str, dict[str, Any]] = {}
     for source, row in rows.items():
         figures[source] = {
@@ -93,6 +94,21 @@ def _reconciliation(
                 "(loaded again once, still missing)"
             )
     return figures, problems
+
+
+def _forget_consolidated(settings: Settings, run_id: str, doc_ids: Sequence[str]) -> None:
+    """Take ``doc_ids`` out of the run's consolidation record: they were loaded again as enriched (raw
+    names, batch clusters) and not consolidated, so a rerun of the run must consolidate them, even when
+    its load finds them unchanged."""
+    from newsingest import layout, storage
+    from newsingest.consolidate import run_doc_ids
+
+    path = layout.consolidated_path(settings.storage_root, run_id)
+    if not storage.exists(path):
+        return
+    drop = set(doc_ids)
+    keep = [doc_id for doc_id in run_doc_ids([path]) if doc_id not in drop]
+    storage.write_jsonl_gz(path, ({"doc_id": doc_id} for doc_id in keep))
 
 
 def usual_discovered(client, runs_index: str, source: str, before: str, run_id: str) -> float | None:
@@ -155,7 +171,9 @@ def decide_run(
     elif client is None:
         problems.append("no OpenSearch client: the run cannot be reconciled with the index")
     else:
-        extra, reconcile_problems = _reconciliation(client, settings, sources, stages.get("enrich", []))
+        extra, reconcile_problems = _reconciliation(
+            client, settings, run_id, sources, stages.get("enrich", [])
+        )
         problems += reconcile_problems
         discovered = {row["source"]: row for row in stages.get("discover", [])}
         day = start.date().isoformat()
