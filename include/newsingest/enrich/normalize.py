@@ -30,6 +30,7 @@ from newsingest.enrich.context import (
 )
 from newsingest.enrich.entities import Mention
 from newsingest.enrich.geo import Gazetteer, Place, default_gazetteer, fold
+from newsingest.enrich.table_rows import column_type, label_for, table_blocks
 from newsingest.models import EntityType
 
 LABEL_TYPES: dict[str, EntityType] = {
@@ -753,7 +754,8 @@ class Normalizer:
     def extra_mentions(self, text: str, mentions: Sequence[Mention]) -> list[Mention]:
         """Locations the model missed: wire datelines ("BELGRADE 1996-08-22", "LONDON (Reuters) -")
         and unambiguous country or capital names outside any model span."""
-        taken = [(m.start, m.end) for m in mentions]
+        # A date or number span ("CARDIFF 1996-08-31" read as one DATE) never hides a dateline's place.
+        taken = [(m.start, m.end) for m in mentions if m.label not in DROPPED_LABELS]
         found: list[Mention] = []
 
         def free(start: int, end: int) -> bool:
@@ -808,6 +810,7 @@ class Normalizer:
         if text is not None:
             _mark_products(cleaned, text, self.gazetteer)
             _vote_by_context(cleaned, text, self.gazetteer)
+            cleaned = self._vote_by_rows(cleaned, text)
         groups: dict[tuple[str, str], list[CleanMention]] = {}
         for cm in cleaned:
             groups.setdefault(self._key(cm), []).append(cm)
@@ -854,6 +857,44 @@ class Normalizer:
         for cm in cleaned:
             if fold(cm.text) in teams and cm.type == "location":
                 cm.type = "organisation"
+
+    def _vote_by_rows(self, cleaned: list[CleanMention], text: str) -> list[CleanMention]:
+        """The head names of a table's rows are one kind of thing (:mod:`newsingest.enrich.table_rows`):
+        a head name typed against its column's agreed type takes it, and one the model missed is added
+        with it. What vouches for its own type stays: an alias-table entry, a title, a demonym, and a
+        country in a column of teams (national sides are located by their country)."""
+        blocks = table_blocks(text)
+        if not blocks:
+            return cleaned
+        by_start: dict[int, CleanMention] = {}
+        for cm in cleaned:
+            by_start.setdefault(cm.start, cm)
+        added: list[CleanMention] = []
+        for block in blocks:
+            heads = [(head, by_start.get(head.start)) for head in block]
+            kind = column_type([cm.type for _, cm in heads if cm is not None])
+            if kind is None:
+                continue
+            for head, cm in heads:
+                if cm is None:
+                    new = self.clean_mentions([Mention(head.text, label_for(kind), head.start, head.end)])
+                    added.extend(c for c in new if c.alias is None and not c.demonym)
+                    for c in new:
+                        if c.alias is None and not c.demonym and not c.titled and not self._country(c.text):
+                            c.type, c.label = kind, label_for(kind)
+                    continue
+                if cm.type == kind or cm.alias is not None or cm.titled or cm.demonym:
+                    continue
+                if self._country(cm.text):
+                    continue
+                if cm.text != head.text and cm.text.startswith(head.text):
+                    cm.text, cm.end = head.text, head.end  # "Hartwell 4 3 1 0" read as one LAW span
+                cm.type, cm.label = kind, label_for(kind)
+        return [*cleaned, *added]
+
+    def _country(self, name: str) -> bool:
+        place = self.gazetteer.lookup(name)
+        return place is not None and place.kind == "country"
 
     def _key(self, cm: CleanMention) -> tuple[str, str]:
         if cm.alias is not None:
