@@ -868,10 +868,17 @@ class Normalizer:
             return cleaned
         by_start: dict[int, CleanMention] = {}
         for cm in cleaned:
-            by_start.setdefault(cm.start, cm)
+            start = cm.start
+            while start < cm.end and text[start].isspace():
+                start += 1  # a piece split off after a number starts with its space
+            by_start.setdefault(start, cm)
         added: list[CleanMention] = []
-        for block in blocks:
-            heads = [(head, by_start.get(head.start)) for head in block]
+        columns = [
+            [(cell, by_start.get(cell.start)) for cell in block if cell.column == column]
+            for block in blocks
+            for column in sorted({cell.column for cell in block})
+        ]
+        for heads in columns:
             kind = column_type([cm.type for _, cm in heads if cm is not None])
             if kind is None:
                 continue

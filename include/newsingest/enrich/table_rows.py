@@ -14,14 +14,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+_NAME = (
+    r"(?:[A-Z]\.[ \t]?){0,2}[A-Z][\w'’.-]*"
+    r"(?:[ \t]+(?:(?:de|da|van|von|der|den|del|di|le|la|al|bin|of)[ \t]+)?[A-Z][\w'’.-]*){0,4}"
+)
 # The head of a row: an optional rank ("3.", "12)", "-") then a name of up to five capitalised words
 # (initials, hyphens, apostrophes and name particles allowed), then the rest of the line.
-_ROW = re.compile(
-    r"^[ \t]*(?:\d{1,3}[.)]?[ \t]+|[-–•*][ \t]+)?"
-    r"(?P<name>(?:[A-Z]\.[ \t]?){0,2}[A-Z][\w'’.-]*"
-    r"(?:[ \t]+(?:(?:de|da|van|von|der|den|del|di|le|la|al|bin|of)[ \t]+)?[A-Z][\w'’.-]*){0,4})"
-    r"(?P<rest>.*)$"
-)
+_ROW = re.compile(r"^[ \t]*(?:\d{1,3}[.)]?[ \t]+|[-–•*][ \t]+)?(?P<name>" + _NAME + r")(?P<rest>.*)$")
+# A further cell of a row: a name right after a figure or a "v" ("Hartwell 2 Oakmoor 1", "Hartwell v
+# Oakmoor").
+_NEXT_CELL = re.compile(r"(?:\d[ \t]+|[ \t]vs?\.?[ \t]+)(?P<name>" + _NAME + r")")
 MAX_ROW_CHARS = 120  # a longer line is prose, not a row
 MIN_ROWS = 3  # lines of one block
 MIN_SHARE = 0.6  # of the typed head names that must agree
@@ -31,28 +33,47 @@ _LABELS = {"person": "PERSON", "organisation": "ORG", "location": "GPE"}
 
 @dataclass(frozen=True, slots=True)
 class RowHead:
+    """One name cell of a row: its offsets, text and column (0 for the head, 1 for the next ...)."""
+
     start: int
     end: int
     text: str
+    column: int = 0
 
 
 def table_blocks(text: str) -> list[list[RowHead]]:
-    """Blocks of three or more consecutive lines that each start with a name followed by a figure."""
+    """Blocks of three or more consecutive lines that each start with a name followed by a figure: the
+    name cells of their rows."""
     blocks: list[list[RowHead]] = []
     current: list[RowHead] = []
+    rows = 0
     pos = 0
     for line in text.split("\n"):
-        head = _row_head(line, pos)
-        if head is not None:
-            current.append(head)
+        cells = _row_cells(line, pos)
+        if cells:
+            current.extend(cells)
+            rows += 1
         else:
-            if len(current) >= MIN_ROWS:
+            if rows >= MIN_ROWS:
                 blocks.append(current)
-            current = []
+            current, rows = [], 0
         pos += len(line) + 1
-    if len(current) >= MIN_ROWS:
+    if rows >= MIN_ROWS:
         blocks.append(current)
     return blocks
+
+
+def _row_cells(line: str, offset: int) -> list[RowHead]:
+    head = _row_head(line, offset)
+    if head is None:
+        return []
+    cells = [head]
+    rel = head.end - offset
+    for match in _NEXT_CELL.finditer(line, rel):
+        name = match.group("name").rstrip(".'’-")
+        start = offset + match.start("name")
+        cells.append(RowHead(start, start + len(name), name, len(cells)))
+    return cells
 
 
 def _row_head(line: str, offset: int) -> RowHead | None:

@@ -539,3 +539,28 @@ def test_dateline_place_behind_a_date_span():
     text = "Ferry crews vote to strike\nCARDIFF 2026-03-02\nCrews voted on Monday to walk out.\n"
     found = mentions(text, [("CARDIFF 2026-03-02", "DATE"), ("Monday", "DATE")])
     assert _types(Normalizer().normalize(found, text_length=len(text), text=text)) == {"Cardiff": "location"}
+
+
+def test_result_lines_type_both_columns():
+    """ "Home 2 Away 1": the names after a score form a second column, voted on its own; a missed team
+    split off a number-run span ("Oakmoor 1 Linwell 0" read as one PERSON) is found by its position."""
+    from newsingest.enrich.normalize import Normalizer
+
+    text = (
+        "Results of Sunday's regional league matches:\n"
+        "Hartwell 2 Brackley Rovers 1\n"
+        "Oakmoor 1 Linwell Town 0\n"
+        "Dunmere Athletic 3 Castlebay United 3\n"
+        "Fenwick 0 Marlow Vale 2\n"
+    )
+    found = mentions(
+        text,
+        [("Hartwell", "ORG"), ("Brackley Rovers", "ORG"), ("Oakmoor 1 Linwell Town", "PERSON"),
+         ("Dunmere Athletic", "ORG"), ("Castlebay United", "ORG")],
+    )  # fmt: skip
+    types = _types(Normalizer().normalize(found, text_length=len(text), text=text))
+    assert types == {
+        name: "organisation"
+        for name in ("Hartwell", "Brackley Rovers", "Oakmoor", "Linwell Town", "Dunmere Athletic",
+                     "Castlebay United", "Fenwick", "Marlow Vale")  # fmt: skip
+    }
