@@ -388,6 +388,16 @@ def _given_name_first(text: str) -> bool:
     return words[0].casefold() in given_names() and all(_name_word(w) for w in words)
 
 
+# A maximal run of capitalised words on one line (hyphens and apostrophes inside words).
+_NAME_RUN = re.compile(r"(?<![\w'’.-])[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*(?![\w'’-])")
+# Last words that make a capitalised run a street, venue or building, not a person ("Grace Road").
+_STREET_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "Road Street Avenue Lane Drive Boulevard Square Park Gardens Garden Bridge Hill Station Stadium "
+        "Arena Hall Centre Center Tower Place Way Close Court Field Fields Ground Beach Bay River Lake",
+    )
+)
 _PRECEDING_WORD = re.compile(r"([A-Z][a-z]+)[ \t]+$")
 
 
@@ -786,6 +796,26 @@ class Normalizer:
                 i += 1
         return found
 
+    def missed_persons(self, text: str, mentions: Sequence[Mention]) -> list[Mention]:
+        """Persons the model missed: a run of two or three capitalised name words, no more and no less,
+        whose first word is a known given name ("Nolan Henke", "Vera Haller"), outside every model span,
+        with no organisation or street word and no place of that name."""
+        taken = [(m.start, m.end) for m in mentions if m.label not in DROPPED_LABELS]
+        found: list[Mention] = []
+        for run in _NAME_RUN.finditer(text):
+            words = run.group(0).split()
+            if not 2 <= len(words) <= 3 or fold(words[0]) not in given_names():
+                continue
+            if not all(_name_word(w) for w in words) or words[-1] in _STREET_WORDS:
+                continue
+            start, end = run.start(), run.end()
+            if any(start < e and end > s for s, e in taken) or ORG_WORDS.search(run.group(0)):
+                continue
+            if known_place(run.group(0), self.gazetteer):
+                continue
+            found.append(Mention(run.group(0), "PERSON", start, end))
+        return found
+
     # -- document level -------------------------------------------------------------------------
     def normalize(
         self,
@@ -803,7 +833,11 @@ class Normalizer:
         with ``sport`` (the story's topic is sport) too, town names next to scores become teams.
         """
         if text is not None:
-            mentions = [*_extend_given_names(text, mentions), *self.extra_mentions(text, mentions)]
+            mentions = [
+                *_extend_given_names(text, mentions),
+                *self.extra_mentions(text, mentions),
+                *self.missed_persons(text, mentions),
+            ]
         cleaned = self.clean_mentions(mentions)
         if sport and text is not None:
             self._teams_from_results(cleaned, text)
