@@ -465,11 +465,8 @@ def run_e2e(
 def dag_parse_seconds(airflow) -> dict[str, float] | None:
     """Parse time per DAG file: Airflow's DagBag figure (``airflow dags report``), else each file run
     in a fresh interpreter with Airflow's SDK already imported (as the dag-processor's child has it)."""
-    import json
-
     try:
-        text = airflow.run_cli("dags", "report", "-o", "json", timeout=300).stdout
-        rows = json.loads(text[text.index("[") :])
+        rows = _report_rows(airflow.run_cli("dags", "report", "-o", "json", timeout=300).stdout)
     except Exception as exc:  # the figure is optional: a failing report must not lose the run's figures
         log.warning("airflow dags report failed (%s); timing each DAG file on its own", exc)
         return _timed_dag_files(airflow.env())
@@ -483,6 +480,24 @@ def dag_parse_seconds(airflow) -> dict[str, float] | None:
         except (KeyError, ValueError):
             continue
     return out or _timed_dag_files(airflow.env())
+
+
+def _report_rows(text: str) -> list[dict[str, Any]]:
+    """The JSON table in ``airflow dags report -o json`` output, past any log lines printed before it
+    (their ``[timestamp]`` prefixes are not the table)."""
+    import json
+
+    decoder = json.JSONDecoder()
+    start = text.find("[")
+    while start != -1:
+        try:
+            rows, _ = decoder.raw_decode(text, start)
+        except ValueError:
+            rows = None
+        if isinstance(rows, list) and all(isinstance(r, dict) for r in rows):
+            return rows
+        start = text.find("[", start + 1)
+    raise ValueError(f"no JSON table in the report output: {text[:200]!r}")
 
 
 _TIME_ONE_FILE = (

@@ -125,3 +125,19 @@ def test_task_sampler_counts_the_cpu_of_a_task_process_and_its_children():
     assert 1.5 <= sampler.task_cpu_s["ti-1"] < 10  # its own second and its child's
     assert sampler.peak_mb["ti-1"] > 1
     assert sampler.cpu_s >= sampler.task_cpu_s["ti-1"] * 0.9
+
+
+def test_report_rows_skip_the_log_lines_airflow_prints_before_the_table():
+    # What `airflow dags report -o json` printed on this machine: a bracketed log level comes first.
+    text = (
+        "2026-12-07T15:46:43.433570Z [warning  ] Could not import graphviz. Rendering graph to the "
+        "graphical format will not be possible. [py.warnings] category=UserWarning lineno=57\n"
+        '[{"file": "news_ingest.py", "duration": "0:00:00.280173", "dag_num": "1", "task_num": "12"}, '
+        '{"file": "news_reindex.py", "duration": "0:00:00.027650", "dag_num": "1", "task_num": "2"}]\n'
+    )
+    from newsingest.bench import e2e
+
+    rows = e2e._report_rows(text)
+    assert [r["file"] for r in rows] == ["news_ingest.py", "news_reindex.py"]
+    with pytest.raises(ValueError, match="no JSON table"):
+        e2e._report_rows("[warning  ] nothing else\n")
