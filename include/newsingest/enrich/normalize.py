@@ -528,21 +528,6 @@ def _event_name(text: str) -> bool:
 
 
 _DIRECTIONAL = frozenset(["towards", "toward", "near"])
-_PLACE_NOUNS = (
-    "town|city|village|island|islands|port|county|province|district|region|suburb|municipality|"
-    "enclave|hamlet|resort|state|prefecture|oblast|governorate|commune|borough|township|parish"
-)
-# "the southern town of Chatelet", "the island of Spitzbergen" / "in Huize county".
-_PLACE_NOUN_OF = re.compile(r"\b(?:" + _PLACE_NOUNS + r")[ \t]+of[ \t]+$")
-_PLACE_NOUN_AFTER = re.compile(r"^[ \t]+(?:" + _PLACE_NOUNS + r")\b")
-
-
-def _place_noun_around(text: str, start: int, end: int) -> bool:
-    """A place noun names what the mention is: "the town of X" before it, or "X county" (lower case)
-    after it."""
-    return bool(_PLACE_NOUN_OF.search(text[max(0, start - 30) : start])) or bool(
-        _PLACE_NOUN_AFTER.match(text[end : end + 20])
-    )
 
 
 def _vote_by_context(cleaned: list[CleanMention], text: str, gazetteer: Gazetteer) -> None:
@@ -563,8 +548,6 @@ def _vote_by_context(cleaned: list[CleanMention], text: str, gazetteer: Gazettee
     - a name-shaped "organisation" of two or three words whose last word the article names alone as a
       person ("Akosua Mensah" ... "Mensah said") is that person;
     - a named weather system ("Storm Imogen") or a name ending in an event noun ("ATP Finals") is an event;
-    - a "person" or "organisation" named by a place noun ("the coastal town of X", "the island of X",
-      "X county") is a location;
     - a describing noun right before the name settles person against organisation ("the vaccine alliance
       Gavi", "the artist Akosua Mensah"), for a "person" with no known given name first and a name-shaped
       "organisation".
@@ -574,9 +557,6 @@ def _vote_by_context(cleaned: list[CleanMention], text: str, gazetteer: Gazettee
             continue
         if _event_name(cm.text) and cm.type in ("person", "organisation", "location"):
             cm.type, cm.label = "other", "EVENT"
-            continue
-        if cm.type in ("person", "organisation") and _place_noun_around(text, cm.start, cm.end):
-            cm.type, cm.label, cm.described = "location", "GPE", True
             continue
         described = descriptor_before(text, cm.start) if cm.type in ("person", "organisation") else None
         cm.described = described == cm.type

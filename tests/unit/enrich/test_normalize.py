@@ -575,24 +575,3 @@ def test_missed_persons_from_given_names():
     found = mentions(text, [("Peter Quill", "ORG")])
     names = {(m.text, m.label) for m in Normalizer().missed_persons(text, found)}
     assert names == {("Maria Brisket", "PERSON")}
-
-
-def test_place_noun_names_a_place():
-    """ "the coastal town of X", "the island of X" and "X county" make a location of a name the model
-    took for an organisation or person; "the capital of" a firm does not."""
-    from newsingest.enrich.normalize import Normalizer
-
-    text = (
-        "A market blast hit the western coastal town of Brevanne on Friday. Farmers in Oskelo county "
-        "protested. Ferries to the island of Vardholm stopped. Analysts doubt the capital of Lumicorp."
-    )
-    found = mentions(
-        text, [("Brevanne", "ORG"), ("Oskelo", "PERSON"), ("Vardholm", "ORG"), ("Lumicorp", "ORG")]
-    )
-    types = _types(Normalizer().normalize(found, text_length=len(text), text=text))
-    assert types == {
-        "Brevanne": "location",
-        "Oskelo": "location",
-        "Vardholm": "location",
-        "Lumicorp": "organisation",
-    }
