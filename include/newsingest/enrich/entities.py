@@ -10,6 +10,7 @@ spacy-transformers installed) plugs in without code changes; any object with the
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -109,11 +110,18 @@ class SpacyNer:
         The model reads each text with its ALL-CAPS lines truecased (:mod:`newsingest.enrich.truecase`,
         same length, so offsets hold); mention texts are cut from the original text.
         """
-        pairs = ((self._model_text(t[: self.max_chars]), t[: self.max_chars]) for t in texts)
-        n_process = self._processes(texts)
-        for doc, original in self.nlp.pipe(
-            pairs, batch_size=self.batch_size, n_process=n_process, as_tuples=True
-        ):
+        # Not ``as_tuples``: spaCy would then tokenise in this process and pickle Docs to the workers.
+        # The pipe keeps input order, so the originals queue up beside the texts the model reads.
+        originals: deque[str] = deque()
+
+        def model_texts() -> Iterator[str]:
+            for text in texts:
+                clipped = text[: self.max_chars]
+                originals.append(clipped)
+                yield self._model_text(clipped)
+
+        for doc in self.nlp.pipe(model_texts(), batch_size=self.batch_size, n_process=self._processes(texts)):
+            original = originals.popleft()
             yield [
                 Mention(original[e.start_char : e.end_char], e.label_, e.start_char, e.end_char)
                 for e in doc.ents
