@@ -60,7 +60,7 @@ HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _BR_SPLIT = re.compile(r"\s*\n\s*\n\s*")
 
 
-_BODY_CLASS = re.compile(
+BODY_CLASS = re.compile(
     r"(?:article|story|entry|post)[-_]?(?:body|content|text)(?![-_]?(?:header|footer|meta|top|bottom|wrap))|"
     r"articlebody|storybody",
     re.I,
@@ -93,6 +93,10 @@ def classify_attrs_cached(text: str) -> tuple[int, bool, bool]:
 def _is_flyout(text: str) -> bool:
     return boilerplate.is_inline_flyout(text)
 
+
+# Text before an inline photo credit up to this length is that photo's caption; a longer run is story
+# text with a credit tucked at its end, which stays text.
+_INLINE_CREDIT_CAPTION = 400
 
 _CREDIT_TOKENS = frozenset({"byline", "author", "dateline", "timestamp", "date", "posted"})
 
@@ -135,11 +139,26 @@ class _WalkState:
         self.marked = marked
 
 
+_DROP_CAP = re.compile(r"initial|drop-?cap|first-?letter", re.I)
+
+
+def _ancestry_classes(node: NavigableString, owner: Tag) -> str:
+    """The class attributes of the elements between a text and its block element."""
+    found: list[str] = []
+    el = node.parent
+    while isinstance(el, Tag) and el is not owner:
+        found.append(str(el.get("class") or ""))
+        el = el.parent
+    return " ".join(found)
+
+
 def build_blocks(root: Tag) -> list[Block]:
     """Linearise the tree under ``root`` into text blocks (one pass, iterative, skips furniture)."""
     states: dict[int, _WalkState | None] = {id(root): _WalkState(root)}
     blocks: list[Block] = []
     cur: Block | None = None
+    cur_state: _WalkState | None = None  # the walk state of the text last added to ``cur``
+    glue = False  # the last text was a drop cap: the next one continues its word
     for node in root.descendants:
         cls = node.__class__
         if cls is NavigableString:
@@ -168,6 +187,22 @@ def build_blocks(root: Tag) -> list[Block]:
                     cur.kind = "title"
                 elif st.heading:
                     cur.kind = "heading"
+            elif st.caption and cur.kind == "text" and st is not cur_state:
+                # A photo credit set inline after the text of its caption ("… on Sunday.<span
+                # class="pic-credit">Buzz/Dana Ruiz</span>"): the line is a caption, and the credit keeps a
+                # separator rather than gluing onto the last word.
+                if cur.parts and not cur.parts[-1][-1:].isspace() and not text[:1].isspace():
+                    cur.parts.append(" ")
+                if len("".join(cur.parts)) <= _INLINE_CREDIT_CAPTION:
+                    cur.kind = "caption"
+            cur_state = st
+            if glue:
+                # The rest of the word after a drop cap: "<span class="initial">N</span> <span>a endlich"
+                # reads "Na endlich", as the floated letter shows.
+                text = text.lstrip()
+                glue = False
+            elif len(text) <= 2 and text.isalpha() and _DROP_CAP.search(_ancestry_classes(node, owner)):
+                glue = True
             cur.parts.append(text)
             if st.in_link:
                 cur.link_chars += len(text.strip())
@@ -231,7 +266,7 @@ def _child_state(node: Tag, name: str, parent: _WalkState) -> _WalkState | None:
                 neg = (*neg, node)
             if is_sf and not sf:
                 sf = True
-        if node.get("itemprop") == "articleBody" or (at and _BODY_CLASS.search(at)):
+        if node.get("itemprop") == "articleBody" or (at and BODY_CLASS.search(at)):
             neg = ()  # an explicit article-body wrapper overrides furniture hints around it
             marked = node
     if name in BLOCK_TAGS:

@@ -384,6 +384,22 @@ def in_teaser_list(tag: Tag) -> bool:
     return False
 
 
+_COMMENT_TOKENS = frozenset({"comment", "comments", "commentlist", "commentslist", "disqus", "replies"})
+
+
+def in_comment_thread(tag: Tag) -> bool:
+    """Whether ``tag`` is or sits in a reader-comment thread (``comment-author``, ``comments-block``,
+    ``commentlist``, ``disqus_thread``): the names there are readers', not the story's authors. A post
+    wrapper's category or tag class (``category-comments``) names a topic, not a thread."""
+    for el in (tag, *tag.parents):
+        if el.name in (None, "body", "html", "[document]"):
+            break
+        at = attr_text(el)
+        if at and any(t in _COMMENT_TOKENS for t in tokens(_TAXONOMY_CLASS.sub(" ", f" {at}"))):
+            return True
+    return False
+
+
 # Inline fly-outs glued into running text when CSS is not applied: hover cards on names ("Kristi Noem"
 # + "Kristi Lynn Noem / South Dakota governor"), tooltips, footnote pop-overs.
 _FLYOUT_TOKENS = frozenset(
@@ -479,11 +495,15 @@ _JUNK_LINE = re.compile(
     r"(?:listen to|watch) (?:this|the) (?:article|story|video).*|"
     r"(?:\d+ )?comments?|skip (?:to )?(?:content|advert).*|scroll to continue.*|image|video|photo|"
     r"getty images|shutterstock|loading\.*|please wait\.*|close|menu|back to top|top|"
-    r"lesen sie auch|mehr zum thema|weiterlesen|lire aussi|à lire aussi|leer más|lee también|leggi anche|"
+    r"lesen sie auch|mehr zum thema|weiterlesen|zum anhören|(?:ende der )?weitere[nr]? informationen|"
+    r"lire aussi|à lire aussi|leer más|lee también|leggi anche|"
     r"learn more|find out more|join the conversation|open in app|article content|advert|video loading|"
     r"don'?t miss|must read|most (?:read|popular|viewed|shared)\b.*|trending now|popular now|"
     r"table of contents|contents|in this article|jump to|story saved|invalid email.*|something went wrong.*|"
     r"this (?:slideshow|video|content) requires javascript|"
+    # the labels of a collapsible box's toggle ("Box aufklappen Box zuklappen", "Show more Show less")
+    r"(?:[\w-]+ )?aufklappen (?:[\w-]+ )?zuklappen|(?:show|read|see) more (?:show|read|see) less|"
+    r"expand collapse|"
     r"\d+ min(?:ute)?s? read|author of the article|last updated.*|updated.*ago|published.*ago)[\s:.!…]*$",
     re.I,
 )
@@ -496,7 +516,8 @@ _NEWSLETTER_LINE = re.compile(
     r"already a (?:subscriber|member)|sign in to (?:continue|read)|to continue reading|"
     r"(?:this|the) (?:rest of this )?(?:article|story) is (?:for|available to|exclusive to) "
     r"(?:subscribers|members)|you can find this story in|get email updates|we use your sign-?up|"
-    r"do you have a story|get in touch at|requires javascript|enable javascript|share it with a friend|"
+    r"do you have a story|got a story\?|get in touch at|for more stories like this|"
+    r"requires javascript|enable javascript|share it with a friend|"
     r"like this (?:story|article)\?|join us on (?:whatsapp|telegram)|news email|in your inbox|"
     r"external content|third[- ]party content|externen? inhalt|bin damit einverstanden|datenschutzerklärung|"
     r"personenbezogene daten|contenu externe|contenido externo|contenuto esterno|"
@@ -527,6 +548,12 @@ _MEDIA_LINE = re.compile(
     r"[—–-]\s*.{1,80}\(@\w{1,15}\)\s+\w+\.? \d{1,2},? \d{4}|"
     # a short source credit: "Quelle: AFP", "Source: Reuters"
     r"(?:quelle|quellen|source|sources|fuente|fonte|bron|källa|kilde|źródło)\s*:\s*[^.!?]{0,40}|"
+    # a picture credit on a line of its own: "Bildrechte: MDR/David Straub", "Foto: dpa", "imago images/X"
+    r"(?:bildrechte|bildquelle|fotos?|photos?|credits?|crédits?)\s*:\s*(?=[^.!?]{1,60}$)[^\s.!?]+(?:\s+[^\s.!?]+){0,4}|"
+    r"(?:imago(?: images)?|getty images|ap photo|picture alliance)\s*/\s*[^.!?]{1,40}|"
+    # publication and update stamps with a clock time only: "Uppdaterad 15.59 | Publicerad 14.14"
+    r"(?:(?:uppdaterad|publicerad|oppdatert|publisert|opdateret|publiceret|updated|published|aktualisiert|"
+    r"veröffentlicht)\s*:?\s*\d{1,2}[:.]\d{2}\s*(?:\||$)\s*)+|"
     r".{0,80}mit einem klick anzeigen (?:lassen )?und wieder ausblenden.{0,20})$",
     re.I,
 )
@@ -562,11 +589,17 @@ _COMMENTS_OPENER = re.compile(
 )
 
 
+_ADBLOCK_NOTICE = re.compile(
+    r"^ad ?block(?:er)? users?\b|\b(?:disable|turn off|whitelist) (?:your )?ad ?blocker", re.I
+)
+
+
 def is_junk_line(text: str) -> bool:
     """Short stock phrases of page furniture ("Advertisement", "Read more", newsletter prompts, the lines
     of a comment form)."""
     if len(text) > 220:
-        return False
+        # A notice to ad-blocker users runs longer than other stock lines.
+        return len(text) < 400 and _ADBLOCK_NOTICE.search(text) is not None
     if any(rx.match(text) for rx in (_JUNK_LINE, _READING_TIME, _MEDIA_LINE, _CJK_LINE)):
         return True
     if _COMMENT_FORM_LINE.search(text):

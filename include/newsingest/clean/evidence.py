@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
+from newsingest.clean import boilerplate
 from newsingest.clean import dates as dates_mod
+from newsingest.clean.blocks import BODY_CLASS
 from newsingest.clean.fields.bylines import publisher_filter
 from newsingest.clean.fields.published import text_date
 from newsingest.clean.fields.titles import host_names, node_types, site_names
@@ -99,3 +101,80 @@ def article_evidence(
         if shown is not None:
             found["date_line"] = shown.date().isoformat()
     return found
+
+
+# A post's headline: an <h1>-<h3>, or an element the hAtom microformat marks as an entry's title.
+_HEADLINE_TAGS = ("h1", "h2", "h3")
+_ENTRY_TITLE = re.compile(r"(?:^|\s)entry-title(?:\s|$)")
+_PLAYER_TAGS = ("video", "iframe", "embed")
+_MIN_MEDIA_SIDE = 250  # pixels: a photo or a player, not an icon, a button or a like box
+
+
+def _side(tag: Tag, name: str) -> int | None:
+    value = str(tag.get(name) or "").strip().removesuffix("px")
+    return int(value) if value.isdigit() else None
+
+
+def _is_media(tag: Tag) -> bool:
+    """A photo or a player: an ``<img>``/``<video>``/``<iframe>``/``<embed>`` at least 250 pixels on a side
+    by its attributes; an ``<img>`` or ``<video>`` without sizes only inside a marked article body; never
+    inside a furniture-hinted element (share bar, avatar, widget)."""
+    width, height = _side(tag, "width"), _side(tag, "height")
+    if width is not None or height is not None:
+        if max(width or 0, height or 0) < _MIN_MEDIA_SIDE or min(width or 9999, height or 9999) < 100:
+            return False
+    elif tag.name in ("iframe", "embed"):
+        return False
+    marked = False
+    for el in tag.parents:
+        at = boilerplate.attr_text(el) if el.attrs else ""
+        if at and boilerplate.negative_weight(at) >= 1:
+            return False
+        if at and (BODY_CLASS.search(at) or el.get("itemprop") == "articleBody"):
+            marked = True
+            break
+    return marked or width is not None or height is not None
+
+
+def _is_headline(tag: Tag, names: tuple[str, ...]) -> bool:
+    return tag.name in names or bool(_ENTRY_TITLE.search(str(tag.get("class") or "")))
+
+
+def media_post(soup: BeautifulSoup, title: str | None) -> tuple[str, bool] | None:
+    """The media of a post made of a photo or a video under its headline: the tag name (``img``,
+    ``video``, ``iframe``) of the first photo or player in the headline's post, and whether the headline
+    is the post's own by its markup (an ``<h1>`` or an hAtom ``entry-title``); None when there is none.
+
+    The headline is the first ``<h1>``-``<h3>`` or hAtom ``entry-title`` whose text is the title (or holds
+    it, or is held by it) and the only one styled so on the page; its post is the nearest of its three
+    closest ancestors that holds a photo or player and no other headline (on an index page every teaser
+    has one).
+    """
+    wanted = (title or "").strip().lower()
+    if len(wanted) < 3:
+        return None
+    headline = None
+    for tag in soup.find_all(lambda t: _is_headline(t, _HEADLINE_TAGS)):
+        text = clean_text(tag.get_text(" ")).lower()
+        if len(text) >= 3 and (text == wanted or text in wanted or wanted in text):
+            headline = tag
+            break
+    if headline is None:
+        return None
+    # An index page lists posts under headlines styled alike: one post's media is not the page's.
+    style = (headline.name, str(headline.get("class") or ""))
+    if sum(1 for tag in soup.find_all(headline.name) if str(tag.get("class") or "") == style[1]) > 1:
+        return None
+    post = headline.parent
+    for _ in range(3):
+        if not isinstance(post, Tag) or post.name in ("body", "html"):
+            return None
+        heads = post.find_all(lambda t: _is_headline(t, ("h1", "h2")))
+        if any(h is not headline and h not in headline.parents and headline not in h.parents for h in heads):
+            return None
+        for media in post.find_all(("img", *_PLAYER_TAGS)):
+            if _is_media(media):
+                own = headline.name == "h1" or bool(_ENTRY_TITLE.search(str(headline.get("class") or "")))
+                return str(media.name), own
+        post = post.parent
+    return None

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup, Tag
 
 from newsingest.clean import dates as dates_mod
 from newsingest.clean.authors import agency_name
-from newsingest.clean.evidence import STRONG_EVIDENCE, article_evidence
+from newsingest.clean.evidence import STRONG_EVIDENCE, article_evidence, media_post
 from newsingest.clean.fields.bylines import pick_authors, publisher_filter, signature_byline, text_byline
 from newsingest.clean.fields.descriptive import (
     pick_canonical,
@@ -302,6 +302,8 @@ def _verdict(
         if plainly_article and not found.implausible and _standfirst_as_body(page.meta, article):
             evidence["body_from"] = article.provenance["body"]
             return None, evidence  # a headline and its standfirst (a photo or video post): findable
+        if not found.implausible and _headline_as_body(page.soup, article, evidence, plainly_article):
+            return None, evidence  # a photo or video under its headline, no text: findable by its headline
         return "too_short", evidence
     return None, evidence
 
@@ -329,6 +331,29 @@ def _standfirst_as_body(meta: PageMeta, article: CleanedArticle) -> bool:
         article.provenance["body"] = "description"
         return True
     return False
+
+
+def _headline_as_body(
+    soup: BeautifulSoup, article: CleanedArticle, evidence: dict[str, str | int | float | bool], plainly: bool
+) -> bool:
+    """Make the headline the body of a photo or video post: a page whose post under its headline is a
+    photo or a player with (next to) no text and no standfirst (``evidence.media_post``). Kept when the
+    page is plainly an article, or when the headline is an ``<h1>`` or an hAtom ``entry-title`` (the
+    post's own headline, equal to the title, over its media). Provenance ``headline``; the evidence
+    records ``media_post`` and ``body_from``. False (nothing changed) otherwise."""
+    title = clean_text(article.title or "")
+    found = media_post(soup, title) if title else None
+    if found is None:
+        return False
+    media, own_headline = found
+    if not plainly and not own_headline:
+        return False
+    article.body = title
+    article.paragraphs = [title]
+    article.provenance["body"] = "headline"
+    evidence["media_post"] = media
+    evidence["body_from"] = "headline"
+    return True
 
 
 def _analyse(

@@ -245,4 +245,3 @@ def ld_names(value: Any) -> list[str]:
         elif isinstance(item, str) and clean_text(item):
             out.append(clean_text(html.unescape(item)))
     return out
-

@@ -116,13 +116,23 @@ def prestrip(html: str) -> Prepared:
             continue
         gt = html.find(">", end)
         pos = n if gt < 0 else gt + 1
-        out.append(" ")
+        # An <iframe> keeps an empty tag with its size: a video player's frame tells a video post from an
+        # empty page (only the size is copied: other attributes may hold markup such as ``srcdoc``).
+        out.append(_empty_iframe(m.group(2) or "") if tag == "iframe" else " ")
     stripped = "".join(out)
     original = len(stripped)
     truncated = original > MAX_PARSE_CHARS
     if truncated:
         stripped = stripped[:MAX_PARSE_CHARS]
     return Prepared(stripped, ld, truncated, original)
+
+
+_SIZE_ATTR = re.compile(r"""\b(width|height)\s*=\s*["']?(\d{1,5})""", re.I)
+
+
+def _empty_iframe(attrs: str) -> str:
+    sizes = " ".join(f'{name.lower()}="{value}"' for name, value in _SIZE_ATTR.findall(attrs))
+    return f"<iframe {sizes}></iframe>" if sizes else "<iframe></iframe>"
 
 
 def normalize_space(text: str) -> str:

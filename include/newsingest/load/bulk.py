@@ -6,7 +6,9 @@ How a document gets in (document id = ``doc_id``, the hash of the canonical URL)
 2. an article already in the index (found by one ``mget`` per chunk, or by its ``create`` answering 409
    when it landed meanwhile) goes as a scripted upsert (:data:`UPSERT_SCRIPT`) that keeps the earliest
    ``first_seen``, replaces everything else, ignores a copy crawled before the indexed one (backfills
-   never overwrite fresher data) and does nothing when the document is unchanged (reruns write nothing).
+   never overwrite fresher data) and does nothing when the document is unchanged (reruns write nothing);
+3. an article whose indexed copy (read by that ``mget``) the script would leave as it is, is not sent at
+   all (:func:`_unchanged` takes the script's steps in Python; any doubt sends it, and the script decides).
 
 ``last_crawled`` and ``fetched_at`` of a document whose content did not change move only when the indexed
 ones are older than ``crawl_time_resolution`` (6 hours by default), the way ``relatime`` treats access
@@ -476,9 +478,16 @@ def load_articles(
         prepared = _prefetch(_documents(articles, crawled_at, run, crawl_time_resolution), 2 * chunk_docs)
         for group in _groups(prepared, chunk_docs, chunk_bytes):
             # After the cluster stopped answering, every op fails fast in send(); do not ask it first.
-            present = set() if run.unreachable else _indexed_ids(client, target, [op.doc_id for op in group])
-            existing = [op for op in group if op.doc_id in present]
-            fresh = [op for op in group if op.doc_id not in present]
+            indexed = {} if run.unreachable else _indexed_sources(client, target, [op.doc_id for op in group])
+            existing: list[_Op] = []
+            for op in group:
+                if op.doc_id in indexed and _unchanged(op, indexed[op.doc_id]):
+                    run.report.unchanged += 1  # what the upsert script would answer 'noop': not sent
+                    run.report.unchanged_ids.append(op.doc_id)
+                elif op.doc_id in indexed:
+                    existing.append(op)
+            fresh = [op for op in group if op.doc_id not in indexed]
+            del indexed
             for op, item in run.send("create", fresh):
                 if run.record("create", op, item):  # it landed meanwhile (a retry, a parallel load)
                     existing.append(op)
@@ -612,16 +621,40 @@ def _groups(ops: Iterable[_Op], docs: int, size: int) -> Iterator[list[_Op]]:
         yield group
 
 
-def _indexed_ids(client: OpenSearch, target: str, ids: list[str]) -> set[str]:
-    """Which of ``ids`` the index already holds, so they go straight to the upsert (a rerun sends each
-    document once, not as a ``create`` answered 409 first). Unknown when the read fails: every document
-    then goes as a ``create``, whose 409 still routes it to the upsert."""
+def _indexed_sources(client: OpenSearch, target: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The indexed copies of ``ids`` (id -> source), so existing documents go straight to the upsert (a
+    rerun sends each document once, not as a ``create`` answered 409 first) and identical ones are not
+    sent at all. Empty when the read fails: every document then goes as a ``create``, whose 409 still
+    routes it to the upsert, whose script still finds it unchanged."""
     try:
-        resp = client.mget(index=target, body={"ids": ids}, _source=False, realtime=True)
+        resp = client.mget(index=target, body={"ids": ids}, realtime=True)
     except Exception as exc:  # the create path decides; its errors are retried and counted
         log.debug("cannot read which documents %s holds (%s); sending creates", target, exc)
-        return set()
-    return {str(d["_id"]) for d in resp.get("docs", []) if d.get("found")}
+        return {}
+    return {str(d["_id"]): d.get("_source") or {} for d in resp.get("docs", []) if d.get("found")}
+
+
+def _unchanged(op: _Op, old: Mapping[str, Any]) -> bool:
+    """Whether :data:`UPSERT_SCRIPT` would answer 'noop' for ``op`` against the indexed ``old`` copy
+    (the same steps, in Python). Only a sure 'noop' counts: any doubt sends the document and the script
+    decides, so a wrong answer here can cost a request but never a write."""
+    if not old:
+        return False
+    doc = json.loads(op.source)  # JSON types, as the node stored and returned them
+    old_first, first = old.get("first_seen"), doc.get("first_seen")
+    if old_first is not None and (first is None or str(old_first) < str(first)):
+        first = old_first
+    old_crawled, crawled = old.get("last_crawled"), doc.get("last_crawled")
+    if old_crawled is not None and crawled is not None and str(old_crawled) > str(crawled):
+        return first == old_first  # a fresher crawl is indexed: only an earlier first_seen would move
+    merged = {**doc, "first_seen": first}
+    if merged == old:
+        return True
+    if op.touch_before is not None and old_crawled is not None and str(old_crawled) >= op.touch_before:
+        merged["last_crawled"] = old_crawled
+        merged["fetched_at"] = old.get("fetched_at")
+        return merged == old
+    return False
 
 
 def _upsert(run: _Run, ops: list[_Op]) -> None:

@@ -101,7 +101,7 @@ def test_reruns_never_duplicate_and_keep_first_seen(
 def test_an_unchanged_document_keeps_recent_crawl_times_and_the_next_night_moves_them(
     opensearch: OpenSearch, alias: str, fixture_articles: list[EnrichedArticle]
 ) -> None:
-    """A rerun of the day a few hours later sends every document once and writes none of them; a crawl
+    """A rerun of the day a few hours later sends no document and writes none; a crawl
     older than the resolution (6 hours) moves ``last_crawled``; a changed document is always written."""
     ensure_index(opensearch, alias)
     n = len(fixture_articles)
@@ -110,7 +110,7 @@ def test_an_unchanged_document_keeps_recent_crawl_times_and_the_next_night_moves
     rerun = load_articles(
         opensearch, alias, fixture_articles, dead_letter_path=None, crawled_at=T0 + timedelta(hours=5)
     )
-    assert (rerun.unchanged, rerun.indexed, rerun.requests) == (n, 0, 1)  # one upsert request, no creates
+    assert (rerun.unchanged, rerun.indexed, rerun.requests) == (n, 0, 0)  # read, compared, nothing sent
     after = opensearch.indices.stats(index=alias, metric="indexing")["_all"]["total"]["indexing"]
     assert after["index_total"] == before["index_total"]  # nothing written on the node
     assert source(opensearch, alias, fixture_articles[0].doc_id)["last_crawled"] == DAY0
@@ -139,6 +139,28 @@ def test_an_unchanged_document_keeps_recent_crawl_times_and_the_next_night_moves
     )
     assert exact.updated == n - 1
     assert source(opensearch, alias, fixture_articles[1].doc_id)["last_crawled"] == "2026-11-02T06:01:00.000Z"
+
+
+def test_a_document_changed_on_the_node_since_its_load_is_sent_again(
+    opensearch: OpenSearch, alias: str, fixture_articles: list[EnrichedArticle]
+) -> None:
+    """The loader skips only what the upsert script would leave alone: an indexed copy that differs
+    from the incoming document in any field is sent, and the script writes the incoming one."""
+    ensure_index(opensearch, alias)
+    article = fixture_articles[0]
+    load_articles(opensearch, alias, [article], dead_letter_path=None, crawled_at=T0, refresh=True)
+    opensearch.update(
+        index=alias + "-write", id=article.doc_id, body={"doc": {"title": "Edited on the node"}}, refresh=True
+    )
+    again = load_articles(
+        opensearch, alias, [article], dead_letter_path=None, crawled_at=T0 + timedelta(hours=5), refresh=True
+    )
+    assert (again.updated, again.unchanged, again.requests) == (1, 0, 1)
+    assert source(opensearch, alias, article.doc_id)["title"] == article.title
+    same = load_articles(
+        opensearch, alias, [article], dead_letter_path=None, crawled_at=T0 + timedelta(hours=5), refresh=True
+    )
+    assert (same.updated, same.unchanged, same.requests) == (0, 1, 0)
 
 
 def test_backfill_of_an_older_crawl_keeps_fresher_content_and_earliest_first_seen(

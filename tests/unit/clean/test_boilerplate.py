@@ -58,6 +58,26 @@ def test_sentences_are_not_junk(line):
         ("Ein Klick für den Datenschutz", True),
         ("Ad block users: Some site features may not work correctly while an ad blocker is enabled.", True),
         ("Source: the ministry said the numbers were wrong, and it would correct them soon.", False),
+        (
+            "Ad block users: Some features of this site may not work while an ad blocker is enabled, because "
+            "it blocks the scripts and the content the pages depend on. If you cannot see comments below, "
+            "for example, please disable your ad blocker and reload the page.",
+            True,
+        ),
+        ("Got a story? Get in touch with our news desk by emailing us at desk@paper.example.", True),
+        ("For more stories like this, check our news page.", True),
+        ("Personen-Box aufklappen Personen-Box zuklappen", True),
+        ("Box aufklappen Box zuklappen", True),
+        ("Show more Show less", True),
+        ("He urged drivers to turn off the engine rather than let it idle outside the school gates.", False),
+        ("Die Stadt will die Box im Herbst aufklappen und die Ausstellung zeigen.", False),
+        ("Bildrechte: Stadtwerke/Jan Berger", True),
+        ("Foto: dpa", True),
+        ("imago images/Kurt Rehm", True),
+        ("Photos: how the flood spread across the valley over three days", False),
+        ("Uppdaterad 15.59 | Publicerad 14.14", True),
+        ("Ende der weiteren Informationen", True),
+        ("Zum Anhören", True),
     ],
 )
 def test_reading_time_and_media_furniture_lines(line, junk):

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from bs4 import Tag
 
 from newsingest.clean.authors import split_authors
-from newsingest.clean.boilerplate import in_teaser_list
+from newsingest.clean.boilerplate import in_comment_thread, in_teaser_list
 from newsingest.clean.fields.titles import squash
 from newsingest.clean.metadata import PageMeta, ld_names
 from newsingest.clean.text import clean_text
@@ -144,7 +144,7 @@ def _author_sources(meta: PageMeta) -> Iterator[tuple[list[str], list[str], str]
     micro = meta.microdata.get("author") or meta.microdata.get("creator")
     if micro:
         names = []
-        for tag in micro[:10]:
+        for tag in [t for t in micro[:10] if not in_comment_thread(t)]:
             inner = tag.find(itemprop="name")
             target = inner if isinstance(inner, Tag) else tag
             text = target.get("content") if target.name == "meta" else target.get_text(" ")
@@ -153,8 +153,9 @@ def _author_sources(meta: PageMeta) -> Iterator[tuple[list[str], list[str], str]
         yield (*split_authors(names), "microdata")
     for tags in (meta.author_links, meta.byline_tags):
         texts = []
-        # Bylines of the teasers around the story ("More from us: … by Jane Doe") are not its authors.
-        for tag in [t for t in tags[:30] if not in_teaser_list(t)][:6]:
+        # Bylines of the teasers around the story ("More from us: … by Jane Doe") are not its authors, nor
+        # are the names over reader comments.
+        for tag in [t for t in tags[:30] if not in_teaser_list(t) and not in_comment_thread(t)][:6]:
             text = clean_text(tag.get_text(" "))
             if 2 < len(text) < 120:
                 texts.append(text)
