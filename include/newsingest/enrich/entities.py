@@ -10,6 +10,7 @@ spacy-transformers installed) plugs in without code changes; any object with the
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -71,11 +72,13 @@ class SpacyNer:
         batch_size: int = 32,
         n_process: int = 1,
         max_chars: int = 100_000,
+        truecase: bool = True,
     ) -> None:
         self.name = model or configured_model()
         self.batch_size = batch_size
         self.n_process = n_process
         self.max_chars = max_chars
+        self.truecase = truecase
         self._nlp: Any = None
         self._lock = threading.Lock()
 
@@ -89,26 +92,50 @@ class SpacyNer:
         return self._nlp
 
     def pipe(self, texts: Iterable[str]) -> Iterable[Any]:
-        """Raw ``nlp.pipe`` over (truncated) texts: yields spaCy Docs.
+        """Raw ``nlp.pipe`` over (truncated) texts: yields spaCy Docs (the benchmarks' anchor).
 
         Worker processes are only started for batches big enough to pay for them.
         """
-        n_process = self.n_process
-        if isinstance(texts, Sequence) and len(texts) < MIN_DOCS_PER_PROCESS * n_process:
-            n_process = 1
         clipped = (t[: self.max_chars] for t in texts)
-        return self.nlp.pipe(clipped, batch_size=self.batch_size, n_process=n_process)
+        return self.nlp.pipe(clipped, batch_size=self.batch_size, n_process=self._processes(texts))
+
+    def _processes(self, texts: Iterable[str]) -> int:
+        if isinstance(texts, Sequence) and len(texts) < MIN_DOCS_PER_PROCESS * self.n_process:
+            return 1
+        return self.n_process
 
     def iter_extract(self, texts: Iterable[str]) -> Iterator[list[Mention]]:
-        """Mentions per text, lazily: the caller can post-process while worker processes parse."""
-        for doc in self.pipe(texts):
-            yield [Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents]
+        """Mentions per text, lazily: the caller can post-process while worker processes parse.
+
+        The model reads each text with its ALL-CAPS lines truecased (:mod:`newsingest.enrich.truecase`,
+        same length, so offsets hold); mention texts are cut from the original text.
+        """
+        # Not ``as_tuples``: spaCy would then tokenise in this process and pickle Docs to the workers.
+        # The pipe keeps input order, so the originals queue up beside the texts the model reads.
+        originals: deque[str] = deque()
+
+        def model_texts() -> Iterator[str]:
+            for text in texts:
+                clipped = text[: self.max_chars]
+                originals.append(clipped)
+                yield self._model_text(clipped)
+
+        for doc in self.nlp.pipe(model_texts(), batch_size=self.batch_size, n_process=self._processes(texts)):
+            original = originals.popleft()
+            yield [
+                Mention(original[e.start_char : e.end_char], e.label_, e.start_char, e.end_char)
+                for e in doc.ents
+            ]
 
     def extract(self, texts: Sequence[str]) -> list[list[Mention]]:
-        return [
-            [Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents]
-            for doc in self.pipe(texts)
-        ]
+        return list(self.iter_extract(texts))
+
+    def _model_text(self, text: str) -> str:
+        if not self.truecase:
+            return text
+        from newsingest.enrich.truecase import known_name, truecase
+
+        return truecase(text, known_name=known_name)
 
 
 class ModelNotInstalled(ConfigError, RuntimeError):

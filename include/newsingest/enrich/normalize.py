@@ -30,6 +30,7 @@ from newsingest.enrich.context import (
 )
 from newsingest.enrich.entities import Mention
 from newsingest.enrich.geo import Gazetteer, Place, default_gazetteer, fold
+from newsingest.enrich.table_rows import column_type, label_for, table_blocks
 from newsingest.models import EntityType
 
 LABEL_TYPES: dict[str, EntityType] = {
@@ -387,6 +388,16 @@ def _given_name_first(text: str) -> bool:
     return words[0].casefold() in given_names() and all(_name_word(w) for w in words)
 
 
+# A maximal run of capitalised words on one line (hyphens and apostrophes inside words).
+_NAME_RUN = re.compile(r"(?<![\w'’.-])[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*(?![\w'’-])")
+# Last words that make a capitalised run a street, venue or building, not a person ("Grace Road").
+_STREET_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "Road Street Avenue Lane Drive Boulevard Square Park Gardens Garden Bridge Hill Station Stadium "
+        "Arena Hall Centre Center Tower Place Way Close Court Field Fields Ground Beach Bay River Lake",
+    )
+)
 _PRECEDING_WORD = re.compile(r"([A-Z][a-z]+)[ \t]+$")
 
 
@@ -753,7 +764,8 @@ class Normalizer:
     def extra_mentions(self, text: str, mentions: Sequence[Mention]) -> list[Mention]:
         """Locations the model missed: wire datelines ("BELGRADE 1996-08-22", "LONDON (Reuters) -")
         and unambiguous country or capital names outside any model span."""
-        taken = [(m.start, m.end) for m in mentions]
+        # A date or number span ("CARDIFF 1996-08-31" read as one DATE) never hides a dateline's place.
+        taken = [(m.start, m.end) for m in mentions if m.label not in DROPPED_LABELS]
         found: list[Mention] = []
 
         def free(start: int, end: int) -> bool:
@@ -784,6 +796,26 @@ class Normalizer:
                 i += 1
         return found
 
+    def missed_persons(self, text: str, mentions: Sequence[Mention]) -> list[Mention]:
+        """Persons the model missed: a run of two or three capitalised name words, no more and no less,
+        whose first word is a known given name ("Nolan Henke", "Vera Haller"), outside every model span,
+        with no organisation or street word and no place of that name."""
+        taken = [(m.start, m.end) for m in mentions if m.label not in DROPPED_LABELS]
+        found: list[Mention] = []
+        for run in _NAME_RUN.finditer(text):
+            words = run.group(0).split()
+            if not 2 <= len(words) <= 3 or fold(words[0]) not in given_names():
+                continue
+            if not all(_name_word(w) for w in words) or words[-1] in _STREET_WORDS:
+                continue
+            start, end = run.start(), run.end()
+            if any(start < e and end > s for s, e in taken) or ORG_WORDS.search(run.group(0)):
+                continue
+            if known_place(run.group(0), self.gazetteer):
+                continue
+            found.append(Mention(run.group(0), "PERSON", start, end))
+        return found
+
     # -- document level -------------------------------------------------------------------------
     def normalize(
         self,
@@ -801,13 +833,18 @@ class Normalizer:
         with ``sport`` (the story's topic is sport) too, town names next to scores become teams.
         """
         if text is not None:
-            mentions = [*_extend_given_names(text, mentions), *self.extra_mentions(text, mentions)]
+            mentions = [
+                *_extend_given_names(text, mentions),
+                *self.extra_mentions(text, mentions),
+                *self.missed_persons(text, mentions),
+            ]
         cleaned = self.clean_mentions(mentions)
         if sport and text is not None:
             self._teams_from_results(cleaned, text)
         if text is not None:
             _mark_products(cleaned, text, self.gazetteer)
             _vote_by_context(cleaned, text, self.gazetteer)
+            cleaned = self._vote_by_rows(cleaned, text)
         groups: dict[tuple[str, str], list[CleanMention]] = {}
         for cm in cleaned:
             groups.setdefault(self._key(cm), []).append(cm)
@@ -854,6 +891,51 @@ class Normalizer:
         for cm in cleaned:
             if fold(cm.text) in teams and cm.type == "location":
                 cm.type = "organisation"
+
+    def _vote_by_rows(self, cleaned: list[CleanMention], text: str) -> list[CleanMention]:
+        """The head names of a table's rows are one kind of thing (:mod:`newsingest.enrich.table_rows`):
+        a head name typed against its column's agreed type takes it, and one the model missed is added
+        with it. What vouches for its own type stays: an alias-table entry, a title, a demonym, and a
+        country in a column of teams (national sides are located by their country)."""
+        blocks = table_blocks(text)
+        if not blocks:
+            return cleaned
+        by_start: dict[int, CleanMention] = {}
+        for cm in cleaned:
+            start = cm.start
+            while start < cm.end and text[start].isspace():
+                start += 1  # a piece split off after a number starts with its space
+            by_start.setdefault(start, cm)
+        added: list[CleanMention] = []
+        columns = [
+            [(cell, by_start.get(cell.start)) for cell in block if cell.column == column]
+            for block in blocks
+            for column in sorted({cell.column for cell in block})
+        ]
+        for heads in columns:
+            kind = column_type([cm.type for _, cm in heads if cm is not None])
+            if kind is None:
+                continue
+            for head, cm in heads:
+                if cm is None:
+                    new = self.clean_mentions([Mention(head.text, label_for(kind), head.start, head.end)])
+                    added.extend(c for c in new if c.alias is None and not c.demonym)
+                    for c in new:
+                        if c.alias is None and not c.demonym and not c.titled and not self._country(c.text):
+                            c.type, c.label = kind, label_for(kind)
+                    continue
+                if cm.type == kind or cm.alias is not None or cm.titled or cm.demonym:
+                    continue
+                if self._country(cm.text):
+                    continue
+                if cm.text != head.text and cm.text.startswith(head.text):
+                    cm.text, cm.end = head.text, head.end  # "Hartwell 4 3 1 0" read as one LAW span
+                cm.type, cm.label = kind, label_for(kind)
+        return [*cleaned, *added]
+
+    def _country(self, name: str) -> bool:
+        place = self.gazetteer.lookup(name)
+        return place is not None and place.kind == "country"
 
     def _key(self, cm: CleanMention) -> tuple[str, str]:
         if cm.alias is not None:

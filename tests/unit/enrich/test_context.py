@@ -29,6 +29,8 @@ def cue(text: str, name: str, *, person: bool = True) -> bool:
         ("The mayor took to Zwitter last night to complain.", "Zwitter"),
         ("Follow the museum on Facebook, Zwitter and Instagram.", "Zwitter"),
         ("Stream it on any Orbix device you own.", "Orbix"),
+        ("The speaker ships with support for Vocalia, Siri and other assistants.", "Vocalia"),
+        ("You can still use Vocalia to dim the lights.", "Vocalia"),
         ("The band closed with “Rollin’ Down the Valley Road” to cheers.", "Rollin"),
         ("Tickets cost 19.50 Krona at the door.", "Krona"),
         ("Probes have landed on the Moon and on Mars.", "Moon"),

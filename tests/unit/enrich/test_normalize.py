@@ -466,3 +466,112 @@ def test_a_known_place_the_model_took_for_a_group_is_a_place_after_a_locative(no
     }
     assert found["Cornwall"] == "location"  # "parts of"; the tie goes to the place the gazetteer knows
     assert found["Kenyan"] == "other"  # a demonym stays a nationality
+
+
+# -- table rows (fixture tables written for these tests) --------------------------------------------
+
+LEAGUE = (
+    "Regional hockey league standings after Sunday's games:\n"
+    "Hartwell 4 3 1 0 9 4 10\n"
+    "Brackley Rovers 4 2 1 1 7 5 7\n"
+    "Oakmoor 4 2 0 2 6 6 6\n"
+    "Dunmere Athletic 4 1 0 3 3 8 3\n"
+)
+
+
+def _types(ents) -> dict[str, str]:
+    return {e.name: e.type for e in ents}
+
+
+def test_table_rows_share_their_column_type():
+    """Two heads typed ORG decide the column: "Oakmoor" (read as a person) becomes a team and
+    "Hartwell" (missed by the model) is added as one."""
+    from newsingest.enrich.normalize import Normalizer
+
+    found = mentions(LEAGUE, [("Brackley Rovers", "ORG"), ("Oakmoor", "PERSON"), ("Dunmere Athletic", "ORG")])
+    ents = Normalizer().normalize(found, text_length=len(LEAGUE), text=LEAGUE)
+    assert _types(ents) == {
+        "Hartwell": "organisation",
+        "Brackley Rovers": "organisation",
+        "Oakmoor": "organisation",
+        "Dunmere Athletic": "organisation",
+    }
+
+
+def test_results_list_keeps_persons_and_their_countries():
+    from newsingest.enrich.normalize import Normalizer
+
+    text = (
+        "Women's 1,500 metres\n"
+        "1. Anna Berglind ( Norway ) 4:02.11\n"
+        "2. Lena Osei-Mensah ( Ghana ) 4:03.50\n"
+        "3. Mira Tallis ( Canada ) 4:04.00\n"
+    )
+    found = mentions(
+        text,
+        [("Anna Berglind", "PERSON"), ("Norway", "GPE"), ("Lena Osei-Mensah", "ORG"), ("Ghana", "GPE"),
+         ("Mira Tallis", "PERSON"), ("Canada", "GPE")],
+    )  # fmt: skip
+    types = _types(Normalizer().normalize(found, text_length=len(text), text=text))
+    assert types["Lena Osei-Mensah"] == "person"
+    assert types["Anna Berglind"] == types["Mira Tallis"] == "person"
+    assert types["Norway"] == types["Ghana"] == types["Canada"] == "location"
+
+
+def test_prose_and_label_lines_are_no_table():
+    from newsingest.enrich.normalize import Normalizer
+
+    text = (
+        "Hartwell said on Monday 3 players were injured.\n"
+        "Attendance : 15,150\n"
+        "Brackley Rovers won 2-1 and Oakmoor lost.\n"
+        "Referee : Dan Cole\n"
+    )
+    found = mentions(text, [("Brackley Rovers", "ORG"), ("Oakmoor", "PERSON")])
+    types = _types(Normalizer().normalize(found, text_length=len(text), text=text))
+    assert types == {"Brackley Rovers": "organisation", "Oakmoor": "person", "Dan Cole": "person"}
+
+
+def test_dateline_place_behind_a_date_span():
+    """ "CARDIFF 2026-03-02" read as one DATE span still gives the dateline's place."""
+    from newsingest.enrich.normalize import Normalizer
+
+    text = "Ferry crews vote to strike\nCARDIFF 2026-03-02\nCrews voted on Monday to walk out.\n"
+    found = mentions(text, [("CARDIFF 2026-03-02", "DATE"), ("Monday", "DATE")])
+    assert _types(Normalizer().normalize(found, text_length=len(text), text=text)) == {"Cardiff": "location"}
+
+
+def test_result_lines_type_both_columns():
+    """ "Home 2 Away 1": the names after a score form a second column, voted on its own; a missed team
+    split off a number-run span ("Oakmoor 1 Linwell 0" read as one PERSON) is found by its position."""
+    from newsingest.enrich.normalize import Normalizer
+
+    text = (
+        "Results of Sunday's regional league matches:\n"
+        "Hartwell 2 Brackley Rovers 1\n"
+        "Oakmoor 1 Linwell Town 0\n"
+        "Dunmere Athletic 3 Castlebay United 3\n"
+        "Fenwick 0 Marlow Vale 2\n"
+    )
+    found = mentions(
+        text,
+        [("Hartwell", "ORG"), ("Brackley Rovers", "ORG"), ("Oakmoor 1 Linwell Town", "PERSON"),
+         ("Dunmere Athletic", "ORG"), ("Castlebay United", "ORG")],
+    )  # fmt: skip
+    types = _types(Normalizer().normalize(found, text_length=len(text), text=text))
+    teams = ("Hartwell", "Brackley Rovers", "Oakmoor", "Linwell Town", "Dunmere Athletic", "Castlebay United")
+    assert types == dict.fromkeys((*teams, "Fenwick", "Marlow Vale"), "organisation")
+
+
+def test_missed_persons_from_given_names():
+    """A two-word run starting with a known given name that the model left out is a person; a street,
+    a place, an organisation word, a longer run and a model span are not."""
+    from newsingest.enrich.normalize import Normalizer
+
+    text = (
+        "Maria Brisket won the race on Grace Road ahead of Peter Quill.\n"
+        "Officials at Kevin Marsh Holdings and the Royal Grand Victoria Brass Band cheered in Paris Texas."
+    )
+    found = mentions(text, [("Peter Quill", "ORG")])
+    names = {(m.text, m.label) for m in Normalizer().missed_persons(text, found)}
+    assert names == {("Maria Brisket", "PERSON")}
