@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bs4 import NavigableString, Tag
+from bs4 import NavigableString, PageElement, Tag
 
 from newsingest.clean import boilerplate
 from newsingest.clean.text import normalize_space
@@ -142,7 +142,7 @@ class _WalkState:
 _DROP_CAP = re.compile(r"initial|drop-?cap|first-?letter", re.I)
 
 
-def _ancestry_classes(node: NavigableString, owner: Tag) -> str:
+def _ancestry_classes(node: PageElement, owner: Tag) -> str:
     """The class attributes of the elements between a text and its block element."""
     found: list[str] = []
     el = node.parent

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import cast
 
 from newsingest.config import DATA_DIR
 from newsingest.enrich.aliases import Alias, AliasTable, default_aliases
@@ -901,11 +902,11 @@ class Normalizer:
         if not blocks:
             return cleaned
         by_start: dict[int, CleanMention] = {}
-        for cm in cleaned:
-            start = cm.start
-            while start < cm.end and text[start].isspace():
+        for mention in cleaned:
+            start = mention.start
+            while start < mention.end and text[start].isspace():
                 start += 1  # a piece split off after a number starts with its space
-            by_start.setdefault(start, cm)
+            by_start.setdefault(start, mention)
         added: list[CleanMention] = []
         columns = [
             [(cell, by_start.get(cell.start)) for cell in block if cell.column == column]
@@ -913,9 +914,10 @@ class Normalizer:
             for column in sorted({cell.column for cell in block})
         ]
         for heads in columns:
-            kind = column_type([cm.type for _, cm in heads if cm is not None])
-            if kind is None:
+            voted = column_type([cm.type for _, cm in heads if cm is not None])
+            if voted is None:
                 continue
+            kind = cast(EntityType, voted)
             for head, cm in heads:
                 if cm is None:
                     new = self.clean_mentions([Mention(head.text, label_for(kind), head.start, head.end)])
