@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import cast
 
 from newsingest.config import DATA_DIR
 from newsingest.enrich.aliases import Alias, AliasTable, default_aliases
@@ -914,10 +913,9 @@ class Normalizer:
             for column in sorted({cell.column for cell in block})
         ]
         for heads in columns:
-            voted = column_type([cm.type for _, cm in heads if cm is not None])
-            if voted is None:
+            kind = column_type([cm.type for _, cm in heads if cm is not None])
+            if kind is None:
                 continue
-            kind = cast(EntityType, voted)
             for head, cm in heads:
                 if cm is None:
                     new = self.clean_mentions([Mention(head.text, label_for(kind), head.start, head.end)])

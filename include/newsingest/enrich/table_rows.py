@@ -13,6 +13,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
+
+from newsingest.models import EntityType
 
 _NAME = (
     r"(?:[A-Z]\.[ \t]?){0,2}[A-Z][\w'’.-]*"
@@ -90,13 +93,13 @@ def _row_head(line: str, offset: int) -> RowHead | None:
     return RowHead(start, start + len(name), name)
 
 
-def column_type(votes: Sequence[str]) -> str | None:
+def column_type(votes: Sequence[str]) -> EntityType | None:
     """The type most of the typed head names of a block agree on (at least two and ``MIN_SHARE``)."""
     typed = [t for t in votes if t in ROW_TYPES]
     if len(typed) < 2:
         return None
     kind, n = Counter(typed).most_common(1)[0]
-    return kind if n >= MIN_SHARE * len(typed) else None
+    return cast(EntityType, kind) if n >= MIN_SHARE * len(typed) else None
 
 
 def label_for(kind: str) -> str:

@@ -637,7 +637,8 @@ def _indexed_sources(client: OpenSearch, target: str, ids: list[str]) -> dict[st
 def _unchanged(op: _Op, old: Mapping[str, Any]) -> bool:
     """Whether :data:`UPSERT_SCRIPT` would answer 'noop' for ``op`` against the indexed ``old`` copy
     (the same steps, in Python). Only a sure 'noop' counts: any doubt sends the document and the script
-    decides, so a wrong answer here can cost a request but never a write."""
+    decides. Python's equality differs from Painless's only in calling equal numbers of two JSON types
+    equal (1 and 1.0), which hold the same value."""
     if not old:
         return False
     doc = json.loads(op.source)  # JSON types, as the node stored and returned them
