@@ -58,7 +58,8 @@ rev|reverend|father|archbishop|bishop|cardinal|ayatollah|coach|manager|chairman|
 secretary|speaker|ambassador|commissioner|premier|emperor|empress|chief|deputy|former|late|
 striker|midfielder|defender|goalkeeper|keeper|forward|winger|batsman|bowler|skipper|veteran|star|
 actor|actress|singer|rapper|presenter|host|author|writer|director|founder|co-founder|boss|leader|
-opposition leader|party leader|spokesman|spokeswoman|spokesperson|professor emeritus
+opposition leader|party leader|spokesman|spokeswoman|spokesperson|professor emeritus|
+presidents|prime ministers|senators|sens|representatives|reps|governors|govs|ministers|mayors|judges
 """
 TITLE_PHRASES = sorted(
     {t.strip() for t in _TITLES.replace("\n", "").split("|") if t.strip()}, key=lambda t: -len(t.split())
@@ -73,6 +74,21 @@ PERSON_TITLES = {
 # Titles that are part of how a single-named person is known ("Prince Harry", "Queen Elizabeth", "Pope
 # Francis"): kept when only one name follows, so the facet never shows a bare given name.
 STYLE_TITLES = {"king", "queen", "prince", "princess", "pope", "emperor", "empress", "crown prince"}
+# Titles that say nothing about which office a person holds (courtesy, age, fame): two mentions with
+# different titles of these kinds may still be one person ("Mr Trump", "President Donald Trump").
+NEUTRAL_TITLES = frozenset(
+    re.findall(r"\w+", "mr mrs ms miss mx dr prof professor sir dame former late veteran star leader boss")
+)
+# Abbreviated and plural titles name the same office as the full singular ("Sen." = "Senator").
+_TITLE_SAME = {
+    "sen": "senator", "senators": "senator", "sens": "senator", "rep": "representative",
+    "reps": "representative", "representatives": "representative", "congressman": "representative",
+    "congresswoman": "representative", "gov": "governor", "govs": "governor", "governors": "governor",
+    "presidents": "president", "prime ministers": "prime minister", "ministers": "minister",
+    "mayors": "mayor", "judges": "judge", "gen": "general", "col": "colonel", "lt": "lieutenant",
+    "capt": "captain", "sgt": "sergeant", "rev": "reverend", "chairwoman": "chairman", "chair": "chairman",
+    "prime-minister": "prime minister", "vice-president": "vice president",
+}  # fmt: skip
 PRONOUNS = {
     "i", "me", "my", "mine", "you", "your", "yours", "he", "him", "his", "she", "her", "hers", "it", "its",
     "we", "our", "ours", "they", "them", "their", "theirs", "this", "that", "these", "those", "who", "whom",
@@ -130,6 +146,7 @@ class CleanMention:
     place: Place | None = None
     demonym: bool = False
     described: bool = False  # a describing noun before it settled its type ("the vaccine alliance Gavi")
+    office: str | None = None  # the office title it carried, in or right before the span ("president")
 
 
 @dataclass
@@ -154,6 +171,36 @@ _TITLE_RE = re.compile(
 )
 
 
+_TITLE_BEFORE = re.compile(
+    r"(?:^|[^\w.])(?P<title>" + "|".join(re.escape(t) for t in TITLE_PHRASES) + r")\.?[ \t]+$", re.IGNORECASE
+)
+
+
+def office_title(text: str) -> str | None:
+    """The office a title names ("Sen." and "Senators" -> "senator"); None for a neutral title."""
+    title = text.casefold().rstrip(".")
+    title = _TITLE_SAME.get(title, title)
+    return None if title in NEUTRAL_TITLES else title
+
+
+def title_before(text: str, start: int) -> str | None:
+    """The office title right before a name at ``start`` ("President [Obama]", "First Lady [Michelle
+    Obama]"), None when there is none or it is neutral ("Mr")."""
+    match = _TITLE_BEFORE.search(text, max(0, start - 40), start)
+    if match is None or not match.group("title")[0].isupper():  # "to host Obama": a verb, not a title
+        return None
+    return office_title(match.group("title"))
+
+
+def leading_titles(text: str) -> list[str]:
+    """The titles :func:`strip_title` removes from the front of ``text``, in order."""
+    out = []
+    while (match := _TITLE_RE.match(text)) is not None and match.end() < len(text):
+        out.append(match.group("title"))
+        text = text[match.end() :]
+    return out
+
+
 def strip_title(text: str) -> tuple[str, bool]:
     """Remove leading titles and honorifics ("Foreign Minister", "Mr."); return (rest, person title?)."""
     person = False
@@ -162,7 +209,7 @@ def strip_title(text: str) -> tuple[str, bool]:
         if match is None or match.end() >= len(text):
             return text, person
         title = match.group("title").casefold()
-        person = person or title in PERSON_TITLES
+        person = person or title in PERSON_TITLES or _TITLE_SAME.get(title) in PERSON_TITLES
         rest = text[match.end() :]
         if title in STYLE_TITLES and " " not in rest.strip():
             return text, True
@@ -695,6 +742,8 @@ class Normalizer:
                 cm = CleanMention(
                     text, m.label, etype, m.start + offset, m.start + offset + len(piece), titled
                 )
+                offices = [o for o in map(office_title, leading_titles(piece.strip())) if o]
+                cm.office = offices[-1] if offices else None
                 self._correct_type(cm)
                 out.append(cm)
         return out
@@ -839,6 +888,10 @@ class Normalizer:
                 *self.missed_persons(text, mentions),
             ]
         cleaned = self.clean_mentions(mentions)
+        if text is not None:
+            for cm in cleaned:
+                if cm.office is None and cm.type == "person":
+                    cm.office = title_before(text, cm.start)
         if sport and text is not None:
             self._teams_from_results(cleaned, text)
         if text is not None:
@@ -952,6 +1005,12 @@ class Normalizer:
         orgs = [k for k in groups if majority[k] == "organisation" and len(tokens[k]) >= 2]
         target = _spelling_variants(persons, tokens, groups)
         persons = [p for p in persons if p not in target]
+        offices = {k: {cm.office for cm in ms if cm.office} for k, ms in groups.items()}
+
+        def same_person(short: tuple[str, str], full: tuple[str, str]) -> bool:
+            """Not two people by their offices: "President Obama" is not "First Lady Michelle Obama"."""
+            return not (offices[short] and offices[full] and offices[short].isdisjoint(offices[full]))
+
         for key, ms in groups.items():
             if key[0] == "alias" or key in target:
                 continue
@@ -961,14 +1020,16 @@ class Normalizer:
             if majority[key] != "person" and (is_place or any(cm.demonym for cm in ms)):
                 continue
             if len(toks) <= 2:
-                full = {p for p in persons if p != key and _ends_with(tokens[p], toks)}
+                full = {
+                    p for p in persons if p != key and _ends_with(tokens[p], toks) and same_person(key, p)
+                }
                 if len(full) > 1:
                     full = _most_mentioned(full, groups)
                 if len(full) == 1 and majority[key] in ("person", "organisation", "other", "location"):
                     target[key] = full.pop()
                     continue
                 if len(toks) == 1 and majority[key] == "person":
-                    first = {p for p in persons if tokens[p][0] == toks[0]}
+                    first = {p for p in persons if tokens[p][0] == toks[0] and same_person(key, p)}
                     if len(first) == 1 and not self.gazetteer.is_major_place(surface):
                         target[key] = first.pop()
                         continue

@@ -10,10 +10,12 @@ Across articles the registry does: after the loads of a run, :func:`consolidate_
 2. **resolves** it (:func:`resolve`): a name filed under several types takes the type with the most
    articles (weight of evidence, not per article); a short or variant form maps to a full name when the
    evidence is one-sided -- it was merged into that name in other articles (``Trump`` into ``Donald
-   Trump``) or, for a one-word person never merged anywhere, it is the last name of one known person
-   (or of one holding :data:`DOMINANCE` times the articles of each other). A form shared by several
-   names (``Biden`` of Joe and Hunter Biden) stays as it is unless one name holds at least
-   :data:`DOMINANCE` times the evidence of every other;
+   Trump``), unless a namesake more articles name was never given that form (``Obama`` merged into
+   ``Michelle Obama`` once, beside more articles on Barack Obama, stays) -- or, for a one-word person
+   never merged anywhere, it is the last name of one known person (or of one holding :data:`DOMINANCE`
+   times the articles of each other). A form shared by several names (``Biden`` of Joe and Hunter
+   Biden) stays as it is unless one name holds at least :data:`DOMINANCE` times the evidence of every
+   other;
 3. **rewrites documents** with one Painless script (:data:`APPLY_SCRIPT`): the facet fields
    (``persons``, ``organisations``, ``locations``) get the canonical value, the nested entity takes the
    canonical name and type and keeps every surface form in ``entities.forms``, and the old value goes to
@@ -313,9 +315,13 @@ def resolve(
     short: dict[tuple[str, str], tuple[str, str]] = {}
     for key, (name, etype) in settled.items():
         dominant = _dominant(merged_into.get(key, {}), exclude=(name, etype))
-        if dominant is None and etype == "person" and len(key.split()) == 1:
-            full = last_names.get(key, set())
-            dominant = _dominant({p: docs_of[p] for p in full}, exclude=(name, etype))
+        namesakes = last_names.get(key, set()) if etype == "person" and len(key.split()) == 1 else set()
+        if dominant is not None and any(docs_of[p] > docs_of[dominant] for p in namesakes - {dominant}):
+            # Merged elsewhere only into the lesser-known of two namesakes ("Obama" into "Michelle Obama"
+            # in one article, while more articles name Barack Obama): the articles decide, or nothing.
+            dominant = None
+        if dominant is None and namesakes:
+            dominant = _dominant({p: docs_of[p] for p in namesakes}, exclude=(name, etype))
         if dominant is not None and dominant[1] == etype and len(fold(dominant[0])) > len(key):
             short[(name, etype)] = dominant
 

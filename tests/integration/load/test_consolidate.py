@@ -491,3 +491,43 @@ def test_partial_read_resolves_as_the_full_read(opensearch: OpenSearch, alias: s
             opensearch.indices.delete(index=evidence_index(registry_index(a)), ignore_unavailable=True)
             opensearch.indices.delete(index=registry_index(a), ignore_unavailable=True)
         drop_alias_and_indices(opensearch, other)
+
+
+def test_enriched_articles_map_a_last_name_to_the_namesake_it_means(
+    opensearch: OpenSearch, index: str
+) -> None:
+    """Enricher, load and registry together: in the article on the First Lady, "President Tavener" holds
+    an office she never does, so it is not merged into her name there; the registry then maps the bare
+    "Tavener" of other articles to the president, whom other articles name in full with that short form."""
+    from newsingest.enrich.pipeline import Enricher
+    from newsingest.models import CleanedArticle
+
+    texts = {
+        "first-lady": "First Lady Marisol Tavener visited a school in Dayton on Monday. Later President "
+        "Tavener and First Lady Marisol Tavener issued a joint statement on reading programmes.",
+        "bill": "President Anton Tavener signed the water bill on Monday. Later, President Tavener thanked "
+        "the governors who had backed the law that brings clean water to rural towns.",
+        "trip": "President Anton Tavener arrived in Ottawa for talks on trade. Later, President Tavener told "
+        "reporters the talks had been friendly and that a deal could follow within weeks.",
+        "speech": "President Tavener told a crowd in Denver on Tuesday that the economy was growing faster "
+        "than expected and that new jobs would follow in the spring.",
+    }
+    day = datetime(2026, 11, 20, 8, tzinfo=UTC)
+    articles = [
+        CleanedArticle(url=f"https://t.example/{k}", canonical_url=f"https://t.example/{k}", title=k, body=v,
+                       published=day, source="t")
+        for k, v in texts.items()
+    ]  # fmt: skip
+    enriched = Enricher().enrich(articles)
+    by_title = {a.title: a for a in enriched}
+    assert "Tavener" in by_title["first-lady"].persons  # not merged into Marisol Tavener there
+    consolidate_entities(opensearch, index, load(opensearch, index, enriched))
+
+    def persons(title: str) -> list[str]:
+        return opensearch.get(index=index, id=by_title[title].doc_id)["_source"]["persons"]
+
+    for title in ("speech", "first-lady"):
+        assert "Anton Tavener" in persons(title) and "Tavener" not in persons(title)
+    assert "Marisol Tavener" in persons("first-lady")
+    hits = {h.title for h in search(opensearch, index, "", persons="Anton Tavener").hits}
+    assert hits == {"bill", "trip", "speech", "first-lady"}

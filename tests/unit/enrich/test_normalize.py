@@ -28,6 +28,8 @@ def mentions(text: str, spans: list[tuple[str, str]]) -> list[Mention]:
         ("“Biden”", "Biden", False),
         ("U.S.", "U.S.", False),
         ("Microsoft Corp.", "Microsoft Corp", False),
+        ("Presidents Obama", "Obama", True),  # "Presidents Obama and George W. Bush"
+        ("Sens. Tilda Marsh", "Tilda Marsh", True),
     ],
 )
 def test_clean_surface(raw, clean, person):
@@ -301,6 +303,26 @@ def test_article_context_settles_a_shared_last_name(normalizer):
     }  # fmt: skip
     assert persons["Magnus Tollefsen"].count == 4  # twice in full, after "hunt", and the bare last name
     assert persons["Joshua Brannagh"].count == 3  # one critic spelt two ways, and the bare last name
+
+
+def test_a_short_form_with_another_office_is_not_merged_into_the_full_name(normalizer):
+    text = (
+        "First Lady Marisol Tavener met the envoy. Later President Tavener and First Lady Marisol Tavener "
+        "issued a statement. Governor Tavener was not there. Sen. Odile Prask spoke; Senator Prask said "
+        "no. Mr. Prask left."
+    )
+    full = [("Marisol Tavener", "PERSON"), ("Marisol Tavener", "PERSON"), ("Odile Prask", "PERSON")]
+    ms = mentions(text, full)
+    for bare in ("President Tavener", "Governor Tavener", "Senator Prask", "Mr. Prask"):
+        start = text.index(bare) + bare.index(" ") + 1
+        surface = bare.split()[-1]
+        ms.append(Mention(surface, "PERSON", start, start + len(surface)))
+    persons = {e.name: e for e in normalizer.normalize(ms, text_length=len(text), text=text)}
+    # "President Tavener" and "Governor Tavener" hold offices the First Lady never does: not her name.
+    assert persons["Marisol Tavener"].forms == {"Marisol Tavener"}
+    assert persons["Tavener"].count == 2
+    # The same office however written ("Sen.", "Senator"), or a courtesy title, is no conflict.
+    assert persons["Odile Prask"].forms == {"Odile Prask", "Prask"} and persons["Odile Prask"].count == 3
 
 
 def test_model_designations_currencies_and_vehicles_are_not_persons_or_organisations(normalizer):

@@ -89,3 +89,15 @@ def test_a_known_place_wins_a_tie_of_articles():
     assert resolve(tie) == {("Brookvale", "location"): ("Brookvale", "organisation")}  # no gazetteer
     more = [entry("Brookvale", "organisation", 3), entry("Brookvale", "location", 2)]  # no tie
     assert resolve(more, known_place=known) == {("Brookvale", "location"): ("Brookvale", "organisation")}
+
+
+def test_a_merge_into_the_lesser_known_namesake_is_not_made():
+    # One article merged "Obama" into Michelle Obama; more articles name Barack Obama, never as "Obama".
+    obama = [entry("Michelle Obama", Obama=1), entry("Barack Obama", docs=3), entry("Obama", docs=4)]
+    assert ("Obama", "person") not in resolve(obama)
+    # The articles still decide when one namesake dominates them.
+    obama[1] = entry("Barack Obama", docs=DOMINANCE)
+    assert resolve(obama)[("Obama", "person")] == ("Barack Obama", "person")
+    # A namesake named in fewer articles does not block the merge the evidence makes.
+    trump = [entry("Donald Trump", docs=4, Trump=4), entry("Melania Trump", docs=2), entry("Trump")]
+    assert resolve(trump)[("Trump", "person")] == ("Donald Trump", "person")
