@@ -121,6 +121,24 @@ def product_cue(text: str, start: int, end: int, surface: str, *, person: bool) 
 
 
 _QUOTES = {"“": "”", "«": "»", '"': '"'}
+_LABEL_LINE_AFTER = re.compile(r"^[ \t]*:?[ \t]*(?:\n|$)")
+
+
+def label_line(text: str, start: int, end: int) -> bool:
+    """The name is a whole line by itself, maybe with a colon: a heading or label ("Specs:",
+    "Challenges"), not a person in a sentence."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip() and bool(_LABEL_LINE_AFTER.match(text[end : end + 40]))
+
+
+def not_a_person_word(text: str, word: str) -> bool:
+    """The article writes the one word also glued to a prefix of time ("post-Brexit", "pre-Covid": an
+    event or period), or with an exclamation mark inside a name ("Yahoo!’s", "Yahoo!."): a brand."""
+    w = re.escape(word)
+    return bool(
+        re.search(rf"(?<![\w-])(?:post|pre)-{w}(?![\w-])", text, re.IGNORECASE)
+        or re.search(rf"(?<![\w-]){w}!(?=[’'.,;:)]|[ \t]+[a-z])", text)
+    )
 
 
 def _in_quoted_title(text: str, start: int, end: int) -> bool:

@@ -21,10 +21,12 @@ from newsingest.enrich.context import (
     camel_case_brand,
     currency_units,
     descriptor_before,
+    label_line,
     list_runs,
     locative_before,
     media_work_after,
     model_designation,
+    not_a_person_word,
     product_cue,
     spread_over_lists,
 )
@@ -131,7 +133,7 @@ _WORD_SPAN = re.compile(r"[^\s]+")
 # A score or fixture next to a name: "Leeds 2", "Surrey 232-6", "Durham v", "6 Kent" (start of a line).
 _SCORE_AFTER = re.compile(r"^\s+(?:\d{1,3}(?:-\d{1,3})?(?:\s|$|,)|v\.?\s|vs\.?\s|beat\s|drew\s|lost\s+to\s)")
 _SCORE_BEFORE = re.compile(r"(?:\d\s+|\bv\.?\s+|\bvs\.?\s+|\bbeat\s+)$")
-_LEADING_THE = re.compile(r"^(?:the\s+|ex-|pro-|anti-|non-)", re.IGNORECASE)
+_LEADING_THE = re.compile(r"^(?:the\s+|ex-|pro-|anti-|non-|post-|pre-)", re.IGNORECASE)
 
 
 @dataclass
@@ -539,6 +541,16 @@ def _mark_products(cleaned: list[CleanMention], text: str, gazetteer: Gazetteer)
         currency = (cm.type == "person" and " " not in cm.text and fold(cm.text) in currency_units()
                     and fold(cm.text) not in name_words and fold(cm.text) not in given_names())  # fmt: skip
         if i in cued or cm.text.split()[0] in lines or currency or _designation(cm, text):
+            cm.type, cm.label = "other", "PRODUCT"
+    # A one-word "person" the article never names in full: a heading or label line by itself ("Specs:"),
+    # or a word the article also writes as a period or a brand ("post-Brexit", "Yahoo!’s": every mention).
+    lone = {cm.text for cm in cleaned if cm.type == "person" and " " not in cm.text and not cm.titled
+            and fold(cm.text) not in name_words and fold(cm.text) not in given_names()}  # fmt: skip
+    words = {w for w in lone if not_a_person_word(text, w)}
+    for cm in cleaned:
+        if cm.text not in lone or cm.type != "person":
+            continue
+        if cm.text in words or label_line(text, cm.start, cm.end):
             cm.type, cm.label = "other", "PRODUCT"
 
 

@@ -7,9 +7,11 @@ from newsingest.enrich.context import (
     camel_case_brand,
     currency_units,
     descriptor_before,
+    label_line,
     list_runs,
     locative_before,
     model_designation,
+    not_a_person_word,
     product_cue,
     spread_over_lists,
 )
@@ -179,3 +181,15 @@ def test_descriptor_before(text, expected):
 )
 def test_a_size_before_a_name_is_a_device(text, expected):
     assert cue(text, "Vexa", person=False) is expected
+
+
+def test_label_lines_and_words_written_as_periods_or_brands():
+    text = "Specs:\nWeight 2 lb\nSmith: we will win\n  Challenges  \nMore"
+    assert label_line(text, 0, 5)
+    assert not label_line(text, text.index("Smith"), text.index("Smith") + 5)  # a speaker, text follows
+    assert label_line(text, text.index("Challenges"), text.index("Challenges") + 10)
+    assert not label_line("He met Smith\nthen", 7, 12)
+    assert not_a_person_word("people thought post-Quexit they fell apart", "Quexit")
+    assert not_a_person_word("Like Zoomly!. Cutting edge", "Zoomly")
+    assert not_a_person_word("Zoomly!’s founder", "Zoomly")
+    assert not not_a_person_word("Go Smith! Then we left. The anti-Smith camp", "Smith")

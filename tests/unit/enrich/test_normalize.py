@@ -305,6 +305,24 @@ def test_article_context_settles_a_shared_last_name(normalizer):
     assert persons["Joshua Brannagh"].count == 3  # one critic spelt two ways, and the bare last name
 
 
+def test_label_lines_periods_and_brands_are_not_persons(normalizer):
+    text = (
+        "Tents for the Season\n\nGearz:\nWeight 2 lb, rated to 20 degrees.\n\nHurdles\nThe cold is hard.\n"
+        "Voters backed Quexit in the referendum. Few said Quexit would fail, but the post-Quexit years "
+        "were hard. Old sites (think Zoomly! Answers) faded; Zoomly!’s founder Pia Arndt left.\n"
+        "Tamsin Roe: We will win.\nRoe said so again. Later Roe left."
+    )
+    ms = mentions(
+        text,
+        [("Gearz", "PERSON"), ("Hurdles", "PERSON"), ("Quexit", "PERSON"), ("Quexit", "PERSON"),
+         ("Zoomly", "PERSON"), ("Zoomly", "PERSON"), ("Pia Arndt", "PERSON"), ("Tamsin Roe", "PERSON"),
+         ("Roe", "PERSON"), ("Roe", "PERSON")],
+    )  # fmt: skip
+    found = {e.name: e.type for e in normalizer.normalize(ms, text_length=len(text), text=text)}
+    assert {n for n, t in found.items() if t == "person"} == {"Pia Arndt", "Tamsin Roe"}
+    assert found["Quexit"] == found["Zoomly"] == found["Gearz"] == found["Hurdles"] == "other"
+
+
 def test_a_short_form_with_another_office_is_not_merged_into_the_full_name(normalizer):
     text = (
         "First Lady Marisol Tavener met the envoy. Later President Tavener and First Lady Marisol Tavener "
