@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -60,6 +61,7 @@ EVIDENCE_MAPPINGS: dict[str, Any] = {
         "published": {"type": "date"},
         "source": {"type": "keyword"},
         "entities": {"type": "object", "enabled": False},  # "<type>|<name>" -> surface forms
+        "offices": {"type": "object", "enabled": False},  # "person|<name>" -> office titles before it
         "previous": {"type": "object", "enabled": False},  # while pending: the contribution replaced
         "pending": {"type": "boolean"},
         "gone": {"type": "boolean"},
@@ -67,7 +69,7 @@ EVIDENCE_MAPPINGS: dict[str, Any] = {
         "claimed_at": {"type": "date"},
     },
 }
-DOC_FIELDS = ["entities", "content_hash", "enrichment_version", "published", "source"]
+DOC_FIELDS = ["entities", "content_hash", "enrichment_version", "published", "source", "title", "body"]
 
 # One entry's evidence changes by params (docs, forms, form_keys, first/last seen, sources), at most once
 # per token. The upsert holds name, type and the lookup keys of a new entry.
@@ -91,6 +93,20 @@ for (def k : names) {
   if (forms.get(k) > 0) { Map f = new HashMap(); f.put('form', k); f.put('docs', forms.get(k)); out.add(f); }
 }
 s.forms = out;
+Map offices = new HashMap();
+if (s.offices != null) { for (def f : s.offices) { offices.put(f.form, f.docs); } }
+for (def k : params.offices.keySet()) {
+  offices.put(k, (offices.containsKey(k) ? offices.get(k) : 0) + params.offices.get(k));
+}
+List officeNames = new ArrayList(offices.keySet());
+Collections.sort(officeNames);
+List officeOut = new ArrayList();
+for (def k : officeNames) {
+  if (offices.get(k) > 0) {
+    Map f = new HashMap(); f.put('form', k); f.put('docs', offices.get(k)); officeOut.add(f);
+  }
+}
+s.offices = officeOut;
 List keys = s.form_keys == null ? new ArrayList() : new ArrayList(s.form_keys);
 for (def k : params.form_keys) { if (!keys.contains(k)) { keys.add(k); } }
 Collections.sort(keys);
@@ -137,12 +153,13 @@ class Delta:
 
     docs: int = 0
     forms: Counter[str] = field(default_factory=Counter)
+    offices: Counter[str] = field(default_factory=Counter)  # office title -> articles ("president")
     first_seen: str | None = None
     last_seen: str | None = None
     sources: set[str] = field(default_factory=set)
 
     def empty(self) -> bool:
-        return not (self.docs or +self.forms or -self.forms or self.sources)
+        return not (self.docs or +self.forms or -self.forms or +self.offices or -self.offices or self.sources)
 
 
 @dataclass
@@ -167,7 +184,31 @@ def contribution(source: dict[str, Any]) -> dict[str, Any]:
     if stamp == "|":  # no hash to go by: the entities themselves
         stamp = hashlib.sha1(json.dumps(body, sort_keys=True).encode()).hexdigest()
     return {"stamp": stamp, "published": source.get("published"), "source": source.get("source"),
-            "entities": body}  # fmt: skip
+            "entities": body, "offices": person_offices(source, body)}  # fmt: skip
+
+
+def person_offices(source: dict[str, Any], entities: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Office titles written right before each person's forms in the article's title and body
+    ("President Obama" -> "president"; :func:`newsingest.enrich.normalize.title_before`): evidence for
+    whom a bare last name means across articles."""
+    from newsingest.enrich.normalize import title_before
+
+    text = "\n".join(t for t in (source.get("title"), source.get("body")) if t)
+    out: dict[str, list[str]] = {}
+    if not text:
+        return out
+    for key, forms in entities.items():
+        if not key.startswith("person|"):
+            continue
+        found = set()
+        for form in forms:
+            for m in re.finditer(rf"(?<![\w'’-]){re.escape(form)}(?![\w'’-])", text):
+                office = title_before(text, m.start())
+                if office:
+                    found.add(office)
+        if found:
+            out[key] = sorted(found)
+    return out
 
 
 def mget(client: OpenSearch, index: str, ids: list[str], fields: list[str] | None) -> Iterator[dict]:
@@ -180,11 +221,13 @@ def mget(client: OpenSearch, index: str, ids: list[str], fields: list[str] | Non
 def _add(deltas: dict[tuple[str, str], Delta], contrib: dict[str, Any] | None, sign: int) -> None:
     if not contrib:
         return
+    offices = contrib.get("offices") or {}
     for key, forms in (contrib.get("entities") or {}).items():
         etype, name = key.split("|", 1)
         d = deltas.setdefault((name, etype), Delta())
         d.docs += sign
         d.forms.update({f: sign for f in forms})
+        d.offices.update({o: sign for o in offices.get(key) or []})
         if sign > 0:
             seen = contrib.get("published")
             if seen:
@@ -252,7 +295,8 @@ def _claim(
             continue
         if new is not None and old_src is not None and old_src.get("stamp") == new["stamp"]:
             continue  # loaded again unchanged: counted already
-        previous = {k: old_src.get(k) for k in ("published", "source", "entities")} if old_src else None
+        kept = ("published", "source", "entities", "offices")
+        previous = {k: old_src.get(k) for k in kept} if old_src else None
         record = {**(new or {"stamp": "", "entities": {}, "gone": True}), "previous": previous,
                   "pending": True, "token": token, "claimed_at": _now()}  # fmt: skip
         meta: dict[str, Any] = {"_index": evidence, "_id": doc["_id"]}
@@ -285,6 +329,7 @@ def apply_deltas(client: OpenSearch, registry: str, deltas: dict[tuple[str, str]
         params = {
             "token": token, "key": fold(name), "last": last_key(name), "docs": d.docs,
             "forms": {f: n for f, n in d.forms.items() if n},
+            "offices": {o: n for o, n in d.offices.items() if n},
             "form_keys": sorted({fold(f) for f in +d.forms}),
             "first_seen": d.first_seen, "last_seen": d.last_seen, "sources": sorted(d.sources),
             "max_sources": MAX_SOURCES, "max_tokens": MAX_TOKENS,

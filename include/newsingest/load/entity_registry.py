@@ -13,9 +13,11 @@ Across articles the registry does: after the loads of a run, :func:`consolidate_
    Trump``), unless a namesake more articles name was never given that form (``Obama`` merged into
    ``Michelle Obama`` once, beside more articles on Barack Obama, stays) -- or, for a one-word person
    never merged anywhere, it is the last name of one known person (or of one holding :data:`DOMINANCE`
-   times the articles of each other). A form shared by several names (``Biden`` of Joe and Hunter
-   Biden) stays as it is unless one name holds at least :data:`DOMINANCE` times the evidence of every
-   other;
+   times the articles of each other, or of the only one written with an office title the short form
+   is written with: ``President Obama`` is Barack, not Michelle Obama, when only he is ever
+   "President"; :func:`newsingest.load.entity_evidence.person_offices`). A form shared by several names
+   (``Biden`` of Joe and Hunter Biden) stays as it is otherwise unless one name holds at least
+   :data:`DOMINANCE` times the evidence of every other;
 3. **rewrites documents** with one Painless script (:data:`APPLY_SCRIPT`): the facet fields
    (``persons``, ``organisations``, ``locations``) get the canonical value, the nested entity takes the
    canonical name and type and keeps every surface form in ``entities.forms``, and the old value goes to
@@ -73,6 +75,7 @@ REGISTRY_MAPPINGS: dict[str, Any] = {
         "docs": {"type": "integer"},
         "forms": {"properties": {"form": {"type": "keyword"}, "docs": {"type": "integer"}}},
         "aliases": {"properties": {"form": {"type": "keyword"}, "docs": {"type": "integer"}}},
+        "offices": {"properties": {"form": {"type": "keyword"}, "docs": {"type": "integer"}}},
         "first_seen": {"type": "date"},
         "last_seen": {"type": "date"},
         "sources": {"type": "keyword"},
@@ -152,6 +155,7 @@ class Entry:
     type: str
     docs: int
     forms: dict[str, int] = field(default_factory=dict)  # surface form -> articles
+    offices: dict[str, int] = field(default_factory=dict)  # office title before it -> articles
     first_seen: str | None = None
     last_seen: str | None = None
     sources: list[str] = field(default_factory=list)
@@ -178,6 +182,7 @@ def _entry(s: dict[str, Any]) -> Entry:
         type=s["type"],
         docs=int(s["docs"]),
         forms={f["form"]: int(f["docs"]) for f in s.get("forms") or []},
+        offices={f["form"]: int(f["docs"]) for f in s.get("offices") or []},
         first_seen=s.get("first_seen"),
         last_seen=s.get("last_seen"),
         sources=s.get("sources") or [],
@@ -307,6 +312,10 @@ def resolve(
         for form, n in e.forms.items():
             if fold(form) != fold(e.name):
                 merged_into[fold(form)][target] += n
+    offices_of: dict[str, set[str]] = defaultdict(set)  # folded person name -> its office titles
+    for e in entries:
+        if settled[fold(e.name)][1] == "person":
+            offices_of[fold(e.name)] |= {o for o, n in e.offices.items() if n > 0}
     last_names: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for name, etype in settled.values():
         words = fold(name).split()
@@ -322,6 +331,10 @@ def resolve(
             dominant = None
         if dominant is None and namesakes:
             dominant = _dominant({p: docs_of[p] for p in namesakes}, exclude=(name, etype))
+        if dominant is None and namesakes and offices_of[key]:
+            # "President Obama": of the namesakes, only the one ever written with that office title.
+            holders = {p for p in namesakes if offices_of[fold(p[0])] & offices_of[key]}
+            dominant = holders.pop() if len(holders) == 1 else None
         if dominant is not None and dominant[1] == etype and len(fold(dominant[0])) > len(key):
             short[(name, etype)] = dominant
 

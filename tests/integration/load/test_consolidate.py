@@ -531,3 +531,38 @@ def test_enriched_articles_map_a_last_name_to_the_namesake_it_means(
     assert "Marisol Tavener" in persons("first-lady")
     hits = {h.title for h in search(opensearch, index, "", persons="Anton Tavener").hits}
     assert hits == {"bill", "trip", "speech", "first-lady"}
+
+
+def test_the_office_title_written_before_a_bare_name_picks_the_namesake(
+    opensearch: OpenSearch, index: str
+) -> None:
+    """No article merges the bare "Tavener" into a full name, and two Taveners are known; the articles
+    write "President Tavener", and only Anton Tavener is ever written "President": he is the one."""
+    from newsingest.enrich.pipeline import Enricher
+    from newsingest.models import CleanedArticle
+
+    texts = {
+        "first-lady": "First Lady Marisol Tavener visited a school in Dayton on Monday and read to pupils.",
+        "bill": "President Anton Tavener signed the water bill on Monday, bringing water to rural towns.",
+        "trip": "President Anton Tavener arrived in Ottawa for talks on trade with the prime minister.",
+        "speech": "President Tavener told a crowd in Denver on Tuesday that the economy was growing faster "
+        "than expected and that new jobs would follow in the spring.",
+    }
+    day = datetime(2026, 11, 20, 8, tzinfo=UTC)
+    articles = [
+        CleanedArticle(url=f"https://o.example/{k}", canonical_url=f"https://o.example/{k}", title=k, body=v,
+                       published=day, source="o")
+        for k, v in texts.items()
+    ]  # fmt: skip
+    enriched = Enricher().enrich(articles)
+    by_title = {a.title: a for a in enriched}
+    assert by_title["speech"].persons == ["Tavener"]
+    report = consolidate_entities(opensearch, index, load(opensearch, index, enriched))
+    assert report.run_documents_updated == 1
+    speech = opensearch.get(index=index, id=by_title["speech"].doc_id)["_source"]
+    assert speech["persons"] == ["Anton Tavener"] and "Tavener" in speech["person_aliases"]
+    opensearch.indices.refresh(index=registry_index(index))
+    hit = opensearch.search(index=registry_index(index), body={"query": {"term": {"name": "Anton Tavener"}}})[
+        "hits"
+    ]["hits"][0]["_source"]
+    assert hit["offices"] == [{"form": "president", "docs": 2}]

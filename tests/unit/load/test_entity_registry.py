@@ -101,3 +101,21 @@ def test_a_merge_into_the_lesser_known_namesake_is_not_made():
     # A namesake named in fewer articles does not block the merge the evidence makes.
     trump = [entry("Donald Trump", docs=4, Trump=4), entry("Melania Trump", docs=2), entry("Trump")]
     assert resolve(trump)[("Trump", "person")] == ("Donald Trump", "person")
+
+
+def test_the_office_title_decides_between_namesakes():
+    def with_offices(e: Entry, **offices: int) -> Entry:
+        e.offices = {k.replace("_", " "): v for k, v in offices.items()}
+        return e
+
+    obama = [
+        with_offices(entry("Barack Obama", docs=3), president=2),
+        with_offices(entry("Michelle Obama"), first_lady=1),
+        with_offices(entry("Obama", docs=4), president=3),
+    ]
+    assert resolve(obama)[("Obama", "person")] == ("Barack Obama", "person")
+    obama[1] = with_offices(entry("Michelle Obama"), president=1)  # both "President": still open
+    assert ("Obama", "person") not in resolve(obama)
+    obama[1] = with_offices(entry("Michelle Obama"))
+    obama[2] = entry("Obama", docs=4)  # the bare name never had a title: open
+    assert ("Obama", "person") not in resolve(obama)
