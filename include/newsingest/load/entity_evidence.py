@@ -71,9 +71,21 @@ EVIDENCE_MAPPINGS: dict[str, Any] = {
 }
 DOC_FIELDS = ["entities", "content_hash", "enrichment_version", "published", "source", "title", "body"]
 
-# One entry's evidence changes by params (docs, forms, form_keys, first/last seen, sources), at most once
-# per token. The upsert holds name, type and the lookup keys of a new entry.
+# One entry's evidence changes by params (docs, forms, offices, form_keys, first/last seen, sources), at
+# most once per token. The upsert holds name, type and the lookup keys of a new entry.
 DELTA_SCRIPT = """
+List counted(def old, Map add) {
+  Map all = new HashMap();
+  if (old != null) { for (def f : old) { all.put(f.form, f.docs); } }
+  for (def k : add.keySet()) { all.put(k, (all.containsKey(k) ? all.get(k) : 0) + add.get(k)); }
+  List names = new ArrayList(all.keySet());
+  Collections.sort(names);
+  List out = new ArrayList();
+  for (def k : names) {
+    if (all.get(k) > 0) { Map f = new HashMap(); f.put('form', k); f.put('docs', all.get(k)); out.add(f); }
+  }
+  return out;
+}
 def s = ctx._source;
 if (s.tokens == null) { s.tokens = new ArrayList(); }
 if (s.tokens.contains(params.token)) { ctx.op = 'noop'; return; }
@@ -81,32 +93,8 @@ if (s.key == null) { s.key = params.key; }
 if (s.last == null && params.last != null) { s.last = params.last; }
 int docs = (s.docs == null ? 0 : (int) s.docs) + (int) params.docs;
 s.docs = docs < 0 ? 0 : docs;
-Map forms = new HashMap();
-if (s.forms != null) { for (def f : s.forms) { forms.put(f.form, f.docs); } }
-for (def k : params.forms.keySet()) {
-  forms.put(k, (forms.containsKey(k) ? forms.get(k) : 0) + params.forms.get(k));
-}
-List names = new ArrayList(forms.keySet());
-Collections.sort(names);
-List out = new ArrayList();
-for (def k : names) {
-  if (forms.get(k) > 0) { Map f = new HashMap(); f.put('form', k); f.put('docs', forms.get(k)); out.add(f); }
-}
-s.forms = out;
-Map offices = new HashMap();
-if (s.offices != null) { for (def f : s.offices) { offices.put(f.form, f.docs); } }
-for (def k : params.offices.keySet()) {
-  offices.put(k, (offices.containsKey(k) ? offices.get(k) : 0) + params.offices.get(k));
-}
-List officeNames = new ArrayList(offices.keySet());
-Collections.sort(officeNames);
-List officeOut = new ArrayList();
-for (def k : officeNames) {
-  if (offices.get(k) > 0) {
-    Map f = new HashMap(); f.put('form', k); f.put('docs', offices.get(k)); officeOut.add(f);
-  }
-}
-s.offices = officeOut;
+s.forms = counted(s.forms, params.forms);
+s.offices = counted(s.offices, params.offices);
 List keys = s.form_keys == null ? new ArrayList() : new ArrayList(s.form_keys);
 for (def k : params.form_keys) { if (!keys.contains(k)) { keys.add(k); } }
 Collections.sort(keys);

@@ -493,15 +493,25 @@ def test_partial_read_resolves_as_the_full_read(opensearch: OpenSearch, alias: s
         drop_alias_and_indices(opensearch, other)
 
 
+def enrich_texts(texts: dict[str, str], site: str) -> list[EnrichedArticle]:
+    """Articles titled by the keys of ``texts`` at ``https://<site>.example/<key>``, enriched for real."""
+    from newsingest.enrich.pipeline import Enricher
+    from newsingest.models import CleanedArticle
+
+    day = datetime(2026, 11, 20, 8, tzinfo=UTC)
+    urls = {k: f"https://{site}.example/{k}" for k in texts}
+    return Enricher().enrich([
+        CleanedArticle(url=urls[k], canonical_url=urls[k], title=k, body=v, published=day, source=site)
+        for k, v in texts.items()
+    ])  # fmt: skip
+
+
 def test_enriched_articles_map_a_last_name_to_the_namesake_it_means(
     opensearch: OpenSearch, index: str
 ) -> None:
     """Enricher, load and registry together: in the article on the First Lady, "President Tavener" holds
     an office she never does, so it is not merged into her name there; the registry then maps the bare
     "Tavener" of other articles to the president, whom other articles name in full with that short form."""
-    from newsingest.enrich.pipeline import Enricher
-    from newsingest.models import CleanedArticle
-
     texts = {
         "first-lady": "First Lady Marisol Tavener visited a school in Dayton on Monday. Later President "
         "Tavener and First Lady Marisol Tavener issued a joint statement on reading programmes.",
@@ -512,13 +522,7 @@ def test_enriched_articles_map_a_last_name_to_the_namesake_it_means(
         "speech": "President Tavener told a crowd in Denver on Tuesday that the economy was growing faster "
         "than expected and that new jobs would follow in the spring.",
     }
-    day = datetime(2026, 11, 20, 8, tzinfo=UTC)
-    articles = [
-        CleanedArticle(url=f"https://t.example/{k}", canonical_url=f"https://t.example/{k}", title=k, body=v,
-                       published=day, source="t")
-        for k, v in texts.items()
-    ]  # fmt: skip
-    enriched = Enricher().enrich(articles)
+    enriched = enrich_texts(texts, "t")
     by_title = {a.title: a for a in enriched}
     assert "Tavener" in by_title["first-lady"].persons  # not merged into Marisol Tavener there
     consolidate_entities(opensearch, index, load(opensearch, index, enriched))
@@ -538,9 +542,6 @@ def test_the_office_title_written_before_a_bare_name_picks_the_namesake(
 ) -> None:
     """No article merges the bare "Tavener" into a full name, and two Taveners are known; the articles
     write "President Tavener", and only Anton Tavener is ever written "President": he is the one."""
-    from newsingest.enrich.pipeline import Enricher
-    from newsingest.models import CleanedArticle
-
     texts = {
         "first-lady": "First Lady Marisol Tavener visited a school in Dayton on Monday and read to pupils.",
         "bill": "President Anton Tavener signed the water bill on Monday, bringing water to rural towns.",
@@ -548,13 +549,7 @@ def test_the_office_title_written_before_a_bare_name_picks_the_namesake(
         "speech": "President Tavener told a crowd in Denver on Tuesday that the economy was growing faster "
         "than expected and that new jobs would follow in the spring.",
     }
-    day = datetime(2026, 11, 20, 8, tzinfo=UTC)
-    articles = [
-        CleanedArticle(url=f"https://o.example/{k}", canonical_url=f"https://o.example/{k}", title=k, body=v,
-                       published=day, source="o")
-        for k, v in texts.items()
-    ]  # fmt: skip
-    enriched = Enricher().enrich(articles)
+    enriched = enrich_texts(texts, "o")
     by_title = {a.title: a for a in enriched}
     assert by_title["speech"].persons == ["Tavener"]
     report = consolidate_entities(opensearch, index, load(opensearch, index, enriched))
