@@ -525,6 +525,10 @@ def _mark_products(cleaned: list[CleanMention], text: str, gazetteer: Gazetteer)
         if cm.type == "person" and " " in cm.text:
             firsts.setdefault(cm.text.split()[0], set()).add(cm.text)
     lines = {w for w, names in firsts.items() if len(names) >= 3 and w.casefold() not in given_names()}
+    # A "person" named after an organisation the article names on its own ("Nintendo Switch" beside
+    # "Nintendo said") or the alias table knows ("Apple Watch") is that organisation's product.
+    makers = {cm.text for cm in cleaned if cm.type == "organisation" and " " not in cm.text}
+    makers = {w for w in firsts if w.casefold() not in given_names() and (w in makers or _known_org(w))}
     # Words of the article's persons of two words or more ("Sterling" of a footballer, not the currency).
     name_words = {fold(w) for cm in cleaned if cm.type == "person" and " " in cm.text
                   for w in cm.text.split()}  # fmt: skip
@@ -540,7 +544,8 @@ def _mark_products(cleaned: list[CleanMention], text: str, gazetteer: Gazetteer)
             continue
         currency = (cm.type == "person" and " " not in cm.text and fold(cm.text) in currency_units()
                     and fold(cm.text) not in name_words and fold(cm.text) not in given_names())  # fmt: skip
-        if i in cued or cm.text.split()[0] in lines or currency or _designation(cm, text):
+        made = cm.type == "person" and " " in cm.text and cm.text.split()[0] in makers
+        if i in cued or cm.text.split()[0] in lines or currency or made or _designation(cm, text):
             cm.type, cm.label = "other", "PRODUCT"
     # A one-word "person" the article never names in full: a heading or label line by itself ("Specs:"),
     # or a word the article also writes as a period or a brand ("post-Brexit", "Yahoo!’s": every mention).
@@ -552,6 +557,12 @@ def _mark_products(cleaned: list[CleanMention], text: str, gazetteer: Gazetteer)
             continue
         if cm.text in words or label_line(text, cm.start, cm.end):
             cm.type, cm.label = "other", "PRODUCT"
+
+
+def _known_org(word: str) -> bool:
+    """The alias table knows ``word`` as an organisation's own name ("Apple", not "UN" of the UN)."""
+    alias = default_aliases().lookup(word)
+    return alias is not None and alias.type == "organisation" and alias.name == word
 
 
 @cache

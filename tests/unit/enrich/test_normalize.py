@@ -323,6 +323,23 @@ def test_label_lines_periods_and_brands_are_not_persons(normalizer):
     assert found["Quexit"] == found["Zoomly"] == found["Gearz"] == found["Hurdles"] == "other"
 
 
+def test_a_person_named_after_an_organisation_is_its_product(normalizer):
+    text = (
+        "The smaller Zentendo Flip gives up the dock. Zentendo said sales rose. Apple Loop sold out. "
+        "Ingrid Halvorsen welcomed it."
+    )
+    ms = mentions(
+        text,
+        [("Zentendo Flip", "PERSON"), ("Apple Loop", "PERSON"), ("Ingrid Halvorsen", "PERSON")],
+    )  # fmt: skip
+    start = text.index("Zentendo said")
+    ms.append(Mention("Zentendo", "ORG", start, start + len("Zentendo")))
+    found = {e.name: e.type for e in normalizer.normalize(ms, text_length=len(text), text=text)}
+    assert found["Zentendo Flip"] == found["Apple Loop"] == "other"
+    assert found["Zentendo"] == "organisation"
+    assert found["Ingrid Halvorsen"] == "person"
+
+
 def test_a_short_form_with_another_office_is_not_merged_into_the_full_name(normalizer):
     text = (
         "First Lady Marisol Tavener met the envoy. Later President Tavener and First Lady Marisol Tavener "
