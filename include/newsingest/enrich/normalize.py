@@ -496,6 +496,22 @@ def _most_mentioned(keys: set, groups: dict) -> set:
     return keys
 
 
+# Lower-case words closing an organisation's span describe it ("Interfax news agency", "PAP news agency").
+_ORG_TAIL = re.compile(r"(?<=\S)(?:[ \t]+[a-z][\w'’-]*)+$")
+_DEFINED_ACRONYM = re.compile(r"[ \t]*\([ \t]*([A-Z][A-Z&]{1,7})[ \t]*\)")
+
+
+def _abbreviates(acr: str, name: str) -> bool:
+    """``acr`` takes its letters, in order, from the initials of ``name``'s words, the first one first
+    ("LIFFE" of "London International Financial Futures and Options Exchange")."""
+    initials = "".join(w[0] for w in _LEADING_THE.sub("", name).split() if w[0].isalpha()).upper()
+    letters = acr.replace("&", "")
+    if len(letters) < 2 or not initials or letters[0] != initials[0]:
+        return False
+    rest = iter(initials)
+    return all(c in rest for c in letters)
+
+
 def acronym(name: str) -> str:
     words = [w for w in name.split() if w and w.casefold() not in ACRONYM_STOPWORDS]
     return "".join(w[0] for w in words if w[0].isalpha()).upper()
@@ -758,6 +774,8 @@ class Normalizer:
                     text = trim_person(text)
                     if _role_name(text):
                         continue
+                if etype == "organisation":
+                    text = _ORG_TAIL.sub("", text)  # "Interfax news agency": the agency is "Interfax"
                 if m.label in PLACE_LABELS:
                     text = self._place_form(piece, text)
                 if is_junk(text):
@@ -888,6 +906,24 @@ class Normalizer:
             found.append(Mention(run.group(0), "PERSON", start, end))
         return found
 
+    @staticmethod
+    def defined_acronyms(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+        """Organisations the model missed by their acronym: an organisation's name followed by its acronym
+        in brackets ("Kurdistan Democratic Party (KDP)") defines it; every free occurrence of the acronym
+        in the article is then that organisation."""
+        taken = [(m.start, m.end) for m in mentions if m.label not in DROPPED_LABELS]
+        defined = set()
+        for m in mentions:
+            match = _DEFINED_ACRONYM.match(text, m.end) if m.label == "ORG" else None
+            if match and _abbreviates(match.group(1), m.text):
+                defined.add(match.group(1))
+        found: list[Mention] = []
+        for acr in sorted(defined):
+            for occ in re.finditer(rf"(?<![\w&.-]){re.escape(acr)}(?![\w&-])", text):
+                if all(occ.end() <= s or occ.start() >= e for s, e in taken):
+                    found.append(Mention(acr, "ORG", occ.start(), occ.end()))
+        return found
+
     # -- document level -------------------------------------------------------------------------
     def normalize(
         self,
@@ -909,6 +945,7 @@ class Normalizer:
                 *_extend_given_names(text, mentions),
                 *self.extra_mentions(text, mentions),
                 *self.missed_persons(text, mentions),
+                *self.defined_acronyms(text, mentions),
             ]
         cleaned = self.clean_mentions(mentions)
         if text is not None:

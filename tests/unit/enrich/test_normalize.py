@@ -340,6 +340,25 @@ def test_a_person_named_after_an_organisation_is_its_product(normalizer):
     assert found["Ingrid Halvorsen"] == "person"
 
 
+def test_acronyms_defined_in_brackets_and_descriptive_tails_of_organisations(normalizer):
+    text = (
+        "Ola Brenn of the Velmar Democratic Union ( VDU ) said the VDU had won. Tass-Nord news agency "
+        "reported it. The London Tin and Lead Exchange (LTLE) opened; LTLE prices rose. The CEO (Chief "
+        "Executive Officer) left."
+    )
+    ms = mentions(
+        text,
+        [("Ola Brenn", "PERSON"), ("the Velmar Democratic Union", "ORG"), ("Tass-Nord news agency", "ORG"),
+         ("The London Tin and Lead Exchange", "ORG")],
+    )  # fmt: skip
+    found = {e.name: e for e in normalizer.normalize(ms, text_length=len(text), text=text)}
+    assert found["Velmar Democratic Union"].forms == {"Velmar Democratic Union", "VDU"}
+    assert found["Velmar Democratic Union"].count == 3  # the name, its definition and "the VDU"
+    assert found["Tass-Nord"].type == "organisation" and "Tass-Nord news agency" not in found
+    ltle = {f for e in found.values() for f in e.forms if "LTLE" in f}
+    assert ltle == {"LTLE"} and "CEO" not in found  # letters of the name's initials, in order
+
+
 def test_a_short_form_with_another_office_is_not_merged_into_the_full_name(normalizer):
     text = (
         "First Lady Marisol Tavener met the envoy. Later President Tavener and First Lady Marisol Tavener "
