@@ -17,6 +17,17 @@ def mentions(text: str, spans: list[tuple[str, str]]) -> list[Mention]:
     return out
 
 
+def entities_by_name(normalizer, text: str, spans: list[tuple[str, str]], at: dict[str, str] = {}) -> dict:  # noqa: B006
+    """Normalised entities of ``text`` by name: the model's spans as in :func:`mentions`, plus ``at``
+    (phrase -> label: the phrase's last word, where the phrase first occurs)."""
+    ms = mentions(text, spans)
+    for phrase, label in at.items():
+        surface = phrase.split()[-1]
+        start = text.index(phrase) + len(phrase) - len(surface)
+        ms.append(Mention(surface, label, start, start + len(surface)))
+    return {e.name: e for e in normalizer.normalize(ms, text_length=len(text), text=text)}
+
+
 @pytest.mark.parametrize(
     ("raw", "clean", "person"),
     [
@@ -312,13 +323,9 @@ def test_label_lines_periods_and_brands_are_not_persons(normalizer):
         "were hard. Old sites (think Zoomly! Answers) faded; Zoomly!’s founder Pia Arndt left.\n"
         "Tamsin Roe: We will win.\nRoe said so again. Later Roe left."
     )
-    ms = mentions(
-        text,
-        [("Gearz", "PERSON"), ("Hurdles", "PERSON"), ("Quexit", "PERSON"), ("Quexit", "PERSON"),
-         ("Zoomly", "PERSON"), ("Zoomly", "PERSON"), ("Pia Arndt", "PERSON"), ("Tamsin Roe", "PERSON"),
-         ("Roe", "PERSON"), ("Roe", "PERSON")],
-    )  # fmt: skip
-    found = {e.name: e.type for e in normalizer.normalize(ms, text_length=len(text), text=text)}
+    names = ["Gearz", "Hurdles", "Quexit", "Quexit", "Zoomly", "Zoomly", "Pia Arndt", "Tamsin Roe"]
+    spans = [(n, "PERSON") for n in names]
+    found = {n: e.type for n, e in entities_by_name(normalizer, text, spans, {"\nRoe": "PERSON"}).items()}
     assert {n for n, t in found.items() if t == "person"} == {"Pia Arndt", "Tamsin Roe"}
     assert found["Quexit"] == found["Zoomly"] == found["Gearz"] == found["Hurdles"] == "other"
 
@@ -328,13 +335,9 @@ def test_a_person_named_after_an_organisation_is_its_product(normalizer):
         "The smaller Zentendo Flip gives up the dock. Zentendo said sales rose. Apple Loop sold out. "
         "Ingrid Halvorsen welcomed it."
     )
-    ms = mentions(
-        text,
-        [("Zentendo Flip", "PERSON"), ("Apple Loop", "PERSON"), ("Ingrid Halvorsen", "PERSON")],
-    )  # fmt: skip
-    start = text.index("Zentendo said")
-    ms.append(Mention("Zentendo", "ORG", start, start + len("Zentendo")))
-    found = {e.name: e.type for e in normalizer.normalize(ms, text_length=len(text), text=text)}
+    spans = [("Zentendo Flip", "PERSON"), ("Apple Loop", "PERSON"), ("Ingrid Halvorsen", "PERSON")]
+    found = entities_by_name(normalizer, text, spans, {". Zentendo": "ORG"})
+    found = {n: e.type for n, e in found.items()}
     assert found["Zentendo Flip"] == found["Apple Loop"] == "other"
     assert found["Zentendo"] == "organisation"
     assert found["Ingrid Halvorsen"] == "person"
@@ -346,12 +349,9 @@ def test_acronyms_defined_in_brackets_and_descriptive_tails_of_organisations(nor
         "reported it. The London Tin and Lead Exchange (LTLE) opened; LTLE prices rose. The CEO (Chief "
         "Executive Officer) left."
     )
-    ms = mentions(
-        text,
-        [("Ola Brenn", "PERSON"), ("the Velmar Democratic Union", "ORG"), ("Tass-Nord news agency", "ORG"),
-         ("The London Tin and Lead Exchange", "ORG")],
-    )  # fmt: skip
-    found = {e.name: e for e in normalizer.normalize(ms, text_length=len(text), text=text)}
+    spans = [("Ola Brenn", "PERSON"), ("the Velmar Democratic Union", "ORG"),
+             ("Tass-Nord news agency", "ORG"), ("The London Tin and Lead Exchange", "ORG")]  # fmt: skip
+    found = entities_by_name(normalizer, text, spans)
     assert found["Velmar Democratic Union"].forms == {"Velmar Democratic Union", "VDU"}
     assert found["Velmar Democratic Union"].count == 3  # the name, its definition and "the VDU"
     assert found["Tass-Nord"].type == "organisation" and "Tass-Nord news agency" not in found
@@ -366,12 +366,8 @@ def test_a_short_form_with_another_office_is_not_merged_into_the_full_name(norma
         "no. Mr. Prask left."
     )
     full = [("Marisol Tavener", "PERSON"), ("Marisol Tavener", "PERSON"), ("Odile Prask", "PERSON")]
-    ms = mentions(text, full)
-    for bare in ("President Tavener", "Governor Tavener", "Senator Prask", "Mr. Prask"):
-        start = text.index(bare) + bare.index(" ") + 1
-        surface = bare.split()[-1]
-        ms.append(Mention(surface, "PERSON", start, start + len(surface)))
-    persons = {e.name: e for e in normalizer.normalize(ms, text_length=len(text), text=text)}
+    bare = dict.fromkeys(("President Tavener", "Governor Tavener", "Senator Prask", "Mr. Prask"), "PERSON")
+    persons = entities_by_name(normalizer, text, full, bare)
     # "President Tavener" and "Governor Tavener" hold offices the First Lady never does: not her name.
     assert persons["Marisol Tavener"].forms == {"Marisol Tavener"}
     assert persons["Tavener"].count == 2
