@@ -58,6 +58,8 @@ def realsites(
     )
     from newsingest.config import load_settings
     from newsingest.load.client import make_client
+    from newsingest.load.entity_evidence import evidence_index
+    from newsingest.load.entity_registry import registry_index
     from newsingest.load.index import check_alias, drop_alias_and_indices
     from newsingest.services.airflow import migrate
     from newsingest.services.dagtest import run_days
@@ -80,6 +82,10 @@ def realsites(
     OpenSearchNode(base).start()
     client = make_client(base.opensearch_url)
     drop_alias_and_indices(client, alias)
+    # The entity registry and its evidence too: pages are served on a new port each run (new doc ids),
+    # so a previous run's evidence would otherwise add to this run's.
+    for index in (registry_index(alias), evidence_index(registry_index(alias))):
+        client.indices.delete(index=index, ignore_unavailable=True)
     with SitesServer(sites, port=port) as server:
         settings = dataclasses.replace(
             base,

@@ -22,7 +22,8 @@ Across articles the registry does: after the loads of a run, :func:`consolidate_
    (``persons``, ``organisations``, ``locations``) get the canonical value, the nested entity takes the
    canonical name and type and keeps every surface form in ``entities.forms``, and the old value goes to
    ``<type>_aliases`` so a facet filter on either name matches (a name settled as "other" leaves the
-   facets). The run's own documents are rewritten
+   facets; so does a person named after an organisation, "Nintendo Switch" beside the organisation
+   "Nintendo"). The run's own documents are rewritten
    with every mapping that touches them; **older documents follow** by update-by-query on the
    ``persons``/``organisations``/``locations`` value of each mapping the registry learned in this run;
 4. **stores the canonical targets** in the registry (one document per (name, type)), for the entries
@@ -210,12 +211,15 @@ def read_around(client: OpenSearch, registry: str, keys: Iterable[str]) -> tuple
     """The entries resolution needs when the evidence of the folded names ``keys`` changed.
 
     Returns (entries, affected): ``affected`` are the folded names whose resolution may change -- the
-    keys, and transitively every form of an affected name and the last word of an affected person's
-    name (a short form votes for, or is the last name of, the names it may map to). ``entries`` holds
-    every entry of an affected name, every entry that may be their target (holds an affected name as a
-    form or last word, transitively for chains), whole name groups (all types of a name), and the entries
-    stored with one of those as canonical (their forms are the target's aliases). :func:`resolve` on these
-    entries gives, for the affected names, what it gives on the whole registry (tested on the node).
+    keys, and transitively every form of an affected name, the last word of an affected person's
+    name (a short form votes for, or is the last name of, the names it may map to) and the first word of
+    a name of several words (the organisation a product is named after; a name whose first word only
+    later becomes an organisation follows at its own next change or a whole-index consolidation).
+    ``entries`` holds every entry of an affected name, every entry that may be their target (holds an
+    affected name as a form or last word, transitively for chains), whole name groups (all types of a
+    name), and the entries stored with one of those as canonical (their forms are the target's aliases).
+    :func:`resolve` on these entries gives, for the affected names, what it gives on the whole registry
+    (tested on the node).
     """
     groups: dict[str, list[Entry]] = {}
 
@@ -235,6 +239,7 @@ def read_around(client: OpenSearch, registry: str, keys: Iterable[str]) -> tuple
         for g in frontier:
             nxt |= {fold(f) for e in groups[g] for f in e.forms}
             nxt |= {w for w in [last_key(g)] if w}
+            nxt |= {g.split()[0]} if " " in g else set()  # the maker a product is named after
         frontier = nxt - affected
     need, done = set(affected), set[str]()
     while need - done:
@@ -304,6 +309,16 @@ def resolve(
         settled[key] = (best.name, best.type)
         for e in group:
             docs_of[settled[key]] += e.docs
+    # 1b. A person named after an organisation ("Nintendo Switch" where "Nintendo" is settled as an
+    #     organisation; not a known given name first) is that organisation's product: it leaves the facets.
+    makers = {k for k, (_, t) in settled.items() if t == "organisation" and " " not in k}
+    for key, (name, etype) in list(settled.items()):
+        first = key.split()[0]
+        if etype == "person" and " " in key and first in makers and first not in _given_names():
+            for e in by_name[key]:
+                if e.type in FACET_FIELDS:
+                    mapping[(e.name, e.type)] = (name, "other")
+            del settled[key]
     entries = [e for e in entries if fold(e.name) in settled]
     # 2. Short and variant forms: evidence that a form was merged into a longer name elsewhere.
     merged_into: dict[str, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
@@ -452,6 +467,12 @@ def store_targets(
         actions.append({"_op_type": "update", "_index": registry, "_id": entry_id(name, etype), "doc": doc})
     bulk(client, actions, refresh=True)
     return len(actions)
+
+
+def _given_names() -> frozenset[str]:
+    from newsingest.enrich.normalize import given_names
+
+    return given_names()
 
 
 def _major_place(name: str) -> bool:

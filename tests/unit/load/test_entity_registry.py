@@ -119,3 +119,19 @@ def test_the_office_title_decides_between_namesakes():
     obama[1] = with_offices(entry("Michelle Obama"))
     obama[2] = entry("Obama", docs=4)  # the bare name never had a title: open
     assert ("Obama", "person") not in resolve(obama)
+
+
+def test_a_person_named_after_an_organisation_is_its_product():
+    mapping = resolve(
+        [
+            entry("Zentendo", "organisation", 3),
+            entry("Zentendo Flip", docs=2),
+            entry("Zentendo Flip", "organisation"),
+        ]
+    )
+    assert mapping == {
+        ("Zentendo Flip", "person"): ("Zentendo Flip", "other"),
+        ("Zentendo Flip", "organisation"): ("Zentendo Flip", "other"),
+    }
+    # A known given name first is a person's ("Grace Vale" beside the organisation "Grace").
+    assert resolve([entry("Grace", "organisation", 3), entry("Grace Vale")]) == {}
