@@ -8,7 +8,8 @@ Across articles the registry does: after the loads of a run, :func:`consolidate_
    first/last seen, sources); a document loaded again unchanged adds nothing, so reruns, backfills and
    reindexes converge on the same registry;
 2. **resolves** it (:func:`resolve`): a name filed under several types takes the type with the most
-   articles (weight of evidence, not per article); a short or variant form maps to a full name when the
+   articles (weight of evidence, not per article; a one-word "person" that is no known person's last
+   name counts half); a short or variant form maps to a full name when the
    evidence is one-sided -- it was merged into that name in other articles (``Trump`` into ``Donald
    Trump``), unless a namesake more articles name was never given that form (``Obama`` merged into
    ``Michelle Obama`` once, beside more articles on Barack Obama, stays) -- or, for a one-word person
@@ -282,10 +283,18 @@ def resolve(
         by_name[fold(e.name)].append(e)
     settled: dict[str, tuple[str, str]] = {}  # folded name -> (display name, type)
     docs_of: dict[tuple[str, str], int] = defaultdict(int)
+    surnames = {fold(e.name).split()[-1] for e in entries if e.type == "person" and " " in fold(e.name)}
+
+    def weight(e: Entry) -> tuple[float, int, str]:
+        # A one-word "person" no known person has as last name is the model's guess: its articles count
+        # half against another type ("Chelsea" of one football report typed person, one organisation).
+        bare = e.type == "person" and " " not in fold(e.name) and fold(e.name) not in surnames
+        return (e.docs / 2 if bare else e.docs, -_type_rank(e.type), e.name)
+
     for key, group in by_name.items():
         if not any(e.type in FACET_FIELDS for e in group):
             continue
-        best = max(group, key=lambda e: (e.docs, -_type_rank(e.type), e.name))
+        best = max(group, key=weight)
         place = max((e for e in group if e.type == "location"), key=lambda e: (e.docs, e.name), default=None)
         if (
             place is not None

@@ -135,3 +135,14 @@ def test_a_person_named_after_an_organisation_is_its_product():
     }
     # A known given name first is a person's ("Grace Vale" beside the organisation "Grace").
     assert resolve([entry("Grace", "organisation", 3), entry("Grace Vale")]) == {}
+
+
+def test_a_bare_one_word_person_counts_half_against_another_type():
+    chelsea = [entry("Chelsea", "organisation", 1), entry("Chelsea", "person", 1)]
+    assert resolve(chelsea) == {("Chelsea", "person"): ("Chelsea", "organisation")}
+    # The last name of a known person keeps its full weight (a tie goes to the person, as before) ...
+    assert resolve([*chelsea, entry("Ada Chelsea")])[("Chelsea", "organisation")] == ("Ada Chelsea", "person")
+    # ... and a bare name most articles call a person stays one.
+    assert resolve([entry("Quellan", "organisation", 1), entry("Quellan", "person", 3)]) == {
+        ("Quellan", "organisation"): ("Quellan", "person")
+    }
