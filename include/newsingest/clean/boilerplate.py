@@ -131,6 +131,8 @@ _WEAK = frozenset(
         "toolbar",
         "widget",
         "widgets",
+        "writer",
+        "writers",
     ]
 )
 _NEG_PREFIX = (
@@ -223,6 +225,9 @@ STANDFIRST_TOKENS = frozenset(
 
 
 _TAXONOMY_CLASS = re.compile(r"\s(?:tag|category)-\S+")
+# An id made of six or more plain words joined by hyphens is an anchor slugged from a heading's text
+# ("zendaya-promoted-dune-part-two-in-london-1" on a slide): it names the content, not a role.
+_SLUG_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){5,}")
 _POST_WRAPPER = re.compile(r"(?:^|\s)(?:hentry|post-\d+)(?:\s|$)")
 
 
@@ -231,7 +236,7 @@ def attr_text(tag: Tag) -> str:
 
     A blog post's wrapper (``hentry``, ``post-157141``) lists the post's tags and categories as classes
     (``tag-tax-credits``, ``category-comments``): they name the story's topics, not the element's role,
-    and are left out.
+    and are left out, as is an id slugged from a heading's text (six or more plain words).
     """
     attrs = tag.attrs
     cls = attrs.get("class")
@@ -240,6 +245,8 @@ def attr_text(tag: Tag) -> str:
     if cls and ("tag-" in cls or "category-" in cls) and _POST_WRAPPER.search(cls):
         cls = _TAXONOMY_CLASS.sub("", f" {cls}").strip()
     ident = attrs.get("id")
+    if ident and isinstance(ident, str) and _SLUG_ID.fullmatch(ident):
+        ident = None
     if cls and ident:
         return f"{cls} {ident}"
     return str(cls or ident or "")
@@ -269,6 +276,11 @@ _HIDDEN_CLASSES = frozenset(
 )
 
 
+# Another site's post embedded in the story (a tweet, an Instagram or TikTok post): quoted third-party
+# content whose text the publisher did not write; its attribution line is furniture too (_MEDIA_LINE).
+_EMBEDDED_POST_CLASSES = frozenset({"twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed"})
+
+
 def has_soft_role(tag: Tag) -> bool:
     """True when the element's ARIA role marks a region that is usually furniture (``SOFT_ROLES``)."""
     role = tag.attrs.get("role")
@@ -276,7 +288,7 @@ def has_soft_role(tag: Tag) -> bool:
 
 
 def is_hard_junk(tag: Tag) -> bool:
-    """Elements that never hold article text: forms, hidden elements, navigation roles."""
+    """Elements that never hold article text: forms, hidden elements, navigation roles, embedded posts."""
     if tag.name in HARD_TAGS:
         return True
     attrs = tag.attrs
@@ -289,6 +301,8 @@ def is_hard_junk(tag: Tag) -> bool:
         words = cls if isinstance(cls, list) else str(cls).split()
         # "hidden md:block" (utility CSS) is hidden on small screens only: not hidden.
         if any(w in _HIDDEN_CLASSES for w in words) and not any(":" in w for w in words):
+            return True
+        if tag.name == "blockquote" and any(w in _EMBEDDED_POST_CLASSES for w in words):
             return True
     if attrs.get("aria-hidden") == "true" and tag.name in _ARIA_HIDEABLE:
         return True  # hidden containers (closed modals); inline aria-hidden (drop caps, icons) stays

@@ -773,6 +773,17 @@ def extract_body(
 _STORY_BEFORE_COMMENTS = 150
 
 
+def _next_bullet(b: Block, i: int, summary_list: Tag | None, summary_last: int) -> bool:
+    """Block ``i`` is the next item of the bulleted list whose first item became the standfirst."""
+    return (
+        summary_list is not None
+        and i == summary_last + 1
+        and b.owner.name == "li"
+        and b.owner.parent is summary_list
+        and b.kind == "text"
+    )
+
+
 def _collect(
     chosen: list[Tag], blocks: list[Block], stop: Tag | None, title: str | None, authors: list[str] | None
 ) -> tuple[list[str], list[str], str | None]:
@@ -789,6 +800,9 @@ def _collect(
     first_inside: int | None = None
     kept_chars = 0
     comments_open = False
+    # A standfirst written as a list of bullets ("summary-list") is the whole list, not its first item.
+    summary_list: Tag | None = None
+    summary_last = -1
     inside_flags = [within(b.owner, chosen_ids, stop) for b in blocks]
     inside_idx = [i for i, flag in enumerate(inside_flags) if flag]
     # Captions count from the headline (lead image) to the end of the main content.
@@ -805,6 +819,10 @@ def _collect(
                 captions.append(b.text)
             continue
         if not inside:
+            if standfirst is not None and _next_bullet(b, i, summary_list, summary_last):
+                standfirst = f"{standfirst}\n{b.text}"  # the next bullet of a summary list
+                summary_last = i
+                continue
             if (
                 standfirst is None
                 and first_inside is None
@@ -814,6 +832,8 @@ def _collect(
                 and b.link_chars < len(b.text) * 0.3
             ):
                 standfirst = b.text
+                summary_list = b.owner.parent if b.owner.name == "li" else None
+                summary_last = i
             continue
         if first_inside is None:
             first_inside = i
@@ -843,6 +863,11 @@ def _collect(
             continue  # link lists and "Read more: <link>" lines; a linked sentence in a <p> stays
         if b.standfirst and standfirst is None and not paragraphs and 30 <= n <= 800:
             standfirst = b.text  # inside the main content: the subtitle, and it also opens the body
+            summary_list = b.owner.parent if b.owner.name == "li" else None
+            summary_last = i
+        elif _next_bullet(b, i, summary_list, summary_last) and standfirst is not None:
+            standfirst = f"{standfirst}\n{b.text}"
+            summary_last = i
         for piece in b.pieces:
             if kept_chars >= _STORY_BEFORE_COMMENTS and boilerplate.opens_comments(piece):
                 comments_open = True  # "Leave a Reply" after the story: the rest is the comment section
