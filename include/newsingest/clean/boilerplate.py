@@ -276,11 +276,6 @@ _HIDDEN_CLASSES = frozenset(
 )
 
 
-# Another site's post embedded in the story (a tweet, an Instagram or TikTok post): quoted third-party
-# content whose text the publisher did not write; its attribution line is furniture too (_MEDIA_LINE).
-_EMBEDDED_POST_CLASSES = frozenset({"twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed"})
-
-
 def has_soft_role(tag: Tag) -> bool:
     """True when the element's ARIA role marks a region that is usually furniture (``SOFT_ROLES``)."""
     role = tag.attrs.get("role")
@@ -288,7 +283,7 @@ def has_soft_role(tag: Tag) -> bool:
 
 
 def is_hard_junk(tag: Tag) -> bool:
-    """Elements that never hold article text: forms, hidden elements, navigation roles, embedded posts."""
+    """Elements that never hold article text: forms, hidden elements, navigation roles."""
     if tag.name in HARD_TAGS:
         return True
     attrs = tag.attrs
@@ -301,8 +296,6 @@ def is_hard_junk(tag: Tag) -> bool:
         words = cls if isinstance(cls, list) else str(cls).split()
         # "hidden md:block" (utility CSS) is hidden on small screens only: not hidden.
         if any(w in _HIDDEN_CLASSES for w in words) and not any(":" in w for w in words):
-            return True
-        if tag.name == "blockquote" and any(w in _EMBEDDED_POST_CLASSES for w in words):
             return True
     if attrs.get("aria-hidden") == "true" and tag.name in _ARIA_HIDEABLE:
         return True  # hidden containers (closed modals); inline aria-hidden (drop caps, icons) stays
