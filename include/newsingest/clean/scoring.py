@@ -285,6 +285,15 @@ def _judge_furniture_hints(
         at = boilerplate.attr_text(r)
         group_long[at] = group_long.get(at, 0) + long.get(k, 0)
 
+    # A weakly hinted box whose heading is a link (a "teaser" card: another story's linked headline and
+    # its blurb) is judged on its own, like a strong hint: many such cards after a short story together
+    # hold more than a quarter of its text, but each is another story.
+    cards = {
+        id(r)
+        for b in blocks
+        if b.kind == "heading" and b.neg_roots and b.link_chars > 0.6 * len(b.text)
+        for r in b.neg_roots
+    }
     for r in displaced:
         verdicts[id(r)] = True
     # The page's own article-body markers in or around the pick: a hinted region outside them is not a
@@ -313,6 +322,8 @@ def _judge_furniture_hints(
                 # share/related/comments/ads: furniture unless it holds most of the story (a box left
                 # unclosed by broken markup swallows the rest of the article).
                 verdicts[k] = _COMMENTS.search(at.lower()) is not None or long.get(k, 0) < 0.5 * top_long
+            elif k in cards:  # a story card (linked headline): furniture unless it holds most of the story
+                verdicts[k] = long.get(k, 0) < 0.5 * top_long
             else:  # weak hint (sidebar, author, widget): furniture unless it holds much of the text
                 verdicts[k] = group_long.get(at, 0) < 0.25 * top_long
         return verdicts[k]

@@ -1,0 +1,64 @@
+"""Teaser cards (another story's linked headline and its blurb) after a short story are furniture."""
+
+from __future__ import annotations
+
+from newsingest.clean.extract import extract
+
+URL = "https://radio.example/news/region/students-reading-100.html"
+
+STORY = [
+    "Students at the region's universities read fewer books from cover to cover than ten years ago, a "
+    "researcher from the local university found in a survey of more than two thousand students.",
+    "Many of them now read summaries or ask a chatbot for the main points of a text, he said, and lose "
+    "the patience that long arguments need.",
+    "He asked the universities to set aside time for reading in every course.",
+]
+CARDS = [
+    (
+        "/news/ai-at-universities-102.html",
+        "AI at universities: a challenge for exams",
+        "More than eighty percent of the students want clear rules on when they may use AI tools in exams.",
+    ),
+    (
+        "/news/translators-103.html",
+        "Do language models replace translators?",
+        "Language models seem to make professional translators redundant. Or do they have their limits?",
+    ),
+    (
+        "/news/farming-ai-104.html",
+        "A farmer sprays less with the help of AI",
+        "Thanks to a camera and a model, a farmer near the river sprays far less on his fields this year.",
+    ),
+    (
+        "/news/library-105.html",
+        "The city library opens on Sundays",
+        "From next month the central library opens on Sunday afternoons, after a vote in the city council.",
+    ),
+]
+
+
+def _page(card_class: str, linked: bool) -> str:
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    cards = "".join(
+        f'<div class="{card_class}"><div class="teaserpadding"><h2>'
+        + (f'<a href="{href}">{headline}</a>' if linked else headline)
+        + f'</h2><div class="teasertext"><p>{blurb}</p></div></div></div>'
+        for href, headline, blurb in CARDS
+    )
+    return (
+        "<html><head><title>Researcher warns: students unlearn reading</title></head><body>"
+        '<article class="articlepage"><h1>Researcher warns: students unlearn reading</h1>'
+        f'<div class="paragraphs">{story}</div><h2>More on this topic</h2>{cards}</article></body></html>'
+    )
+
+
+def test_teaser_cards_with_linked_headlines_after_a_short_story_are_left_out():
+    article = extract(_page("teaser", linked=True), URL)
+    assert article.paragraphs == STORY
+
+
+def test_a_weakly_hinted_box_without_a_linked_headline_is_still_judged_with_its_kind():
+    # the same boxes with plain headings: a box named like furniture that holds much of the page's text
+    # (together with its like) is read as part of the story, as before
+    article = extract(_page("teaser", linked=False), URL)
+    assert CARDS[0][2] in article.paragraphs
