@@ -502,7 +502,8 @@ _JUNK_LINE = re.compile(
     r"(?:listen to|watch) (?:this|the) (?:article|story|video).*|"
     r"(?:\d+ )?comments?|skip (?:to )?(?:content|advert).*|scroll to continue.*|image|video|photo|"
     r"getty images|shutterstock|loading\.*|please wait\.*|close|menu|back to top|top|"
-    r"lesen sie auch|mehr zum thema|weiterlesen|zum anhören|(?:ende der )?weitere[nr]? informationen|"
+    r"lesen sie auch|mehr zum thema(?: [\w-]+){0,3}|weiterlesen|zum anhören|"
+    r"(?:ende der )?weitere[nr]? informationen|"
     r"lire aussi|à lire aussi|leer más|lee también|leggi anche|"
     r"learn more|find out more|join the conversation|open in app|article content|advert|video loading|"
     r"don'?t miss|must read|most (?:read|popular|viewed|shared)\b.*|trending now|popular now|"
@@ -511,6 +512,8 @@ _JUNK_LINE = re.compile(
     # the labels of a collapsible box's toggle ("Box aufklappen Box zuklappen", "Show more Show less")
     r"(?:[\w-]+ )?aufklappen (?:[\w-]+ )?zuklappen|(?:show|read|see) more (?:show|read|see) less|"
     r"expand collapse|"
+    # a related-posts plugin's line: "If you liked this Design post by X, you'll probably like reading …"
+    r"if you (?:liked|enjoyed) this .{0,80}\byou(?:'|’)?(?:ll| will| may| might)(?: probably| also)* like.*|"
     r"\d+ min(?:ute)?s? read|author of the article|last updated.*|updated.*ago|published.*ago)[\s:.!…]*$",
     re.I,
 )
