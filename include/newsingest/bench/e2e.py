@@ -268,7 +268,36 @@ def stage_figures(
         if start and ready and start >= ready:
             waits.append((start - ready).total_seconds())
     running = [(began, ended) for rows in by_task.values() for began, ended, _ in rows]
-    return {"stages": stages, "overhead_s": round(sum(waits), 2), "running_s": _union_seconds(running)}
+    return {
+        "stages": stages,
+        "overhead_s": round(sum(waits), 2),
+        "running_s": _union_seconds(running),
+        "timeline": timeline(by_task),
+    }
+
+
+def timeline(by_task: dict[str, list[tuple[datetime, datetime, dict]]]) -> list[dict[str, Any]]:
+    """Per task, in order of first start: seconds from the run's first task start to its first instance's
+    start and to its last instance's end, and the seconds its instances ran (the mean): where a run's wall
+    time goes between and inside the task levels."""
+    if not by_task:
+        return []
+    origin = min(began for rows in by_task.values() for began, _, _ in rows)
+    rows_out = []
+    for task, rows in sorted(by_task.items(), key=lambda kv: min(b for b, _, _ in kv[1])):
+        first = min(began for began, _, _ in rows)
+        last = max(ended for _, ended, _ in rows)
+        mean = sum((ended - began).total_seconds() for began, ended, _ in rows) / len(rows)
+        rows_out.append(
+            {
+                "task": task,
+                "instances": len(rows),
+                "start_s": round((first - origin).total_seconds(), 2),
+                "end_s": round((last - origin).total_seconds(), 2),
+                "mean_run_s": round(mean, 2),
+            }
+        )
+    return rows_out
 
 
 def _all_task_instances(api, run_id: str) -> list[dict]:
@@ -427,6 +456,7 @@ def run_e2e(
                         "stages",
                         "other_tasks",
                         "overhead_s",
+                        "timeline",
                         "idle_s",
                         "cpu_s",
                     )
@@ -575,6 +605,7 @@ def _one_run(
         "stages": {k: figures["stages"].get(k, {}) for k in STAGES},
         "other_tasks": {k: v for k, v in figures["stages"].items() if k not in STAGES},
         "overhead_s": figures["overhead_s"],
+        "timeline": figures["timeline"],
         "idle_s": round(max(0.0, wall - figures["running_s"]), 2),
         "indexed": in_index,
         "enriched": totals.get("enriched"),

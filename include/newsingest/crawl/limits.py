@@ -39,6 +39,20 @@ def read_head(ex: Exchange, response: httpx.Response) -> None:
             ex.ip = None
 
 
+# A redirect's or 304's body (usually none, or a short HTML note) is read up to this size and dropped, so
+# the connection goes back to its lane: a stream closed before its end closes the connection with it.
+DRAIN_LIMIT = 64 * 1024
+
+
+async def drain(response: httpx.Response, limit: int = DRAIN_LIMIT) -> None:
+    """Read and drop a body we do not keep, up to ``limit`` bytes (past it, the connection is closed)."""
+    read = 0
+    async for chunk in response.aiter_raw():
+        read += len(chunk)
+        if read > limit:
+            return
+
+
 async def read_body(
     ex: Exchange,
     response: httpx.Response,
@@ -52,7 +66,8 @@ async def read_body(
     status = response.status_code
     content_type = response.headers.get("content-type")
     resp.content_type = content_type
-    if 300 <= status < 400 or status == 304:
+    if 300 <= status < 400:
+        await drain(response)
         return
     if (
         200 <= status < 300

@@ -20,11 +20,13 @@ from newsingest.sources import Source
 
 
 class StaticServer:
-    """Serves ``routes[path] = (status, content_type, body, headers)`` and counts requests per path."""
+    """Serves ``routes[path] = (status, content_type, body, headers)``; counts requests per path and
+    the connections they came on (``peers``: one client address per connection)."""
 
     def __init__(self) -> None:
         self.routes: dict[str, tuple[int, str, bytes, dict[str, str]]] = {}
         self.hits: dict[str, int] = {}
+        self.peers: set[tuple[str, int]] = set()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -35,6 +37,7 @@ class StaticServer:
 
             def do_GET(self) -> None:
                 server.hits[self.path] = server.hits.get(self.path, 0) + 1
+                server.peers.add(self.client_address)
                 status, ctype, body, headers = server.routes.get(self.path, (404, "text/plain", b"nf", {}))
                 etag = headers.get("ETag")
                 if etag and self.headers.get("If-None-Match") == etag:

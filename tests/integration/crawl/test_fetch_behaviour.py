@@ -120,6 +120,37 @@ def test_validators_follow_the_url_that_sent_them(
     assert second.not_modified and second.final_url == static_server.url + "/new"
 
 
+def test_304s_and_redirects_keep_the_connection(
+    static_server, crawl_settings, fast_config, make_source, make_urls
+) -> None:
+    """A rerun's 304s (and redirects with a short body) leave the connection open for the next URL: a
+    bodiless response closed unread used to cost a new connection (a TLS handshake on real sites) per page."""
+    paths = [f"/a{i}" for i in range(8)]
+    for path in paths:
+        static_server.add(path, f"<html>{path}</html>", "text/html", headers={"ETag": f'"{path}"'})
+    static_server.add("/moved", b"<p>moved</p>", "text/html", status=301, headers={"Location": "/target"})
+    static_server.add("/target", "<html>target</html>", "text/html", headers={"ETag": '"t"'})
+    config = replace(fast_config, host_concurrency=1)
+    src = make_source(static_server.url)
+
+    def run(run_id: str) -> int:
+        static_server.peers.clear()
+        results = fetch_urls(
+            make_urls(static_server.url, *paths, "/moved"),
+            [src],
+            run_id=run_id,
+            settings=crawl_settings,
+            config=config,
+        )
+        assert len(results) == 9 and all(r.ok for r in results)
+        if run_id == "b":
+            assert sum(r.not_modified for r in results) == 9
+        return len(static_server.peers)
+
+    assert run("a") == 1
+    assert run("b") == 1  # eight 304s and a redirect to a 304, all on one connection
+
+
 def test_robots_disallow_is_obeyed(fetch) -> None:
     [res] = fetch("/private/drafts.html")
     assert res.error_class == "robots" and res.status is None and res.attempts == 0

@@ -88,6 +88,11 @@ def test_stage_figures_from_task_instances():
     assert fig["stages"]["report"]["per_s"] is None
     assert fig["overhead_s"] == 1 + 2 + 4 + 10
     assert fig["running_s"] == 5 + 20 + 1  # [1, 6], [10, 30], [40, 41]
+    assert fig["timeline"] == [
+        {"task": "fetch", "instances": 2, "start_s": 0.0, "end_s": 5.0, "mean_run_s": 4.0},
+        {"task": "enrich", "instances": 1, "start_s": 9.0, "end_s": 29.0, "mean_run_s": 20.0},
+        {"task": "report", "instances": 1, "start_s": 39.0, "end_s": 40.0, "mean_run_s": 1.0},
+    ]
 
 
 def test_dag_files_are_timed_one_fresh_process_each() -> None:
