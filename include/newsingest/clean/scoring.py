@@ -784,6 +784,46 @@ def extract_body(
 _STORY_BEFORE_COMMENTS = 150
 
 
+def _card_lists(blocks: list[Block], stop: Tag | None) -> set[int]:
+    """Ids of elements that are lists of story cards: three or more headings that are links (other
+    stories' headlines), each with at most a short blurb ("More from …" after the story).
+
+    A card list is the lowest element holding three linked headings; its text besides the headings must
+    average under 250 characters a heading with no block over 400 (a buying guide whose product headings
+    link to shops carries paragraphs of its own).
+    """
+    linked = [b for b in blocks if b.kind == "heading" and b.link_chars > 0.6 * len(b.text)]
+    if len(linked) < 3:
+        return set()
+    counts: dict[int, int] = {}
+    elements: dict[int, Tag] = {}
+    for b in linked:
+        node = b.owner.parent
+        for _ in range(5):
+            if node is None or node is stop:
+                break
+            counts[id(node)] = counts.get(id(node), 0) + 1
+            elements[id(node)] = node
+            node = node.parent
+    lists: set[int] = set()
+    for b in linked:
+        node = b.owner.parent
+        for _ in range(5):
+            if node is None or node is stop:
+                break
+            if counts.get(id(node), 0) >= 3:
+                lists.add(id(node))
+                break
+            node = node.parent
+    cards: set[int] = set()
+    for key in lists:
+        inside = [b for b in blocks if b.kind == "text" and within(b.owner, {key}, stop)]
+        chars = sum(len(b.text) for b in inside)
+        if chars <= 250 * counts[key] and all(len(b.text) <= 400 for b in inside):
+            cards.add(key)
+    return cards
+
+
 def _next_bullet(b: Block, i: int, summary_list: Tag | None, summary_last: int) -> bool:
     """Block ``i`` is the next item of the bulleted list whose first item became the standfirst."""
     return (
@@ -814,7 +854,11 @@ def _collect(
     # A standfirst written as a list of bullets ("summary-list") is the whole list, not its first item.
     summary_list: Tag | None = None
     summary_last = -1
-    inside_flags = [within(b.owner, chosen_ids, stop) for b in blocks]
+    # Story cards inside the pick are left out; a pick that is itself inside a card list stays whole.
+    cards = {k for k in _card_lists(blocks, stop) if not any(within(t, {k}, stop) for t in chosen)}
+    inside_flags = [
+        within(b.owner, chosen_ids, stop) and not (cards and within(b.owner, cards, stop)) for b in blocks
+    ]
     inside_idx = [i for i, flag in enumerate(inside_flags) if flag]
     # Captions count from the headline (lead image) to the end of the main content.
     cap_start = inside_idx[0] if inside_idx else 0

@@ -62,3 +62,40 @@ def test_a_weakly_hinted_box_without_a_linked_headline_is_still_judged_with_its_
     # (together with its like) is read as part of the story, as before
     article = extract(_page("teaser", linked=False), URL)
     assert CARDS[0][2] in article.paragraphs
+
+
+def _with_collection(cards: str) -> str:
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    return (
+        "<html><head><title>Researcher warns: students unlearn reading</title></head><body><article>"
+        f"<h1>Researcher warns: students unlearn reading</h1>{story}"
+        f'<section class="collections"><h2>More from the Radio</h2><div class="row">{cards}</div></section>'
+        "</article></body></html>"
+    )
+
+
+def test_a_list_of_story_cards_without_furniture_names_is_left_out():
+    cards = "".join(
+        f'<div class="card"><h3><a href="{href}">{headline}</a></h3><p class="knockout">{blurb}</p>'
+        f'<p><a href="/authors/ana-lind">Ana Lind</a></p></div>'
+        for href, headline, blurb in CARDS
+    )
+    article = extract(_with_collection(cards), URL)
+    assert article.paragraphs == STORY
+
+
+def test_linked_headings_over_paragraphs_of_their_own_stay_in_the_story():
+    # a buying guide: each product heading links to a shop, and the review under it is the story
+    review = (
+        "We slept in it for three nights on the coast and once in the hills; it packs down small, the "
+        "zip never caught, and the hood kept the wind out even when the temperature fell below freezing. "
+    )
+    cards = "".join(
+        f'<div class="card"><h3><a href="{href}">{headline}</a></h3>'
+        f"<p>{blurb} {review}</p><p>{review}</p></div>"
+        for href, headline, blurb in CARDS
+    )
+    article = extract(_with_collection(cards), URL)
+    for _, _, blurb in CARDS:
+        assert f"{blurb} {review.strip()}" in article.paragraphs
+    assert article.paragraphs[: len(STORY)] == STORY
