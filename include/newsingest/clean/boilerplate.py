@@ -450,6 +450,13 @@ def _is_caption(toks: list[str]) -> bool:
     return any(t in _CAPTION_TOKENS or t.endswith("caption") for t in toks)
 
 
+def hint_tokens(text: str) -> set[str]:
+    """The tokens of a class/id string that make it a furniture hint ("footer-widget2" -> {"footer"})."""
+    if not text:
+        return set()
+    return {t for t in tokens(text) if t in _STRONG or t in _WEAK or t.startswith(_NEG_PREFIX)}
+
+
 def negative_weight(text: str) -> int:
     """How strongly a class/id string marks furniture.
 

@@ -478,9 +478,13 @@ def _with_same_styled(chosen: list[Tag], top: Tag, scores: _Scores, tally: _Tall
     if not style_cls:
         return
     ancestors = set()
-    node = style.parent
+    layout: set[str] = set()  # furniture-hint tokens of the winner's own wrappers
+    node = style
     while node is not None:
-        ancestors.add(id(node))
+        if node is not style:
+            ancestors.add(id(node))
+        if node.attrs:
+            layout |= boilerplate.hint_tokens(boilerplate.attr_text(node))
         node = node.parent
     chosen_ids = {id(t) for t in chosen}
     for k, tag in scores.tags.items():
@@ -491,9 +495,29 @@ def _with_same_styled(chosen: list[Tag], top: Tag, scores: _Scores, tally: _Tall
         clean = scores.final.get(k, 0) > 0 and tally.links.get(k, 0) < 0.3 * max(tally.total.get(k, 1), 1)
         if tag.get("class") != style_cls:  # a looser style match must bring running text
             clean = clean and tally.long.get(k, 0) >= 150
-        if clean and not within(tag, chosen_ids, stop):
+        if (
+            clean
+            and not within(tag, chosen_ids, stop)
+            and not _in_own_furniture(tag, ancestors, layout, stop)
+        ):
             chosen.append(tag)
             chosen_ids.add(k)
+
+
+def _in_own_furniture(tag: Tag, shared: set[int], layout: set[str], stop: Tag | None) -> bool:
+    """``tag`` sits in a furniture-hinted region of its own (a footer's "Editor's picks" widget styled
+    like the post: ``footer-widget > … > entry``), one that does not also hold the winner (``shared``:
+    the winner's ancestors). A hint the winner's own wrappers carry too (``layout``: story chunks each
+    in an ``article-widget``) is layout, not furniture."""
+    node = tag.parent
+    while node is not None and node is not stop and id(node) not in shared:
+        if node.name in boilerplate.CHROME_TAGS:
+            return True
+        at = boilerplate.attr_text(node) if node.attrs else ""
+        if at and classify_attrs_cached(at)[0] > 0 and not boilerplate.hint_tokens(at) & layout:
+            return True
+        node = node.parent
+    return False
 
 
 def choose_container(

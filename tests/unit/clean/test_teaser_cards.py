@@ -99,3 +99,59 @@ def test_linked_headings_over_paragraphs_of_their_own_stay_in_the_story():
     for _, _, blurb in CARDS:
         assert f"{blurb} {review.strip()}" in article.paragraphs
     assert article.paragraphs[: len(STORY)] == STORY
+
+
+POST = [
+    "The chair is upholstered in felt that absorbs sound, so that two people can talk in an open office "
+    "without being overheard and without the noise of the room reaching them.",
+    "The studio tested six fabrics in a reverberation chamber before choosing a wool felt from a mill in the "
+    "north; the frame is ash, steam-bent in three pieces and joined without metal fixings.",
+    "It will be shown at the furniture fair in April and goes on sale in the autumn, in four colours and two "
+    "heights, the taller one for waiting rooms and libraries.",
+]
+PICKS = [
+    "A house on a vineyard hillside was completed this month. The setting is rural and suburban at once, "
+    "with stepped terraces on one side and the city on the other, and the rooms turn around a central stair.",
+    "Ten award-winning designs were selected this year, from a folding bicycle to a lamp made of recycled "
+    "paper, and they will travel to three cities for an exhibition of the competition's best work.",
+    "A hotel suite was designed in black alone: the designers used seven textures of the one colour, from "
+    "lacquer to velvet, so that the rooms read as calm and deep rather than dark.",
+]
+
+
+def test_post_styled_entries_in_a_footer_widget_do_not_join_the_post():
+    post = "".join(f"<p>{p}</p>" for p in POST)
+    picks = "".join(
+        f'<div class="post"><div class="entry clearfix"><p class="post-title"><a href="/p/{i}">Pick {i}</a>'
+        f"</p><p>{text}</p></div></div>"
+        for i, text in enumerate(PICKS)
+    )
+    html = (
+        '<html><head><title>Felt chair by a small studio</title></head><body><div id="main">'
+        '<div class="post"><h1>Felt chair by a small studio</h1>'
+        f'<div class="entry clearfix">{post}</div></div></div>'
+        '<div class="footer-widget2"><div class="widget catposts">'
+        f"<h3>Editor's picks</h3>{picks}</div></div>"
+        "</body></html>"
+    )
+    article = extract(html, "https://design.example/2012/11/felt-chair/")
+    assert article.paragraphs == POST
+
+
+def test_story_chunks_each_in_a_widget_wrapper_of_the_same_kind_stay_together():
+    chunk = (
+        '<div class="article-widget article-widget-text w{n}"><div class="wrap"><div class="text">{text}'
+        "</div></div></div>"
+    )
+    first = "".join(f"<p>{p}</p>" for p in POST[:2])
+    second = "".join(f"<p>{p}</p>" for p in POST[2:] + PICKS)
+    html = (
+        "<html><head><title>Felt chair by a small studio</title></head><body><article>"
+        '<h1>Felt chair by a small studio</h1><div class="article-widgets">'
+        + chunk.format(n=1, text=first)
+        + '<div class="article-widget article-widget-image"><img src="/chair.jpg" alt=""></div>'
+        + chunk.format(n=2, text=second)
+        + "</div></article></body></html>"
+    )
+    article = extract(html, "https://design.example/2012/11/felt-chair/")
+    assert article.paragraphs == POST + PICKS
