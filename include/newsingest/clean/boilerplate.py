@@ -521,6 +521,7 @@ _JUNK_LINE = re.compile(
     r"expand collapse|"
     # a related-posts plugin's line: "If you liked this Design post by X, you'll probably like reading …"
     r"if you (?:liked|enjoyed) this .{0,80}\byou(?:'|’)?(?:ll| will| may| might)(?: probably| also)* like.*|"
+    r"if you (?:liked|enjoyed) this (?:post|article|story)\b.{0,120}\b(?:subscrib|rss|feed|share)\w*.*|"
     r"\d+ min(?:ute)?s? read|author of the article|last updated.*|updated.*ago|published.*ago)[\s:.!…]*$",
     re.I,
 )
