@@ -149,7 +149,7 @@ class ScheduleSettings:
 
     time: time = time(2, 0)  # nightly run time, UTC
     max_active_runs: int = 3
-    crawl_pool_slots: int = 2
+    crawl_pool_slots: int = 4  # concurrent fetch tasks (= sources fetched at once); the embedded parallelism
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ def test_defaults_fill_every_subtree() -> None:
     assert settings.enrich.ner_languages == ("en",) and settings.enrich.langid_mode == "low"
     assert settings.index.auth == "basic" and settings.index.verify_certs is True
     assert settings.index.runs_index == "newsingest-runs" and settings.index.lease_ttl == 60.0
-    assert settings.schedule.time == time(2, 0) and settings.schedule.crawl_pool_slots == 2
+    assert settings.schedule.time == time(2, 0) and settings.schedule.crawl_pool_slots == 4
     assert settings.gate.overrides == ()
     assert settings.clean.min_body_chars == 250
 

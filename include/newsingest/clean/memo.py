@@ -15,14 +15,12 @@ is missing or for another URL (outputs and memo written by different attempts) i
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from newsingest import storage
+from newsingest.fingerprint import code_fingerprint
 from newsingest.models import CleanedArticle, DroppedPage
 
 # The code a cleaning outcome depends on, below the newsingest package, and the parsers it uses.
@@ -30,17 +28,9 @@ _SOURCES = ("clean/**/*.py", "web/**/*.py", "names.py", "models.py")
 _PARSERS = ("beautifulsoup4", "lxml")
 
 
-@cache
 def cleaner_fingerprint() -> str:
     """A hash of the cleaner's source files and parser versions: any change gives another value."""
-    root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
-    for path in sorted({p for pattern in _SOURCES for p in root.glob(pattern)}):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    for dist in _PARSERS:
-        digest.update(f"{dist}=={importlib.metadata.version(dist)}".encode())
-    return digest.hexdigest()[:24]
+    return code_fingerprint(_SOURCES, _PARSERS)
 
 
 def page_key(text: str, **inputs: Any) -> str:

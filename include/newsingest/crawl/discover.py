@@ -4,7 +4,8 @@ Items dated inside ``[start, end)`` are kept. The date is the channel's publicat
 feed), else a sitemap ``lastmod``, else a date in the URL path. Undated items are kept once: they are
 remembered under the storage root so later runs skip them. Sitemap index children whose ``lastmod`` is
 before ``start`` are not fetched (they cannot list newer items), so a backfill reads only the sitemaps
-for its days. Feeds and sitemaps are fetched conditionally; on 304 the cached copy is parsed again.
+for its days. Feeds and sitemaps are fetched conditionally; on 304 the cached copy is used, and its parse
+too when the same bytes were parsed before by the same parser code (``crawl.parse_memo``).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from newsingest.crawl.config import CrawlConfig
 from newsingest.crawl.content import BodyTooLarge, gunzip_capped
 from newsingest.crawl.feeds import FeedError, parse_feed
 from newsingest.crawl.fetch import archive_hook, merge_urls
+from newsingest.crawl.parse_memo import ParseMemo
 from newsingest.crawl.sections import extract_links
-from newsingest.crawl.sitemaps import SitemapError, parse_sitemap
+from newsingest.crawl.sitemaps import SitemapError, parse_sitemap, sitemap_from_json, sitemap_to_json
 from newsingest.crawl.state import DocumentCache, UndatedLedger, ValidatorStore
 from newsingest.crawl.xmlsafe import XMLRefused
 from newsingest.models import DiscoveredURL
@@ -85,6 +87,7 @@ class _Discovery:
             settings.storage_root, f"{source.name}.discovery", require_archive=False
         )
         self.cache = DocumentCache(settings.storage_root, source.name)
+        self.parsed = ParseMemo(settings.storage_root, source.name)
         self.report = DiscoveryReport(source.name, start, end)
         self.found: list[DiscoveredURL] = []
         self._sitemaps_seen: set[str] = set()
@@ -140,6 +143,12 @@ class _Discovery:
         got = await self.document(url, "feed")
         if got is None:
             return
+        memo = self.parsed.get("feed", url, got[0])
+        if memo is not None:
+            items = [DiscoveredURL.from_json(row) for row in memo]
+            self._count(url, len(items))
+            self.found.extend(items)
+            return
         try:
             items = parse_feed(got[0], source=self.source.name, feed_url=url)
         except XMLRefused as exc:
@@ -148,6 +157,7 @@ class _Discovery:
             return self._fail(url, "parse", str(exc))
         except Exception as exc:  # a parser bug on one hostile document must not fail the whole source
             return self._parser_crash(url, exc)
+        self.parsed.put("feed", url, got[0], [item.to_json() for item in items])
         self._count(url, len(items))
         self.found.extend(items)
 
@@ -158,18 +168,24 @@ class _Discovery:
         got = await self.document(url, "sitemap")
         if got is None:
             return
-        try:
-            doc = parse_sitemap(
-                gunzip_capped(got[0], self.config.max_document_bytes),
-                source=self.source.name,
-                sitemap_url=url,
-            )
-        except XMLRefused as exc:
-            return self._fail(url, "xml_refused", str(exc))
-        except (SitemapError, BodyTooLarge, OSError, ValueError) as exc:
-            return self._fail(url, "parse", str(exc))
-        except Exception as exc:
-            return self._parser_crash(url, exc)
+        kind = f"sitemap:{self.config.max_document_bytes}"  # the gunzip cap decides what is parsed
+        memo = self.parsed.get(kind, url, got[0])
+        if memo is not None:
+            doc = sitemap_from_json(memo)
+        else:
+            try:
+                doc = parse_sitemap(
+                    gunzip_capped(got[0], self.config.max_document_bytes),
+                    source=self.source.name,
+                    sitemap_url=url,
+                )
+            except XMLRefused as exc:
+                return self._fail(url, "xml_refused", str(exc))
+            except (SitemapError, BodyTooLarge, OSError, ValueError) as exc:
+                return self._fail(url, "parse", str(exc))
+            except Exception as exc:
+                return self._parser_crash(url, exc)
+            self.parsed.put(kind, url, got[0], sitemap_to_json(doc))
         self.found.extend(doc.urls)
         self._count(url, len(doc.urls) + len(doc.children))
         if depth >= self.config.max_sitemap_depth:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from newsingest.crawl.xmlsafe import XMLInvalid, local, namespace, parse_xml
 from newsingest.errors import PermanentError
@@ -32,6 +32,29 @@ class Sitemap:
     kind: Literal["urlset", "index", "text"]
     urls: list[DiscoveredURL] = field(default_factory=list)
     children: list[ChildSitemap] = field(default_factory=list)
+
+
+def sitemap_to_json(doc: Sitemap) -> dict[str, Any]:
+    """A parsed sitemap as JSON (the discovery parse memo keeps it)."""
+    return {
+        "kind": doc.kind,
+        "urls": [u.to_json() for u in doc.urls],
+        "children": [
+            {"url": c.url, "lastmod": c.lastmod.isoformat() if c.lastmod else None} for c in doc.children
+        ],
+    }
+
+
+def sitemap_from_json(data: dict[str, Any]) -> Sitemap:
+    """The :class:`Sitemap` that :func:`sitemap_to_json` wrote."""
+    return Sitemap(
+        kind=data["kind"],
+        urls=[DiscoveredURL.from_json(u) for u in data["urls"]],
+        children=[
+            ChildSitemap(c["url"], datetime.fromisoformat(c["lastmod"]) if c["lastmod"] else None)
+            for c in data["children"]
+        ],
+    )
 
 
 def _text(element: ET.Element, name: str) -> str | None:

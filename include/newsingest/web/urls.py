@@ -95,6 +95,7 @@ def join_url(base: str, ref: str) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=65536)  # pure; a crawl asks for the same URL's form several times
 def canonicalize(url: str) -> str:
     """Return the canonical form of an absolute http(s) URL."""
     try:

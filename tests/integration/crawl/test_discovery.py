@@ -162,6 +162,65 @@ def test_feed_not_modified_is_reparsed_from_cache(
     assert _paths(first.urls) == _paths(second.urls)
 
 
+def test_unchanged_discovery_documents_are_not_parsed_again(
+    publisher, static_server, crawl_settings, fast_config, monkeypatch
+) -> None:
+    """A rerun takes the parse of an unchanged feed or sitemap from the parse memo; changed bytes, other
+    parser code or a damaged memo entry are parsed again, and the discovery is the same either way."""
+    import newsingest.crawl.discover as discover_module
+    import newsingest.crawl.parse_memo as parse_memo
+    from newsingest.storage import list_files
+
+    parsed: list[str] = []
+    real_feed, real_sitemap = discover_module.parse_feed, discover_module.parse_sitemap
+
+    def feed(data: bytes, *, source: str, feed_url: str):
+        parsed.append(feed_url.rsplit("/", 1)[1])
+        return real_feed(data, source=source, feed_url=feed_url)
+
+    def sitemap(data: bytes, *, source: str, sitemap_url: str):
+        parsed.append(sitemap_url.rsplit("/", 1)[1])
+        return real_sitemap(data, source=source, sitemap_url=sitemap_url)
+
+    monkeypatch.setattr(discover_module, "parse_feed", feed)
+    monkeypatch.setattr(discover_module, "parse_sitemap", sitemap)
+
+    def run() -> tuple[set[str], list[str]]:
+        parsed.clear()
+        report = discover_report(
+            publisher, DAY, DAY + timedelta(days=1), settings=crawl_settings, config=fast_config,
+            keep_undated=False,
+        )  # fmt: skip
+        assert all(d.error_class is None for d in report.documents)
+        return _paths(report.urls), sorted(parsed)
+
+    first, parsed_first = run()
+    assert parsed_first == ["2026-11.xml", "feed.xml", "news.xml", "sitemap.xml"]
+    again, parsed_again = run()
+    assert again == first and parsed_again == []  # every document came back unchanged
+    # The feed changes: only it is parsed again, and its new item is found.
+    base = static_server.url
+    static_server.add(
+        "/feed.xml",
+        _rss((f"{base}/a/in-window", "Tue, 03 Nov 2026 09:00:00 GMT"),
+             (f"{base}/a/late-addition", "Tue, 03 Nov 2026 21:00:00 GMT")),
+        "application/rss+xml",
+        headers={"ETag": '"feed-v2"'},
+    )  # fmt: skip
+    changed, parsed_changed = run()
+    assert parsed_changed == ["feed.xml"] and changed == first | {"a/late-addition"}
+    # A damaged memo entry is a miss: parsed again, same discovery.
+    for path in list_files(f"{crawl_settings.storage_root}/state/parsed/pub", "*.json.gz"):
+        with open(path, "wb") as fh:
+            fh.write(b"not gzip")
+    damaged, parsed_damaged = run()
+    assert damaged == changed and len(parsed_damaged) == 4
+    # Other parser code (an upgrade) never reuses an old parse.
+    monkeypatch.setattr(parse_memo, "parser_fingerprint", lambda: "another parser")
+    upgraded, parsed_upgraded = run()
+    assert upgraded == changed and len(parsed_upgraded) == 4
+
+
 def test_hostile_documents_are_reported_not_fatal(static_server, crawl_settings, fast_config) -> None:
     base = static_server.url
     static_server.add(
