@@ -479,7 +479,7 @@ def _with_same_styled(chosen: list[Tag], top: Tag, scores: _Scores, tally: _Tall
         return
     ancestors = set()
     layout: set[str] = set()  # furniture-hint tokens of the winner's own wrappers
-    node = style
+    node: Tag | None = style
     while node is not None:
         if node is not style:
             ancestors.add(id(node))
