@@ -275,7 +275,11 @@ class _Tally:
     def add(self, page: Page, pred: Prediction, subtitle: str | None, seconds: float) -> None:
         self.elapsed += seconds
         body = pred.body
-        if self.kind == "fundus" and subtitle and not body.startswith(subtitle):
+        if (
+            self.kind == "fundus"
+            and subtitle
+            and not " ".join(body.split()).startswith(" ".join(subtitle.split()))
+        ):
             body = f"{subtitle}\n\n{body}"  # Fundus truth starts with the summary/standfirst
         self.pairs.append((body, page.body))
         one = body_scores([(body, page.body)])

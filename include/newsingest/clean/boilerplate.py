@@ -131,6 +131,8 @@ _WEAK = frozenset(
         "toolbar",
         "widget",
         "widgets",
+        "writer",
+        "writers",
     ]
 )
 _NEG_PREFIX = (
@@ -223,6 +225,9 @@ STANDFIRST_TOKENS = frozenset(
 
 
 _TAXONOMY_CLASS = re.compile(r"\s(?:tag|category)-\S+")
+# An id made of six or more plain words joined by hyphens is an anchor slugged from a heading's text
+# ("zendaya-promoted-dune-part-two-in-london-1" on a slide): it names the content, not a role.
+_SLUG_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){5,}")
 _POST_WRAPPER = re.compile(r"(?:^|\s)(?:hentry|post-\d+)(?:\s|$)")
 
 
@@ -231,7 +236,7 @@ def attr_text(tag: Tag) -> str:
 
     A blog post's wrapper (``hentry``, ``post-157141``) lists the post's tags and categories as classes
     (``tag-tax-credits``, ``category-comments``): they name the story's topics, not the element's role,
-    and are left out.
+    and are left out, as is an id slugged from a heading's text (six or more plain words).
     """
     attrs = tag.attrs
     cls = attrs.get("class")
@@ -240,6 +245,8 @@ def attr_text(tag: Tag) -> str:
     if cls and ("tag-" in cls or "category-" in cls) and _POST_WRAPPER.search(cls):
         cls = _TAXONOMY_CLASS.sub("", f" {cls}").strip()
     ident = attrs.get("id")
+    if ident and isinstance(ident, str) and _SLUG_ID.fullmatch(ident):
+        ident = None
     if cls and ident:
         return f"{cls} {ident}"
     return str(cls or ident or "")
@@ -443,6 +450,13 @@ def _is_caption(toks: list[str]) -> bool:
     return any(t in _CAPTION_TOKENS or t.endswith("caption") for t in toks)
 
 
+def hint_tokens(text: str) -> set[str]:
+    """The tokens of a class/id string that make it a furniture hint ("footer-widget2" -> {"footer"})."""
+    if not text:
+        return set()
+    return {t for t in tokens(text) if t in _STRONG or t in _WEAK or t.startswith(_NEG_PREFIX)}
+
+
 def negative_weight(text: str) -> int:
     """How strongly a class/id string marks furniture.
 
@@ -495,7 +509,8 @@ _JUNK_LINE = re.compile(
     r"(?:listen to|watch) (?:this|the) (?:article|story|video).*|"
     r"(?:\d+ )?comments?|skip (?:to )?(?:content|advert).*|scroll to continue.*|image|video|photo|"
     r"getty images|shutterstock|loading\.*|please wait\.*|close|menu|back to top|top|"
-    r"lesen sie auch|mehr zum thema|weiterlesen|zum anhören|(?:ende der )?weitere[nr]? informationen|"
+    r"lesen sie auch|mehr zum thema(?: [\w-]+){0,3}|weiterlesen|zum anhören|"
+    r"(?:ende der )?weitere[nr]? informationen|"
     r"lire aussi|à lire aussi|leer más|lee también|leggi anche|"
     r"learn more|find out more|join the conversation|open in app|article content|advert|video loading|"
     r"don'?t miss|must read|most (?:read|popular|viewed|shared)\b.*|trending now|popular now|"
@@ -504,6 +519,9 @@ _JUNK_LINE = re.compile(
     # the labels of a collapsible box's toggle ("Box aufklappen Box zuklappen", "Show more Show less")
     r"(?:[\w-]+ )?aufklappen (?:[\w-]+ )?zuklappen|(?:show|read|see) more (?:show|read|see) less|"
     r"expand collapse|"
+    # a related-posts plugin's line: "If you liked this Design post by X, you'll probably like reading …"
+    r"if you (?:liked|enjoyed) this .{0,80}\byou(?:'|’)?(?:ll| will| may| might)(?: probably| also)* like.*|"
+    r"if you (?:liked|enjoyed) this (?:post|article|story)\b.{0,120}\b(?:subscrib|rss|feed|share)\w*.*|"
     r"\d+ min(?:ute)?s? read|author of the article|last updated.*|updated.*ago|published.*ago)[\s:.!…]*$",
     re.I,
 )

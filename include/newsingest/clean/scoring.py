@@ -285,6 +285,15 @@ def _judge_furniture_hints(
         at = boilerplate.attr_text(r)
         group_long[at] = group_long.get(at, 0) + long.get(k, 0)
 
+    # A weakly hinted box whose heading is a link (a "teaser" card: another story's linked headline and
+    # its blurb) is judged on its own, like a strong hint: many such cards after a short story together
+    # hold more than a quarter of its text, but each is another story.
+    cards = {
+        id(r)
+        for b in blocks
+        if b.kind == "heading" and b.neg_roots and b.link_chars > 0.6 * len(b.text)
+        for r in b.neg_roots
+    }
     for r in displaced:
         verdicts[id(r)] = True
     # The page's own article-body markers in or around the pick: a hinted region outside them is not a
@@ -313,6 +322,8 @@ def _judge_furniture_hints(
                 # share/related/comments/ads: furniture unless it holds most of the story (a box left
                 # unclosed by broken markup swallows the rest of the article).
                 verdicts[k] = _COMMENTS.search(at.lower()) is not None or long.get(k, 0) < 0.5 * top_long
+            elif k in cards:  # a story card (linked headline): furniture unless it holds most of the story
+                verdicts[k] = long.get(k, 0) < 0.5 * top_long
             else:  # weak hint (sidebar, author, widget): furniture unless it holds much of the text
                 verdicts[k] = group_long.get(at, 0) < 0.25 * top_long
         return verdicts[k]
@@ -467,9 +478,13 @@ def _with_same_styled(chosen: list[Tag], top: Tag, scores: _Scores, tally: _Tall
     if not style_cls:
         return
     ancestors = set()
-    node = style.parent
+    layout: set[str] = set()  # furniture-hint tokens of the winner's own wrappers
+    node: Tag | None = style
     while node is not None:
-        ancestors.add(id(node))
+        if node is not style:
+            ancestors.add(id(node))
+        if node.attrs:
+            layout |= boilerplate.hint_tokens(boilerplate.attr_text(node))
         node = node.parent
     chosen_ids = {id(t) for t in chosen}
     for k, tag in scores.tags.items():
@@ -480,9 +495,29 @@ def _with_same_styled(chosen: list[Tag], top: Tag, scores: _Scores, tally: _Tall
         clean = scores.final.get(k, 0) > 0 and tally.links.get(k, 0) < 0.3 * max(tally.total.get(k, 1), 1)
         if tag.get("class") != style_cls:  # a looser style match must bring running text
             clean = clean and tally.long.get(k, 0) >= 150
-        if clean and not within(tag, chosen_ids, stop):
+        if (
+            clean
+            and not within(tag, chosen_ids, stop)
+            and not _in_own_furniture(tag, ancestors, layout, stop)
+        ):
             chosen.append(tag)
             chosen_ids.add(k)
+
+
+def _in_own_furniture(tag: Tag, shared: set[int], layout: set[str], stop: Tag | None) -> bool:
+    """``tag`` sits in a furniture-hinted region of its own (a footer's "Editor's picks" widget styled
+    like the post: ``footer-widget > … > entry``), one that does not also hold the winner (``shared``:
+    the winner's ancestors). A hint the winner's own wrappers carry too (``layout``: story chunks each
+    in an ``article-widget``) is layout, not furniture."""
+    node = tag.parent
+    while node is not None and node is not stop and id(node) not in shared:
+        if node.name in boilerplate.CHROME_TAGS:
+            return True
+        at = boilerplate.attr_text(node) if node.attrs else ""
+        if at and classify_attrs_cached(at)[0] > 0 and not boilerplate.hint_tokens(at) & layout:
+            return True
+        node = node.parent
+    return False
 
 
 def choose_container(
@@ -773,6 +808,57 @@ def extract_body(
 _STORY_BEFORE_COMMENTS = 150
 
 
+def _card_lists(blocks: list[Block], stop: Tag | None) -> set[int]:
+    """Ids of elements that are lists of story cards: three or more headings that are links (other
+    stories' headlines), each with at most a short blurb ("More from …" after the story).
+
+    A card list is the lowest element holding three linked headings; its text besides the headings must
+    average under 250 characters a heading with no block over 400 (a buying guide whose product headings
+    link to shops carries paragraphs of its own).
+    """
+    linked = [b for b in blocks if b.kind == "heading" and b.link_chars > 0.6 * len(b.text)]
+    if len(linked) < 3:
+        return set()
+    counts: dict[int, int] = {}
+    elements: dict[int, Tag] = {}
+    for b in linked:
+        node = b.owner.parent
+        for _ in range(5):
+            if node is None or node is stop:
+                break
+            counts[id(node)] = counts.get(id(node), 0) + 1
+            elements[id(node)] = node
+            node = node.parent
+    lists: set[int] = set()
+    for b in linked:
+        node = b.owner.parent
+        for _ in range(5):
+            if node is None or node is stop:
+                break
+            if counts.get(id(node), 0) >= 3:
+                lists.add(id(node))
+                break
+            node = node.parent
+    cards: set[int] = set()
+    for key in lists:
+        inside = [b for b in blocks if b.kind == "text" and within(b.owner, {key}, stop)]
+        chars = sum(len(b.text) for b in inside)
+        if chars <= 250 * counts[key] and all(len(b.text) <= 400 for b in inside):
+            cards.add(key)
+    return cards
+
+
+def _next_bullet(b: Block, i: int, summary_list: Tag | None, summary_last: int) -> bool:
+    """Block ``i`` is the next item of the bulleted list whose first item became the standfirst."""
+    return (
+        summary_list is not None
+        and i == summary_last + 1
+        and b.owner.name == "li"
+        and b.owner.parent is summary_list
+        and b.kind == "text"
+    )
+
+
 def _collect(
     chosen: list[Tag], blocks: list[Block], stop: Tag | None, title: str | None, authors: list[str] | None
 ) -> tuple[list[str], list[str], str | None]:
@@ -789,7 +875,14 @@ def _collect(
     first_inside: int | None = None
     kept_chars = 0
     comments_open = False
-    inside_flags = [within(b.owner, chosen_ids, stop) for b in blocks]
+    # A standfirst written as a list of bullets ("summary-list") is the whole list, not its first item.
+    summary_list: Tag | None = None
+    summary_last = -1
+    # Story cards inside the pick are left out; a pick that is itself inside a card list stays whole.
+    cards = {k for k in _card_lists(blocks, stop) if not any(within(t, {k}, stop) for t in chosen)}
+    inside_flags = [
+        within(b.owner, chosen_ids, stop) and not (cards and within(b.owner, cards, stop)) for b in blocks
+    ]
     inside_idx = [i for i, flag in enumerate(inside_flags) if flag]
     # Captions count from the headline (lead image) to the end of the main content.
     cap_start = inside_idx[0] if inside_idx else 0
@@ -805,6 +898,10 @@ def _collect(
                 captions.append(b.text)
             continue
         if not inside:
+            if standfirst is not None and _next_bullet(b, i, summary_list, summary_last):
+                standfirst = f"{standfirst}\n{b.text}"  # the next bullet of a summary list
+                summary_last = i
+                continue
             if (
                 standfirst is None
                 and first_inside is None
@@ -814,6 +911,8 @@ def _collect(
                 and b.link_chars < len(b.text) * 0.3
             ):
                 standfirst = b.text
+                summary_list = b.owner.parent if b.owner.name == "li" else None
+                summary_last = i
             continue
         if first_inside is None:
             first_inside = i
@@ -843,6 +942,11 @@ def _collect(
             continue  # link lists and "Read more: <link>" lines; a linked sentence in a <p> stays
         if b.standfirst and standfirst is None and not paragraphs and 30 <= n <= 800:
             standfirst = b.text  # inside the main content: the subtitle, and it also opens the body
+            summary_list = b.owner.parent if b.owner.name == "li" else None
+            summary_last = i
+        elif _next_bullet(b, i, summary_list, summary_last) and standfirst is not None:
+            standfirst = f"{standfirst}\n{b.text}"
+            summary_last = i
         for piece in b.pieces:
             if kept_chars >= _STORY_BEFORE_COMMENTS and boilerplate.opens_comments(piece):
                 comments_open = True  # "Leave a Reply" after the story: the rest is the comment section

@@ -107,3 +107,18 @@ def test_side_by_side_counts_dropped_empty_and_low_f1_pages():
     assert result.per_page[1]["dropped"] == "page_type:index" and result.per_page[1]["empty"]
     metrics = dict(iter_metrics(result))
     assert metrics["dropped or empty"] == 1 and metrics["F1 < 0.5"] == 2
+
+
+def test_a_fundus_subtitle_already_opening_the_body_is_not_prepended_again():
+    from newsingest.bench.clean_evaluate import Page, Prediction, evaluate_side_by_side
+
+    truth = "First bullet here.\n\nSecond bullet here.\n\nThe story goes on for a while."
+    pages = [Page(id="bullets", url="u1", html="", body=truth), Page(id="dek", url="u2", html="", body=truth)]
+    answers = {
+        # the bullets open the body (paragraphs) and are the subtitle (lines): the same text
+        "u1": (Prediction(body=truth), "First bullet here.\nSecond bullet here."),
+        "u2": (Prediction(body="The story goes on for a while."), "First bullet here.\nSecond bullet here."),
+    }
+    (result,) = evaluate_side_by_side("fundus", pages, {"x": lambda html, url: answers[url]})
+    assert result.per_page[0]["body"] == 1.0
+    assert result.per_page[1]["body"] == 1.0  # a subtitle outside the body is prepended

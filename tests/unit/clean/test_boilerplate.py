@@ -78,6 +78,11 @@ def test_sentences_are_not_junk(line):
         ("Uppdaterad 15.59 | Publicerad 14.14", True),
         ("Ende der weiteren Informationen", True),
         ("Zum Anhören", True),
+        ("Mehr zum Thema Hitzeschäden", True),
+        ("Mehr zum Thema Hitze bleibt in der Stadt und auf dem Land wichtig", False),
+        ("If you liked this Design post by Ana Lind, you’ll probably like reading Ferries, ranked, …", True),
+        ("If you liked this, write to the editor and tell us why.", False),
+        ("If you enjoyed this post, please consider leaving a comment or subscribing to the RSS feed.", True),
     ],
 )
 def test_reading_time_and_media_furniture_lines(line, junk):

@@ -169,9 +169,33 @@ def pick_title(meta: PageMeta, soup: BeautifulSoup, url: str, hint: str | None) 
     # the JSON-LD headline disagree on about a third of real pages (a social vs an SEO headline);
     # measured on the Fundus dev corpora (scripts/eval_title_sources.py), neither order nor letting
     # the <h1> arbitrate wins clearly, and og:title is less often cut to a search-engine length limit.
+    # One exception: an og:title that only repeats the <title> (the SEO headline) while JSON-LD names
+    # another headline gives way to the JSON-LD one (_editorial_over_seo_copy).
     title, prov, _ = usable[0]
-    confirming = [value for value, _, confirms in usable[1:] if confirms]
+    first = _editorial_over_seo_copy(usable)
+    if first is not None:
+        title, prov = usable[first][0], usable[first][1]
+    confirming = [value for i, (value, _, confirms) in enumerate(usable) if confirms and i != first and i]
+    if first is not None:
+        confirming.append(usable[0][0])
     return _drop_confirmed_suffix(title, confirming), prov
+
+
+def _editorial_over_seo_copy(usable: list[tuple[str, str, bool]]) -> int | None:
+    """Index of the JSON-LD headline when og:title is a copy of the page's ``<title>`` and the JSON-LD
+    headline is a different headline (not the same words with other quote marks); else None.
+
+    The ``<title>`` is the search-engine headline; an og:title that repeats it word for word while the
+    article's JSON-LD names another headline was filled from the SEO field, and the JSON-LD one is the
+    story's own (measured on the Fundus dev corpora: docs/cleaning.md, Title).
+    """
+    og = next((v for v, prov, _ in usable if prov == "opengraph"), None)
+    ld = next((i for i, (_, prov, _) in enumerate(usable) if prov == "json-ld"), None)
+    tag = next((v for v, prov, confirms in usable if prov == "dom" and confirms), None)
+    if og is None or ld is None or tag is None:
+        return None
+    og_key, ld_key = squash(og), squash(usable[ld][0])
+    return ld if og_key != ld_key and squash(tag) == og_key else None
 
 
 _HEADLINE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|headline|heading)(?:$|[\s_-])", re.I)

@@ -34,6 +34,22 @@ def test_og_title_wins_over_a_different_json_ld_headline():
     assert (article.title, article.provenance["title"]) == ("Council backs flood barrier", "opengraph")
 
 
+def test_json_ld_headline_wins_when_og_title_only_copies_the_title_tag():
+    seo = "Flood barrier: council vote explained"
+    html = page(
+        og=seo, ld="Council backs the flood barrier after a long night", title=f"{seo} | Northern Ledger"
+    )
+    article = extract(html, URL)
+    assert article.title == "Council backs the flood barrier after a long night"
+    assert article.provenance["title"] == "json-ld"
+
+
+def test_og_title_stays_when_the_json_ld_headline_differs_from_it_only_by_quote_marks():
+    og = "Mayor calls the plan 'a start' for the harbour"
+    html = page(og=og, ld="Mayor calls the plan ‘a start’ for the harbour", title=f"{og} | Northern Ledger")
+    assert extract(html, URL).title == og
+
+
 def test_json_ld_headline_is_used_without_og_title():
     article = extract(page(ld="Council backs flood barrier"), URL)
     assert (article.title, article.provenance["title"]) == ("Council backs flood barrier", "json-ld")
