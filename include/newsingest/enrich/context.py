@@ -121,6 +121,9 @@ def product_cue(text: str, start: int, end: int, surface: str, *, person: bool) 
 
 
 _QUOTES = {"“": "”", "«": "»", '"': '"'}
+_PERIOD_WORD = re.compile(r"[^\W\d_][\w'’]*(?![\w-])")
+_BRAND_AFTER = re.compile(r"[’'.,;:)]|[ \t]+[a-z]")
+_BRAND_WORD = re.compile(r"(?<![\w-])([^\W\d_][\w'’-]*)$")
 _LABEL_LINE_AFTER = re.compile(r"^[ \t]*:?[ \t]*(?:\n|$)")
 
 
@@ -131,14 +134,27 @@ def label_line(text: str, start: int, end: int) -> bool:
     return not text[line_start:start].strip() and bool(_LABEL_LINE_AFTER.match(text[end : end + 40]))
 
 
-def not_a_person_word(text: str, word: str) -> bool:
-    """The article writes the one word also glued to a prefix of time ("post-Brexit", "pre-Covid": an
-    event or period), or with an exclamation mark inside a name ("Yahoo!’s", "Yahoo!."): a brand."""
-    w = re.escape(word)
-    return bool(
-        re.search(rf"(?<![\w-])(?:post|pre)-{w}(?![\w-])", text, re.IGNORECASE)
-        or re.search(rf"(?<![\w-]){w}!(?=[’'.,;:)]|[ \t]+[a-z])", text)
-    )
+def period_and_brand_words(text: str) -> set[str]:
+    """Words the article writes glued to a prefix of time ("post-Brexit", "pre-Covid": an event or
+    period), or with an exclamation mark inside a name ("Yahoo!’s", "Yahoo!."): a brand, not a person.
+    (``str.find`` for the rare cue characters first: a regex over every position costs a millisecond.)"""
+    out: set[str] = set()
+    for prefix in ("post-", "Post-", "pre-", "Pre-"):
+        i = text.find(prefix)
+        while i != -1:
+            if i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_-"):
+                word = _PERIOD_WORD.match(text, i + len(prefix))
+                if word:
+                    out.add(word.group(0))
+            i = text.find(prefix, i + 1)
+    i = text.find("!")
+    while i != -1:
+        if _BRAND_AFTER.match(text, i + 1):
+            word = _BRAND_WORD.search(text, max(0, i - 40), i)
+            if word:
+                out.add(word.group(1))
+        i = text.find("!", i + 1)
+    return out
 
 
 def _in_quoted_title(text: str, start: int, end: int) -> bool:

@@ -26,7 +26,7 @@ from newsingest.enrich.context import (
     locative_before,
     media_work_after,
     model_designation,
-    not_a_person_word,
+    period_and_brand_words,
     product_cue,
     spread_over_lists,
 )
@@ -173,9 +173,8 @@ _TITLE_RE = re.compile(
 )
 
 
-_TITLE_BEFORE = re.compile(
-    r"(?:^|[^\w.])(?P<title>" + "|".join(re.escape(t) for t in TITLE_PHRASES) + r")\.?[ \t]+$", re.IGNORECASE
-)
+_TITLE_SET = frozenset(TITLE_PHRASES)
+_OPENING_PUNCTUATION = "\"“‘'([«"
 
 
 def office_title(text: str) -> str | None:
@@ -188,10 +187,19 @@ def office_title(text: str) -> str | None:
 def title_before(text: str, start: int) -> str | None:
     """The office title right before a name at ``start`` ("President [Obama]", "First Lady [Michelle
     Obama]"), None when there is none or it is neutral ("Mr")."""
-    match = _TITLE_BEFORE.search(text, max(0, start - 40), start)
-    if match is None or not match.group("title")[0].isupper():  # "to host Obama": a verb, not a title
+    window = text[max(0, start - 40) : start]
+    stripped = window.rstrip(" \t")
+    if stripped == window or not stripped or stripped[-1] in "\r\n":
         return None
-    return office_title(match.group("title"))
+    words = stripped.split()
+    for n in (3, 2, 1):  # the longest title first ("Deputy Prime Minister", not "Minister")
+        if len(words) < n:
+            continue
+        phrase = " ".join(words[-n:]).lstrip(_OPENING_PUNCTUATION)
+        # "to host Obama": a verb, not a title; "U.S.President" is no title either
+        if phrase[:1].isupper() and phrase.casefold().rstrip(".") in _TITLE_SET:
+            return office_title(phrase)
+    return None
 
 
 def leading_titles(text: str) -> list[str]:
@@ -567,7 +575,7 @@ def _mark_products(cleaned: list[CleanMention], text: str, gazetteer: Gazetteer)
     # or a word the article also writes as a period or a brand ("post-Brexit", "Yahoo!’s": every mention).
     lone = {cm.text for cm in cleaned if cm.type == "person" and " " not in cm.text and not cm.titled
             and fold(cm.text) not in name_words and fold(cm.text) not in given_names()}  # fmt: skip
-    words = {w for w in lone if not_a_person_word(text, w)}
+    words = lone & period_and_brand_words(text)
     for cm in cleaned:
         if cm.text not in lone or cm.type != "person":
             continue

@@ -11,7 +11,7 @@ from newsingest.enrich.context import (
     list_runs,
     locative_before,
     model_designation,
-    not_a_person_word,
+    period_and_brand_words,
     product_cue,
     spread_over_lists,
 )
@@ -189,7 +189,6 @@ def test_label_lines_and_words_written_as_periods_or_brands():
     assert not label_line(text, text.index("Smith"), text.index("Smith") + 5)  # a speaker, text follows
     assert label_line(text, text.index("Challenges"), text.index("Challenges") + 10)
     assert not label_line("He met Smith\nthen", 7, 12)
-    assert not_a_person_word("people thought post-Quexit they fell apart", "Quexit")
-    assert not_a_person_word("Like Zoomly!. Cutting edge", "Zoomly")
-    assert not_a_person_word("Zoomly!’s founder", "Zoomly")
-    assert not not_a_person_word("Go Smith! Then we left. The anti-Smith camp", "Smith")
+    assert period_and_brand_words("people thought post-Quexit they fell apart") == {"Quexit"}
+    assert period_and_brand_words("Like Zoomly!. Cutting edge; Zoomly!’s founder") == {"Zoomly"}
+    assert period_and_brand_words("Go Smith! Then we left. The anti-Smith camp") == set()
