@@ -175,6 +175,9 @@ def contribution(source: dict[str, Any]) -> dict[str, Any]:
             "entities": body, "offices": person_offices(source, body)}  # fmt: skip
 
 
+_WORD_AFTER = re.compile(r"[\w'’-]")
+
+
 def person_offices(source: dict[str, Any], entities: dict[str, list[str]]) -> dict[str, list[str]]:
     """Office titles written right before each person's forms in the article's title and body
     ("President Obama" -> "president"; :func:`newsingest.enrich.normalize.title_before`): evidence for
@@ -182,21 +185,29 @@ def person_offices(source: dict[str, Any], entities: dict[str, list[str]]) -> di
     from newsingest.enrich.normalize import title_before
 
     text = "\n".join(t for t in (source.get("title"), source.get("body")) if t)
-    out: dict[str, list[str]] = {}
-    if not text:
-        return out
+    keys_of: dict[str, list[str]] = defaultdict(list)  # form -> the persons it names
     for key, forms in entities.items():
-        if not key.startswith("person|"):
+        if key.startswith("person|"):
+            for form in dict.fromkeys(forms):
+                if form:
+                    keys_of[form].append(key)
+    if not text or not keys_of:
+        return {}
+    # One pass over the text: every position where some form starts as a whole word (a lookahead, so
+    # overlapping forms are all found); the office before a position is the same for every form there.
+    alternatives = "|".join(re.escape(f) for f in sorted(keys_of, key=len, reverse=True))
+    found: dict[str, set[str]] = defaultdict(set)
+    for m in re.finditer(rf"(?<![\w'’-])(?=(?:{alternatives})(?![\w'’-]))", text):
+        start = m.start()
+        office = title_before(text, start)
+        if not office:
             continue
-        found = set()
-        for form in forms:
-            for m in re.finditer(rf"(?<![\w'’-]){re.escape(form)}(?![\w'’-])", text):
-                office = title_before(text, m.start())
-                if office:
-                    found.add(office)
-        if found:
-            out[key] = sorted(found)
-    return out
+        for form, keys in keys_of.items():
+            end = start + len(form)
+            if text.startswith(form, start) and not _WORD_AFTER.match(text, end):
+                for key in keys:
+                    found[key].add(office)
+    return {key: sorted(found[key]) for key in entities if key in found}
 
 
 def mget(client: OpenSearch, index: str, ids: list[str], fields: list[str] | None) -> Iterator[dict]:
