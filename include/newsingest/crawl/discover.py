@@ -146,18 +146,16 @@ class _Discovery:
         memo = self.parsed.get("feed", url, got[0])
         if memo is not None:
             items = [DiscoveredURL.from_json(row) for row in memo]
-            self._count(url, len(items))
-            self.found.extend(items)
-            return
-        try:
-            items = parse_feed(got[0], source=self.source.name, feed_url=url)
-        except XMLRefused as exc:
-            return self._fail(url, "xml_refused", str(exc))
-        except FeedError as exc:
-            return self._fail(url, "parse", str(exc))
-        except Exception as exc:  # a parser bug on one hostile document must not fail the whole source
-            return self._parser_crash(url, exc)
-        self.parsed.put("feed", url, got[0], [item.to_json() for item in items])
+        else:
+            try:
+                items = parse_feed(got[0], source=self.source.name, feed_url=url)
+            except XMLRefused as exc:
+                return self._fail(url, "xml_refused", str(exc))
+            except FeedError as exc:
+                return self._fail(url, "parse", str(exc))
+            except Exception as exc:  # a parser bug on one hostile document must not fail the source
+                return self._parser_crash(url, exc)
+            self.parsed.put("feed", url, got[0], [item.to_json() for item in items])
         self._count(url, len(items))
         self.found.extend(items)
 

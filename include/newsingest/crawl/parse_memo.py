@@ -45,7 +45,6 @@ class ParseMemo:
     def __init__(self, root: str, source: str) -> None:
         self.root = root
         self.source = source
-        self.hits = 0
 
     def _path(self, url: str) -> str:
         digest = hashlib.sha1(url.encode("utf-8")).hexdigest()
@@ -70,7 +69,6 @@ class ParseMemo:
             return None
         if not isinstance(entry, dict) or entry.get("key") != self._key(kind, url, body):
             return None
-        self.hits += 1
         return entry.get("value")
 
     def put(self, kind: str, url: str, body: bytes, value: Any) -> None:
