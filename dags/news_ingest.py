@@ -121,6 +121,8 @@ def _present(rows) -> list[dict]:
     },
 )
 def news_ingest():
+    # Tasks returning a summary dict say multiple_outputs=False: Airflow would otherwise infer True from
+    # the `-> dict` annotation and push every key as an XCom of its own (one API call and row each).
     @task(
         retries=0,
         execution_timeout=timedelta(minutes=5),
@@ -133,6 +135,7 @@ def news_ingest():
         return load_source_names(_settings(), params.get("sources") or None)
 
     @task(
+        multiple_outputs=False,
         execution_timeout=timedelta(minutes=20),
         doc_md="Find the source's article URLs published on the run's day (feeds, sitemaps, sections).",
     )
@@ -157,6 +160,7 @@ def news_ingest():
         )
 
     @task(
+        multiple_outputs=False,
         pool="crawl",
         execution_timeout=timedelta(hours=2),
         doc_md="Fetch one batch of discovered URLs politely into the WARC archive (`crawl` pool; batches of "
@@ -179,6 +183,7 @@ def news_ingest():
             )
 
     @task(
+        multiple_outputs=False,
         execution_timeout=timedelta(minutes=30),
         doc_md="Extract the article from each fetched page (BeautifulSoup cleaner); drop non-articles.",
     )
@@ -194,6 +199,7 @@ def news_ingest():
         )
 
     @task(
+        multiple_outputs=False,
         execution_timeout=timedelta(hours=1),
         doc_md="Entities, topics, keywords, language and story clusters for each article; an article "
         "whose indexed copy has the same text and enrichment version reuses that enrichment.",
@@ -221,6 +227,7 @@ def news_ingest():
         )
 
     @task(
+        multiple_outputs=False,
         outlets=[NEWS_INDEX],
         execution_timeout=timedelta(minutes=30),
         doc_md="Upsert the enriched articles into OpenSearch (write alias); skipped by `dry_run`.",
@@ -244,6 +251,7 @@ def news_ingest():
         )
 
     @task(
+        multiple_outputs=False,
         trigger_rule="all_done",
         execution_timeout=timedelta(minutes=30),
         doc_md="After every load: canonical entity names through the entity registry (`<alias>-entities`; "
@@ -281,6 +289,7 @@ def news_ingest():
         )
 
     @task(
+        multiple_outputs=False,
         retries=0,
         trigger_rule="all_done",
         execution_timeout=timedelta(minutes=15),
@@ -334,6 +343,7 @@ def news_ingest():
         return verdict
 
     @task(
+        multiple_outputs=False,
         retries=1,
         execution_timeout=timedelta(minutes=10),
         doc_md="Write the run report (Markdown and HTML, in the storage root) from the gate's decision and "
@@ -353,6 +363,7 @@ def news_ingest():
         return publish_report(_settings(), run_id, client=client, verdict=verdict, start=start, end=end)
 
     @task(
+        multiple_outputs=False,
         execution_timeout=timedelta(minutes=10),
         doc_md="Install the index template and create the index behind the aliases when missing (give an "
         "existing one the template's new fields): once per run, before any load; skipped by `dry_run`.",

@@ -119,6 +119,8 @@ def _client():
     },
 )
 def news_reindex():
+    # Tasks returning a summary dict say multiple_outputs=False: Airflow would otherwise infer True from
+    # the `-> dict` annotation and push every key as an XCom of its own (one API call and row each).
     @task(
         execution_timeout=timedelta(minutes=10),
         doc_md="Check the params and the index layout; list the stored fetch batches to re-process "
@@ -155,6 +157,7 @@ def news_reindex():
         return ["copy_index"] if params["mode"] == "index" else ["create_build"]
 
     @task(
+        multiple_outputs=False,
         outlets=[NEWS_INDEX],
         execution_timeout=timedelta(hours=12),
         doc_md="Index mode: copy the live index into the next version with the current template and swap "
@@ -167,6 +170,7 @@ def news_reindex():
         return reindex_from_index(_client(), _settings().index_alias, drop_old=params["drop_old"])
 
     @task(
+        multiple_outputs=False,
         execution_timeout=timedelta(minutes=10),
         doc_md="Archive mode: create the next version with the current template behind the build alias only.",
     )
@@ -176,6 +180,7 @@ def news_reindex():
         return create(_client(), _settings().index_alias)
 
     @task(
+        multiple_outputs=False,
         retries=2,
         retry_delay=timedelta(seconds=30),
         max_active_tis_per_dagrun=1,
@@ -189,6 +194,7 @@ def news_reindex():
         return reprocess_batch(_settings(), _client(), build, FetchBatch.from_json(batch))
 
     @task(
+        multiple_outputs=False,
         outlets=[NEWS_INDEX],
         execution_timeout=timedelta(hours=6),
         doc_md="Archive mode: carry over live documents the build lacks or that are fresher, swap the read "

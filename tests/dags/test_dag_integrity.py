@@ -57,6 +57,14 @@ def test_owners_retries_and_docs(dagbag):
         assert any(t.retries > 0 for t in dag.tasks), f"{dag_id} retries nothing"
 
 
+def test_every_task_pushes_one_xcom(dagbag):
+    """A task returning a summary dict pushes it as one XCom: not one per key besides (Airflow infers
+    that from a `-> dict` annotation), each of which costs an API call and a row per task instance."""
+    for dag_id, dag in dagbag.dags.items():
+        for task in dag.tasks:
+            assert not getattr(task, "multiple_outputs", False), f"{dag_id}.{task.task_id} unrolls its dict"
+
+
 def test_news_ingest_has_one_day_interval(dagbag):
     from datetime import UTC, datetime
 
