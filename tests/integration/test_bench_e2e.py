@@ -28,7 +28,8 @@ def test_bench_e2e_tiny_day_through_the_scheduler(opensearch_url, opensearch_cli
     assert r["indexed"] == ARTICLES  # every article (wire copies included) is one document
     assert 0 < r["unique_texts"] < ARTICLES  # the wire copies share their story's text
     assert r["enriched"] == ARTICLES and r["reused"] == 0  # a first run of a fresh alias reuses nothing
-    assert r["wall_s"] > 0 and r["e2e_per_s"] == pytest.approx(ARTICLES / r["wall_s"], rel=0.01)
+    # e2e_per_s is rounded to 2 decimals: under 1 article/s that is more than 1 %
+    assert r["wall_s"] > 0 and r["e2e_per_s"] == pytest.approx(ARTICLES / r["wall_s"], rel=0.01, abs=0.005)
     assert r["limit_s"] > 0 and r["limit_per_s"] == pytest.approx(ARTICLES / r["limit_s"], rel=0.01)
     assert 0 < r["ratio"] == pytest.approx(r["limit_s"] / r["wall_s"], rel=0.01, abs=1e-4)
     assert r["ratio"] == pytest.approx(r["e2e_per_s"] / r["limit_per_s"], rel=0.05, abs=1e-3)
@@ -44,6 +45,9 @@ def test_bench_e2e_tiny_day_through_the_scheduler(opensearch_url, opensearch_cli
     # CPU seconds beside the limit's: the enrich tasks' share is part of the Airflow processes' total.
     assert 0 < r["stages"]["enrich"]["cpu_s"] < r["cpu"]["airflow"] <= r["cpu_s"], r["cpu"]
     assert r["cpu_s"] == pytest.approx(r["cpu"]["airflow"] + (r["cpu"]["opensearch"] or 0), abs=0.2)
+    # The publishers' pages come from a process of the bench's own, reported apart (not the product's;
+    # a few dozen pages may cost less than the clock's tick).
+    assert r["cpu"]["sample_site"] >= 0, r["cpu"]
     assert r["limit_cpu_s"] > 0 and r["cpu_ratio"] == pytest.approx(r["limit_cpu_s"] / r["cpu_s"], rel=0.01)
     # The bench's index is gone afterwards.
     assert not opensearch_client.indices.get_alias(index="bench-e2e-*", ignore_unavailable=True)
