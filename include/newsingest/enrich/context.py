@@ -338,10 +338,25 @@ _DESCRIPTOR_BEFORE = re.compile(
 )
 
 
+# A role noun written in apposition without an article ("State Department spokesman Glyn Davies",
+# "striker Cosmin Contra", "Reds manager Ray Knight"): the noun alone, lower-case, right before the name.
+# Fewer nouns than with an article: "official" and "player" also precede organisations and products
+# ("the official Xinhua agency", "media player Vexa").
+_ROLE_NOUNS = (
+    "spokesman|spokeswoman|spokesperson|striker|midfielder|defender|goalkeeper|winger|fullback|footballer|"
+    "cricketer|batsman|bowler|pitcher|quarterback|golfer|boxer|sprinter|cyclist|jockey|coach|manager|"
+    "captain|skipper|novelist|poet|singer|actor|actress|lawyer|attorney|economist|senator|congressman|"
+    "congresswoman|lawmaker|diplomat|businessman|businesswoman|billionaire|journalist|photographer"
+)
+_ROLE_BEFORE = re.compile(rf"(?<![\w'’-])(?:{_ROLE_NOUNS})[ \t]+$")
+
+
 def descriptor_before(text: str, start: int) -> str | None:
     """ "organisation" or "person" when a describing noun phrase ends right before ``start`` ("the vaccine
-    alliance Gavi", "the Ghanaian-born artist Akosua Mensah"), else None."""
-    match = _DESCRIPTOR_BEFORE.search(text[max(0, start - 70) : start])
+    alliance Gavi", "the Ghanaian-born artist Akosua Mensah"), or a lower-case role noun in apposition
+    ("spokesman Glyn Davies": a person), else None."""
+    window = text[max(0, start - 70) : start]
+    match = _DESCRIPTOR_BEFORE.search(window)
     if match is None:
-        return None
+        return "person" if _ROLE_BEFORE.search(window) else None
     return "organisation" if match.group("org") else "person"

@@ -5,4 +5,4 @@ same input (model, normalisation rules, data files, topic lexicons, clustering p
 index can tell which documents need re-enrichment.
 """
 
-ENRICHMENT_VERSION = "2026.12.4"
+ENRICHMENT_VERSION = "2026.12.5"

@@ -164,6 +164,10 @@ def test_list_runs_need_a_conjunction_for_two_and_break_at_other_words():
         ("a survey of the Ghanaian-born artist Halvex", "person"),
         ("said Halvex", None),
         ("the alliance said that Halvex", None),  # the noun must end right before the name
+        ("the ministry spokesman Halvex", "person"),
+        ("State Ministry spokesman Halvex", "person"),  # a role noun in apposition needs no article
+        ("Rovers striker Halvex", "person"),
+        ("Spokesman Halvex", None),  # a capitalised title is the title detector's business
     ],
 )
 def test_descriptor_before(text, expected):

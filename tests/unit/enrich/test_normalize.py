@@ -647,3 +647,11 @@ def test_missed_persons_from_given_names():
     found = mentions(text, [("Peter Quill", "ORG")])
     names = {(m.text, m.label) for m in Normalizer().missed_persons(text, found)}
     assert names == {("Maria Brisket", "PERSON")}
+
+
+def test_a_role_noun_in_apposition_makes_a_person(normalizer):
+    text = "The ministry refused to comment , Lakeport ministry spokesman Quillan Marrowby said ."
+    found = normalizer.normalize(
+        mentions(text, [("Quillan Marrowby", "ORG")]), text_length=len(text), text=text
+    )
+    assert [(e.name, e.type) for e in found] == [("Quillan Marrowby", "person")]
