@@ -133,6 +133,11 @@ _WORD_SPAN = re.compile(r"[^\s]+")
 # A score or fixture next to a name: "Leeds 2", "Surrey 232-6", "Durham v", "6 Kent" (start of a line).
 _SCORE_AFTER = re.compile(r"^\s+(?:\d{1,3}(?:-\d{1,3})?(?:\s|$|,)|v\.?\s|vs\.?\s|beat\s|drew\s|lost\s+to\s)")
 _SCORE_BEFORE = re.compile(r"(?:\d\s+|\bv\.?\s+|\bvs\.?\s+|\bbeat\s+)$")
+# Match verbs after a side's name and the words that name its opponent ("Kent beat", "against Kent").
+_MATCH_VERB_AFTER = re.compile(
+    r"^\s+(?:beat|beats|defeated|defeat|drew|draw|lost|edged|thrashed|routed|crushed|overcame|outplayed)\b"
+)
+_MATCH_WORD_BEFORE = re.compile(r"(?:\bagainst|\bbeat|\bbeating|\bdefeated|\bdefeating|\bover|\bversus)\s+$")
 _LEADING_THE = re.compile(r"^(?:the\s+|ex-|pro-|anti-|non-|post-|pre-)", re.IGNORECASE)
 
 
@@ -997,18 +1002,36 @@ class Normalizer:
         return entities
 
     def _teams_from_results(self, cleaned: list[CleanMention], text: str) -> None:
-        """In sport stories a town, county or state named next to a score or fixture ("Leeds 2 Chelsea 1",
-        "Surrey 232", "Durham v Kent") is a team: an organisation. Countries stay places (national sides
-        are conventionally located by their country)."""
+        """In sport stories a town, county or state named as a side is a team, an organisation: next to a
+        score or fixture ("Leeds 2 Chelsea 1", "Surrey 232", "Durham v Kent"), as the subject or object
+        of a match verb ("Leicestershire beat Somerset", "their match against Yorkshire", "a win over
+        Leeds"), or listed with such a team ("Essex, Derbyshire and Surrey"); not for being the first word
+        of a team's name ("Seattle" of "Seattle Mariners" is also where the game was played). Countries
+        stay places (national sides are conventionally located by their country)."""
         teams: set[str] = set()
         for cm in cleaned:
-            if cm.type != "location" or cm.alias is not None:
+            if cm.type != "location" or cm.alias is not None or self._country(cm.text):
                 continue
-            before, after = text[max(0, cm.start - 12) : cm.start], text[cm.end : cm.end + 12]
-            if _SCORE_AFTER.match(after) or _SCORE_BEFORE.search(before):
-                place = self.gazetteer.lookup(cm.text)
-                if place is not None and place.kind != "country":
-                    teams.add(fold(cm.text))
+            before, after = text[max(0, cm.start - 12) : cm.start], text[cm.end : cm.end + 14]
+            side = (
+                _SCORE_AFTER.match(after)
+                or _SCORE_BEFORE.search(before)
+                or _MATCH_VERB_AFTER.match(after)
+                or _MATCH_WORD_BEFORE.search(before)
+            )
+            if side and known_place(cm.text, self.gazetteer):
+                teams.add(fold(cm.text))
+        if not teams:
+            return
+        for run in list_runs(text, cleaned):
+            if any(fold(cleaned[i].text) in teams for i in run):
+                teams.update(
+                    fold(cleaned[i].text)
+                    for i in run
+                    if cleaned[i].type == "location"
+                    and cleaned[i].alias is None
+                    and not self._country(cleaned[i].text)
+                )
         for cm in cleaned:
             if fold(cm.text) in teams and cm.type == "location":
                 cm.type = "organisation"

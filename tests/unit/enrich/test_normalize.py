@@ -655,3 +655,24 @@ def test_a_role_noun_in_apposition_makes_a_person(normalizer):
         mentions(text, [("Quillan Marrowby", "ORG")]), text_length=len(text), text=text
     )
     assert [(e.name, e.type) for e in found] == [("Quillan Marrowby", "person")]
+
+
+def test_towns_named_as_sides_of_a_match_are_teams_in_sport_stories(normalizer):
+    text = (
+        "Leicester beat Norwich by an innings on Friday .\n"
+        "Rivals Leeds , Bristol and Derby all closed in on victory , while Wales drew with Scotland .\n"
+        "Coventry made up for lost time in their match against Reading at home in Oxford .\n"
+        "Derby lost heavily last week ."
+    )
+    spans = [(n, "GPE") for n in ("Leicester", "Norwich", "Leeds", "Bristol", "Derby", "Wales", "Scotland",
+                                  "Coventry", "Reading", "Oxford", "Derby")]  # fmt: skip
+    sport = {
+        e.name: e.type
+        for e in normalizer.normalize(mentions(text, spans), text_length=len(text), text=text, sport=True)
+    }
+    teams = {n for n, t in sport.items() if t == "organisation"}
+    # Leeds and Bristol are listed with Derby; Coventry has no cue of its own
+    assert teams == {"Leicester", "Norwich", "Leeds", "Bristol", "Derby", "Reading"}
+    assert sport["Wales"] == sport["Scotland"] == sport["Oxford"] == "location"
+    news = normalizer.normalize(mentions(text, spans), text_length=len(text), text=text, sport=False)
+    assert {e.type for e in news} == {"location"}
