@@ -304,7 +304,10 @@ ORG_WORDS = re.compile(
     r"Network|News|Times|Post|Journal|Herald|Press|Reuters|Exchange|Fund|Trust|Society|Organi[sz]ation|"
     r"Hospital|School|Museum|Board|Corps|Front|Movement|Alliance|Coalition|Brigades?|Productions|Studios|"
     r"Records|Pictures|Entertainment|Energy|Capital|Partners|Ventures|Laboratories|Labs|Pharmaceuticals|"
-    r"Petroleum|Utilities|Telecom|Insurance)\b"
+    r"Petroleum|Utilities|Telecom|Insurance|"
+    # clubs and newspapers in several languages ("Manchester United", "Sueddeutsche Zeitung")
+    r"United|Rovers|Wanderers|Athletic|Albion|Hotspur|Rangers|Dynamo|Dinamo|Sporting|Olympique|Deportivo|"
+    r"Borussia|Zeitung|Gazette|Tribune|Chronicle|Telegraph|Gazzetta|Corriere|Prensa|Diario|Tageblatt)\b"
 )
 
 

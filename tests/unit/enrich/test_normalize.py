@@ -676,3 +676,18 @@ def test_towns_named_as_sides_of_a_match_are_teams_in_sport_stories(normalizer):
     assert sport["Wales"] == sport["Scotland"] == sport["Oxford"] == "location"
     news = normalizer.normalize(mentions(text, spans), text_length=len(text), text=text, sport=False)
     assert {e.type for e in news} == {"location"}
+
+
+def test_club_and_newspaper_words_make_a_person_span_an_organisation(normalizer):
+    text = (
+        "Castlebay United signed Quillan Marrowby , the Lakeport Zeitung reported ; Marrowby Rangers lost ."
+    )
+    spans = [("Castlebay United", "PERSON"), ("Quillan Marrowby", "PERSON"), ("Lakeport Zeitung", "PERSON"),
+             ("Marrowby Rangers", "PERSON")]  # fmt: skip
+    found = normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
+    assert {e.name: e.type for e in found} == {
+        "Castlebay United": "organisation",
+        "Quillan Marrowby": "person",
+        "Lakeport Zeitung": "organisation",
+        "Marrowby Rangers": "organisation",
+    }
