@@ -124,12 +124,12 @@ _QUOTES = {"“": "”", "«": "»", '"': '"'}
 _PERIOD_WORD = re.compile(r"[^\W\d_][\w'’]*(?![\w-])")
 _BRAND_AFTER = re.compile(r"[’'.,;:)]|[ \t]+[a-z]")
 _BRAND_WORD = re.compile(r"(?<![\w-])([^\W\d_][\w'’-]*)$")
-_LABEL_LINE_AFTER = re.compile(r"^[ \t]*:?[ \t]*(?:\n|$)")
+_LABEL_LINE_AFTER = re.compile(r"^[ \t]*(?::[ \t]*\d|:?[ \t]*(?:\n|$))")
 
 
 def label_line(text: str, start: int, end: int) -> bool:
-    """The name is a whole line by itself, maybe with a colon: a heading or label ("Specs:",
-    "Challenges"), not a person in a sentence."""
+    """The name is a whole line by itself, maybe with a colon, or the label of a figure at the start of
+    a line ("Specs:", "Challenges", "Attendance: 2,000"), not a person in a sentence."""
     line_start = text.rfind("\n", 0, start) + 1
     return not text[line_start:start].strip() and bool(_LABEL_LINE_AFTER.match(text[end : end + 40]))
 

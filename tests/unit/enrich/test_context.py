@@ -193,6 +193,8 @@ def test_label_lines_and_words_written_as_periods_or_brands():
     assert not label_line(text, text.index("Smith"), text.index("Smith") + 5)  # a speaker, text follows
     assert label_line(text, text.index("Challenges"), text.index("Challenges") + 10)
     assert not label_line("He met Smith\nthen", 7, 12)
+    assert label_line("Crowd : 2,000\n", 0, 5)  # the label of a figure
+    assert not label_line("He said Crowd : 2,000\n", 8, 13)
     assert period_and_brand_words("people thought post-Quexit they fell apart") == {"Quexit"}
     assert period_and_brand_words("Like Zoomly!. Cutting edge; Zoomly!’s founder") == {"Zoomly"}
     assert period_and_brand_words("Go Smith! Then we left. The anti-Smith camp") == set()
