@@ -138,6 +138,7 @@ _MATCH_VERB_AFTER = re.compile(
     r"^\s+(?:beat|beats|defeated|defeat|drew|draw|lost|edged|thrashed|routed|crushed|overcame|outplayed)\b"
 )
 _MATCH_WORD_BEFORE = re.compile(r"(?:\bagainst|\bbeat|\bbeating|\bdefeated|\bdefeating|\bover|\bversus)\s+$")
+_BRACKETED_PLACE = re.compile(r"[ \t]*\([ \t]*([A-Z][\w.'’ -]{1,30}?)[ \t]*\)")
 _LEADING_THE = re.compile(r"^(?:the\s+|ex-|pro-|anti-|non-|post-|pre-)", re.IGNORECASE)
 
 
@@ -922,6 +923,36 @@ class Normalizer:
             found.append(Mention(run.group(0), "PERSON", start, end))
         return found
 
+    def bracketed_persons(
+        self, text: str, mentions: Sequence[Mention], found: Sequence[Mention] = ()
+    ) -> list[Mention]:
+        """Persons the model missed in a list of "Name ( Country )" entries (results, squads, draws): when
+        the model typed at least two names followed by a bracketed country or place as persons, another
+        run of two or three capitalised name words followed the same way is a person too ("1 - Jansher
+        Khan ( Pakistan ) beat Mark Cairns ( England )"). ``found``: mentions already added, not repeated."""
+        followed = [
+            m for m in mentions if _BRACKETED_PLACE.match(text, m.end) and self._bracket_place(text, m.end)
+        ]
+        if sum(m.label in ("PERSON", "PER") for m in followed) < 2:
+            return []
+        taken = [(m.start, m.end) for m in (*mentions, *found) if m.label not in DROPPED_LABELS]
+        out: list[Mention] = []
+        for run in _NAME_RUN.finditer(text):
+            words = run.group(0).split()
+            if not 2 <= len(words) <= 3 or not all(_name_word(w) for w in words):
+                continue
+            start, end = run.start(), run.end()
+            if any(start < e and end > s for s, e in taken) or ORG_WORDS.search(run.group(0)):
+                continue
+            if not self._bracket_place(text, end) or known_place(run.group(0), self.gazetteer):
+                continue
+            out.append(Mention(run.group(0), "PERSON", start, end))
+        return out
+
+    def _bracket_place(self, text: str, end: int) -> bool:
+        match = _BRACKETED_PLACE.match(text, end)
+        return match is not None and known_place(match.group(1), self.gazetteer)
+
     @staticmethod
     def defined_acronyms(text: str, mentions: Sequence[Mention]) -> list[Mention]:
         """Organisations the model missed by their acronym: an organisation's name followed by its acronym
@@ -957,10 +988,12 @@ class Normalizer:
         with ``sport`` (the story's topic is sport) too, town names next to scores become teams.
         """
         if text is not None:
+            missed = self.missed_persons(text, mentions)
             mentions = [
                 *_extend_given_names(text, mentions),
                 *self.extra_mentions(text, mentions),
-                *self.missed_persons(text, mentions),
+                *missed,
+                *self.bracketed_persons(text, mentions, found=missed),
                 *self.defined_acronyms(text, mentions),
             ]
         cleaned = self.clean_mentions(mentions)

@@ -691,3 +691,18 @@ def test_club_and_newspaper_words_make_a_person_span_an_organisation(normalizer)
         "Lakeport Zeitung": "organisation",
         "Marrowby Rangers": "organisation",
     }
+
+
+def test_names_listed_with_a_bracketed_country_like_the_models_persons_are_persons():
+    """A run of name words followed by "( Country )" in a list whose other such entries the model typed
+    as persons is a person; without two such persons, or for a known place, nothing is added."""
+    from newsingest.enrich.normalize import Normalizer
+
+    text = (
+        "Results on Friday :\n1 - Quillan Marrowby ( Pakistan ) beat Tomas Oller ( England ) 15-10\n"
+        "Brekke Halvard ( Australia ) beat Vexo Lind ( Norway ) 15-9\nHong Kong ( China ) hosted it ."
+    )
+    model = mentions(text, [("Tomas Oller", "PERSON"), ("Brekke Halvard", "PERSON"), ("Vexo Lind", "ORG")])
+    added = {(m.text, m.label) for m in Normalizer().bracketed_persons(text, model)}
+    assert added == {("Quillan Marrowby", "PERSON")}
+    assert Normalizer().bracketed_persons(text, model[:1]) == []  # one model person is no pattern
