@@ -18,7 +18,9 @@ Across articles the registry does: after the loads of a run, :func:`consolidate_
    is written with: ``President Obama`` is Barack, not Michelle Obama, when only he is ever
    "President"; :func:`newsingest.load.entity_evidence.person_offices`). A form shared by several names
    (``Biden`` of Joe and Hunter Biden) stays as it is otherwise unless one name holds at least
-   :data:`DOMINANCE` times the evidence of every other;
+   :data:`DOMINANCE` times the evidence of every other; two spellings of a person's name with the
+   same first words and a last word one inserted letter apart (``Volodymyr Zelensky`` /
+   ``Volodymyr Zelenskyy``, :func:`spelling_variants`) map to the one more articles use;
 3. **rewrites documents** with one Painless script (:data:`APPLY_SCRIPT`): the facet fields
    (``persons``, ``organisations``, ``locations``) get the canonical value, the nested entity takes the
    canonical name and type and keeps every surface form in ``entities.forms``, and the old value goes to
@@ -241,6 +243,7 @@ def read_around(client: OpenSearch, registry: str, keys: Iterable[str]) -> tuple
             nxt |= {fold(f) for e in groups[g] for f in e.forms}
             nxt |= {w for w in [last_key(g)] if w}
             nxt |= {g.split()[0]} if " " in g else set()  # the maker a product is named after
+        nxt |= _variant_keys(client, registry, frontier)  # other spellings of a person's name
         frontier = nxt - affected
     need, done = set(affected), set[str]()
     while need - done:
@@ -254,6 +257,38 @@ def read_around(client: OpenSearch, registry: str, keys: Iterable[str]) -> tuple
     }
     load_groups({fold(e.name) for e in read_entries(client, registry, {"canonical": sorted(targets)})})
     return [e for g in sorted(groups) for e in groups[g]], affected
+
+
+FUZZY_CHUNK = 200  # fuzzy clauses per request (each expands to a few terms; maxClauseCount is 1024)
+
+
+def _variant_keys(client: OpenSearch, registry: str, names: Iterable[str]) -> set[str]:
+    """Folded names of two words or more in the registry with the same first words as one of ``names``
+    and a last word one edit away (a fuzzy query on ``last``): the candidates of
+    :func:`spelling_variants`, which the partial read must hold as the full read does."""
+    wanted: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for name in names:
+        words = name.split()
+        if len(words) >= 2 and len(words[-1]) >= VARIANT_MIN_LETTERS - 1:
+            wanted[words[-1]].add(tuple(words[:-1]))
+    lasts = sorted(wanted)
+    found: set[str] = set()
+    for i in range(0, len(lasts), FUZZY_CHUNK):
+        should = [
+            {"fuzzy": {"last": {"value": w, "fuzziness": 1, "transpositions": False, "max_expansions": 20}}}
+            for w in lasts[i : i + FUZZY_CHUNK]
+        ]
+        query = {
+            "bool": {"filter": [{"range": {"docs": {"gt": 0}}}], "should": should, "minimum_should_match": 1}
+        }
+        for hit in scan(client, index=registry, query={"query": query}, _source=["name"]):
+            words = fold(hit["_source"]["name"]).split()
+            heads = {
+                h for w in lasts[i : i + FUZZY_CHUNK] if one_letter_apart(w, words[-1]) for h in wanted[w]
+            }
+            if len(words) >= 2 and tuple(words[:-1]) in heads:
+                found.add(" ".join(words))
+    return found
 
 
 def _type_rank(t: str) -> int:
@@ -362,6 +397,10 @@ def resolve(
         if dominant is not None and dominant[1] == etype and len(fold(dominant[0])) > len(key):
             short[(name, etype)] = dominant
 
+    # 3. Spellings of one person across articles ("Volodymyr Zelensky" / "Volodymyr Zelenskyy").
+    for src, dst in spelling_variants(settled, docs_of, offices_of).items():
+        short.setdefault(src, dst)
+
     # Chains (a -> b -> c) end at the last name; mappings of the type step are redirected too.
     def final(node: tuple[str, str]) -> tuple[str, str]:
         seen = {node}
@@ -375,6 +414,51 @@ def resolve(
     for src in short:
         mapping[src] = final(src)
     return {k: v for k, v in mapping.items() if k != v}
+
+
+VARIANT_MIN_LETTERS = 6  # last names this long or longer may differ by one letter between spellings
+
+
+def one_letter_apart(a: str, b: str) -> bool:
+    """``b`` is ``a`` with one letter inserted, or the other way round ("zelensky" / "zelenskyy"); a
+    plural "s" at the end does not count ("andrew" / "andrews" may be two families)."""
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) != len(a) + 1 or len(a) < VARIANT_MIN_LETTERS or b == a + "s":
+        return False
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
+
+
+def spelling_variants(
+    settled: dict[str, tuple[str, str]],
+    docs_of: dict[tuple[str, str], int],
+    offices_of: dict[str, set[str]],
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """Persons of two words or more whose names differ only by one letter inserted in the last word
+    (:func:`one_letter_apart`, same first words) are one person written two ways: the spelling with
+    fewer articles maps to the one with more (ties: the longer). Not when their office titles are
+    known and disjoint ("Senator" vs "Judge": two people)."""
+    by_first: dict[tuple[str, ...], list[tuple[str, str]]] = defaultdict(list)
+    for key, (name, etype) in settled.items():
+        words = key.split()
+        if etype == "person" and len(words) >= 2:
+            by_first[tuple(words[:-1])].append((name, etype))
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for names in by_first.values():
+        if len(names) < 2:
+            continue
+        rank = sorted(names, key=lambda n: (docs_of[n], len(n[0]), n[0]), reverse=True)
+        for i, lesser in enumerate(rank):
+            for greater in rank[:i]:
+                a, b = fold(lesser[0]).split()[-1], fold(greater[0]).split()[-1]
+                oa, ob = offices_of[fold(lesser[0])], offices_of[fold(greater[0])]
+                if one_letter_apart(a, b) and not (oa and ob and oa.isdisjoint(ob)):
+                    out[lesser] = greater
+                    break
+    return out
 
 
 def _dominant(votes: dict[tuple[str, str], int], *, exclude: tuple[str, str]) -> tuple[str, str] | None:

@@ -561,3 +561,43 @@ def test_the_office_title_written_before_a_bare_name_picks_the_namesake(
         "hits"
     ]["hits"][0]["_source"]
     assert hit["offices"] == [{"form": "president", "docs": 2}]
+
+
+def test_a_second_spelling_of_a_person_follows_the_more_frequent_in_partial_and_full_reads(
+    opensearch: OpenSearch, alias: str
+) -> None:
+    """Two spellings one letter apart ("Kovalenky" / "Kovalenkyy") with the same first name are one
+    person: once the second spelling holds more articles, the older documents' facets follow it, and
+    the partial read (which finds the other spelling by a fuzzy lookup) agrees with the full read."""
+    from newsingest.load.index import drop_alias_and_indices
+
+    other = alias + "_full"
+    runs = [
+        [("1", [person("Ostap Kovalenky", "Kovalenky")]), ("2", [person("Kovalenky")])],
+        [("3", [person("Ostap Kovalenkyy")]), ("4", [person("Ostap Kovalenkyy")])],
+        [("5", [person("Ostap Kovalenkyy", "Kovalenkyy")]), ("6", [person("Ivan Kovalenky")])],
+    ]
+    try:
+        for a in (alias, other):
+            ensure_index(opensearch, a)
+        for n, run in enumerate(runs):
+            docs = [article(f"https://k.example/{u}", body=OTHER + f" Run {n}.", entities=e) for u, e in run]
+            consolidate_entities(opensearch, alias, load(opensearch, alias, docs))
+            consolidate_entities(opensearch, other, load(opensearch, other, docs), full=True)
+            assert registry_state(opensearch, alias) == registry_state(opensearch, other), f"run {n}"
+            for a in (alias, other):
+                opensearch.indices.refresh(index=a)
+            body = {"size": 100, "_source": ["persons", "person_aliases"]}
+            got = {h["_id"]: h["_source"] for h in opensearch.search(index=alias, body=body)["hits"]["hits"]}
+            want = {h["_id"]: h["_source"] for h in opensearch.search(index=other, body=body)["hits"]["hits"]}
+            assert got == want, f"run {n}"
+        for u in ("1", "2", "5"):
+            assert facet(opensearch, alias, f"https://k.example/{u}", "persons") == ["Ostap Kovalenkyy"]
+        assert facet(opensearch, alias, "https://k.example/6", "persons") == ["Ivan Kovalenky"]
+        hits = {h.title for h in search(opensearch, alias, "", persons="Ostap Kovalenkyy").hits}
+        assert hits == {"1", "2", "3", "4", "5"}
+    finally:
+        for a in (alias, other):
+            opensearch.indices.delete(index=evidence_index(registry_index(a)), ignore_unavailable=True)
+            opensearch.indices.delete(index=registry_index(a), ignore_unavailable=True)
+        drop_alias_and_indices(opensearch, other)

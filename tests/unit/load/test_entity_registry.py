@@ -146,3 +146,22 @@ def test_a_bare_one_word_person_counts_half_against_another_type():
     assert resolve([entry("Quellan", "organisation", 1), entry("Quellan", "person", 3)]) == {
         ("Quellan", "organisation"): ("Quellan", "person")
     }
+
+
+def test_spellings_of_one_person_one_letter_apart_map_to_the_more_frequent():
+    variants = [entry("Ostap Kovalenkyy", docs=3), entry("Ostap Kovalenky", docs=1), entry("Kovalenky")]
+    assert resolve(variants) == {
+        ("Ostap Kovalenky", "person"): ("Ostap Kovalenkyy", "person"),
+        ("Kovalenky", "person"): ("Ostap Kovalenkyy", "person"),  # its last name, then the spelling
+    }
+    # another first name, a plural "s", a short name, a letter changed rather than added: two people
+    assert resolve([entry("Ostap Kovalenkyy", docs=3), entry("Ivan Kovalenky")]) == {}
+    assert resolve([entry("Mara Andrews", docs=3), entry("Mara Andrew")]) == {}
+    assert resolve([entry("Mara Kovac", docs=3), entry("Mara Kovacs")]) == {}
+    assert resolve([entry("Mara Kovalenko", docs=3), entry("Mara Kovalenka")]) == {}
+
+
+def test_spellings_with_disjoint_office_titles_stay_apart():
+    senator = Entry(name="Ostap Kovalenkyy", type="person", docs=3, forms={}, offices={"Senator": 3})
+    judge = Entry(name="Ostap Kovalenky", type="person", docs=1, forms={}, offices={"Judge": 1})
+    assert resolve([senator, judge]) == {}
