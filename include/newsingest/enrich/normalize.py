@@ -139,6 +139,11 @@ _MATCH_VERB_AFTER = re.compile(
 )
 _MATCH_WORD_BEFORE = re.compile(r"(?:\bagainst|\bbeat|\bbeating|\bdefeated|\bdefeating|\bover|\bversus)\s+$")
 _BRACKETED_PLACE = re.compile(r"[ \t]*\([ \t]*([A-Z][\w.'’ -]{1,30}?)[ \t]*\)")
+# A publication format ending a name makes it a website's section or a series, not its publisher
+# ("White House Blog", "Politics Podcast", "Morning Newsletter").
+PUBLICATION_FORMATS = frozenset(
+    ["Blog", "Blogs", "Vlog", "Liveblog", "Podcast", "Podcasts", "Newsletter", "Newsletters", "Livestream"]
+)
 _LEADING_THE = re.compile(r"^(?:the\s+|ex-|pro-|anti-|non-|post-|pre-)", re.IGNORECASE)
 
 
@@ -842,6 +847,9 @@ class Normalizer:
         if is_demonym:
             cm.demonym = True
             cm.type = "other"
+            return
+        if cm.type in ("person", "organisation") and cm.text.split()[-1] in PUBLICATION_FORMATS:
+            cm.type, cm.label = "other", "WORK_OF_ART"  # "White House Blog", "Blog": a site's section
             return
         if cm.titled or (cm.type != "person" and _INITIALS_NAME.match(cm.text)):
             cm.type = "person"

@@ -706,3 +706,11 @@ def test_names_listed_with_a_bracketed_country_like_the_models_persons_are_perso
     added = {(m.text, m.label) for m in Normalizer().bracketed_persons(text, model)}
     assert added == {("Quillan Marrowby", "PERSON")}
     assert Normalizer().bracketed_persons(text, model[:1]) == []  # one model person is no pattern
+
+
+def test_a_website_section_or_series_is_no_organisation_or_person(normalizer):
+    text = "Read the Lakeport Council Blog and the Blog , or hear Quillan Marrowby on the Lakeport Podcast ."
+    spans = [("Lakeport Council Blog", "ORG"), ("Blog", "ORG"), ("Quillan Marrowby", "PERSON"),
+             ("Lakeport Podcast", "PERSON")]  # fmt: skip
+    found = normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
+    assert {e.name: e.type for e in found if e.type != "other"} == {"Quillan Marrowby": "person"}
