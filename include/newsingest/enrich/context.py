@@ -290,6 +290,24 @@ def locative_before(text: str, start: int, end: int) -> str | None:
     return (match.group("prep") or match.group("of")).casefold()
 
 
+_SETTLEMENT_BEFORE = re.compile(
+    r"(?<![\w-])(?:town|city|village|port|capital|district|province|region|county|suburb|island|hamlet|"
+    r"enclave|township|municipality)[ \t]+of[ \t]+$"
+)
+_DIVISION_AFTER = re.compile(
+    r"^[ \t]+(?:county|province|district|region|prefecture|oblast|governorate|township|municipality)(?![\w-])"
+)
+
+
+def settlement_cue(text: str, start: int, end: int) -> bool:
+    """A lower-case settlement or division noun names ``text[start:end]`` as a place, known or not: "the
+    town of Chatelet", "the port of Umm Qasr", "Huize county" ("City of London", capitalised, is a name)."""
+    return bool(
+        _SETTLEMENT_BEFORE.search(text[max(0, start - 24) : start])
+        or _DIVISION_AFTER.match(text[end : end + 20])
+    )
+
+
 def list_runs(text: str, mentions: Sequence[Located]) -> list[list[int]]:
     """Indexes of ``mentions`` joined into coordinated lists ("Leeds, Bristol and Norwich", "SoftBank and
     Andreessen Horowitz"), each run in text order. A run of two needs a conjunction ("Tim Cook, Apple's

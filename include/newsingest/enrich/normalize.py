@@ -28,6 +28,7 @@ from newsingest.enrich.context import (
     model_designation,
     period_and_brand_words,
     product_cue,
+    settlement_cue,
     spread_over_lists,
 )
 from newsingest.enrich.entities import Mention
@@ -655,13 +656,21 @@ def _vote_by_context(cleaned: list[CleanMention], text: str, gazetteer: Gazettee
       ("MacBook Pro and MacBook Air models");
     - a name-shaped "organisation" of two or three words whose last word the article names alone as a
       person ("Akosua Mensah" ... "Mensah said") is that person;
+    - a name opening a wire dateline before a known place ("KHASAVYURT , Russia 1996-08-30"), or named by
+      a lower-case settlement or division noun ("the town of Chatelet", "Huize county"), is a location;
     - a named weather system ("Storm Imogen") or a name ending in an event noun ("ATP Finals") is an event;
     - a describing noun right before the name settles person against organisation ("the vaccine alliance
       Gavi", "the artist Akosua Mensah"), for a "person" with no known given name first and a name-shaped
       "organisation".
     """
+    datelines = _dateline_places(text, gazetteer)
     for cm in cleaned:
         if cm.alias is not None or cm.titled:
+            continue
+        if cm.type in ("person", "organisation") and (
+            (cm.start, cm.end) in datelines or settlement_cue(text, cm.start, cm.end)
+        ):
+            cm.type = "location"
             continue
         if _event_name(cm.text) and cm.type in ("person", "organisation", "location"):
             cm.type, cm.label = "other", "EVENT"
@@ -730,6 +739,16 @@ def _vote_by_context(cleaned: list[CleanMention], text: str, gazetteer: Gazettee
             and not known_place(cm.text, gazetteer)
         ):  # fmt: skip
             cm.type = "person"
+
+
+def _dateline_places(text: str, gazetteer: Gazetteer) -> set[tuple[int, int]]:
+    """Spans of the place opening a wire dateline whose second part is a place the gazetteer knows
+    ("KHASAVYURT , Russia 1996-08-30": the town, known or not)."""
+    spans = set()
+    for match in _DATELINE.finditer(text[:600]):
+        if match.group(2) and known_place(match.group(2).strip(), gazetteer):
+            spans.add((match.start(1), match.start(1) + len(match.group(1).rstrip())))
+    return spans
 
 
 def _name_shaped(text: str) -> bool:

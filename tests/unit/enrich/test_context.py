@@ -13,6 +13,7 @@ from newsingest.enrich.context import (
     model_designation,
     period_and_brand_words,
     product_cue,
+    settlement_cue,
     spread_over_lists,
 )
 from newsingest.enrich.entities import Mention
@@ -198,3 +199,19 @@ def test_label_lines_and_words_written_as_periods_or_brands():
     assert period_and_brand_words("people thought post-Quexit they fell apart") == {"Quexit"}
     assert period_and_brand_words("Like Zoomly!. Cutting edge; Zoomly!’s founder") == {"Zoomly"}
     assert period_and_brand_words("Go Smith! Then we left. The anti-Smith camp") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("police in the southern town of Halvex said", True),
+        ("farmers in Halvex county were arrested", True),
+        ("the port of Halvex reopened", True),
+        ("the City of Halvex council", False),  # capitalised: part of a name
+        ("the mayor of Halvex said", False),
+        ("Halvex County Council", False),
+    ],
+)
+def test_a_settlement_or_division_noun_names_a_place(text, expected):
+    start = text.index("Halvex")
+    assert settlement_cue(text, start, start + 6) is expected

@@ -714,3 +714,15 @@ def test_a_website_section_or_series_is_no_organisation_or_person(normalizer):
              ("Lakeport Podcast", "PERSON")]  # fmt: skip
     found = normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
     assert {e.name: e.type for e in found if e.type != "other"} == {"Quillan Marrowby": "person"}
+
+
+def test_a_dateline_town_and_a_town_named_as_such_are_places(normalizer):
+    text = (
+        "Floods close roads .\nQUILLANBURG , Norway 2026-08-30\n"
+        "Police in the northern town of Vexholm said the river rose near Brekkefjord county ."
+    )
+    spans = [("QUILLANBURG", "ORG"), ("Vexholm", "ORG"), ("Brekkefjord", "PERSON")]
+    found = normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
+    types = {e.name: e.type for e in found}
+    assert types["Vexholm"] == types["Brekkefjord"] == "location"
+    assert {t for n, t in types.items() if n.casefold() == "quillanburg"} == {"location"}
