@@ -367,6 +367,7 @@ _ROLE_NOUNS = (
     "congresswoman|lawmaker|diplomat|businessman|businesswoman|billionaire|journalist|photographer"
 )
 _ROLE_BEFORE = re.compile(rf"(?<![\w'’-])(?:{_ROLE_NOUNS})[ \t]+$")
+ROLE_NOUNS = frozenset(_ROLE_NOUNS.split("|"))
 
 
 def descriptor_before(text: str, start: int) -> str | None:

@@ -18,6 +18,7 @@ from functools import cache
 from newsingest.config import DATA_DIR
 from newsingest.enrich.aliases import Alias, AliasTable, default_aliases
 from newsingest.enrich.context import (
+    ROLE_NOUNS,
     camel_case_brand,
     currency_units,
     descriptor_before,
@@ -279,8 +280,8 @@ def _role_name(text: str) -> bool:
 
 def trim_person(text: str) -> str:
     """Words in front of a person's name that are not part of it: lower-case words ("hunt Jedi"; name
-    particles such as "de", "van" excepted) and a short capitalised abbreviation before a given name
-    ("DL Myles Garrett")."""
+    particles such as "de", "van" excepted), a short capitalised abbreviation before a given name
+    ("DL Myles Garrett") and a role noun before two name words ("Fullback Andre Joubert")."""
     words = text.split(" ")
     while len(words) > 1:
         word, folded = words[0], words[0].casefold()
@@ -288,7 +289,8 @@ def trim_person(text: str) -> str:
         abbreviation = (
             word.isupper() and len(word) <= 3 and (words[1].casefold() in given_names() or len(words) >= 3)
         )
-        if not (lower or abbreviation):
+        role = folded in ROLE_NOUNS and len(words) >= 3
+        if not (lower or abbreviation or role):
             break
         words.pop(0)
     return " ".join(words)
@@ -314,7 +316,8 @@ ORG_WORDS = re.compile(
     r"Petroleum|Utilities|Telecom|Insurance|"
     # clubs and newspapers in several languages ("Manchester United", "Sueddeutsche Zeitung")
     r"United|Rovers|Wanderers|Athletic|Albion|Hotspur|Rangers|Dynamo|Dinamo|Sporting|Olympique|Deportivo|"
-    r"Borussia|Zeitung|Gazette|Tribune|Chronicle|Telegraph|Gazzetta|Corriere|Prensa|Diario|Tageblatt)\b"
+    r"Borussia|Zeitung|Gazette|Tribune|Chronicle|Telegraph|Gazzetta|Corriere|Prensa|Diario|Tageblatt|"
+    r"Bros|Brothers)\b"
 )
 
 

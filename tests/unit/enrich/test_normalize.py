@@ -726,3 +726,15 @@ def test_a_dateline_town_and_a_town_named_as_such_are_places(normalizer):
     types = {e.name: e.type for e in found}
     assert types["Vexholm"] == types["Brekkefjord"] == "location"
     assert {t for n, t in types.items() if n.casefold() == "quillanburg"} == {"location"}
+
+
+def test_a_role_noun_opening_a_person_span_is_dropped_and_brothers_make_a_firm(normalizer):
+    from newsingest.enrich.normalize import trim_person
+
+    assert trim_person("Fullback Quillan Marrowby") == "Quillan Marrowby"
+    assert trim_person("Singer Marrowby") == "Singer Marrowby"  # a surname that is also a role noun
+    text = "Brokers at Marrowby Bros said ."
+    found = normalizer.normalize(
+        mentions(text, [("Marrowby Bros", "PERSON")]), text_length=len(text), text=text
+    )
+    assert [(e.name, e.type) for e in found] == [("Marrowby Bros", "organisation")]
