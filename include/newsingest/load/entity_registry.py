@@ -271,6 +271,15 @@ def _variant_keys(client: OpenSearch, registry: str, names: Iterable[str]) -> se
         words = name.split()
         if len(words) >= 2 and len(words[-1]) >= VARIANT_MIN_LETTERS - 1:
             wanted[words[-1]].add(tuple(words[:-1]))
+    shorter: dict[str, set[str]] = defaultdict(set)  # a wanted last word less one letter -> the word
+    for w in wanted:
+        for i in range(len(w)):
+            shorter[w[:i] + w[i + 1 :]].add(w)
+
+    def partners(last: str) -> set[str]:
+        longer = {last[:i] + last[i + 1 :] for i in range(len(last))} & wanted.keys()
+        return {w for w in longer | shorter.get(last, set()) if one_letter_apart(w, last)}
+
     lasts = sorted(wanted)
     found: set[str] = set()
     for i in range(0, len(lasts), FUZZY_CHUNK):
@@ -283,10 +292,7 @@ def _variant_keys(client: OpenSearch, registry: str, names: Iterable[str]) -> se
         }
         for hit in scan(client, index=registry, query={"query": query}, _source=["name"]):
             words = fold(hit["_source"]["name"]).split()
-            heads = {
-                h for w in lasts[i : i + FUZZY_CHUNK] if one_letter_apart(w, words[-1]) for h in wanted[w]
-            }
-            if len(words) >= 2 and tuple(words[:-1]) in heads:
+            if len(words) >= 2 and any(tuple(words[:-1]) in wanted[w] for w in partners(words[-1])):
                 found.add(" ".join(words))
     return found
 
