@@ -590,15 +590,25 @@ def _mark_products(cleaned: list[CleanMention], text: str, gazetteer: Gazetteer)
         if i in cued or cm.text.split()[0] in lines or currency or made or _designation(cm, text):
             cm.type, cm.label = "other", "PRODUCT"
     # A one-word "person" the article never names in full: a heading or label line by itself ("Specs:"),
-    # or a word the article also writes as a period or a brand ("post-Brexit", "Yahoo!’s": every mention).
+    # or a word the article also writes as a period or a brand ("post-Brexit", "Yahoo!’s": every mention),
+    # or in lower case, as a common word ("Attendance" beside "attendance", "Death" beside "death").
     lone = {cm.text for cm in cleaned if cm.type == "person" and " " not in cm.text and not cm.titled
             and fold(cm.text) not in name_words and fold(cm.text) not in given_names()}  # fmt: skip
     words = lone & period_and_brand_words(text)
+    common = {w for w in lone if w[:1].isupper() and _written_lower(text, w)}
     for cm in cleaned:
         if cm.text not in lone or cm.type != "person":
             continue
         if cm.text in words or label_line(text, cm.start, cm.end):
             cm.type, cm.label = "other", "PRODUCT"
+        elif cm.text in common:
+            cm.type, cm.label = "other", "MISC"
+
+
+def _written_lower(text: str, word: str) -> bool:
+    """The article also writes ``word`` in lower case as a whole word ("the death of", not "Death")."""
+    lower = word.lower()
+    return lower != word and re.search(rf"(?<![\w'’-]){re.escape(lower)}(?![\w'’-])", text) is not None
 
 
 def _known_org(word: str) -> bool:

@@ -738,3 +738,17 @@ def test_a_role_noun_opening_a_person_span_is_dropped_and_brothers_make_a_firm(n
         mentions(text, [("Marrowby Bros", "PERSON")]), text_length=len(text), text=text
     )
     assert [(e.name, e.type) for e in found] == [("Marrowby Bros", "organisation")]
+
+
+def test_a_one_word_person_the_article_also_writes_in_lower_case_is_a_common_word(normalizer):
+    text = (
+        "Quillan Marrowby praised the flash storage . Flash makes it fast , Marrowby said , unlike Vexholt ."
+    )
+    spans = [
+        ("Quillan Marrowby", "PERSON"),
+        ("Flash", "PERSON"),
+        ("Marrowby", "PERSON"),
+        ("Vexholt", "PERSON"),
+    ]
+    found = normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
+    assert {e.name for e in found if e.type == "person"} == {"Quillan Marrowby", "Vexholt"}
