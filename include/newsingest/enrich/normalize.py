@@ -589,6 +589,16 @@ def _mark_products(cleaned: list[CleanMention], text: str, gazetteer: Gazetteer)
         made = cm.type == "person" and " " in cm.text and cm.text.split()[0] in makers
         if i in cued or cm.text.split()[0] in lines or currency or made or _designation(cm, text):
             cm.type, cm.label = "other", "PRODUCT"
+    # A "person" that begins a product's name in the article ("Nintendo Switch" beside "Nintendo Switch
+    # Lite") is the product line, unless it starts with a known given name.
+    products = [cm.text for cm in cleaned if cm.label == "PRODUCT"]
+    for cm in cleaned:
+        if (
+            cm.type == "person" and " " in cm.text and cm.alias is None and not cm.titled
+            and fold(cm.text.split()[0]) not in given_names()
+            and any(p.startswith(cm.text + " ") for p in products)
+        ):  # fmt: skip
+            cm.type, cm.label = "other", "PRODUCT"
     # A one-word "person" the article never names in full: a heading or label line by itself ("Specs:"),
     # or a word the article also writes as a period or a brand ("post-Brexit", "Yahoo!’s": every mention),
     # or in lower case, as a common word ("Attendance" beside "attendance", "Death" beside "death").

@@ -44,7 +44,6 @@ NODES = ("opensearch-1", "opensearch-2", "opensearch-3")
 AIRFLOW_COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 
 
-
 @dataclass(frozen=True)
 class ClusterPorts:
     """Every port the cluster listens on, all on 127.0.0.1, derived from one base port."""

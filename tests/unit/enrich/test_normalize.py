@@ -752,3 +752,11 @@ def test_a_one_word_person_the_article_also_writes_in_lower_case_is_a_common_wor
     ]
     found = normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
     assert {e.name for e in found if e.type == "person"} == {"Quillan Marrowby", "Vexholt"}
+
+
+def test_a_person_beginning_a_products_name_is_the_product_line(normalizer):
+    text = "The Vexo Station Lite is cheaper , but the Vexo Station docks to a TV . Tomas Oller Edition fans"
+    spans = [("Vexo Station Lite", "PRODUCT"), ("Vexo Station", "PERSON"), ("Tomas Oller", "PERSON"),
+             ("Tomas Oller Edition", "PRODUCT")]  # fmt: skip
+    found = normalizer.normalize(mentions(text, spans), text_length=len(text), text=text)
+    assert {e.name for e in found if e.type == "person"} == {"Tomas Oller"}  # a given name first stays
