@@ -34,6 +34,7 @@ from newsingest.clean.hydration import script_paragraphs
 from newsingest.clean.metadata import PageMeta, ld_text, read_metadata
 from newsingest.clean.pagetype import NON_ARTICLE, PageSignals, classify
 from newsingest.clean.scoring import BodyResult, extract_body, implausible_body
+from newsingest.clean.soup import parse_html
 from newsingest.clean.text import Prepared, clean_text, prestrip, text_looks_binary
 from newsingest.models import Access, CleanedArticle, DroppedPage, PageType
 from newsingest.web.charset import UndecodableInput, decode_html
@@ -99,7 +100,7 @@ def _read_page(html: str | bytes) -> _Page | str:
     if text_looks_binary(text):
         return "binary"
     prepared = prestrip(text)
-    soup = BeautifulSoup(prepared.html, "lxml", multi_valued_attributes=None)
+    soup = parse_html(prepared.html)
     return _Page(text, prepared, soup, read_metadata(soup, prepared.ld_json))
 
 
