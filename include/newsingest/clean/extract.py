@@ -34,7 +34,7 @@ from newsingest.clean.hydration import script_paragraphs
 from newsingest.clean.metadata import PageMeta, ld_text, read_metadata
 from newsingest.clean.pagetype import NON_ARTICLE, PageSignals, classify
 from newsingest.clean.scoring import BodyResult, extract_body, implausible_body
-from newsingest.clean.soup import parse_html
+from newsingest.clean.soup import gc_paused, parse_html
 from newsingest.clean.text import Prepared, clean_text, prestrip, text_looks_binary
 from newsingest.models import Access, CleanedArticle, DroppedPage, PageType
 from newsingest.web.charset import UndecodableInput, decode_html
@@ -357,6 +357,7 @@ def _headline_as_body(
     return True
 
 
+@gc_paused()  # the collector is off for the whole page (each call enters afresh)
 def _analyse(
     html: str | bytes,
     url: str,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
 from bs4.builder._lxml import LXMLTreeBuilderForXML
-from newsingest.clean.soup import parse_html
+from newsingest.clean import extract as extract_mod
+from newsingest.clean.soup import gc_paused, parse_html
 
 from tests.unit.clean.conftest import PAGES
 
@@ -90,3 +92,27 @@ def test_the_tree_can_be_edited_like_beautiful_soups():
         soup.find("b").unwrap()
     assert _tree(ours) == _tree(reference)
     assert [s for s in ours.strings] == ["a ", "bold", " word", "c"]
+
+
+def test_collector_paused_while_a_page_is_cleaned_and_restored_after(monkeypatch, page):
+    """The cyclic collector is off during a clean (the tree is all cycles) and back as it was after."""
+    seen: list[bool] = []
+
+    def hook(article, soup):
+        seen.append(gc.isenabled())
+        return article
+
+    monkeypatch.setitem(extract_mod._OVERRIDES, "probe", hook)
+    html = page("wire_story")
+    assert gc.isenabled()
+    extract_mod.extract_with_verdict(html, "https://news.example/2025/06/02/story", source="probe")
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        extract_mod.extract_with_verdict(html, "https://news.example/2025/06/02/story", source="probe")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), gc_paused():
+        raise RuntimeError("a failing clean")
+    assert gc.isenabled()
