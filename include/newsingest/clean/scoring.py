@@ -21,13 +21,24 @@ from newsingest.clean.blocks import BLOCK_TAGS, Block, build_blocks, classify_at
 from newsingest.clean.text import normalize_space
 
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av|af|written by|reporting by|text:)\s+\S", re.I)
+_STAMP_WORDS = (
+    r"published|updated|posted|last updated|first published|modified|stand|veröffentlicht|aktualisiert|"
+    r"zuletzt aktualisiert|geschrieben|erschienen|written|publié le|mis à jour le|publicado|actualizado|"
+    r"pubblicato|aggiornato|gepubliceerd|bijgewerkt|publicerad|uppdaterad|publisert|oppdatert|opublikowano|"
+    r"zaktualizowano"
+)
+# a clock time, also after a clock word ("at 10:23", "um 17.59 Uhr", "kl 10.23")
+_CLOCK = (
+    r"(?:(?:at|um|kl\.?|klo|à)\s+)?\d{1,2}[:.]\d{2}\s*(?:uhr|[ap]\.?m\.?)?\s*"
+    r"(?:[A-Z]{2,4}|GMT[+-]?\d*|UTC[+-]?\d*)?"
+)
+# A date line and nothing else: "Published: June 2, 2025 at 9:30 AM", "Geschrieben am 15. April 2025",
+# "Publicerad 23 okt 2025 kl 10.23 Uppdaterad kl 12.17" (an update's clock time may follow).
 _DATELINE_ONLY = re.compile(
-    r"^(?:(?:published|updated|posted|last updated|first published|modified|stand|veröffentlicht|"
-    r"aktualisiert|zuletzt aktualisiert|publié le|mis à jour le|publicado|actualizado|pubblicato|"
-    r"aggiornato|gepubliceerd|bijgewerkt|publicerad|uppdaterad|publisert|oppdatert|opublikowano|"
-    r"zaktualizowano)[:\s]+(?:(?:am|le|el|il|den|on)\s+)?)?"
-    r"(?:\w+day,?\s+)?(?:\d{1,2}[ ./-]\w+[ ./-]\d{2,4}|\w+\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2})"
-    r"(?:[, ]+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}|GMT[+-]?\d*|UTC[+-]?\d*)?)?\.?$",
+    rf"^(?:(?:{_STAMP_WORDS})[:\s]+(?:(?:am|le|el|il|den|on)\s+)?)?"
+    r"(?:\w+day,?\s+)?"
+    r"(?:\d{1,2}(?:\.\s?|[ /-])\w+\.?(?:\s|[./-]\s?)\d{2,4}|\w+\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2})"
+    rf"(?:[, ]+{_CLOCK})?(?:\s*(?:{_STAMP_WORDS})[:\s]+{_CLOCK})?\.?$",
     re.I,
 )
 _TIME_ONLY = re.compile(

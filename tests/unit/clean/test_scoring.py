@@ -44,3 +44,33 @@ def test_update_stamps_in_other_languages_are_datelines(line):
 )
 def test_date_and_time_stamps(line, stamp):
     assert bool(_STAMP.match(line)) is stamp
+
+
+@pytest.mark.parametrize(
+    ("line", "dateline"),
+    [
+        ("Geschrieben am 15. April 2025", True),  # day-first with a dotted day and a month name
+        ("Veröffentlicht am 15. April 2025, 17:59 Uhr", True),
+        ("15. April 2025", True),
+        ("Publicerad 23 okt 2025 kl 10.23Uppdaterad kl 12.17", True),  # clock word, glued update stamp
+        ("Published: June 2, 2025 at 9:30 AM", True),
+        ("Am 15. April 2025 wurde die Brücke eröffnet.", False),
+        ("Der 15. April 2025 war ein guter Tag", False),
+    ],
+)
+def test_date_lines_with_month_names_and_clock_words(line, dateline):
+    assert bool(_DATELINE_ONLY.match(line)) is dateline
+
+
+def test_a_date_line_with_a_dotted_day_leaves_the_body():
+    story = "".join(
+        f"<p>Satz {i}: Der Gemeinderat hat am Dienstag über den Bau der neuen Brücke beraten, und die "
+        f"Mehrheit stimmte nach langer Debatte für den Plan der Verwaltung.</p>"
+        for i in range(4)
+    )
+    html = (
+        "<html><head><title>Brücke kommt</title></head><body><article><h1>Brücke kommt</h1>"
+        f"<p>Geschrieben am 15. April 2025</p>{story}</article></body></html>"
+    )
+    article = extract(html, "https://zeitung.example/lokal/bruecke")
+    assert article.body.startswith("Satz 0:") and "Geschrieben" not in article.body
