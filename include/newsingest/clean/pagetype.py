@@ -95,10 +95,9 @@ def classify(meta: PageMeta, s: PageSignals, *, min_chars: int) -> tuple[PageTyp
 
     access: Access = "free"
     access_prov = "detected"
-    paywall_text = bool(_PAYWALL.search(sample))
     if free is False:
         access, access_prov = ("teaser" if short or s.paywall_marker else "paywalled"), "json-ld"
-    elif (s.paywall_marker or paywall_text) and short:
+    elif short and (s.paywall_marker or _PAYWALL.search(sample)):  # the text is read only when it matters
         access = "teaser"
     if short and access == "teaser":
         return "paywall", access, access_prov

@@ -93,3 +93,32 @@ def test_many_teaser_thumbnails_do_not_make_a_gallery(page):
         )
     )
     assert extract(html, "https://www.northernledger.example/news/x").page_type == "article"
+
+
+class _CountingPattern:
+    """Stands in for the paywall-language pattern and counts the texts it is asked to read."""
+
+    def __init__(self, real):
+        self.real, self.calls = real, 0
+
+    def search(self, text):
+        self.calls += 1
+        return self.real.search(text)
+
+
+def test_paywall_language_is_read_only_for_a_short_body(monkeypatch):
+    """A full story is free whatever its page says about subscribing: its text is not scanned for it."""
+    from newsingest.clean import pagetype
+
+    probe = _CountingPattern(pagetype._PAYWALL)
+    monkeypatch.setattr(pagetype, "_PAYWALL", probe)
+    story = "".join(
+        f"<p>Paragraph {i} of a long free story, told in full, with commas, and more.</p>" for i in range(12)
+    )
+    notice = "<div>Subscribe to continue reading</div>"
+    html = f"<html><body><article><h1>Story</h1>{story}</article>{notice}</body></html>"
+    assert extract(html, "https://news.example/story").access == "free"
+    assert probe.calls == 0
+    teaser = f"<html><body><article><h1>Story</h1><p>The first lines of a story, then a notice.</p>{notice}"
+    assert extract(teaser + "</article></body></html>", "https://news.example/story").access == "teaser"
+    assert probe.calls == 1
