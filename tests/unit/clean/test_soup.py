@@ -34,6 +34,9 @@ SNIPPETS = [
     "\ufeff<p>bom</p>",
     "plain text, no tags at all",
     "<p>x</p><!-- trailing comment -->\n",
+    "<p>a\x00b\x01</p><<<>>>",  # control characters and stray brackets
+    "<html><html><body><body><p>x",  # repeated document elements
+    "<p>" * 300 + "deep",  # deep nesting (the builder keeps its own stack)
 ]
 
 
