@@ -542,6 +542,10 @@ _NEWSLETTER_LINE = re.compile(
     r"follow .{0,60} on (?:facebook|twitter|x|instagram|linkedin|threads|bluesky)|"
     r"ad ?block(?:er)? users?\b|(?:disable|turn off|whitelist) (?:your )?ad ?blocker|"
     r"(?:you(?:'re| are)|you seem to be) using an ad ?blocker|"
+    # an appeal to the reader for money: "Dann unterstützen Sie uns bitte mit einer Spende", "support us
+    # with a donation or a membership"
+    r"(?:support us|unterstützen sie uns|soutenez-nous|apóyanos)\b.{0,80}\b(?:donat\w*|spende\w*|don\b|"
+    r"donación|membership|mitglied\w*|abonn\w*|subscri\w*)|"
     r"\[(?P<sc>[a-z_]+)\b[^\]]*\].*\[/(?P=sc)\])",  # leaked CMS shortcodes ([button ..]..[/button])
     re.I,
 )

@@ -83,6 +83,12 @@ def test_sentences_are_not_junk(line):
         ("If you liked this Design post by Ana Lind, you’ll probably like reading Ferries, ranked, …", True),
         ("If you liked this, write to the editor and tell us why.", False),
         ("If you enjoyed this post, please consider leaving a comment or subscribing to the RSS feed.", True),
+        # appeals for the reader's money
+        ("Hat Ihnen der Text gefallen? Dann unterstützen Sie uns bitte mit einer Spende.", True),
+        ("If you value our reporting, please support us with a donation or a membership.", True),
+        ("Soutenez-nous en faisant un don.", True),
+        ('"They did not support us," the mayor said of the council.', False),
+        ("The charity asked the public to support it with donations after the flood.", False),
     ],
 )
 def test_reading_time_and_media_furniture_lines(line, junk):
