@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from bs4.builder._lxml import LXMLTreeBuilderForXML
 from newsingest.clean import extract as extract_mod
 from newsingest.clean.soup import gc_paused, parse_html
 
-from tests.unit.clean.conftest import PAGES
+PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "pages"  # as conftest.py's `page` fixture reads
 
 _LINKS = ("parent", "next_element", "previous_element", "next_sibling", "previous_sibling")
 
